@@ -1,0 +1,211 @@
+# generated from openapi.yaml by openapi-python-client 0.29.1; do not edit, run `nox -s generate` instead
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.byoc_tile_update_payload import BYOCTileUpdatePayload
+from ...models.rest_error_wrapper import RestErrorWrapper
+from ...types import Response
+
+
+def _get_kwargs(
+    collection_id: UUID,
+    tile_id: UUID,
+    *,
+    body: BYOCTileUpdatePayload,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/byoc/v1/collections/{collection_id}/tiles/{tile_id}".format(
+            collection_id=quote(str(collection_id), safe=""),
+            tile_id=quote(str(tile_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> RestErrorWrapper | None:
+    if response.status_code == 204:
+        return None
+
+    if response.status_code == 400:
+        response_400 = RestErrorWrapper.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        return None
+
+    if response.status_code == 403:
+        return None
+
+    if response.status_code == 404:
+        response_404 = RestErrorWrapper.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = RestErrorWrapper.from_dict(response.json())
+
+        return response_409
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[RestErrorWrapper | None]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    collection_id: UUID,
+    tile_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: BYOCTileUpdatePayload,
+) -> Response[RestErrorWrapper | None]:
+    """Update a tile
+
+    Args:
+        collection_id (UUID):
+        tile_id (UUID):
+        body (BYOCTileUpdatePayload):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[RestErrorWrapper | None]
+    """
+
+    kwargs = _get_kwargs(
+        collection_id=collection_id,
+        tile_id=tile_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    collection_id: UUID,
+    tile_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: BYOCTileUpdatePayload,
+) -> RestErrorWrapper | None:
+    """Update a tile
+
+    Args:
+        collection_id (UUID):
+        tile_id (UUID):
+        body (BYOCTileUpdatePayload):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        RestErrorWrapper | None
+    """
+
+    return sync_detailed(
+        collection_id=collection_id,
+        tile_id=tile_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    collection_id: UUID,
+    tile_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: BYOCTileUpdatePayload,
+) -> Response[RestErrorWrapper | None]:
+    """Update a tile
+
+    Args:
+        collection_id (UUID):
+        tile_id (UUID):
+        body (BYOCTileUpdatePayload):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[RestErrorWrapper | None]
+    """
+
+    kwargs = _get_kwargs(
+        collection_id=collection_id,
+        tile_id=tile_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    collection_id: UUID,
+    tile_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: BYOCTileUpdatePayload,
+) -> RestErrorWrapper | None:
+    """Update a tile
+
+    Args:
+        collection_id (UUID):
+        tile_id (UUID):
+        body (BYOCTileUpdatePayload):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        RestErrorWrapper | None
+    """
+
+    return (
+        await asyncio_detailed(
+            collection_id=collection_id,
+            tile_id=tile_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,28 @@
+# generated from openapi.yaml by openapi-python-client 0.29.1; do not edit, run `nox -s generate` instead
+from enum import StrEnum
+from typing import Any
+
+
+class BYOCTileStatus(StrEnum):
+    FAILED = "FAILED"
+    INGESTED = "INGESTED"
+    INGESTING = "INGESTING"
+    QUEUED = "QUEUED"
+    WAITING = "WAITING"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @property
+    def is_known(self) -> bool:
+        """Whether this value is one the API specification lists."""
+        return self._name_ in type(self).__members__
+
+    @classmethod
+    def _missing_(cls, value: Any) -> "BYOCTileStatus | None":
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member

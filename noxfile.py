@@ -1,0 +1,80 @@
+"""Developer and CI sessions.
+
+- ``nox -s spec -- [SOURCE]``: refresh ``openapi.yaml`` from the published document (or SOURCE) and
+  print what changed in the API.
+- ``nox -s generate``: regenerate ``generated/`` from ``openapi.yaml``.
+- ``nox -t ci``: everything CI runs (lint, check_generated, tests, conformance).
+- ``nox -s demo``: the main job, a tour of the client against the embedded emulator.
+- ``nox -s bench``: speed and memory ratios against a baseline measured in the same run.
+"""
+
+from __future__ import annotations
+
+import nox
+
+# Generation must be reproducible: these pins are part of generated/'s inputs.
+GENERATOR = "openapi-python-client==0.29.1"
+RUFF = "ruff==0.17.5"
+MYPY = "mypy==2.4.1"
+SPEC_TOOLS = ("pyyaml>=6.0.1",)
+TEST_TOOLS = (
+    "pytest>=8.3",
+    "hypothesis>=6.100",
+    "moto[server,s3]>=5.0",
+    "geopandas>=1.0",
+    "types-PyYAML",
+)
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["lint", "check_generated", "tests"]
+
+
+def _install_generator(session: nox.Session) -> None:
+    session.install(GENERATOR, RUFF, *SPEC_TOOLS)
+
+
+@nox.session
+def spec(session: nox.Session) -> None:
+    """Extract the BYOC part of an upstream OpenAPI document into openapi.yaml and report changes."""
+    session.install(*SPEC_TOOLS)
+    session.run("python", "-m", "codegen", "spec", *session.posargs)
+
+
+@nox.session
+def generate(session: nox.Session) -> None:
+    """Regenerate generated/sentinelhub_byoc_api from openapi.yaml (pinned generator and ruff)."""
+    _install_generator(session)
+    session.run("python", "-m", "codegen", "generate")
+
+
+@nox.session(tags=["ci"])
+def check_generated(session: nox.Session) -> None:
+    """Fail, naming the files, if generated/ differs from a fresh generation."""
+    _install_generator(session)
+    session.run("python", "-m", "codegen", "check")
+
+
+@nox.session(tags=["ci"])
+def lint(session: nox.Session) -> None:
+    """Ruff on everything hand-written; mypy --strict on overlay/, generated/ and codegen/."""
+    session.install(RUFF, MYPY, ".[all]", *SPEC_TOOLS, *TEST_TOOLS)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy", "--strict", "overlay/sentinelhub_byoc")
+    session.run("mypy", "--strict", "generated/sentinelhub_byoc_api")
+    session.run("mypy", "--strict", "codegen")
+
+
+@nox.session(tags=["ci"])
+def tests(session: nox.Session) -> None:
+    """The test suite, against the installed package."""
+    session.install(".[all]", GENERATOR, RUFF, *SPEC_TOOLS, *TEST_TOOLS)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """The main job: list the API's operations as generated from openapi.yaml."""
+    session.install(".", *SPEC_TOOLS)
+    session.run("python", "-m", "codegen", "operations")

@@ -1,0 +1,200 @@
+"""Exceptions raised by sentinelhub-byoc.
+
+Every exception the library raises derives from :class:`BYOCError`::
+
+    BYOCError
+    ├── ValidationError           bad input caught on the client, before any request is sent
+    ├── ConfigurationError        no credentials found, unreadable profiles file, unknown profile
+    ├── PaginationError           the service sent a page token it had already sent
+    ├── APIConnectionError        no usable HTTP response: DNS, refused or dropped connection, TLS
+    │   └── APITimeoutError       ... or the request timed out
+    └── APIError                  the service answered with an error status
+        ├── BadRequestError       400
+        ├── AuthenticationError   401, and any failure of the OAuth2 token endpoint
+        ├── PermissionDeniedError 403
+        ├── NotFoundError         404
+        ├── ConflictError         409 (e.g. a tile with that path already exists)
+        ├── RateLimitError        429 (``retry_after`` says how long the service asked to wait)
+        └── ServerError           5xx
+
+:class:`APIError` carries what the service said (``status``, ``code``, ``message``, ``reason``,
+``errors``, ``request_id``) and the ``request`` and ``response`` themselves. Messages never contain
+credentials or tokens, and URLs in them have secret query parameters redacted.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sentinelhub_byoc._logging import redact_url
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BYOCError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "NotFoundError",
+    "PaginationError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "ValidationError",
+]
+
+
+class BYOCError(Exception):
+    """Base class of every error raised by sentinelhub-byoc."""
+
+
+class ValidationError(BYOCError, ValueError):
+    """Input rejected on the client side, before any request was sent.
+
+    The message says what was wrong and how to fix it.
+    """
+
+
+class ConfigurationError(BYOCError):
+    """The client could not be configured: missing credentials, a broken profiles file, ...
+
+    The message lists every place that was looked at and how to fix it.
+    """
+
+
+class PaginationError(BYOCError):
+    """The service's pagination misbehaved, e.g. it repeated a page token (which would loop forever)."""
+
+
+class APIConnectionError(BYOCError):
+    """No usable HTTP response was received (DNS failure, refused or dropped connection, TLS error).
+
+    ``request`` is the request that failed, when known. The underlying httpx exception is chained
+    as ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connecting, writing, reading or waiting for a pooled connection)."""
+
+
+class APIError(BYOCError):
+    """The service answered with an error status.
+
+    Attributes:
+        status: the HTTP status code, e.g. ``404``.
+        code: the service's machine-readable code, e.g. ``"COMMON_NOT_FOUND"``, or the OAuth2
+            ``error`` (``"invalid_client"``); ``None`` when the body had none. Codes are an open
+            set: compare against strings you know and treat the rest as generic.
+        message: the service's human-readable message (or the body text, or the reason phrase).
+        reason: the reason phrase the service put in the body, or the HTTP one.
+        errors: extra structured detail the service sent (e.g. per-field validation problems).
+        request_id: the request id from the response headers, worth quoting in support requests.
+        request: the :class:`httpx.Request`, when known.
+        response: the :class:`httpx.Response`, when known.
+
+    Example::
+
+        try:
+            client.collections.get("not-a-collection")
+        except NotFoundError as error:
+            print(error.status, error.code, error.message)
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        code: str | None = None,
+        reason: str | None = None,
+        errors: Any = None,
+        request_id: str | None = None,
+        request: httpx.Request | None = None,
+        response: httpx.Response | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.reason = reason
+        self.errors = errors
+        self.request_id = request_id
+        self.request = request
+        self.response = response
+
+    @property
+    def status_code(self) -> int:
+        """Alias of :attr:`status`, as httpx names it."""
+        return self.status
+
+    def __str__(self) -> str:
+        head = f"{self.status}"
+        if self.reason:
+            head += f" {self.reason}"
+        if self.code:
+            head += f" [{self.code}]"
+        text = f"{head}: {self.message}" if self.message else head
+        if self.request is not None:
+            text += f" ({self.request.method} {redact_url(self.request.url)})"
+        if self.request_id:
+            text += f" request id {self.request_id}"
+        return text
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status={self.status!r}, code={self.code!r}, "
+            f"message={self.message!r}, request_id={self.request_id!r})"
+        )
+
+
+class BadRequestError(APIError):
+    """400: the service rejected the request's content; ``message`` and ``errors`` say why."""
+
+
+class AuthenticationError(APIError):
+    """401 from the API, or any failure of the OAuth2 token endpoint.
+
+    For token-endpoint failures ``status`` is that endpoint's status (often 400 or 401) and
+    ``code`` the OAuth2 error such as ``"invalid_client"``: check the client id and secret.
+    """
+
+
+class PermissionDeniedError(APIError):
+    """403: the credentials are valid but may not do this (account, collection or bucket access)."""
+
+
+class NotFoundError(APIError):
+    """404: the collection, tile or file does not exist (or is not visible to this account)."""
+
+
+class ConflictError(APIError):
+    """409: the request conflicts with existing state, e.g. ``COMMON_UNIQUE_KEY_VIOLATION``."""
+
+
+class RateLimitError(APIError):
+    """429: too many requests. ``retry_after`` is the wait the service asked for, in seconds."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.retry_after is not None:
+            text += f"; retry after {self.retry_after:g} s"
+        return text
+
+
+class ServerError(APIError):
+    """5xx: the service failed. Usually transient; retried automatically for safe requests."""

@@ -1,0 +1,216 @@
+"""Retry policy: which failures are retried and how long to wait. Pure functions, no I/O.
+
+The transports in ``sentinelhub_byoc._transport`` apply these decisions; everything that can be
+decided without a network lives here so it can be tested with tables.
+
+Idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) are retried after connection failures,
+timeouts and the statuses of :attr:`RetryPolicy.retry_statuses` (429, 502, 503, 504 by default).
+A POST (or PATCH) is retried only when the request certainly never reached the service's
+application: the connection could not be opened, or the answer was 429 (rejected by the rate
+limiter before any work). A 502/503/504 or a dropped connection may come after the application
+acted, so such a POST is retried only when the request is marked safe to repeat::
+
+    request.extensions[RETRY_SAFE_EXTENSION] = True
+
+Per request, the whole policy can be replaced (or retries disabled)::
+
+    request.extensions[RETRY_POLICY_EXTENSION] = RetryPolicy.disabled()
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, Protocol
+
+import attrs
+
+from sentinelhub_byoc.errors import ValidationError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "RETRY_POLICY_EXTENSION",
+    "RETRY_SAFE_EXTENSION",
+    "RetryPolicy",
+    "backoff_delay",
+    "policy_for_request",
+    "should_retry",
+]
+
+RETRY_POLICY_EXTENSION = "sentinelhub_byoc.retry"
+"""Request extension holding a :class:`RetryPolicy` that replaces the transport's for that request."""
+
+RETRY_SAFE_EXTENSION = "sentinelhub_byoc.retry_safe"
+"""Request extension; ``True`` marks a non-idempotent request as safe to repeat after any
+retryable failure (the caller reconciles a duplicate itself, e.g. a 409 on tile creation)."""
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+
+Jitter = Literal["full", "equal", "none"]
+
+
+def _at_least(minimum: float) -> Callable[[object, attrs.Attribute[float], float], None]:
+    def check(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+        if not value >= minimum:  # also rejects NaN
+            raise ValidationError(
+                f"RetryPolicy.{attribute.name} must be at least {minimum}, got {value!r}"
+            )
+
+    return check
+
+
+def _check_jitter(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in ("full", "equal", "none"):
+        raise ValidationError(
+            f"RetryPolicy.jitter must be 'full', 'equal' or 'none', got {value!r}"
+        )
+
+
+@attrs.frozen
+class RetryPolicy:
+    """How often and how patiently to retry.
+
+    Attributes:
+        max_attempts: attempts in total, the first included; ``1`` disables retries.
+        base_delay: seconds before the first retry, doubled for each further one.
+        max_delay: cap in seconds on a computed (exponential) delay.
+        max_retry_after: cap in seconds on a wait the service asks for with ``Retry-After``.
+        retry_statuses: response statuses worth retrying.
+        jitter: ``"full"`` waits a random time in ``[0, delay]``; ``"equal"`` in
+            ``[delay/2, delay]``; ``"none"`` exactly ``delay``.
+
+    >>> RetryPolicy(max_attempts=3, base_delay=0.2).max_attempts
+    3
+    """
+
+    max_attempts: int = attrs.field(default=5, validator=_at_least(1))
+    base_delay: float = attrs.field(default=0.5, validator=_at_least(0.0))
+    max_delay: float = attrs.field(default=30.0, validator=_at_least(0.0))
+    max_retry_after: float = attrs.field(default=120.0, validator=_at_least(0.0))
+    retry_statuses: frozenset[int] = attrs.field(
+        default=frozenset({429, 502, 503, 504}), converter=frozenset
+    )
+    jitter: Jitter = attrs.field(default="full", validator=_check_jitter)
+
+    @classmethod
+    def disabled(cls) -> RetryPolicy:
+        """Return a policy that never retries.
+
+        >>> RetryPolicy.disabled().max_attempts
+        1
+        """
+        return cls(max_attempts=1)
+
+
+class _Random(Protocol):
+    def random(self) -> float: ...
+
+
+def policy_for_request(
+    extensions: Mapping[str, object], default: RetryPolicy
+) -> tuple[RetryPolicy, bool]:
+    """Return the policy and the retry-safe flag a request's extensions ask for.
+
+    Raises :class:`ValidationError` when the extensions hold something of the wrong type.
+    """
+    policy = extensions.get(RETRY_POLICY_EXTENSION, default)
+    if policy is None:
+        policy = default
+    if not isinstance(policy, RetryPolicy):
+        raise ValidationError(
+            f"request.extensions[{RETRY_POLICY_EXTENSION!r}] must be a RetryPolicy, "
+            f"got {type(policy).__name__}"
+        )
+    retry_safe = extensions.get(RETRY_SAFE_EXTENSION, False)
+    if not isinstance(retry_safe, bool):
+        raise ValidationError(
+            f"request.extensions[{RETRY_SAFE_EXTENSION!r}] must be True or False, "
+            f"got {retry_safe!r}"
+        )
+    return policy, retry_safe
+
+
+def _error_kind(error: BaseException) -> Literal["not_sent", "maybe_sent", "fatal"]:
+    import httpx
+
+    # The request never left the client: no connection, or none free in the pool.
+    if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return "not_sent"
+    # Sent (at least partly); the service may have acted before the connection died.
+    if isinstance(
+        error,
+        httpx.ReadTimeout
+        | httpx.WriteTimeout
+        | httpx.ReadError
+        | httpx.WriteError
+        | httpx.RemoteProtocolError,
+    ):
+        return "maybe_sent"
+    # Protocol misuse, bad URLs, proxies, decoding: repeating will not help.
+    return "fatal"
+
+
+def should_retry(
+    *,
+    method: str,
+    attempt: int,
+    policy: RetryPolicy,
+    status: int | None = None,
+    error: BaseException | None = None,
+    retry_safe: bool = False,
+) -> bool:
+    """Decide whether to try a request again after attempt number ``attempt`` (1-based) failed.
+
+    Pass either the response ``status`` or the transport ``error`` that ended the attempt.
+    See the module docstring for the rules.
+
+    >>> should_retry(method="GET", attempt=1, policy=RetryPolicy(), status=503)
+    True
+    >>> should_retry(method="POST", attempt=1, policy=RetryPolicy(), status=503)
+    False
+    >>> should_retry(method="POST", attempt=1, policy=RetryPolicy(), status=429)
+    True
+    """
+    if attempt >= policy.max_attempts:
+        return False
+    repeatable = retry_safe or method.upper() in IDEMPOTENT_METHODS
+    if error is not None:
+        kind = _error_kind(error)
+        return kind == "not_sent" or (kind == "maybe_sent" and repeatable)
+    if status is None or status not in policy.retry_statuses:
+        return False
+    # A 429 is the rate limiter refusing the request before the application saw it.
+    return status == 429 or repeatable
+
+
+def backoff_delay(
+    attempt: int,
+    *,
+    retry_after: float | None,
+    policy: RetryPolicy,
+    rng: _Random,
+) -> float:
+    """Return the seconds to wait before attempt number ``attempt + 1``.
+
+    A ``Retry-After`` wait from the service wins, capped at ``policy.max_retry_after``.
+    Otherwise the delay is ``base_delay * 2 ** (attempt - 1)`` capped at ``max_delay``, with
+    the policy's jitter drawn from ``rng`` (anything with a ``random()`` method, such as
+    ``random.Random``).
+
+    >>> import random
+    >>> backoff_delay(3, retry_after=None, policy=RetryPolicy(base_delay=1, jitter="none"), rng=random)
+    4.0
+    >>> backoff_delay(1, retry_after=3.398, policy=RetryPolicy(), rng=random)
+    3.398
+    """
+    if retry_after is not None and retry_after >= 0:
+        return min(float(retry_after), policy.max_retry_after)
+    # Bounding the exponent keeps the float finite for absurd attempt numbers.
+    exponent = min(max(attempt - 1, 0), 64)
+    ceiling = min(policy.max_delay, policy.base_delay * 2.0**exponent)
+    if policy.jitter == "full":
+        return ceiling * rng.random()
+    if policy.jitter == "equal":
+        return ceiling / 2 + (ceiling / 2) * rng.random()
+    return ceiling

@@ -1,0 +1,46 @@
+"""Shared fixtures for the spec pipeline tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen import _yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def byoc_spec() -> dict[str, Any]:
+    """A fresh copy of the committed ``openapi.yaml``."""
+    document: dict[str, Any] = _yaml.load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    return document
+
+
+def _modify_like_upstream(document: dict[str, Any]) -> dict[str, Any]:
+    schemas = document["components"]["schemas"]
+    schemas["BYOCTile"]["properties"]["archivedAt"] = {"type": "string", "format": "date-time"}
+    schemas["BYOCTileStatus"]["enum"].append("ARCHIVED")
+    tiles = document["paths"]["/byoc/v1/collections/{collectionId}/tiles"]
+    tiles["get"]["parameters"] = [p for p in tiles["get"]["parameters"] if p.get("name") != "sort"]
+    document["paths"]["/byoc/v1/collections/{collectionId}/archive"] = {
+        "post": {
+            "summary": "Archive a collection",
+            "operationId": "archiveByocCollection",
+            "tags": ["byoc_collection"],
+            "parameters": [{"$ref": "#/components/parameters/ByocCollectionId"}],
+            "responses": {"204": {"description": "Archived"}},
+            "security": [{"OAuth2": []}],
+        }
+    }
+    return document
+
+
+@pytest.fixture
+def modify_like_upstream() -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Apply the kinds of change upstream makes: a new optional tile property, a new tile status,
+    a new operation and a removed parameter."""
+    return _modify_like_upstream
