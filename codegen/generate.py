@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import os
 import shutil
 import subprocess
 import sys
@@ -53,6 +54,12 @@ def _generator_command(spec: Path, config: Path, output: Path) -> list[str]:
     ]
 
 
+def _tool_environment() -> dict[str, str]:
+    """The environment for the generator: this interpreter's scripts (the pinned ruff) come first on PATH."""
+    scripts = str(Path(sys.executable).parent)
+    return {**os.environ, "PATH": os.pathsep.join([scripts, os.environ.get("PATH", "")])}
+
+
 def _files(root: Path) -> Iterator[Path]:
     yield from sorted(path for path in root.rglob("*") if path.is_file())
 
@@ -81,6 +88,7 @@ def generate_package(spec_path: Path, config_path: Path, workdir: Path) -> Path:
         capture_output=True,
         text=True,
         check=False,
+        env=_tool_environment(),
     )
     if completed.returncode != 0 or not package.is_dir():
         raise GenerationError((completed.stdout + completed.stderr).strip())
