@@ -1,0 +1,16 @@
+"""What the client returns: collections, tiles, bands and pages, with Pythonic field names."""
+
+from sentinelhub_byoc.models.collection import Band, Collection, CollectionAdditionalData
+from sentinelhub_byoc.models.page import Page
+from sentinelhub_byoc.models.tile import FINAL_STATUSES, Tile, TileAdditionalData, TileStatus
+
+__all__ = [
+    "FINAL_STATUSES",
+    "Band",
+    "Collection",
+    "CollectionAdditionalData",
+    "Page",
+    "Tile",
+    "TileAdditionalData",
+    "TileStatus",
+]

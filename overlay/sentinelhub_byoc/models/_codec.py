@@ -1,0 +1,92 @@
+"""Mapping between the API's camelCase JSON and the overlay's attrs models.
+
+Each model field declares its API name and, where needed, how to decode and encode its value.
+Fields the model does not know yet are kept in ``extra`` (API names), so nothing a newer server
+sends is lost and ``to_dict()`` gives back what came in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import attrs
+
+_KEY = "sentinelhub_byoc.api"
+T = TypeVar("T")
+
+
+@attrs.frozen
+class _FieldInfo:
+    name: str
+    read_only: bool
+    decode: Callable[[Any], Any] | None
+    encode: Callable[[Any], Any] | None
+
+
+def api_field(
+    name: str,
+    *,
+    read_only: bool = False,
+    decode: Callable[[Any], Any] | None = None,
+    encode: Callable[[Any], Any] | None = None,
+    default: Any = None,
+) -> Any:
+    """An attrs field stored in the API under *name*."""
+    return attrs.field(
+        default=default, metadata={_KEY: _FieldInfo(name, read_only, decode, encode)}, kw_only=True
+    )
+
+
+def extra_field() -> Any:
+    """The field holding API members the model does not know (read-only mapping)."""
+    return attrs.field(factory=dict, kw_only=True, converter=dict, repr=False)
+
+
+def _infos(cls: type) -> list[tuple[str, _FieldInfo]]:
+    return [(field.name, field.metadata[_KEY]) for field in attrs.fields(cls) if _KEY in field.metadata]
+
+
+def decode(cls: type[T], data: Mapping[str, Any]) -> T:
+    """Build a *cls* model from an API JSON object."""
+    if not isinstance(data, Mapping):
+        raise TypeError(f"expected a JSON object for {cls.__name__}, got {type(data).__name__}")
+    remaining = dict(data)
+    values: dict[str, Any] = {}
+    for attribute, info in _infos(cls):
+        if info.name in remaining:
+            raw = remaining.pop(info.name)
+            values[attribute] = info.decode(raw) if (info.decode and raw is not None) else raw
+    factory: Callable[..., T] = cls
+    return factory(**values, extra=remaining)
+
+
+def encode(model: Any, *, request: bool = False) -> dict[str, Any]:
+    """The API JSON object for *model*.
+
+    With ``request=True`` (what is sent to the server) read-only fields and unknown members are
+    left out, and so is every ``None``: requests never carry padding nulls.
+    """
+    result: dict[str, Any] = {} if request else dict(model.extra)
+    for attribute, info in _infos(type(model)):
+        value = getattr(model, attribute)
+        if value is None or (request and info.read_only):
+            continue
+        result[info.name] = info.encode(value) if info.encode else value
+    return result
+
+
+def parse_datetime(value: Any) -> datetime:
+    """An ISO 8601 timestamp as an aware datetime (UTC when no offset is given)."""
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def format_datetime(value: datetime) -> str:
+    """ISO 8601 in UTC with millisecond precision at most, as the service stores sensing times."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
+    text = value.isoformat(timespec="milliseconds" if value.microsecond else "seconds")
+    return text.replace("+00:00", "Z")

@@ -1,0 +1,119 @@
+"""Collections: a bucket of COG tiles with a common set of bands."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import attrs
+
+from sentinelhub_byoc.geometry import Geometry
+from sentinelhub_byoc.models._codec import (
+    api_field,
+    decode,
+    encode,
+    extra_field,
+    format_datetime,
+    parse_datetime,
+)
+
+
+@attrs.frozen
+class Band:
+    """One band of a collection: where its data comes from and its data type."""
+
+    bit_depth: int | None = api_field("bitDepth", decode=int)
+    sample_format: str | None = api_field("sampleFormat", decode=str)
+    source: str | None = api_field("source")
+    band_index: int | None = api_field("bandIndex")
+    no_data: float | None = api_field("noData")
+    aliases: tuple[str, ...] | None = api_field("aliases", read_only=True, decode=tuple, encode=list)
+    extra: Mapping[str, Any] = extra_field()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Band:
+        """Build from the API's camelCase JSON."""
+        return decode(cls, data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's camelCase JSON."""
+        return encode(self)
+
+
+def _bands(value: Mapping[str, Any]) -> dict[str, Band]:
+    return {name: Band.from_dict(band) for name, band in value.items()}
+
+
+def _bands_json(value: Mapping[str, Band]) -> dict[str, Any]:
+    return {name: encode(band, request=True) for name, band in value.items()}
+
+
+@attrs.frozen
+class CollectionAdditionalData:
+    """A collection's bands and the metadata the service derives from its tiles."""
+
+    bands: Mapping[str, Band] | None = api_field("bands", decode=_bands, encode=_bands_json)
+    max_meters_per_pixel: float | None = api_field("maxMetersPerPixel", read_only=True)
+    extent: Geometry | None = api_field(
+        "extent", read_only=True, decode=Geometry.from_geojson, encode=Geometry.to_geojson
+    )
+    has_sensing_times: str | None = api_field("hasSensingTimes", read_only=True)
+    from_sensing_time: datetime | None = api_field(
+        "fromSensingTime", read_only=True, decode=parse_datetime, encode=format_datetime
+    )
+    to_sensing_time: datetime | None = api_field(
+        "toSensingTime", read_only=True, decode=parse_datetime, encode=format_datetime
+    )
+    extra: Mapping[str, Any] = extra_field()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CollectionAdditionalData:
+        """Build from the API's camelCase JSON."""
+        return decode(cls, data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's camelCase JSON."""
+        return encode(self)
+
+
+@attrs.frozen
+class Collection:
+    """A BYOC collection.
+
+    >>> collection = Collection.from_dict({"id": "0b2c3d4e-0000-4000-8000-000000000001",
+    ...                                    "name": "my-cogs", "s3Bucket": "my-bucket"})
+    >>> collection.s3_bucket
+    'my-bucket'
+    """
+
+    name: str = api_field("name", default="")
+    s3_bucket: str = api_field("s3Bucket", default="")
+    id: UUID | None = api_field("id", read_only=True, decode=UUID, encode=str)
+    account_id: UUID | None = api_field("accountId", read_only=True, decode=UUID, encode=str)
+    is_configured: bool | None = api_field("isConfigured")
+    created: datetime | None = api_field(
+        "created", read_only=True, decode=parse_datetime, encode=format_datetime
+    )
+    no_data: float | None = api_field("noData")
+    requires_metadata_update: bool | None = api_field("requiresMetadataUpdate", read_only=True)
+    additional_data: CollectionAdditionalData | None = api_field(
+        "additionalData", decode=CollectionAdditionalData.from_dict, encode=CollectionAdditionalData.to_dict
+    )
+    extra: Mapping[str, Any] = extra_field()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Collection:
+        """Build from the API's camelCase JSON."""
+        return decode(cls, data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's camelCase JSON, unknown members included."""
+        return encode(self)
+
+    @property
+    def bands(self) -> Mapping[str, Band]:
+        """The collection's bands (empty until the first tile is ingested or bands are set)."""
+        data = self.additional_data
+        return data.bands or {} if data else {}

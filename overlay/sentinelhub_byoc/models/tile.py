@@ -1,0 +1,114 @@
+"""Tiles: one set of COG files in a collection's bucket, and their ingestion status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import attrs
+
+from sentinelhub_byoc import _api
+from sentinelhub_byoc.geometry import Geometry
+from sentinelhub_byoc.models._codec import (
+    api_field,
+    decode,
+    encode,
+    extra_field,
+    format_datetime,
+    parse_datetime,
+)
+
+#: The ingestion states of a tile: ``WAITING → QUEUED → INGESTING → INGESTED | FAILED``.
+#: Values the specification does not list yet are kept (``TileStatus("NEW").is_known`` is false).
+TileStatus = _api.TileStatus
+
+#: States after which a tile's status no longer changes by itself.
+FINAL_STATUSES = frozenset({TileStatus.INGESTED, TileStatus.FAILED})
+
+
+def _status(value: Any) -> TileStatus:
+    return TileStatus(value)
+
+
+def _geometry(value: Any) -> Geometry:
+    return Geometry.from_geojson(value)
+
+
+def _geojson(value: Geometry) -> dict[str, Any]:
+    return value.to_geojson()
+
+
+@attrs.frozen
+class TileAdditionalData:
+    """Extra information the service keeps about a tile."""
+
+    failed_ingestion_cause: str | None = api_field("failedIngestionCause")
+    warnings: str | None = api_field("warnings")
+    extra: Mapping[str, Any] = extra_field()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TileAdditionalData:
+        """Build from the API's camelCase JSON."""
+        return decode(cls, data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's camelCase JSON."""
+        return encode(self)
+
+
+@attrs.frozen
+class Tile:
+    """A tile of a BYOC collection.
+
+    ``tile_geometry`` (the bounding box) and ``cover_geometry`` come back in the tile's CRS as
+    :class:`~sentinelhub_byoc.geometry.Geometry` values. Members the model does not know yet are in
+    ``extra`` under their API names.
+
+    >>> tile = Tile.from_dict({"path": "2024/(BAND).tif", "status": "INGESTED", "newField": 1})
+    >>> tile.status is TileStatus.INGESTED, tile.extra["newField"]
+    (True, 1)
+    """
+
+    path: str = api_field("path", default="")
+    id: UUID | None = api_field("id", read_only=True, decode=UUID, encode=str)
+    status: TileStatus | None = api_field("status", read_only=True, decode=_status, encode=str)
+    sensing_time: datetime | None = api_field("sensingTime", decode=parse_datetime, encode=format_datetime)
+    cover_geometry: Geometry | None = api_field("coverGeometry", decode=_geometry, encode=_geojson)
+    tile_geometry: Geometry | None = api_field(
+        "tileGeometry", read_only=True, decode=_geometry, encode=_geojson
+    )
+    created: datetime | None = api_field(
+        "created", read_only=True, decode=parse_datetime, encode=format_datetime
+    )
+    additional_data: TileAdditionalData | None = api_field(
+        "additionalData", decode=TileAdditionalData.from_dict, encode=TileAdditionalData.to_dict
+    )
+    extra: Mapping[str, Any] = extra_field()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Tile:
+        """Build from the API's camelCase JSON."""
+        return decode(cls, data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's camelCase JSON, unknown members included."""
+        return encode(self)
+
+    @property
+    def is_final(self) -> bool:
+        """Whether ingestion has finished (INGESTED or FAILED)."""
+        return self.status in FINAL_STATUSES
+
+    @property
+    def failure_cause(self) -> str | None:
+        """Why ingestion failed, when it did."""
+        return self.additional_data.failed_ingestion_cause if self.additional_data else None
+
+    @property
+    def __geo_interface__(self) -> dict[str, Any]:
+        """The tile as a GeoJSON Feature in WGS84 (cover geometry, else its bounding box)."""
+        from sentinelhub_byoc.geometry import feature_for_tile
+
+        return feature_for_tile(self)

@@ -1,0 +1,133 @@
+"""``client.files``: the files of tiles in Planet-delivered collections (list, size, read, download)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sentinelhub_byoc import _operations as ops
+from sentinelhub_byoc._ids import as_uuid
+from sentinelhub_byoc.resources._runner import AsyncRunner, Runner
+
+_PART_SUFFIX = ".part"
+
+
+def _part_file(destination: Path) -> Path:
+    return destination.with_name(destination.name + _PART_SUFFIX)
+
+
+def _resume_offset(part: Path, resume: bool) -> int:
+    if resume and part.is_file():
+        return part.stat().st_size
+    part.unlink(missing_ok=True)
+    return 0
+
+
+class TileFiles:
+    """Files of tiles in collections delivered by a Planet order or subscription.
+
+    >>> names = client.files.list(collection, tile)  # doctest: +SKIP
+    >>> client.files.download(collection, tile, names[0], "scene.tif")  # doctest: +SKIP
+    """
+
+    def __init__(self, client: Runner) -> None:
+        self._client = client
+
+    def list(self, collection: Any, tile: Any) -> list[str]:
+        """The names of the tile's files, as :meth:`read` and :meth:`download` take them."""
+        return self._client._run(
+            ops.list_tile_files(as_uuid(collection, "collection"), as_uuid(tile, "tile"))
+        )
+
+    def size(self, collection: Any, tile: Any, name: str) -> int:
+        """A file's size in bytes."""
+        collection_id, tile_id = as_uuid(collection, "collection"), as_uuid(tile, "tile")
+        return self._client._run(ops.head_tile_file(collection_id, tile_id, name))
+
+    def read(self, collection: Any, tile: Any, name: str, *, start: int = 0) -> bytes:
+        """A (small) file's bytes from *start*; use :meth:`download` for large files."""
+        operation = ops.get_tile_file(
+            as_uuid(collection, "collection"), as_uuid(tile, "tile"), name, start=start
+        )
+        with self._client._stream(operation) as response:
+            return bytes(response.read())
+
+    def download(
+        self,
+        collection: Any,
+        tile: Any,
+        name: str,
+        destination: str | os.PathLike[str],
+        *,
+        resume: bool = True,
+    ) -> Path:
+        """Stream a file to *destination* without holding it in memory; return the path.
+
+        Data goes to ``destination + ".part"`` and is renamed into place only when complete. An
+        interrupted download leaves the ``.part`` file, and the next call resumes from where it
+        stopped (with an HTTP ``Range`` request) unless ``resume=False``.
+        """
+        target = Path(destination)
+        part = _part_file(target)
+        offset = _resume_offset(part, resume)
+        operation = ops.get_tile_file(
+            as_uuid(collection, "collection"), as_uuid(tile, "tile"), name, start=offset
+        )
+        with self._client._stream(operation) as response:
+            mode = "ab" if response.status_code == 206 else "wb"
+            with part.open(mode) as stream:
+                for chunk in response.iter_bytes():
+                    stream.write(chunk)
+        os.replace(part, target)
+        return target
+
+
+class AsyncTileFiles:
+    """The async twin of :class:`TileFiles`."""
+
+    def __init__(self, client: AsyncRunner) -> None:
+        self._client = client
+
+    async def list(self, collection: Any, tile: Any) -> list[str]:
+        """The names of the tile's files."""
+        return await self._client._run(
+            ops.list_tile_files(as_uuid(collection, "collection"), as_uuid(tile, "tile"))
+        )
+
+    async def size(self, collection: Any, tile: Any, name: str) -> int:
+        """A file's size in bytes."""
+        collection_id, tile_id = as_uuid(collection, "collection"), as_uuid(tile, "tile")
+        return await self._client._run(ops.head_tile_file(collection_id, tile_id, name))
+
+    async def read(self, collection: Any, tile: Any, name: str, *, start: int = 0) -> bytes:
+        """A (small) file's bytes from *start*."""
+        operation = ops.get_tile_file(
+            as_uuid(collection, "collection"), as_uuid(tile, "tile"), name, start=start
+        )
+        async with self._client._stream(operation) as response:
+            return bytes(await response.aread())
+
+    async def download(
+        self,
+        collection: Any,
+        tile: Any,
+        name: str,
+        destination: str | os.PathLike[str],
+        *,
+        resume: bool = True,
+    ) -> Path:
+        """Stream a file to *destination* (see :meth:`TileFiles.download`)."""
+        target = Path(destination)
+        part = _part_file(target)
+        offset = _resume_offset(part, resume)
+        operation = ops.get_tile_file(
+            as_uuid(collection, "collection"), as_uuid(tile, "tile"), name, start=offset
+        )
+        async with self._client._stream(operation) as response:
+            mode = "ab" if response.status_code == 206 else "wb"
+            with part.open(mode) as stream:
+                async for chunk in response.aiter_bytes():
+                    stream.write(chunk)
+        os.replace(part, target)
+        return target
