@@ -1,0 +1,416 @@
+"""The 15 BYOC operations, answered from :class:`State` for one authenticated account."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from . import _validation as check
+from ._bands import updated_bands
+from ._geometry import to_crs84
+from ._model import Collection, Json, Tile
+from ._pagination import decode_token, links, page_body, take
+from ._responses import ApiError, bad_payload, empty_response, json_response, not_found
+from ._serialize import collection_json, tile_json
+from ._state import State
+
+PREFIXES = ("/api/v1/byoc", "/byoc/v1")
+
+_ROUTE = re.compile(
+    r"^(?:/api/v1/byoc|/byoc/v1)/collections"
+    r"(?:/(?P<cid>[^/]+)"
+    r"(?:/(?P<sub>copyTiles|tiles)"
+    r"(?:/(?P<tid>[^/]+)"
+    r"(?:/(?P<tsub>reingest|files)"
+    r"(?:/(?P<file>.+))?)?)?)?)?/?$"
+)
+
+_BAND_PLACEHOLDER = "(BAND)"
+
+
+def is_byoc_path(path: str) -> bool:
+    """Return whether ``path`` is under one of the BYOC API prefixes."""
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in PREFIXES)
+
+
+@dataclass(frozen=True)
+class _Call:
+    request: httpx.Request
+    account_id: str
+    cid: str | None
+    tid: str | None
+    file: str | None
+
+
+_Handler = Callable[["Api", _Call], httpx.Response]
+
+
+class Api:
+    """Routes a BYOC request to its operation. Not thread-safe: the emulator locks."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def handle(self, request: httpx.Request, account_id: str) -> httpx.Response:
+        """Answer one authenticated BYOC request."""
+        try:
+            return self._route(request, account_id)
+        except ApiError as error:
+            return error.to_response()
+
+    def _route(self, request: httpx.Request, account_id: str) -> httpx.Response:
+        match = _ROUTE.match(request.url.path)
+        if match is None:
+            raise not_found(f"No BYOC resource at {request.url.path}")
+        sub, tsub, tid, file = match["sub"], match["tsub"], match["tid"], match["file"]
+        if sub is None:
+            shape = "collections" if match["cid"] is None else "collection"
+        elif sub == "copyTiles":
+            shape = "copy" if tid is None else ""
+        elif tid is None:
+            shape = "tiles"
+        elif tsub is None:
+            shape = "tile"
+        elif tsub == "reingest":
+            shape = "reingest" if file is None else ""
+        else:
+            shape = "files" if file is None else "file"
+        handlers = _ROUTES.get(shape)
+        if handlers is None:
+            raise not_found(f"No BYOC resource at {request.url.path}")
+        handler = handlers.get(request.method)
+        if handler is None:
+            allowed = ", ".join(sorted(handlers))
+            raise ApiError(
+                405,
+                "COMMON_METHOD_NOT_ALLOWED",
+                f"Method {request.method} is not allowed on {request.url.path}; use {allowed}",
+                headers={"Allow": allowed},
+            )
+        call = _Call(
+            request,
+            account_id,
+            None if match["cid"] is None else check.parse_uuid(match["cid"], "collection id"),
+            None if tid is None else check.parse_uuid(tid, "tile id"),
+            file,
+        )
+        return handler(self, call)
+
+    # Lookups -----------------------------------------------------------------------------
+
+    def _collection(self, call: _Call, collection_id: str | None = None) -> Collection:
+        wanted = collection_id or call.cid or ""
+        collection = self.state.collections.get(wanted)
+        # Another account's collection is reported as missing so that ids do not leak.
+        if collection is None or collection.account_id != call.account_id:
+            raise not_found(f"Collection {wanted} not found")
+        return collection
+
+    def _tile(self, call: _Call) -> tuple[Collection, Tile]:
+        collection = self._collection(call)
+        tile = collection.tile(call.tid or "")
+        if tile is None:
+            raise not_found(f"Tile {call.tid} not found in collection {collection.id}")
+        return collection, tile
+
+    def _collection_data(self, collection: Collection) -> Json:
+        return collection_json(collection, self.state.metadata(collection))
+
+    # Collections -------------------------------------------------------------------------
+
+    def create_collection(self, call: _Call) -> httpx.Response:
+        """POST /collections."""
+        body = check.json_body(call.request)
+        name = check.required_string(body, "name")
+        bucket = check.bucket_name(body)
+        no_data = check.optional_number(body, "noData")
+        bands = check.bands(body.get("additionalData"))
+        check.check_no_data_once(no_data, bands)
+        collection = self.state.add_collection(call.account_id, name, bucket)
+        collection.no_data = no_data
+        collection.bands = bands
+        return json_response(201, {"data": self._collection_data(collection)})
+
+    def list_collections(self, call: _Call) -> httpx.Response:
+        """GET /collections."""
+        params = call.request.url.params
+        count = check.count(params.get("count"))
+        token = params.get("viewtoken")
+        after = decode_token(token)
+        matches = _search(params.get("search"))
+        found = (
+            c
+            for c in self.state.account_collections(call.account_id)
+            if (after is None or c.seq > after) and matches(c)
+        )
+        page, more = take(found, count)
+        last = page[-1].seq if page else None
+        data = [self._collection_data(c) for c in page]
+        return json_response(200, page_body(data, links(call.request.url, token, last, more)))
+
+    def get_collection(self, call: _Call) -> httpx.Response:
+        """GET /collections/{id}."""
+        return json_response(200, {"data": self._collection_data(self._collection(call))})
+
+    def update_collection(self, call: _Call) -> httpx.Response:
+        """PUT /collections/{id}."""
+        collection = self._collection(call)
+        body = check.json_body(call.request)
+        name = check.required_string(body, "name")
+        bucket = check.bucket_name(body)
+        no_data = check.optional_number(body, "noData")
+        has_tiles = collection.tile_count > 0
+        if bucket != collection.s3_bucket and has_tiles:
+            raise bad_payload(
+                f"s3Bucket can only change while the collection is empty; it has "
+                f"{collection.tile_count} tiles. Delete them first or keep {collection.s3_bucket!r}"
+            )
+        bands = collection.bands
+        if "additionalData" in body and body["additionalData"] is not None:
+            requested = check.bands(body["additionalData"])
+            bands = updated_bands(collection.bands, requested, has_tiles)
+        check.check_no_data_once(no_data, bands)
+        collection.name, collection.s3_bucket, collection.no_data = name, bucket, no_data
+        collection.bands = bands
+        return empty_response()
+
+    def delete_collection(self, call: _Call) -> httpx.Response:
+        """DELETE /collections/{id}."""
+        self.state.remove_collection(self._collection(call))
+        return empty_response()
+
+    def copy_tiles(self, call: _Call) -> httpx.Response:
+        """POST /collections/{id}/copyTiles?toCollection=."""
+        source = self._collection(call)
+        raw_target = call.request.url.params.get("toCollection")
+        if not raw_target:
+            raise bad_payload("Query parameter 'toCollection' is required: the id of the target collection")
+        target = self._collection(call, check.parse_uuid(raw_target, "toCollection"))
+        if target.bands and not _compatible(source.bands, target.bands):
+            raise bad_payload(
+                "The target collection must have the same band names and types as the source "
+                "collection, or no bands"
+            )
+        copied = 0
+        for tile in list(source.tiles()):
+            if tile.status == "INGESTED" and target.tile_at(tile.path) is None:
+                self.state.copy_tile(tile, target)
+                copied += 1
+        if copied and not target.bands:
+            target.bands = {name: dict(band) for name, band in source.bands.items()}
+        return empty_response()
+
+    # Tiles -------------------------------------------------------------------------------
+
+    def create_tile(self, call: _Call) -> httpx.Response:
+        """POST /collections/{id}/tiles."""
+        collection = self._collection(call)
+        body = check.json_body(call.request)
+        path = check.tile_path(body)
+        cover = check.geometry(body.get("coverGeometry"), "coverGeometry")
+        sensing = check.sensing_time(body)
+        if collection.tile_at(path) is not None:
+            raise ApiError(
+                409,
+                "COMMON_UNIQUE_KEY_VIOLATION",
+                f"A tile with path {path!r} already exists in collection {collection.id}; "
+                "look it up with GET .../tiles?path= or reingest it",
+                {"path": path},
+            )
+        tile = self.state.add_tile(collection, path, None if cover is None else to_crs84(cover), sensing)
+        return json_response(201, {"data": tile_json(tile)})
+
+    def list_tiles(self, call: _Call) -> httpx.Response:
+        """GET /collections/{id}/tiles."""
+        collection = self._collection(call)
+        params = call.request.url.params
+        count = check.count(params.get("count"))
+        sort = params.get("sort", "created:asc")
+        if sort not in ("created:asc", "created:desc"):
+            raise bad_payload(f"Invalid sort {sort!r}: use created:asc or created:desc")
+        status = check.status_filter(params.get("status"))
+        token = params.get("viewtoken")
+        after = decode_token(token)
+        path = params.get("path")
+        if path is not None:
+            exact = collection.tile_at(path)
+            candidates = iter([exact] if exact is not None else [])
+        else:
+            candidates = collection.tiles(after, descending=sort == "created:desc")
+        found = (
+            t
+            for t in candidates
+            if (status is None or t.status == status) and (path is None or after is None)
+        )
+        page, more = take(found, count)
+        last = page[-1].seq if page else None
+        data = [tile_json(t) for t in page]
+        return json_response(200, page_body(data, links(call.request.url, token, last, more)))
+
+    def get_tile(self, call: _Call) -> httpx.Response:
+        """GET /collections/{id}/tiles/{tileId}."""
+        _, tile = self._tile(call)
+        return json_response(200, {"data": tile_json(tile)})
+
+    def update_tile(self, call: _Call) -> httpx.Response:
+        """PUT /collections/{id}/tiles/{tileId}."""
+        collection, tile = self._tile(call)
+        body = check.json_body(call.request)
+        cover = check.geometry(body.get("coverGeometry"), "coverGeometry")
+        sensing = check.sensing_time(body)
+        tile.cover_crs84 = None if cover is None else to_crs84(cover)
+        tile.cover_from_user = cover is not None
+        tile.cover_output = None
+        tile.sensing_ms = sensing
+        self.state.touch(collection)
+        return empty_response()
+
+    def delete_tile(self, call: _Call) -> httpx.Response:
+        """DELETE /collections/{id}/tiles/{tileId}."""
+        collection, tile = self._tile(call)
+        self.state.remove_tile(collection, tile)
+        return empty_response()
+
+    def reingest_tile(self, call: _Call) -> httpx.Response:
+        """POST /collections/{id}/tiles/{tileId}/reingest."""
+        collection, tile = self._tile(call)
+        self.state.reingest(collection, tile)
+        return empty_response()
+
+    # Planet files ------------------------------------------------------------------------
+
+    def _planet_folder(self, call: _Call) -> tuple[Collection, str]:
+        collection, tile = self._tile(call)
+        if not collection.planet:
+            raise not_found(
+                f"Collection {collection.id} was not created by a Planet subscription or order, "
+                "so its tiles have no files to list"
+            )
+        folder = tile.path
+        if _BAND_PLACEHOLDER in folder:
+            folder = folder[: folder.index(_BAND_PLACEHOLDER)].rpartition("/")[0]
+        return collection, f"{folder}/" if folder else ""
+
+    def list_files(self, call: _Call) -> httpx.Response:
+        """GET /collections/{id}/tiles/{tileId}/files."""
+        collection, prefix = self._planet_folder(call)
+        try:
+            keys = self.state.buckets(collection.s3_bucket).list_keys(prefix)
+        except (KeyError, OSError, ValueError) as error:
+            raise not_found(f"Files of the tile cannot be listed: {error}") from None
+        return json_response(200, [key[len(prefix) :] for key in keys])
+
+    def get_file(self, call: _Call) -> httpx.Response:
+        """GET or HEAD /collections/{id}/tiles/{tileId}/files/{path}."""
+        collection, prefix = self._planet_folder(call)
+        name = call.file or ""
+        if any(part in ("", ".", "..") for part in name.split("/")):
+            raise not_found(f"File {name!r} not found")
+        key = prefix + name
+        storage = self.state.buckets(collection.s3_bucket)
+        try:
+            size = storage.size(key)
+        except (KeyError, OSError, ValueError):
+            raise not_found(f"File {name!r} not found in tile {call.tid}") from None
+        if call.request.method == "HEAD":
+            return httpx.Response(200, headers={"Content-Length": str(size)})
+        span = _byte_range(call.request.headers.get("range"), size)
+        if span is None:
+            return httpx.Response(
+                200,
+                headers={"Content-Type": "application/octet-stream", "Accept-Ranges": "bytes"},
+                content=storage.read(key),
+            )
+        start, end = span
+        return httpx.Response(
+            206,
+            headers={
+                "Content-Type": "application/octet-stream",
+                "Content-Range": f"bytes {start}-{end - 1}/{size}",
+                "Accept-Ranges": "bytes",
+            },
+            content=storage.read(key, start, end),
+        )
+
+
+def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """Return ``[start, end)`` for a single-range ``Range`` header; ``None`` to send it all."""
+    if header is None:
+        return None
+    unit, _, spec = header.strip().partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        # Servers may ignore range forms they do not serve and answer with the whole file.
+        return None
+    first, sep, last = spec.strip().partition("-")
+    try:
+        if not sep:
+            raise ValueError
+        if first == "":
+            length = int(last)
+            start, end = max(0, size - length), size
+            if length <= 0:
+                raise _unsatisfiable(size)
+        else:
+            start = int(first)
+            end = size if last == "" else min(size, int(last) + 1)
+            if last != "" and int(last) < start:
+                return None
+    except ValueError:
+        return None
+    if start >= size or start < 0:
+        raise _unsatisfiable(size)
+    return start, end
+
+
+def _unsatisfiable(size: int) -> ApiError:
+    return ApiError(
+        416,
+        "COMMON_BAD_PAYLOAD",
+        f"Requested range is not satisfiable: the file has {size} bytes",
+        headers={"Content-Range": f"bytes */{size}"},
+    )
+
+
+def _compatible(source: dict[str, Json], target: dict[str, Json]) -> bool:
+    if set(source) != set(target):
+        return False
+    return all(
+        (source[n]["bitDepth"], source[n]["sampleFormat"])
+        == (target[n]["bitDepth"], target[n]["sampleFormat"])
+        for n in source
+    )
+
+
+def _search(query: str | None) -> Callable[[Collection], bool]:
+    """Return a predicate for ``search``: ``|`` is or, ``&`` is and, words match name or id."""
+    if query is None or not query.strip():
+        return lambda _collection: True
+    alternatives = [
+        [word.strip().lower() for word in part.split("&") if word.strip()] for part in query.split("|")
+    ]
+    alternatives = [words for words in alternatives if words]
+
+    def matches(collection: Collection) -> bool:
+        text = f"{collection.name.lower()} {collection.id}"
+        return any(all(word in text for word in words) for words in alternatives)
+
+    return matches
+
+
+_ROUTES: dict[str, dict[str, _Handler]] = {
+    "collections": {"GET": Api.list_collections, "POST": Api.create_collection},
+    "collection": {
+        "GET": Api.get_collection,
+        "PUT": Api.update_collection,
+        "DELETE": Api.delete_collection,
+    },
+    "copy": {"POST": Api.copy_tiles},
+    "tiles": {"GET": Api.list_tiles, "POST": Api.create_tile},
+    "tile": {"GET": Api.get_tile, "PUT": Api.update_tile, "DELETE": Api.delete_tile},
+    "reingest": {"POST": Api.reingest_tile},
+    "files": {"GET": Api.list_files},
+    "file": {"GET": Api.get_file, "HEAD": Api.get_file},
+}

@@ -1,0 +1,53 @@
+"""Clients of this package wired to an emulator, in-process or over loopback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sentinelhub_byoc.client import AsyncBYOCClient, BYOCClient
+from sentinelhub_byoc.deployments import Deployment
+
+from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from ._emulator import TOKEN_PATHS, Emulator
+from ._server import EmulatorServer
+
+# In-process requests never leave the interpreter; a loopback URL keeps the client's
+# "no secrets over plain HTTP except to loopback" rule satisfied without an exception for tests.
+_IN_PROCESS_BASE_URL = "http://127.0.0.1"
+
+
+def emulator_deployment(
+    target: Emulator | EmulatorServer, *, path_prefix: str = "/api/v1/byoc"
+) -> Deployment:
+    """The deployment that points at *target*: a running server, or an in-process emulator."""
+    base_url = target.base_url if isinstance(target, EmulatorServer) else _IN_PROCESS_BASE_URL
+    return Deployment.custom(
+        base_url, token_url=base_url + TOKEN_PATHS[0], path_prefix=path_prefix, name="emulator"
+    )
+
+
+def _arguments(target: Emulator | EmulatorServer, options: dict[str, Any]) -> dict[str, Any]:
+    options.setdefault("deployment", emulator_deployment(target))
+    if not any(key in options for key in ("client_id", "access_token", "auth", "http_client")):
+        options["client_id"], options["client_secret"] = DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+    return options
+
+
+def client_for(target: Emulator | EmulatorServer, **options: Any) -> BYOCClient:
+    """A :class:`BYOCClient` talking to *target* with the demo credentials (override any argument).
+
+    >>> from sentinelhub_byoc.testing import Emulator, client_for
+    >>> with Emulator() as emulator, client_for(emulator) as client:
+    ...     client.collections.create(name="demo", s3_bucket="demo-bucket").name
+    'demo'
+    """
+    if isinstance(target, Emulator):
+        options.setdefault("transport", target.transport())
+    return BYOCClient(**_arguments(target, options))
+
+
+def async_client_for(target: Emulator | EmulatorServer, **options: Any) -> AsyncBYOCClient:
+    """The :class:`AsyncBYOCClient` twin of :func:`client_for`."""
+    if isinstance(target, Emulator):
+        options.setdefault("transport", target.transport())
+    return AsyncBYOCClient(**_arguments(target, options))

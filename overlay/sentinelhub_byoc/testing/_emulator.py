@@ -1,0 +1,369 @@
+"""The I/O-free emulator: one lock, one entry point from ``httpx.Request`` to an answer."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ._api import Api, is_byoc_path
+from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Accounts
+from ._clock import Clock, SystemClock
+from ._faults import Decision, FaultInjector, Faults
+from ._lifecycle import IngestionDelays
+from ._model import Json
+from ._responses import (
+    UNAUTHORIZED_MESSAGE,
+    error_response,
+    not_found,
+    rate_limited_response,
+    server_error_response,
+)
+from ._state import State
+from ._validation import bands as _check_bands
+from ._validation import bucket_name, tile_path
+
+if TYPE_CHECKING:
+    from ._transport import EmulatorTransport
+    from .ingestion import BucketResolver
+
+TOKEN_PATHS = ("/auth/realms/main/protocol/openid-connect/token", "/oauth/token")
+"""Paths of the OAuth2 token endpoint; the first is the one the live service uses."""
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request the emulator saw.
+
+    ``status`` is ``None`` when the connection was dropped before an answer; ``fault`` names
+    the injected fault (``"drop"``, ``"lost"``, ``"throttle"``, ``"status"``) if any.
+    """
+
+    method: str
+    path: str
+    status: int | None
+    client_id: str | None = None
+    fault: str | None = None
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """The emulator's signal to drop the connection instead of answering.
+
+    ``response`` is the answer that was lost when the request had already been processed
+    (send part of it, then close); ``None`` means close before sending anything.
+    """
+
+    response: httpx.Response | None = None
+
+
+Reply = httpx.Response | Dropped
+
+
+class Emulator:
+    """A faithful in-memory BYOC service with its OAuth2 token endpoint.
+
+    All state sits behind one lock; :meth:`handle` is the only way requests get in. Run it
+    in-process with :meth:`transport` or on loopback with :func:`sentinelhub_byoc.testing.serve`.
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        delays: IngestionDelays | None = None,
+        buckets: BucketResolver | None = None,
+        data_dir: Path | str | None = None,
+        clients: Mapping[str, str] | None = None,
+        token_lifetime: float = 3600.0,
+        faults: Faults | None = None,
+    ) -> None:
+        """Create an emulator.
+
+        ``buckets`` maps a bucket name to its storage; by default bucket ``b`` is the folder
+        ``data_dir / b`` (a fresh temporary folder when ``data_dir`` is not given).
+        ``clients`` maps client ids to secrets (default: the demo client).
+        """
+        self._lock = threading.RLock()
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self._owned_dir: Path | None = None
+        self._data_dir: Path | None = None
+        if buckets is None:
+            from .ingestion import local_buckets
+
+            if data_dir is None:
+                self._owned_dir = Path(tempfile.mkdtemp(prefix="byoc-emulator-"))
+                data_dir = self._owned_dir
+            self._data_dir = Path(data_dir)
+            self._data_dir.mkdir(parents=True, exist_ok=True)
+            buckets = local_buckets(self._data_dir)
+        elif data_dir is not None:
+            raise ValueError("pass either buckets= or data_dir=, not both")
+        self._accounts = Accounts(token_lifetime)
+        for client_id, secret in (clients or {DEMO_CLIENT_ID: DEMO_CLIENT_SECRET}).items():
+            self._accounts.add(client_id, secret)
+        self._state = State(self.clock, delays or IngestionDelays(), buckets)
+        self._api = Api(self._state)
+        self._faults = FaultInjector()
+        self._faults.configure(faults or Faults())
+        self._log: list[RequestRecord] = []
+
+    # Context management ------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Remove the temporary bucket folder the emulator created, if any."""
+        if self._owned_dir is not None:
+            shutil.rmtree(self._owned_dir, ignore_errors=True)
+            self._owned_dir = None
+
+    def __enter__(self) -> Emulator:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # Adapters ----------------------------------------------------------------------------
+
+    def transport(self) -> EmulatorTransport:
+        """Return a transport for ``httpx.Client(transport=...)`` or ``httpx.AsyncClient``."""
+        from ._transport import EmulatorTransport
+
+        return EmulatorTransport(self)
+
+    # Accounts ----------------------------------------------------------------------------
+
+    def add_client(self, client_id: str, client_secret: str) -> str:
+        """Register an OAuth2 client with its own account; return the account id."""
+        with self._lock:
+            return self._accounts.add(client_id, client_secret).account_id
+
+    def account_id(self, client_id: str = DEMO_CLIENT_ID) -> str:
+        """Return the account id of a registered client."""
+        with self._lock:
+            return self._accounts.get(client_id).account_id
+
+    @property
+    def token_requests(self) -> int:
+        """How many requests reached the token endpoint (faulted ones excluded)."""
+        with self._lock:
+            return self._accounts.token_requests
+
+    def revoke_tokens(self, client_id: str | None = None) -> int:
+        """Invalidate the tokens of one client, or all tokens; return how many."""
+        with self._lock:
+            return self._accounts.revoke(client_id)
+
+    # Faults and the request log ----------------------------------------------------------
+
+    def set_faults(self, faults: Faults | None) -> None:
+        """Replace the random faults (``None`` turns them off); reseeds the generator."""
+        with self._lock:
+            self._faults.configure(faults or Faults())
+
+    def script_faults(self, entries: Iterable[str | None], *, include_token_route: bool = False) -> None:
+        """Inject these faults, one per request, before any random fault.
+
+        Entries: ``None``/``"ok"``, ``"429"``, ``"500"``, ``"502"``, ``"503"``, ``"504"``,
+        ``"drop"`` (closed before processing), ``"lost"`` (processed, answer cut off) and
+        ``"delay:SECONDS"``.
+        """
+        with self._lock:
+            self._faults.script(entries, include_token_route)
+
+    @property
+    def scripted_faults_remaining(self) -> int:
+        """How many scripted faults have not been used yet."""
+        with self._lock:
+            return self._faults.scripted_remaining
+
+    def set_rate_limit(self, per_minute: int | None, client_id: str | None = None) -> None:
+        """Limit a client (or every client) to ``per_minute`` BYOC requests; ``None`` lifts it."""
+        with self._lock:
+            self._faults.set_rate_limit(per_minute, client_id)
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """Every request seen so far, oldest first."""
+        with self._lock:
+            return list(self._log)
+
+    def clear_requests(self) -> None:
+        """Forget the request log."""
+        with self._lock:
+            self._log.clear()
+
+    # Data --------------------------------------------------------------------------------
+
+    def bucket_dir(self, name: str) -> Path:
+        """Return (creating it) the folder that holds bucket ``name`` for local buckets."""
+        if self._data_dir is None:
+            raise RuntimeError(
+                "bucket_dir() only works with the default local buckets; this emulator was "
+                "given its own buckets= resolver"
+            )
+        from .ingestion import local_buckets
+
+        local_buckets(self._data_dir)(name)  # validates the name before touching the disk
+        folder = self._data_dir / name
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def create_collection(
+        self,
+        name: str,
+        s3_bucket: str,
+        *,
+        client_id: str = DEMO_CLIENT_ID,
+        bands: Mapping[str, Mapping[str, Any]] | None = None,
+        planet: bool = False,
+    ) -> str:
+        """Create a collection directly (no HTTP) for ``client_id``; return its id."""
+        with self._lock:
+            account = self._accounts.get(client_id)
+            bucket = bucket_name({"s3Bucket": s3_bucket})
+            band_map = _check_bands({"bands": dict(bands or {})})
+            collection = self._state.add_collection(account.account_id, name, bucket)
+            collection.bands = band_map
+            collection.planet = planet
+            return collection.id
+
+    def mark_planet(self, collection_id: str, planet: bool = True) -> None:
+        """Mark a collection as delivered by a Planet order, enabling its file operations."""
+        with self._lock:
+            self._collection(collection_id).planet = planet
+
+    def add_tiles(self, collection_id: str, paths: Iterable[str]) -> list[str]:
+        """Create tiles directly (no HTTP), each starting ingestion; return their ids."""
+        with self._lock:
+            collection = self._collection(collection_id)
+            ids = []
+            for path in paths:
+                checked = tile_path({"path": path})
+                if collection.tile_at(checked) is not None:
+                    raise ValueError(f"collection {collection_id} already has a tile {path!r}")
+                ids.append(self._state.add_tile(collection, checked).id)
+            return ids
+
+    def collection_snapshot(self, collection_id: str) -> Json:
+        """Return the collection as ``GET`` would, whoever owns it."""
+        from ._serialize import collection_json
+
+        with self._lock:
+            self._state.settle()
+            collection = self._collection(collection_id)
+            return collection_json(collection, self._state.metadata(collection))
+
+    def _collection(self, collection_id: str) -> Any:
+        collection = self._state.collections.get(collection_id)
+        if collection is None:
+            raise KeyError(f"no collection {collection_id!r} in this emulator")
+        return collection
+
+    # Time --------------------------------------------------------------------------------
+
+    def settle(self) -> None:
+        """Apply every ingestion step that is due by the clock's current time."""
+        with self._lock:
+            self._state.settle()
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Let time pass until no tile is waiting for ingestion.
+
+        A manual clock is advanced (no real waiting); the system clock is slept on. Raises
+        ``TimeoutError`` after ``timeout`` real seconds.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                self._state.settle()
+                due = self._state.scheduler.next_due()
+                now = self.clock.now()
+            if due is None:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"tiles were still being ingested after {timeout} s")
+            self.clock.sleep(max(0.0, due - now) + 1e-6)
+
+    # Requests ----------------------------------------------------------------------------
+
+    def handle(self, request: httpx.Request) -> Reply:
+        """Answer one request, waiting out any injected latency on the emulator's clock."""
+        decision = self.plan(request)
+        if decision.delay:
+            self.clock.sleep(decision.delay)
+        return self.execute(request, decision)
+
+    def plan(self, request: httpx.Request) -> Decision:
+        """Decide which fault, if any, this request meets (the first half of :meth:`handle`)."""
+        path = request.url.path
+        token_route = path in TOKEN_PATHS
+        if not token_route and not is_byoc_path(path):
+            return Decision()
+        with self._lock:
+            now = self.clock.now()
+            if token_route:
+                client_id = self._accounts.client_of_token_request(request)
+            else:
+                account = self._accounts.authenticate(request, now)
+                client_id = account.client_id if account else None
+            return self._faults.decide(token_route, client_id, now)
+
+    def execute(self, request: httpx.Request, decision: Decision) -> Reply:
+        """Apply a planned fault or process the request (the second half of :meth:`handle`)."""
+        with self._lock:
+            reply, client_id = self._process(request, decision)
+            status = reply.status_code if isinstance(reply, httpx.Response) else None
+            if isinstance(reply, Dropped) and reply.response is not None:
+                status = None
+            fault = decision.fault.kind if decision.fault else None
+            self._log.append(RequestRecord(request.method, request.url.path, status, client_id, fault))
+            return reply
+
+    def _process(self, request: httpx.Request, decision: Decision) -> tuple[Reply, str | None]:
+        fault = decision.fault
+        if fault is not None and fault.kind == "drop":
+            return Dropped(), None
+        if fault is not None and fault.kind == "status":
+            return server_error_response(fault.status), None
+        if fault is not None and fault.kind == "throttle":
+            return rate_limited_response(fault.retry_after_ms), None
+        now = self.clock.now()
+        path = request.url.path
+        client_id: str | None = None
+        if path in TOKEN_PATHS:
+            client_id = self._accounts.client_of_token_request(request)
+            if request.method != "POST":
+                response = error_response(405, "COMMON_METHOD_NOT_ALLOWED", "Use POST to request a token")
+            else:
+                response = self._accounts.issue(request, now)
+        elif is_byoc_path(path):
+            self._state.settle()
+            account = self._accounts.authenticate(request, now)
+            if account is None:
+                response = error_response(
+                    401,
+                    "COMMON_UNAUTHORIZED",
+                    UNAUTHORIZED_MESSAGE,
+                    headers={"WWW-Authenticate": 'Bearer realm="main"'},
+                )
+            else:
+                client_id = account.client_id
+                response = self._api.handle(request, account.account_id)
+        else:
+            response = not_found(f"Nothing is served at {path}").to_response()
+        if fault is not None and fault.kind == "lost":
+            return Dropped(response), client_id
+        return response, client_id

@@ -1,0 +1,68 @@
+"""Small GeoJSON helpers for cover geometries and collection extents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._model import Json
+from ._responses import bad_payload
+
+_CRS84_NAMES = frozenset(
+    {
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "urn:ogc:def:crs:OGC::CRS84",
+        "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+    }
+)
+
+
+def bbox_polygon(bounds: tuple[float, float, float, float]) -> Json:
+    """Return a closed GeoJSON Polygon for ``(min_x, min_y, max_x, max_y)``."""
+    x0, y0, x1, y1 = bounds
+    ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def union_bounds(
+    boxes: list[tuple[float, float, float, float]],
+) -> tuple[float, float, float, float] | None:
+    """Return the bounding box of all ``boxes``, or ``None`` for none."""
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _is_crs84(geometry: Json) -> bool:
+    crs: Any = geometry.get("crs")
+    if crs is None:
+        return True
+    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    return name in _CRS84_NAMES
+
+
+def to_crs84(geometry: Json) -> Json:
+    """Return ``geometry`` in CRS84 without a ``crs`` member, reprojecting when it names one."""
+    if _is_crs84(geometry):
+        return {"type": geometry["type"], "coordinates": geometry["coordinates"]}
+    from .ingestion import reproject_geometry
+
+    try:
+        moved = reproject_geometry(geometry, 4326)
+    except (ValueError, KeyError, TypeError) as error:
+        raise bad_payload(
+            f"'coverGeometry' cannot be converted to CRS84: {error}. Name a supported CRS in "
+            "its 'crs' member, e.g. urn:ogc:def:crs:EPSG::32633"
+        ) from None
+    return {"type": moved["type"], "coordinates": moved["coordinates"]}
+
+
+def from_crs84(geometry: Json, epsg: int) -> Json:
+    """Return a CRS84 ``geometry`` in ``epsg``, with the ``crs`` member the service sends."""
+    from .ingestion import reproject_geometry
+
+    return reproject_geometry(geometry, epsg)

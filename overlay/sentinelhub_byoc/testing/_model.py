@@ -1,0 +1,97 @@
+"""The emulator's records: collections, tiles and the indexes that keep paging cheap."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+Json = dict[str, Any]
+
+STATUSES = ("WAITING", "QUEUED", "INGESTING", "INGESTED", "FAILED")
+
+
+@dataclass(eq=False)
+class Tile:
+    """One tile of a collection. Geometries are GeoJSON dicts."""
+
+    id: str
+    collection_id: str
+    seq: int
+    path: str
+    created_ms: int
+    sensing_ms: int | None = None
+    # Stored in CRS84 (lon/lat), without a "crs" member, as the service stores it.
+    cover_crs84: Json | None = None
+    cover_from_user: bool = False
+    status: str = "WAITING"
+    failure_cause: str | None = None
+    warnings: str | None = None
+    crs_epsg: int | None = None
+    tile_geometry: Json | None = None
+    wgs84_bounds: tuple[float, float, float, float] | None = None
+    # Bumped on reingest so that transitions scheduled for an older run are ignored.
+    generation: int = 0
+    # Cover geometry in the tile's CRS, cached because reprojection is costly in listings.
+    cover_output: Json | None = None
+
+
+@dataclass(eq=False)
+class Collection:
+    """One BYOC collection with its tiles, ordered by creation."""
+
+    id: str
+    account_id: str
+    seq: int
+    name: str
+    s3_bucket: str
+    created_ms: int
+    no_data: float | None = None
+    bands: dict[str, Json] = field(default_factory=dict)
+    planet: bool = False
+    _by_seq: dict[int, Tile] = field(default_factory=dict)
+    _order: list[int] = field(default_factory=list)
+    _by_id: dict[str, Tile] = field(default_factory=dict)
+    _by_path: dict[str, Tile] = field(default_factory=dict)
+
+    def add_tile(self, tile: Tile) -> None:
+        """Index a new tile; its ``seq`` must be larger than every existing one."""
+        if self._order and tile.seq <= self._order[-1]:
+            raise ValueError("tiles must be added in increasing seq order")
+        self._order.append(tile.seq)
+        self._by_seq[tile.seq] = tile
+        self._by_id[tile.id] = tile
+        self._by_path[tile.path] = tile
+
+    def remove_tile(self, tile: Tile) -> None:
+        """Drop a tile from every index."""
+        index = bisect.bisect_left(self._order, tile.seq)
+        del self._order[index]
+        del self._by_seq[tile.seq]
+        del self._by_id[tile.id]
+        del self._by_path[tile.path]
+
+    def tile(self, tile_id: str) -> Tile | None:
+        """Return the tile with ``tile_id`` or ``None``."""
+        return self._by_id.get(tile_id)
+
+    def tile_at(self, path: str) -> Tile | None:
+        """Return the tile with exactly ``path`` or ``None``."""
+        return self._by_path.get(path)
+
+    @property
+    def tile_count(self) -> int:
+        """Number of tiles."""
+        return len(self._order)
+
+    def tiles(self, after: int | None = None, descending: bool = False) -> Iterator[Tile]:
+        """Iterate tiles by creation, starting after the tile numbered ``after``."""
+        if descending:
+            end = len(self._order) if after is None else bisect.bisect_left(self._order, after)
+            for index in range(end - 1, -1, -1):
+                yield self._by_seq[self._order[index]]
+        else:
+            start = 0 if after is None else bisect.bisect_right(self._order, after)
+            for index in range(start, len(self._order)):
+                yield self._by_seq[self._order[index]]

@@ -1,0 +1,125 @@
+"""Building the service's response shapes: JSON bodies, error envelopes, timestamps."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from typing import Any
+
+import httpx
+
+RATE_LIMIT_BODY: dict[str, Any] = {
+    "status": 429,
+    "reason": "Too Many Requests",
+    "message": "You have exceeded your rate limit",
+    "code": "RATE_LIMIT_EXCEEDED",
+}
+
+UNAUTHORIZED_MESSAGE = (
+    "You are not authorized! Please provide a valid access token within the header "
+    "[Authorization: Bearer <accessToken>] of your request."
+)
+
+_REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    415: "Unsupported Media Type",
+    416: "Range Not Satisfiable",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+
+class ApiError(Exception):
+    """An error answer, raised anywhere in request handling and rendered by the dispatcher."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        errors: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.errors = errors
+        self.headers = headers or {}
+
+    def to_response(self) -> httpx.Response:
+        """Render as the spec's ``{"error": {...}}`` envelope."""
+        return error_response(self.status, self.code, self.message, self.errors, self.headers)
+
+
+def bad_payload(message: str, errors: Any = None) -> ApiError:
+    """Return a 400 ``COMMON_BAD_PAYLOAD`` error."""
+    return ApiError(400, "COMMON_BAD_PAYLOAD", message, errors)
+
+
+def not_found(message: str) -> ApiError:
+    """Return a 404 ``COMMON_NOT_FOUND`` error."""
+    return ApiError(404, "COMMON_NOT_FOUND", message)
+
+
+def reason(status: int) -> str:
+    """Return the HTTP reason phrase for ``status``."""
+    return _REASONS.get(status, "Error")
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> httpx.Response:
+    """Return a JSON response with compact encoding, as the service sends."""
+    content = json.dumps(body, separators=(",", ":")).encode()
+    all_headers = {"Content-Type": "application/json"}
+    all_headers.update(headers or {})
+    return httpx.Response(status, headers=all_headers, content=content)
+
+
+def empty_response(status: int = 204) -> httpx.Response:
+    """Return a response without a body."""
+    return httpx.Response(status)
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    errors: Any = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    """Return the spec's error body ``{"error": {status, reason, message, code, errors?}}``."""
+    error: dict[str, Any] = {
+        "status": status,
+        "reason": reason(status),
+        "message": message,
+        "code": code,
+    }
+    if errors is not None:
+        error["errors"] = errors
+    return json_response(status, {"error": error}, headers)
+
+
+def rate_limited_response(retry_after_ms: int) -> httpx.Response:
+    """Return the documented flat 429 body with ``Retry-After`` in milliseconds."""
+    return json_response(429, RATE_LIMIT_BODY, {"Retry-After": str(max(0, int(retry_after_ms)))})
+
+
+def server_error_response(status: int) -> httpx.Response:
+    """Return a 5xx answer as a gateway or the service would."""
+    return error_response(status, "COMMON_EXCEPTION", f"{reason(status)} (injected by the emulator)")
+
+
+def format_millis(epoch_ms: int) -> str:
+    """Format epoch milliseconds as ISO 8601 UTC with ``Z``, showing milliseconds when non-zero."""
+    seconds, millis = divmod(epoch_ms, 1000)
+    moment = _dt.datetime.fromtimestamp(seconds, tz=_dt.UTC)
+    base = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{base}.{millis:03d}Z" if millis else f"{base}Z"

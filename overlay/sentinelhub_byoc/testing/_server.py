@@ -1,0 +1,185 @@
+"""Serving an emulator over real HTTP/1.1 on loopback, from a background thread."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+
+import httpx
+
+from ._api import PREFIXES
+from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from ._emulator import TOKEN_PATHS, Dropped, Emulator
+from ._responses import error_response
+
+_log = logging.getLogger(__name__)
+_HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
+
+
+class _HttpServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # Lets a restarted server take the port of one that just stopped.
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], emulator: Emulator) -> None:
+        super().__init__(address, _Handler)
+        self.emulator = emulator
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _HttpServer
+
+    def log_message(self, format: str, *args: object) -> None:
+        _log.debug("%s - " + format, self.address_string(), *args)
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = do_GET
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks: list[bytes] = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    # Trailers end with an empty line.
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _serve(self) -> None:
+        body = self._read_body()
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+        headers = [(k, v) for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP]
+        request = httpx.Request(self.command, f"http://{host}{self.path}", headers=headers, content=body)
+        try:
+            reply = self.server.emulator.handle(request)
+        except Exception as error:
+            _log.exception("emulator failed on %s %s", self.command, self.path)
+            reply = error_response(500, "COMMON_EXCEPTION", f"Emulator error: {error}")
+        if isinstance(reply, Dropped):
+            self._drop(reply.response)
+        else:
+            self._send(reply, reply.content)
+
+    def _send(self, response: httpx.Response, body: bytes, length: int | None = None) -> None:
+        self.send_response(response.status_code, response.reason_phrase)
+        for key, value in response.headers.multi_items():
+            if key.lower() not in _HOP_BY_HOP:
+                self.send_header(key, value)
+        if self.command == "HEAD" and "content-length" in response.headers:
+            self.send_header("Content-Length", response.headers["content-length"])
+        else:
+            self.send_header("Content-Length", str(len(body) if length is None else length))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self.wfile.flush()
+
+    def _drop(self, lost: httpx.Response | None) -> None:
+        if lost is not None:
+            # Announce the whole body, send half of it, then hang up.
+            body = lost.content
+            self._send(lost, body[: len(body) // 2], length=len(body))
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+
+class EmulatorServer:
+    """An emulator listening on HTTP/1.1 in a background thread; a context manager."""
+
+    def __init__(self, emulator: Emulator | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Prepare to serve ``emulator`` (a new one when ``None``) on ``host:port``."""
+        self._owns_emulator = emulator is None
+        self.emulator = emulator if emulator is not None else Emulator()
+        self._address = (host, port)
+        self._server: _HttpServer | None = None
+        self._thread: threading.Thread | None = None
+        self.client_id = DEMO_CLIENT_ID
+        self.client_secret = DEMO_CLIENT_SECRET
+
+    def start(self) -> EmulatorServer:
+        """Bind the socket and start answering; returns ``self``."""
+        if self._server is not None:
+            raise RuntimeError("this emulator server is already running")
+        server = _HttpServer(self._address, self.emulator)
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+            name=f"byoc-emulator-{self.port}",
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop answering and release the port."""
+        server, thread = self._server, self._thread
+        self._server, self._thread = None, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        if self._owns_emulator:
+            self.emulator.close()
+
+    @property
+    def host(self) -> str:
+        """The address the server listens on."""
+        return self._address[0]
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on (the real one when 0 was asked for)."""
+        if self._server is None:
+            raise RuntimeError("the emulator server is not running: call start() first")
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port`` without a trailing slash."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def token_url(self) -> str:
+        """Full URL of the OAuth2 token endpoint."""
+        return self.base_url + TOKEN_PATHS[0]
+
+    @property
+    def api_urls(self) -> tuple[str, str]:
+        """Full URLs of the two BYOC prefixes: ``/api/v1/byoc`` and ``/byoc/v1``."""
+        return (self.base_url + PREFIXES[0], self.base_url + PREFIXES[1])
+
+    def __enter__(self) -> EmulatorServer:
+        if self._server is None:
+            self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def serve(emulator: Emulator | None = None, *, host: str = "127.0.0.1", port: int = 0) -> EmulatorServer:
+    """Start serving ``emulator`` on loopback and return the running server.
+
+    Use it as a context manager: ``with serve(emulator, port=0) as server: server.base_url``.
+    """
+    return EmulatorServer(emulator, host=host, port=port).start()
