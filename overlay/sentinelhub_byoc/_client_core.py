@@ -10,7 +10,7 @@ import httpx
 
 from sentinelhub_byoc._error_mapping import error_from_response
 from sentinelhub_byoc._operations import Operation
-from sentinelhub_byoc._requests import RETRY_POLICY_EXTENSION, RETRY_SAFE_EXTENSION
+from sentinelhub_byoc._requests import BUFFER_RESPONSE_EXTENSION, RETRY_POLICY_EXTENSION, RETRY_SAFE_EXTENSION
 from sentinelhub_byoc.auth import ClientCredentialsAuth, StaticTokenAuth
 from sentinelhub_byoc.config import resolve_config
 from sentinelhub_byoc.deployments import Deployment, get_deployment
@@ -83,10 +83,21 @@ def _timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
 
 
 def call_extensions(
-    operation: Operation[Any], *, timeout: float | httpx.Timeout | None, retry: RetryPolicy | None
+    operation: Operation[Any],
+    *,
+    timeout: float | httpx.Timeout | None,
+    retry: RetryPolicy | None,
+    streamed: bool = False,
 ) -> dict[str, Any]:
-    """The request extensions carrying one call's options to the transport."""
-    extensions: dict[str, Any] = {RETRY_SAFE_EXTENSION: operation.retry_safe}
+    """The request extensions carrying one call's options to the transport.
+
+    Answers that are not streamed are read inside the retry loop, so a connection dropped in the
+    middle of a body is retried like one dropped before it.
+    """
+    extensions: dict[str, Any] = {
+        RETRY_SAFE_EXTENSION: operation.retry_safe,
+        BUFFER_RESPONSE_EXTENSION: not streamed,
+    }
     if retry is not None:
         extensions[RETRY_POLICY_EXTENSION] = retry
     if timeout is not None:

@@ -66,10 +66,7 @@ def redact_url(url: object) -> str:
         pairs = parse_qsl(query, keep_blank_values=True)
         if any(key.lower() in _SENSITIVE_QUERY_KEYS for key, _ in pairs):
             query = urlencode(
-                [
-                    (key, REDACTED if key.lower() in _SENSITIVE_QUERY_KEYS else value)
-                    for key, value in pairs
-                ],
+                [(key, REDACTED if key.lower() in _SENSITIVE_QUERY_KEYS else value) for key, value in pairs],
                 safe="*",
             )
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
@@ -82,9 +79,7 @@ def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> di
     {'Authorization': '***', 'Accept': 'application/json'}
     """
     items = headers.items() if isinstance(headers, Mapping) else headers
-    return {
-        name: (REDACTED if name.lower() in _SENSITIVE_HEADERS else value) for name, value in items
-    }
+    return {name: (REDACTED if name.lower() in _SENSITIVE_HEADERS else value) for name, value in items}
 
 
 def redact_text(text: str, secrets: Iterable[str | None]) -> str:

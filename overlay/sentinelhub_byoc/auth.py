@@ -20,7 +20,6 @@ client's transport: its retries, rate limiter and any in-process test transport 
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import threading
 import time
@@ -31,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import httpx
 
+from sentinelhub_byoc import _requests
 from sentinelhub_byoc._error_mapping import error_from_response
 from sentinelhub_byoc._logging import logger, redact_url
 from sentinelhub_byoc.config import Credentials
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TOKEN_REQUEST_EXTENSION", "ClientCredentialsAuth", "StaticTokenAuth", "is_loopback"]
 
-TOKEN_REQUEST_EXTENSION = "sentinelhub_byoc.token_request"
+TOKEN_REQUEST_EXTENSION = _requests.TOKEN_REQUEST_EXTENSION
 """Request extension set to ``True`` on the requests that fetch an access token."""
 
 _DEFAULT_EXPIRES_IN = 300.0  # assumed when the token endpoint does not say
@@ -137,9 +137,8 @@ class ClientCredentialsAuth(httpx.Auth):
         self._token_requests = 0
         self._sync_lock = threading.Lock()
         self._async_locks_guard = threading.Lock()
-        self._async_locks: weakref.WeakKeyDictionary[object, anyio.Lock] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._async_locks: weakref.WeakKeyDictionary[object, anyio.Lock] = weakref.WeakKeyDictionary()
+        self._fallback_async_lock: tuple[object, anyio.Lock] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -182,7 +181,7 @@ class ClientCredentialsAuth(httpx.Auth):
             token = yield from self._fetch_token()
         request.headers["Authorization"] = f"Bearer {token.value}"
         response = yield request
-        if response.status_code != 401 or not _body_replayable(request):
+        if response.status_code != 401 or not _requests.body_replayable(request):
             return
         # Another request may already have replaced the token this one was sent with.
         if self._token is token or self._token is None:
@@ -235,8 +234,7 @@ class ClientCredentialsAuth(httpx.Auth):
         token_type = body.get("token_type", "bearer")
         if isinstance(token_type, str) and token_type.lower() != "bearer":
             raise AuthenticationError(
-                f"the token endpoint issued a {token_type!r} token; only bearer tokens are "
-                "supported",
+                f"the token endpoint issued a {token_type!r} token; only bearer tokens are supported",
                 status=response.status_code,
                 request=response.request,
                 response=response,
@@ -252,9 +250,7 @@ class ClientCredentialsAuth(httpx.Auth):
 
     # -- drivers: locking and reading token responses -------------------------------------------
 
-    def sync_auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Drive :meth:`auth_flow` for sync clients, one thread deciding about tokens at a time."""
         flow = self.auth_flow(request)
         locked = False
@@ -263,7 +259,7 @@ class ClientCredentialsAuth(httpx.Auth):
             locked = True
             outgoing = next(flow)
             while True:
-                is_token_request = bool(outgoing.extensions.get(TOKEN_REQUEST_EXTENSION))
+                is_token_request = _requests.is_token_request(outgoing)
                 if not is_token_request:
                     self._sync_lock.release()
                     locked = False
@@ -282,9 +278,7 @@ class ClientCredentialsAuth(httpx.Auth):
                 self._sync_lock.release()
             flow.close()
 
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """Drive :meth:`auth_flow` for async clients, one task deciding about tokens at a time."""
         lock = self._async_lock()
         flow = self.auth_flow(request)
@@ -294,7 +288,7 @@ class ClientCredentialsAuth(httpx.Auth):
             locked = True
             outgoing = next(flow)
             while True:
-                is_token_request = bool(outgoing.extensions.get(TOKEN_REQUEST_EXTENSION))
+                is_token_request = _requests.is_token_request(outgoing)
                 if not is_token_request:
                     lock.release()
                     locked = False
@@ -314,6 +308,8 @@ class ClientCredentialsAuth(httpx.Auth):
             flow.close()
 
     def _async_lock(self) -> anyio.Lock:
+        import asyncio
+
         import anyio
 
         try:
@@ -323,10 +319,15 @@ class ClientCredentialsAuth(httpx.Auth):
 
             loop = anyio.lowlevel.current_token().native_token
         with self._async_locks_guard:
-            lock = self._async_locks.get(loop)
-            if lock is None:
-                lock = anyio.Lock()
-                self._async_locks[loop] = lock
+            try:
+                lock = self._async_locks.get(loop)
+                if lock is None:
+                    lock = anyio.Lock()
+                    self._async_locks[loop] = lock
+            except TypeError:  # a loop handle that cannot be weakly referenced
+                if self._fallback_async_lock is None or self._fallback_async_lock[0] is not loop:
+                    self._fallback_async_lock = (loop, anyio.Lock())
+                lock = self._fallback_async_lock[1]
             return lock
 
 
@@ -353,11 +354,3 @@ class StaticTokenAuth(httpx.Auth):
         _require_secure(request.url, "an access token")
         request.headers["Authorization"] = f"Bearer {self._token}"
         yield request
-
-
-def _body_replayable(request: httpx.Request) -> bool:
-    try:
-        request.content  # noqa: B018 - raises when the body is a one-shot stream
-    except httpx.RequestNotRead:
-        return False
-    return True

@@ -133,7 +133,7 @@ class BYOCClient:
     def _stream(
         self, operation: Operation[Any], *, timeout: float | httpx.Timeout | None = None
     ) -> Iterator[httpx.Response]:
-        with _http.call_extensions(call_extensions(operation, timeout=timeout, retry=None)):
+        with _http.call_extensions(call_extensions(operation, timeout=timeout, retry=None, streamed=True)):
             try:
                 with self._http.stream(**operation.call.request_kwargs()) as response:
                     if response.status_code not in operation.success:
@@ -233,7 +233,7 @@ class AsyncBYOCClient:
     async def _stream(
         self, operation: Operation[Any], *, timeout: float | httpx.Timeout | None = None
     ) -> AsyncIterator[httpx.Response]:
-        with _http.call_extensions(call_extensions(operation, timeout=timeout, retry=None)):
+        with _http.call_extensions(call_extensions(operation, timeout=timeout, retry=None, streamed=True)):
             try:
                 async with self._http.stream(**operation.call.request_kwargs()) as response:
                     if response.status_code not in operation.success:

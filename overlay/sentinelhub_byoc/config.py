@@ -151,9 +151,7 @@ def resolve_config(
     if deployment is not None:
         chosen_deployment = get_deployment(deployment)
     else:
-        chosen_deployment = deployment_from_urls(
-            values.get("sh_base_url"), values.get("sh_token_url")
-        )
+        chosen_deployment = deployment_from_urls(values.get("sh_base_url"), values.get("sh_token_url"))
 
     if client_id is not None and client_secret is not None:
         return ClientConfig(Credentials(client_id, client_secret), chosen_deployment, "arguments")
@@ -174,9 +172,7 @@ def resolve_config(
     if file_id and file_secret:
         return ClientConfig(Credentials(file_id, file_secret), chosen_deployment, profile_place)
 
-    profile_state = file_note or (
-        "has no sh_client_id" if not file_id else "has no sh_client_secret"
-    )
+    profile_state = file_note or ("has no sh_client_id" if not file_id else "has no sh_client_secret")
     raise ConfigurationError(
         "no Sentinel Hub credentials found. Looked at: the client_id/client_secret arguments "
         "(not given); the SH_CLIENT_ID/SH_CLIENT_SECRET environment variables (not set); "
@@ -203,8 +199,7 @@ def _read_profile(path: Path, name: str, *, must_exist: bool) -> tuple[dict[str,
         ) from None
     except OSError as error:
         raise ConfigurationError(
-            f"the profiles file {path} could not be read ({error.strerror}); "
-            "check its permissions"
+            f"the profiles file {path} could not be read ({error.strerror}); check its permissions"
         ) from None
 
     section = document.get(name)

@@ -51,9 +51,7 @@ def _check_url(instance: object, attribute: attrs.Attribute[str], value: str) ->
             f"'https://services.sentinel-hub.com', got {value!r}"
         )
     if parts.query or parts.fragment:
-        raise ValidationError(
-            f"Deployment {attribute.name} must not have a query or fragment, got {value!r}"
-        )
+        raise ValidationError(f"Deployment {attribute.name} must not have a query or fragment, got {value!r}")
 
 
 def _normalise_prefix(value: str) -> str:

@@ -144,7 +144,8 @@ class APIError(BYOCError):
             head += f" {self.reason}"
         if self.code:
             head += f" [{self.code}]"
-        text = f"{head}: {self.message}" if self.message else head
+        # An empty body leaves only the reason phrase as message; saying it twice helps nobody.
+        text = f"{head}: {self.message}" if self.message and self.message != self.reason else head
         if self.request is not None:
             text += f" ({self.request.method} {redact_url(self.request.url)})"
         if self.request_id:

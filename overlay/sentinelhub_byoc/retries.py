@@ -12,6 +12,11 @@ acted, so such a POST is retried only when the request is marked safe to repeat:
 
     request.extensions[RETRY_SAFE_EXTENSION] = True
 
+A response body cut off part-way normally surfaces when the caller reads it, after the
+transport has returned; to retry those too, ask the transport to read small bodies itself::
+
+    request.extensions[BUFFER_RESPONSE_EXTENSION] = True
+
 Per request, the whole policy can be replaced (or retries disabled)::
 
     request.extensions[RETRY_POLICY_EXTENSION] = RetryPolicy.disabled()
@@ -19,16 +24,18 @@ Per request, the whole policy can be replaced (or retries disabled)::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import attrs
 
+from sentinelhub_byoc import _requests
 from sentinelhub_byoc.errors import ValidationError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
 __all__ = [
+    "BUFFER_RESPONSE_EXTENSION",
     "IDEMPOTENT_METHODS",
     "RETRY_POLICY_EXTENSION",
     "RETRY_SAFE_EXTENSION",
@@ -38,33 +45,38 @@ __all__ = [
     "should_retry",
 ]
 
-RETRY_POLICY_EXTENSION = "sentinelhub_byoc.retry"
+RETRY_POLICY_EXTENSION = _requests.RETRY_POLICY_EXTENSION
 """Request extension holding a :class:`RetryPolicy` that replaces the transport's for that request."""
 
-RETRY_SAFE_EXTENSION = "sentinelhub_byoc.retry_safe"
+RETRY_SAFE_EXTENSION = _requests.RETRY_SAFE_EXTENSION
 """Request extension; ``True`` marks a non-idempotent request as safe to repeat after any
 retryable failure (the caller reconciles a duplicate itself, e.g. a 409 on tile creation)."""
+
+BUFFER_RESPONSE_EXTENSION = _requests.BUFFER_RESPONSE_EXTENSION
+"""Request extension; ``True`` makes the retry transport read the whole response body itself,
+so a connection dropped part-way through the body is retried like any other dropped
+connection. Meant for small JSON answers, not for file downloads."""
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 
 Jitter = Literal["full", "equal", "none"]
 
 
-def _at_least(minimum: float) -> Callable[[object, attrs.Attribute[float], float], None]:
-    def check(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+def _at_least(minimum: float) -> Callable[[object, attrs.Attribute[Any], float], None]:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
         if not value >= minimum:  # also rejects NaN
-            raise ValidationError(
-                f"RetryPolicy.{attribute.name} must be at least {minimum}, got {value!r}"
-            )
+            raise ValidationError(f"RetryPolicy.{attribute.name} must be at least {minimum}, got {value!r}")
 
     return check
 
 
 def _check_jitter(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if value not in ("full", "equal", "none"):
-        raise ValidationError(
-            f"RetryPolicy.jitter must be 'full', 'equal' or 'none', got {value!r}"
-        )
+        raise ValidationError(f"RetryPolicy.jitter must be 'full', 'equal' or 'none', got {value!r}")
+
+
+def _statuses(values: Iterable[int]) -> frozenset[int]:
+    return frozenset(values)
 
 
 @attrs.frozen
@@ -88,9 +100,7 @@ class RetryPolicy:
     base_delay: float = attrs.field(default=0.5, validator=_at_least(0.0))
     max_delay: float = attrs.field(default=30.0, validator=_at_least(0.0))
     max_retry_after: float = attrs.field(default=120.0, validator=_at_least(0.0))
-    retry_statuses: frozenset[int] = attrs.field(
-        default=frozenset({429, 502, 503, 504}), converter=frozenset
-    )
+    retry_statuses: frozenset[int] = attrs.field(default=frozenset({429, 502, 503, 504}), converter=_statuses)
     jitter: Jitter = attrs.field(default="full", validator=_check_jitter)
 
     @classmethod
@@ -107,9 +117,7 @@ class _Random(Protocol):
     def random(self) -> float: ...
 
 
-def policy_for_request(
-    extensions: Mapping[str, object], default: RetryPolicy
-) -> tuple[RetryPolicy, bool]:
+def policy_for_request(extensions: Mapping[str, object], default: RetryPolicy) -> tuple[RetryPolicy, bool]:
     """Return the policy and the retry-safe flag a request's extensions ask for.
 
     Raises :class:`ValidationError` when the extensions hold something of the wrong type.
@@ -125,8 +133,7 @@ def policy_for_request(
     retry_safe = extensions.get(RETRY_SAFE_EXTENSION, False)
     if not isinstance(retry_safe, bool):
         raise ValidationError(
-            f"request.extensions[{RETRY_SAFE_EXTENSION!r}] must be True or False, "
-            f"got {retry_safe!r}"
+            f"request.extensions[{RETRY_SAFE_EXTENSION!r}] must be True or False, got {retry_safe!r}"
         )
     return policy, retry_safe
 

@@ -8,12 +8,11 @@ from typing import Any
 
 from sentinelhub_byoc import _operations as ops
 from sentinelhub_byoc._ids import as_uuid
+from sentinelhub_byoc._requests import ATTEMPTS_EXTENSION
 from sentinelhub_byoc.errors import ConflictError
 from sentinelhub_byoc.models import Page, Tile, TileStatus
 from sentinelhub_byoc.resources import _paging
 from sentinelhub_byoc.resources._runner import AsyncRunner, Runner
-
-ATTEMPTS_EXTENSION = "sentinelhub_byoc.attempts"  # set on responses by the retry transport
 
 
 def _own_retried_creation(error: ConflictError) -> bool:

@@ -1,0 +1,55 @@
+"""The emulator's tile ingestion: reading COG headers from buckets and judging them.
+
+:func:`ingest_tile` does what the service does when a tile is ingested: finds each band's
+file from the tile path, reads the TIFF headers with ranged reads (so an S3 object is not
+downloaded), applies the COG rules and works out the tile's CRS, bounding box and bands.
+Buckets are :class:`Storage` objects: :class:`LocalStorage` folders or :class:`S3Storage`
+buckets in an S3-compatible store.
+
+Choices where the service's documentation leaves room:
+
+- a folder tile path means ``folder/(BAND).tiff``, or ``folder/(BAND).tif`` when only that
+  exists; discovering bands in a folder takes every ``.tif``/``.tiff`` file directly in it;
+- tiles may be square or not, each side 256 to 2048 pixels; uncompressed files fail like
+  JPEG ones, since only DEFLATE/ZLIB, ZSTD, PIXTIFF_ZIP, PACKBITS and LZW are listed;
+- the header limit is 1 MiB (1,048,576 bytes) of IFDs and tag values, wherever they lie;
+- missing overviews, or overviews that stop well above one tile, are warnings;
+- ``tileGeometry`` is the intersection of the files' boxes (they must agree within a
+  pixel anyway); geometries always carry a ``crs`` member, ``EPSG::4326`` included.
+
+Importing this package is cheap: tifffile, numpy, pyproj and boto3 are imported only when a
+tile is ingested or a bucket is read.
+"""
+
+from __future__ import annotations
+
+from sentinelhub_byoc.testing.ingestion._crs import SUPPORTED_EPSG, geometry_epsg
+from sentinelhub_byoc.testing.ingestion._engine import IngestionOutcome, ingest_tile
+from sentinelhub_byoc.testing.ingestion._geometry import reproject_geometry
+from sentinelhub_byoc.testing.ingestion._s3 import S3Storage, s3_buckets
+from sentinelhub_byoc.testing.ingestion._storage import (
+    BucketResolver,
+    InvalidBucketNameError,
+    LocalStorage,
+    Storage,
+    StorageError,
+    StorageKeyError,
+    local_buckets,
+)
+
+__all__ = [
+    "SUPPORTED_EPSG",
+    "BucketResolver",
+    "IngestionOutcome",
+    "InvalidBucketNameError",
+    "LocalStorage",
+    "S3Storage",
+    "Storage",
+    "StorageError",
+    "StorageKeyError",
+    "geometry_epsg",
+    "ingest_tile",
+    "local_buckets",
+    "reproject_geometry",
+    "s3_buckets",
+]

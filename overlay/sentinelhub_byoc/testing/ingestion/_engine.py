@@ -1,0 +1,206 @@
+"""Ingesting one tile: find its files, check them, and describe the tile they make."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sentinelhub_byoc.testing.ingestion._bands import (
+    band_keys,
+    check_band_names,
+    discover_files,
+)
+from sentinelhub_byoc.testing.ingestion._geometry import (
+    BBox,
+    bbox_polygon,
+    pole_inside,
+    wgs84_bounds,
+)
+from sentinelhub_byoc.testing.ingestion._rejection import TileRejectedError
+from sentinelhub_byoc.testing.ingestion._rules import FileFacts, check_file
+from sentinelhub_byoc.testing.ingestion._storage import Storage, StorageError
+from sentinelhub_byoc.testing.ingestion._tiff import read_header
+
+__all__ = ["IngestionOutcome", "ingest_tile"]
+
+
+@dataclass(frozen=True)
+class IngestionOutcome:
+    """The result of ingesting a tile.
+
+    On failure only ``failure_cause`` (and any ``warnings`` found before it) is set. On
+    success ``bands`` holds the collection's bands: the ones it had, unchanged, or the ones
+    this tile defines when it had none.
+    """
+
+    failure_cause: str | None
+    warnings: str | None
+    crs_epsg: int | None
+    tile_geometry: dict[str, Any] | None
+    wgs84_bounds: tuple[float, float, float, float] | None
+    bands: dict[str, dict[str, Any]] | None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the tile was ingested (status INGESTED rather than FAILED)."""
+        return self.failure_cause is None
+
+
+class _FileCache:
+    """Reads and checks each file once, however many bands it serves."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+        self._facts: dict[str, FileFacts] = {}
+
+    def facts(self, key: str) -> FileFacts:
+        if key not in self._facts:
+            self._facts[key] = check_file(read_header(self._storage, key))
+        return self._facts[key]
+
+    def all(self) -> list[FileFacts]:
+        return list(self._facts.values())
+
+
+def _format(facts: FileFacts, band_index: int, source: str | None) -> dict[str, Any]:
+    band: dict[str, Any] = {}
+    if source is not None:
+        band["source"] = source
+    band.update(bandIndex=band_index, bitDepth=facts.bit_depth, sampleFormat=facts.sample_format)
+    if facts.nodata is not None:
+        band["noData"] = facts.nodata
+    return band
+
+
+def _define_bands(storage: Storage, tile_path: str, files: _FileCache) -> dict[str, dict[str, Any]]:
+    bands: dict[str, dict[str, Any]] = {}
+    origins: dict[str, str] = {}
+    for source, key in discover_files(storage, tile_path).items():
+        facts = files.facts(key)
+        if facts.samples == 1:
+            bands[source] = _format(facts, 1, None)
+            origins[source] = key
+            continue
+        for index in range(1, facts.samples + 1):
+            bands[f"{source}_{index}"] = _format(facts, index, source)
+            origins[f"{source}_{index}"] = key
+    check_band_names(origins)
+    return bands
+
+
+def _check_bands(
+    storage: Storage, tile_path: str, bands: Mapping[str, Mapping[str, Any]], files: _FileCache
+) -> dict[str, dict[str, Any]]:
+    for name, key in band_keys(storage, tile_path, bands).items():
+        band = bands[name]
+        facts = files.facts(key)
+        index = band.get("bandIndex", 1)
+        if not isinstance(index, int) or not 1 <= index <= facts.samples:
+            raise TileRejectedError(
+                f"band {name} reads band {index} of {key}, which has {facts.samples} band(s); "
+                "upload a file with that band or fix the band's bandIndex"
+            )
+        wanted = (band.get("bitDepth"), band.get("sampleFormat"))
+        if wanted != (facts.bit_depth, facts.sample_format):
+            raise TileRejectedError(
+                f"{key} holds {facts.bit_depth}-bit {facts.sample_format} data but band {name} "
+                f"is {wanted[0]}-bit {wanted[1]}; every file of a band must have the band's "
+                "data type: convert it with gdal_translate -ot"
+            )
+    return {name: dict(band) for name, band in bands.items()}
+
+
+def _tile_bbox(facts: list[FileFacts]) -> tuple[int, BBox]:
+    crss = {f.epsg for f in facts}
+    if len(crss) > 1:
+        listing = ", ".join(f"{f.key} is in EPSG:{f.epsg}" for f in facts)
+        raise TileRejectedError(
+            f"the tile's files are in different CRSs ({listing}); reproject them to one CRS"
+        )
+    epsg = crss.pop()
+    bbox = (
+        max(f.bbox[0] for f in facts),
+        max(f.bbox[1] for f in facts),
+        min(f.bbox[2] for f in facts),
+        min(f.bbox[3] for f in facts),
+    )
+    for f in facts:
+        size_x, size_y = f.pixel_size
+        # A relative slack keeps rounding in far-off coordinates from failing aligned files.
+        slack_x, slack_y = size_x * (1 + 1e-9), size_y * (1 + 1e-9)
+        gaps = [abs(a - b) for a, b in zip(f.bbox, bbox, strict=True)]
+        if max(gaps[0], gaps[2]) > slack_x or max(gaps[1], gaps[3]) > slack_y:
+            raise TileRejectedError(
+                f"{f.key} covers {_show(f.bbox)} but the tile's files have only "
+                f"{_show(bbox)} in common, more than a pixel less; all files of a tile must "
+                "cover the same area: crop them to a common extent (gdal_translate -projwin)"
+            )
+    return epsg, bbox
+
+
+def _show(bbox: BBox) -> str:
+    return "(" + ", ".join(f"{v:.10g}" for v in bbox) + ")"
+
+
+def _ingest(
+    storage: Storage,
+    tile_path: str,
+    bands: Mapping[str, Mapping[str, Any]] | None,
+    files: _FileCache,
+) -> IngestionOutcome:
+    if bands:
+        formats = _check_bands(storage, tile_path, bands, files)
+    else:
+        formats = _define_bands(storage, tile_path, files)
+    facts = files.all()
+    epsg, bbox = _tile_bbox(facts)
+    pole = pole_inside(bbox, epsg)
+    if pole is not None:
+        raise TileRejectedError(
+            f"the tile {_show(bbox)} in EPSG:{epsg} crosses the {pole} Pole; split it into tiles that do not"
+        )
+    try:
+        bounds = wgs84_bounds(bbox, epsg)
+    except ValueError as error:
+        raise TileRejectedError(f"the tile cannot be placed on the globe: {error}") from None
+    return IngestionOutcome(
+        failure_cause=None,
+        warnings=_join(w for f in facts for w in f.warnings),
+        crs_epsg=epsg,
+        tile_geometry=bbox_polygon(bbox, epsg),
+        wgs84_bounds=bounds,
+        bands=formats,
+    )
+
+
+def _join(warnings: Any) -> str | None:
+    text = " ".join(warnings)
+    return text or None
+
+
+def ingest_tile(
+    storage: Storage, tile_path: str, bands: Mapping[str, Mapping[str, Any]] | None
+) -> IngestionOutcome:
+    """Ingest the tile at ``tile_path`` in ``storage`` as the service would.
+
+    ``bands`` are the collection's bands (BYOCFormat dicts by band name), or None or empty
+    when the collection has none yet, in which case this tile's files define them. Never
+    raises for a bad tile, bad files or a failing bucket: the outcome's ``failure_cause``
+    then says what is wrong and how to fix it.
+    """
+    files = _FileCache(storage)
+    try:
+        return _ingest(storage, tile_path, bands, files)
+    except (TileRejectedError, StorageError) as error:
+        cause = str(error)
+        if isinstance(error, StorageError):
+            cause = f"the tile's files could not be read: {cause}; check the collection's bucket"
+        return IngestionOutcome(
+            failure_cause=cause,
+            warnings=_join(w for f in files.all() for w in f.warnings),
+            crs_epsg=None,
+            tile_geometry=None,
+            wgs84_bounds=None,
+            bands=None,
+        )

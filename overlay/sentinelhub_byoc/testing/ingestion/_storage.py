@@ -1,0 +1,178 @@
+"""What ingestion needs from a bucket, and buckets kept as folders on the local disk."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+__all__ = [
+    "BucketResolver",
+    "InvalidBucketNameError",
+    "LocalStorage",
+    "Storage",
+    "StorageError",
+    "StorageKeyError",
+    "local_buckets",
+    "validate_bucket_name",
+]
+
+
+class StorageError(Exception):
+    """A bucket could not be read: it does not exist, or its store failed."""
+
+
+class StorageKeyError(StorageError, KeyError):
+    """A key that is not in the bucket, or that is not a valid key at all."""
+
+    def __str__(self) -> str:
+        # KeyError's own __str__ shows the repr of its argument, quotes and escapes included.
+        return str(self.args[0]) if self.args else ""
+
+
+class InvalidBucketNameError(StorageError, ValueError):
+    """A bucket name that breaks the S3 bucket naming rules."""
+
+
+class Storage(Protocol):
+    """Read access to the objects of one bucket, addressed by '/'-separated keys."""
+
+    def list_keys(self, prefix: str) -> list[str]:
+        """Return every key that starts with ``prefix``, at any depth, sorted."""
+        ...
+
+    def size(self, key: str) -> int:
+        """Return the size of the object in bytes; raise :class:`StorageKeyError` if missing."""
+        ...
+
+    def read(self, key: str, start: int = 0, end: int | None = None) -> bytes:
+        """Return the bytes ``[start, end)`` of the object, fewer where it ends sooner."""
+        ...
+
+    def exists(self, key: str) -> bool:
+        """Return whether the bucket holds an object under ``key``."""
+        ...
+
+
+BucketResolver = Callable[[str], Storage]
+"""Gives the :class:`Storage` of a bucket from the bucket's name."""
+
+_BUCKET_CHARS = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_IP_ADDRESS = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+
+
+def validate_bucket_name(name: str) -> str:
+    """Return ``name`` if it follows the S3 naming rules, else raise InvalidBucketNameError."""
+    problem = None
+    if not _BUCKET_CHARS.match(name):
+        problem = (
+            "it must be 3 to 63 characters of lowercase letters, digits, dots and hyphens, "
+            "beginning and ending with a letter or digit"
+        )
+    elif ".." in name or ".-" in name or "-." in name:
+        problem = "a dot may not stand next to another dot or a hyphen"
+    elif _IP_ADDRESS.match(name):
+        problem = "it may not look like an IP address"
+    elif name.startswith(_RESERVED_PREFIXES) or name.endswith(_RESERVED_SUFFIXES):
+        problem = "it uses a prefix or suffix that S3 reserves"
+    if problem is not None:
+        raise InvalidBucketNameError(f"bucket name {name!r} is not valid: {problem}")
+    return name
+
+
+def check_range(start: int, end: int | None) -> None:
+    """Raise ValueError for a byte range that no read could serve."""
+    if start < 0 or (end is not None and end < start):
+        raise ValueError(f"invalid byte range [{start}, {end})")
+
+
+class LocalStorage:
+    """A bucket kept as a folder: key ``a/b.tif`` is the file ``root/a/b.tif``.
+
+    Keys must be relative, '/'-separated and free of empty, ``.`` and ``..`` segments; a key
+    that would reach outside the folder (also through a symbolic link) is refused with
+    :class:`StorageKeyError`. A missing folder is a missing bucket: every method then raises
+    :class:`StorageError`.
+    """
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+
+    def __repr__(self) -> str:
+        return f"LocalStorage({str(self.root)!r})"
+
+    def _check_bucket(self) -> Path:
+        if not self.root.is_dir():
+            raise StorageError(f"bucket folder {str(self.root)!r} does not exist")
+        return self.root.resolve()
+
+    def _path(self, key: str) -> Path:
+        root = self._check_bucket()
+        segments = key.split("/")
+        if not key or "\\" in key or "\0" in key or any(segment in ("", ".", "..") for segment in segments):
+            raise StorageKeyError(f"{key!r} is not a valid key")
+        path = root.joinpath(*segments)
+        if not path.resolve().is_relative_to(root):
+            raise StorageKeyError(f"key {key!r} points outside the bucket")
+        return path
+
+    def _file(self, key: str) -> Path:
+        path = self._path(key)
+        if not path.is_file():
+            raise StorageKeyError(f"no object with key {key!r} in {self!r}")
+        return path
+
+    def list_keys(self, prefix: str) -> list[str]:
+        """Return every key that starts with ``prefix``, at any depth, sorted."""
+        root = self._check_bucket()
+        folder, _, _ = prefix.rpartition("/")
+        # Walk only the deepest folder the prefix names, and only if it stays in the bucket.
+        base = self._path(folder) if folder else root
+        if not base.is_dir():
+            return []
+        keys = []
+        for dirpath, dirnames, filenames in os.walk(base):
+            # A linked folder could lead outside the bucket, so links are not followed.
+            dirnames[:] = [d for d in dirnames if not Path(dirpath, d).is_symlink()]
+            for filename in filenames:
+                path = Path(dirpath, filename)
+                if path.is_symlink() and not path.resolve().is_relative_to(root):
+                    continue
+                key = path.relative_to(root).as_posix()
+                if key.startswith(prefix):
+                    keys.append(key)
+        return sorted(keys)
+
+    def size(self, key: str) -> int:
+        """Return the size of the object in bytes; raise :class:`StorageKeyError` if missing."""
+        return self._file(key).stat().st_size
+
+    def read(self, key: str, start: int = 0, end: int | None = None) -> bytes:
+        """Return the bytes ``[start, end)`` of the object, fewer where it ends sooner."""
+        check_range(start, end)
+        path = self._file(key)
+        with path.open("rb") as file:
+            file.seek(start)
+            return file.read() if end is None else file.read(end - start)
+
+    def exists(self, key: str) -> bool:
+        """Return whether the bucket holds an object under ``key``."""
+        return self._path(key).is_file()
+
+
+def local_buckets(root: Path | str) -> BucketResolver:
+    """Return a resolver that maps bucket ``b`` to ``LocalStorage(root / b)``.
+
+    The name is checked against the S3 naming rules first (raising
+    :class:`InvalidBucketNameError`), which also keeps it from leaving ``root``.
+    """
+    base = Path(root)
+
+    def resolve(bucket: str) -> Storage:
+        return LocalStorage(base / validate_bucket_name(bucket))
+
+    return resolve

@@ -1,0 +1,304 @@
+"""RetryTransport and AsyncRetryTransport over scripted in-test transports (httpx.MockTransport)."""
+
+from __future__ import annotations
+
+import random
+
+import httpx
+import pytest
+from sentinelhub_byoc._transport import AsyncRetryTransport, RetryTransport
+from sentinelhub_byoc.errors import ValidationError
+from sentinelhub_byoc.ratelimit import RateLimiter
+from sentinelhub_byoc.retries import (
+    BUFFER_RESPONSE_EXTENSION,
+    RETRY_POLICY_EXTENSION,
+    RETRY_SAFE_EXTENSION,
+    RetryPolicy,
+)
+
+URL = "https://api.example/api/v1/byoc/collections"
+NO_JITTER = RetryPolicy(max_attempts=4, base_delay=1.0, max_delay=8.0, jitter="none")
+
+
+class TrackedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that remembers whether it was read and closed."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.read = False
+        self.closed = False
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self.read = True
+        yield self.body
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def]
+        self.read = True
+        yield self.body
+
+    def close(self) -> None:
+        self.closed = True
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+Step = int | tuple[int, dict[str, str]] | Exception
+
+
+class Script:
+    """Answers each request with the next step: a status, (status, headers), or an exception."""
+
+    def __init__(self, *steps: Step) -> None:
+        self.steps = list(steps)
+        self.requests: list[httpx.Request] = []
+        self.streams: list[TrackedStream] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        step = self.steps.pop(0)
+        if isinstance(step, Exception):
+            raise step
+        status, headers = step if isinstance(step, tuple) else (step, {})
+        stream = TrackedStream(b'{"status": %d}' % status)
+        self.streams.append(stream)
+        return httpx.Response(status, headers=headers, stream=stream)
+
+
+def client_for(script: Script, sleeps: list[float], **kwargs: object) -> httpx.Client:
+    transport = RetryTransport(
+        httpx.MockTransport(script),
+        policy=kwargs.pop("policy", NO_JITTER),  # type: ignore[arg-type]
+        sleep=sleeps.append,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return httpx.Client(transport=transport)
+
+
+def test_retries_transient_statuses_with_exponential_backoff() -> None:
+    script, sleeps = Script(503, 502, 504, 200), list[float]()
+    with client_for(script, sleeps) as client:
+        assert client.get(URL).status_code == 200
+    assert sleeps == [1.0, 2.0, 4.0]
+    assert len(script.requests) == 4
+
+
+def test_retried_responses_are_read_and_closed_and_the_last_is_not() -> None:
+    script, sleeps = Script(503, 200), list[float]()
+    with client_for(script, sleeps) as client, client.stream("GET", URL) as response:
+        retried, final = script.streams
+        assert retried.read
+        assert retried.closed
+        assert not final.read
+        assert not final.closed
+        response.read()
+    assert final.closed
+
+
+def test_gives_up_after_max_attempts_and_returns_the_last_response() -> None:
+    script, sleeps = Script(503, 503, 503, 503, 200), list[float]()
+    with client_for(script, sleeps) as client:
+        assert client.get(URL).status_code == 503
+    assert len(script.requests) == 4
+    assert len(sleeps) == 3
+
+
+def test_honours_retry_after_in_milliseconds() -> None:
+    script, sleeps = Script((429, {"Retry-After": "3398"}), (503, {"Retry-After": "250"}), 200), list[float]()
+    with client_for(script, sleeps) as client:
+        assert client.get(URL).status_code == 200
+    assert sleeps == [3.398, 0.25]
+
+
+def test_retry_after_is_capped() -> None:
+    policy = RetryPolicy(max_retry_after=10.0)
+    script, sleeps = Script((429, {"Retry-After": "600000"}), 200), list[float]()
+    with client_for(script, sleeps, policy=policy) as client:
+        client.get(URL)
+    assert sleeps == [10.0]
+
+
+def test_connection_errors_are_retried_then_re_raised() -> None:
+    script = Script(httpx.ConnectError("refused"), httpx.ReadTimeout("slow"), 200)
+    sleeps: list[float] = []
+    with client_for(script, sleeps) as client:
+        assert client.get(URL).status_code == 200
+
+    failing = Script(*[httpx.ConnectError("refused")] * 4)
+    with client_for(failing, sleeps) as client, pytest.raises(httpx.ConnectError):
+        client.get(URL)
+    assert len(failing.requests) == 4
+
+
+@pytest.mark.parametrize(
+    ("steps", "extensions", "attempts", "status"),
+    [
+        ((503, 200), {}, 1, 503),
+        ((502, 200), {}, 1, 502),
+        ((429, 200), {}, 2, 200),
+        ((503, 200), {RETRY_SAFE_EXTENSION: True}, 2, 200),
+        ((httpx.ConnectError("refused"), 201), {}, 2, 201),
+    ],
+)
+def test_post_retries_only_when_it_cannot_have_been_processed(
+    steps: tuple[Step, ...], extensions: dict[str, object], attempts: int, status: int
+) -> None:
+    script, sleeps = Script(*steps), list[float]()
+    with client_for(script, sleeps) as client:
+        request = client.build_request("POST", URL, json={"name": "x"}, extensions=extensions)
+        assert client.send(request).status_code == status
+    assert len(script.requests) == attempts
+
+
+def test_a_dropped_post_is_not_repeated_unless_marked_safe() -> None:
+    script, sleeps = Script(httpx.RemoteProtocolError("dropped"), 201), list[float]()
+    with client_for(script, sleeps) as client, pytest.raises(httpx.RemoteProtocolError):
+        client.post(URL, json={"path": "tiles/a"})
+    assert len(script.requests) == 1
+
+
+def test_retried_post_resends_the_same_body() -> None:
+    script, sleeps = Script(429, 201), list[float]()
+    with client_for(script, sleeps) as client:
+        client.post(URL, json={"path": "tiles/a"})
+    assert [r.content for r in script.requests] == [b'{"path":"tiles/a"}'] * 2
+
+
+def test_per_request_policy_override() -> None:
+    script, sleeps = Script(503, 503, 200), list[float]()
+    with client_for(script, sleeps) as client:
+        disabled = {RETRY_POLICY_EXTENSION: RetryPolicy.disabled()}
+        assert client.get(URL, extensions=disabled).status_code == 503
+        patient = {RETRY_POLICY_EXTENSION: RetryPolicy(base_delay=0.1, jitter="none")}
+        assert client.get(URL, extensions=patient).status_code == 200
+    assert sleeps == [0.1]
+
+
+def test_bad_extension_values_are_rejected_before_sending() -> None:
+    script, sleeps = Script(200), list[float]()
+    with client_for(script, sleeps) as client, pytest.raises(ValidationError):
+        client.get(URL, extensions={RETRY_POLICY_EXTENSION: {"max_attempts": 2}})
+    assert script.requests == []
+
+
+def test_non_retryable_statuses_pass_straight_through() -> None:
+    script, sleeps = Script(404, 409, 500), list[float]()
+    with client_for(script, sleeps) as client:
+        assert [client.get(URL).status_code for _ in range(3)] == [404, 409, 500]
+    assert sleeps == []
+
+
+def test_full_jitter_draws_from_the_rng() -> None:
+    script, sleeps = Script(503, 200), list[float]()
+    policy = RetryPolicy(base_delay=2.0, jitter="full")
+    with client_for(script, sleeps, policy=policy, rng=random.Random(7)) as client:
+        client.get(URL)
+    assert sleeps == [2.0 * random.Random(7).random()]
+
+
+def test_each_attempt_waits_for_the_rate_limiter() -> None:
+    acquired: list[str] = []
+
+    class CountingLimiter(RateLimiter):
+        def acquire(self) -> None:
+            acquired.append("sync")
+
+    script, sleeps = Script(503, 200, 200), list[float]()
+    limiter = CountingLimiter(60)
+    with client_for(script, sleeps, rate_limiter=limiter) as client:
+        client.get(URL)
+        client.post(URL, extensions={"sentinelhub_byoc.token_request": True})
+    assert acquired == ["sync", "sync"]  # token requests are not counted
+
+
+# -- async ------------------------------------------------------------------------------------
+
+
+def async_client_for(script: Script, sleeps: list[float], **kwargs: object) -> httpx.AsyncClient:
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return script(request)
+
+    transport = AsyncRetryTransport(
+        httpx.MockTransport(handler),
+        policy=kwargs.pop("policy", NO_JITTER),  # type: ignore[arg-type]
+        sleep=sleep,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return httpx.AsyncClient(transport=transport)
+
+
+@pytest.mark.anyio
+async def test_async_retries_and_closes_retried_responses() -> None:
+    script, sleeps = Script((429, {"Retry-After": "1500"}), httpx.ConnectError("x"), 200), list[float]()
+    async with async_client_for(script, sleeps) as client:
+        assert (await client.get(URL)).status_code == 200
+    assert sleeps == [1.5, 2.0]
+    assert script.streams[0].read
+    assert script.streams[0].closed
+
+
+@pytest.mark.anyio
+async def test_async_post_rules_match_sync() -> None:
+    script, sleeps = Script(503, 200), list[float]()
+    async with async_client_for(script, sleeps) as client:
+        assert (await client.post(URL, json={})).status_code == 503
+    assert sleeps == []
+
+
+@pytest.mark.anyio
+async def test_async_rate_limiter_is_awaited() -> None:
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    now = [0.0]
+    limiter = RateLimiter(60, burst=1, clock=lambda: now[0], async_sleep=record)
+    script, sleeps = Script(200, 200), list[float]()
+    async with async_client_for(script, sleeps, rate_limiter=limiter) as client:
+        await client.get(URL)
+        await client.get(URL)
+    assert waits == [1.0]
+
+
+def test_default_inner_transports() -> None:
+    assert isinstance(RetryTransport()._transport, httpx.HTTPTransport)
+    assert isinstance(AsyncRetryTransport()._transport, httpx.AsyncHTTPTransport)
+
+
+class CutOffStream(TrackedStream):
+    """A body whose connection dies part-way."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        yield b'{"da'
+        raise httpx.RemoteProtocolError("peer closed connection")
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def]
+        yield b'{"da'
+        raise httpx.RemoteProtocolError("peer closed connection")
+
+
+@pytest.mark.parametrize(
+    ("method", "extensions", "recovered"),
+    [
+        ("GET", {BUFFER_RESPONSE_EXTENSION: True}, True),
+        ("POST", {BUFFER_RESPONSE_EXTENSION: True}, False),
+        ("POST", {BUFFER_RESPONSE_EXTENSION: True, RETRY_SAFE_EXTENSION: True}, True),
+    ],
+)
+def test_buffered_responses_cut_off_part_way(
+    method: str, extensions: dict[str, object], recovered: bool
+) -> None:
+    cut = CutOffStream(b"")
+    answers = iter([httpx.Response(200, stream=cut), httpx.Response(200, json={"data": []})])
+    transport = RetryTransport(httpx.MockTransport(lambda request: next(answers)), sleep=lambda seconds: None)
+    with httpx.Client(transport=transport) as client:
+        if recovered:
+            assert client.request(method, URL, extensions=extensions).json() == {"data": []}
+        else:
+            with pytest.raises(httpx.RemoteProtocolError):
+                client.request(method, URL, extensions=extensions)
+    assert cut.closed
