@@ -1,0 +1,58 @@
+"""CRS-aware tile and cover geometries that work with shapely, pyproj, GeoJSON and geopandas.
+
+Everything that takes a geometry goes through :func:`as_geometry`, which accepts GeoJSON
+dicts, Features, shapely and geopandas objects, WKT, API models and :class:`Geometry`
+values. :func:`validate` checks what the service requires before anything is sent.
+
+>>> from sentinelhub_byoc.geometry import as_geometry, validate
+>>> cover = validate({"type": "Polygon", "coordinates": [[[14, 46], [15, 46], [15, 47], [14, 46]]]},
+...                  cover=True)
+>>> cover.to_geojson()["crs"]["properties"]["name"]
+'urn:ogc:def:crs:OGC:1.3:CRS84'
+
+shapely and pyproj (extra ``geo``) and rasterio (extra ``raster``) are imported only when
+a feature needs them.
+"""
+
+from sentinelhub_byoc.geometry._cover import RasterSource, cover_geometry_from_cogs
+from sentinelhub_byoc.geometry._crs import (
+    CDSE_ONLY_CRS,
+    SUPPORTED_CRS,
+    crs_urn,
+    is_supported_crs,
+    parse_crs,
+)
+from sentinelhub_byoc.geometry._errors import GeometryError, MissingExtraError
+from sentinelhub_byoc.geometry._export import (
+    TileLike,
+    feature_for_tile,
+    iter_features,
+    tile_collection_geo_interface,
+    to_feature_collection,
+)
+from sentinelhub_byoc.geometry._funnel import as_geometry
+from sentinelhub_byoc.geometry._simplify import SimplifyResult
+from sentinelhub_byoc.geometry._validate import MAX_COVER_POINTS, validate
+from sentinelhub_byoc.geometry._value import Geometry
+
+__all__ = [
+    "CDSE_ONLY_CRS",
+    "MAX_COVER_POINTS",
+    "SUPPORTED_CRS",
+    "Geometry",
+    "GeometryError",
+    "MissingExtraError",
+    "RasterSource",
+    "SimplifyResult",
+    "TileLike",
+    "as_geometry",
+    "cover_geometry_from_cogs",
+    "crs_urn",
+    "feature_for_tile",
+    "is_supported_crs",
+    "iter_features",
+    "parse_crs",
+    "tile_collection_geo_interface",
+    "to_feature_collection",
+    "validate",
+]

@@ -1,0 +1,124 @@
+"""One funnel that turns every geometry input users have into a :class:`Geometry`."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+from sentinelhub_byoc.geometry._crs import merge_crs, parse_crs
+from sentinelhub_byoc.geometry._errors import GeometryError
+from sentinelhub_byoc.geometry._value import Geometry
+
+_EWKT_SRID: Final = re.compile(r"^\s*srid\s*=\s*(\d+)\s*;", re.IGNORECASE)
+_ACCEPTED: Final = (
+    "a Geometry, a GeoJSON Polygon/MultiPolygon dict, a Feature, a one-feature "
+    "FeatureCollection, an object with __geo_interface__ (shapely, geopandas), a model "
+    "with to_dict(), or WKT / GeoJSON text"
+)
+
+
+def as_geometry(obj: object, crs: object = None) -> Geometry:
+    """Turn any geometry input into a :class:`Geometry`.
+
+    Accepted inputs: a :class:`Geometry`; a GeoJSON Polygon or MultiPolygon dict; a
+    Feature; a FeatureCollection with exactly one feature; anything with
+    ``__geo_interface__`` (shapely geometries, geopandas objects); models with a
+    ``to_dict()`` returning GeoJSON (the generated API models); GeoJSON text; WKT text
+    (needs shapely), with an optional EWKT ``SRID=32633;`` prefix.
+
+    The CRS is ``crs`` when given (EPSG code, ``"EPSG:32633"``, a URN, a ``pyproj.CRS``),
+    else the one the input names (a GeoJSON ``crs`` member, a geopandas ``.crs``, an EWKT
+    SRID), else CRS84 as GeoJSON prescribes. A ``crs`` that contradicts the input's own is
+    an error: reproject with :meth:`Geometry.to_crs` instead.
+
+    Only the structure is checked here (type, closed rings, finite 2-D numbers); use
+    :func:`validate` for what the service additionally requires.
+
+    >>> as_geometry({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}).crs
+    4326
+    >>> as_geometry("POLYGON ((500000 0, 500100 0, 500100 100, 500000 0))", crs=32633).crs
+    32633
+    """
+    return _convert(obj, parse_crs(crs) if crs is not None else None)
+
+
+def _convert(obj: object, crs: int | None) -> Geometry:
+    if isinstance(obj, Geometry):
+        if crs is not None and crs != obj.crs:
+            raise GeometryError(
+                f"the CRS given (EPSG:{crs}) contradicts the geometry's own (EPSG:{obj.crs}); "
+                f"to change CRS use geometry.to_crs({crs})"
+            )
+        return obj
+    if isinstance(obj, str):
+        return _from_text(obj, crs)
+    if isinstance(obj, Mapping):
+        return _from_mapping(obj, crs)
+    interface = getattr(obj, "__geo_interface__", None)
+    if isinstance(interface, Mapping):
+        # geopandas objects carry their CRS beside the GeoJSON-like interface.
+        own_crs = getattr(obj, "crs", None)
+        if own_crs is not None:
+            crs = _agree(crs, parse_crs(own_crs), "the object's .crs")
+        return _from_mapping(interface, crs)
+    to_dict = getattr(obj, "to_dict", None)
+    if callable(to_dict):
+        data = to_dict()
+        if isinstance(data, Mapping):
+            return _from_mapping(data, crs)
+    raise GeometryError(f"cannot use {type(obj).__name__} as a geometry; expected {_ACCEPTED}")
+
+
+def _from_mapping(data: Mapping[str, Any], crs: int | None) -> Geometry:
+    kind = data.get("type")
+    if kind == "Feature":
+        crs = _member_crs(data, crs)
+        geometry = data.get("geometry")
+        if geometry is None:
+            raise GeometryError("the Feature has no geometry (its 'geometry' is null)")
+        return _convert(geometry, crs)
+    if kind == "FeatureCollection":
+        crs = _member_crs(data, crs)
+        features = data.get("features")
+        if not isinstance(features, list | tuple) or len(features) != 1:
+            count = len(features) if isinstance(features, list | tuple) else "no"
+            raise GeometryError(
+                f"the FeatureCollection has {count} features; exactly one is accepted: pass "
+                "one feature (collection['features'][i]) or merge them first "
+                "(e.g. shapely.union_all)"
+            )
+        return _convert(features[0], crs)
+    return Geometry.from_geojson(data, crs=crs)
+
+
+def _member_crs(data: Mapping[str, Any], crs: int | None) -> int | None:
+    member = data.get("crs")
+    return crs if member is None else merge_crs(crs, member)
+
+
+def _agree(given: int | None, found: int, source: str) -> int:
+    if given is not None and given != found:
+        raise GeometryError(
+            f"the CRS given (EPSG:{given}) contradicts {source} (EPSG:{found}); drop one of "
+            "them, or reproject with Geometry.to_crs"
+        )
+    return found
+
+
+def _from_text(text: str, crs: int | None) -> Geometry:
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise GeometryError(f"the GeoJSON text is not valid JSON: {exc}") from exc
+        return _convert(data, crs)
+    srid = _EWKT_SRID.match(stripped)
+    if srid:
+        crs = _agree(crs, parse_crs(int(srid.group(1))), "the EWKT SRID")
+        stripped = stripped[srid.end() :]
+    from sentinelhub_byoc.geometry import _shapes
+
+    return Geometry.from_shape(_shapes.from_wkt(stripped), crs=crs if crs is not None else 4326)
