@@ -143,8 +143,9 @@ def _hook_into(
         client.auth = auth
     added: dict[str, list[Callable[..., Any]]] = hooks(client.base_url, api_prefix)
     existing: dict[str, list[Callable[..., Any]]] = dict(client.event_hooks)
+    # Ours run first on requests, so the caller's hooks see the URL that is actually sent.
     client.event_hooks = {
-        "request": [*existing.get("request", []), *added["request"]],
+        "request": [*added["request"], *existing.get("request", [])],
         "response": [*existing.get("response", []), *added["response"]],
     }
     return client

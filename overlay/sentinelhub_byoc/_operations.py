@@ -16,6 +16,7 @@ import attrs
 import httpx
 
 from sentinelhub_byoc import _api
+from sentinelhub_byoc._error_mapping import error_from_response
 from sentinelhub_byoc._pagination import next_page_token
 from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.models import Collection, Page, Tile, TileStatus
@@ -208,12 +209,31 @@ def head_tile_file(collection_id: UUID, tile_id: UUID, path: str) -> Operation[i
 
 
 def get_tile_file(collection_id: UUID, tile_id: UUID, path: str, *, start: int = 0) -> Operation[None]:
-    """A Planet tile file's bytes from *start* (the caller streams the body)."""
-    if start < 0:
-        raise ValidationError(f"start must be a byte offset >= 0, got {start}")
+    """A Planet tile file's bytes from *start* (the caller streams the body).
+
+    From an offset, 416 is let through too: the caller checks with :func:`range_past_end`
+    whether *start* is exactly the file's end (nothing left to read).
+    """
+    if not isinstance(start, int) or start < 0:
+        raise ValidationError(f"start must be a byte offset >= 0, got {start!r}")
     byte_range = f"bytes={start}-" if start else None
     call = _api.get_tile_file(collection_id, tile_id, path, byte_range=byte_range)
-    return Operation(call, frozenset({200, 206}), _nothing)
+    return Operation(call, frozenset({200, 206, 416} if start else {200, 206}), _nothing)
+
+
+def range_past_end(response: httpx.Response, start: int) -> bool:
+    """Whether a 416 answer says the file has exactly *start* bytes, i.e. all were read before.
+
+    Any other 416 (the file is shorter than *start*: it changed) raises the API error.
+    """
+    if response.status_code != 416:
+        return False
+    # "Content-Range: bytes */SIZE" gives the file's size.
+    unit, _, spec = response.headers.get("content-range", "").partition(" ")
+    size = spec.rpartition("/")[2]
+    if unit.lower() == "bytes" and size.isdigit() and int(size) == start:
+        return True
+    raise error_from_response(response)
 
 
 def check_tile_path(path: str) -> None:

@@ -22,12 +22,19 @@ import httpx
 from sentinelhub_byoc._logging import logger, redact_url
 from sentinelhub_byoc._requests import (
     ATTEMPTS_EXTENSION,
+    EARLIER_ATTEMPT_MAY_HAVE_ACTED_EXTENSION,
     body_replayable,
     is_token_request,
     wants_buffered_response,
 )
 from sentinelhub_byoc._retry_after import parse_retry_after
-from sentinelhub_byoc.retries import RetryPolicy, backoff_delay, policy_for_request, should_retry
+from sentinelhub_byoc.retries import (
+    RetryPolicy,
+    _error_kind,
+    backoff_delay,
+    policy_for_request,
+    should_retry,
+)
 
 if TYPE_CHECKING:
     from sentinelhub_byoc.ratelimit import RateLimiter
@@ -52,6 +59,8 @@ class _Attempts:
         self._target = f"{request.method} {redact_url(request.url)}"
         self.attempt = 0
         self._started = 0.0
+        # Whether an attempt that was retried may have been acted on by the service.
+        self.may_have_acted = False
 
     def start(self) -> None:
         self.attempt += 1
@@ -80,6 +89,8 @@ class _Attempts:
         ):
             return None
         retry_after = parse_retry_after(response.headers.get("retry-after"))
+        # A 429 is the rate limiter refusing the request before the application saw it.
+        self.may_have_acted = self.may_have_acted or status != 429
         return self._schedule(f"status {status}", retry_after)
 
     def after_error(self, error: httpx.TransportError) -> float | None:
@@ -100,7 +111,13 @@ class _Attempts:
             retry_safe=self._retry_safe,
         ):
             return None
+        self.may_have_acted = self.may_have_acted or _error_kind(error) != "not_sent"
         return self._schedule(type(error).__name__, None)
+
+    def mark(self, response: httpx.Response) -> None:
+        """Note on the response handed back how many attempts it took and what they may have done."""
+        response.extensions[ATTEMPTS_EXTENSION] = self.attempt
+        response.extensions[EARLIER_ATTEMPT_MAY_HAVE_ACTED_EXTENSION] = self.may_have_acted
 
     def _schedule(self, cause: str, retry_after: float | None) -> float:
         delay = backoff_delay(self.attempt, retry_after=retry_after, policy=self.policy, rng=self._rng)
@@ -169,7 +186,7 @@ class RetryTransport(httpx.BaseTransport):
             else:
                 delay = attempts.after_response(response)
                 if delay is None:
-                    response.extensions[ATTEMPTS_EXTENSION] = attempts.attempt
+                    attempts.mark(response)
                     return response
                 _discard(response)
             self._sleep(delay)
@@ -220,7 +237,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             else:
                 delay = attempts.after_response(response)
                 if delay is None:
-                    response.extensions[ATTEMPTS_EXTENSION] = attempts.attempt
+                    attempts.mark(response)
                     return response
                 await _adiscard(response)
             await self._sleep(delay)

@@ -62,18 +62,37 @@ def decode(cls: type[T], data: Mapping[str, Any]) -> T:
     return factory(**values, extra=remaining)
 
 
+def _is_model(value: Any) -> bool:
+    """Whether *value* is one of the API models (an attrs class with API fields)."""
+    cls = type(value)
+    return attrs.has(cls) and any(_KEY in field.metadata for field in attrs.fields(cls))
+
+
+def _encode_value(value: Any, info: _FieldInfo, request: bool) -> Any:
+    if _is_model(value):
+        return encode(value, request=request)
+    if isinstance(value, Mapping) and value and all(_is_model(item) for item in value.values()):
+        return {key: encode(item, request=request) for key, item in value.items()}
+    return info.encode(value) if info.encode else value
+
+
 def encode(model: Any, *, request: bool = False) -> dict[str, Any]:
-    """The API JSON object for *model*.
+    """The API JSON object for *model*; nested models are encoded the same way.
 
     With ``request=True`` (what is sent to the server) read-only fields and unknown members are
-    left out, and so is every ``None``: requests never carry padding nulls.
+    left out at every level, and so is every ``None``: requests never carry padding nulls. A
+    nested object left with nothing to send (only read-only members) is left out too, since an
+    empty object can mean "clear it" to the service.
     """
     result: dict[str, Any] = {} if request else dict(model.extra)
     for attribute, info in _infos(type(model)):
         value = getattr(model, attribute)
         if value is None or (request and info.read_only):
             continue
-        result[info.name] = info.encode(value) if info.encode else value
+        encoded = _encode_value(value, info, request)
+        if request and _is_model(value) and not encoded:
+            continue
+        result[info.name] = encoded
     return result
 
 

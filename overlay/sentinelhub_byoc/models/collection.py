@@ -46,15 +46,11 @@ def _bands(value: Mapping[str, Any]) -> dict[str, Band]:
     return {name: Band.from_dict(band) for name, band in value.items()}
 
 
-def _bands_json(value: Mapping[str, Band]) -> dict[str, Any]:
-    return {name: encode(band, request=True) for name, band in value.items()}
-
-
 @attrs.frozen
 class CollectionAdditionalData:
     """A collection's bands and the metadata the service derives from its tiles."""
 
-    bands: Mapping[str, Band] | None = api_field("bands", decode=_bands, encode=_bands_json)
+    bands: Mapping[str, Band] | None = api_field("bands", decode=_bands)
     max_meters_per_pixel: float | None = api_field("maxMetersPerPixel", read_only=True)
     extent: Geometry | None = api_field(
         "extent", read_only=True, decode=Geometry.from_geojson, encode=Geometry.to_geojson
@@ -99,7 +95,7 @@ class Collection:
     no_data: float | None = api_field("noData")
     requires_metadata_update: bool | None = api_field("requiresMetadataUpdate", read_only=True)
     additional_data: CollectionAdditionalData | None = api_field(
-        "additionalData", decode=CollectionAdditionalData.from_dict, encode=CollectionAdditionalData.to_dict
+        "additionalData", decode=CollectionAdditionalData.from_dict
     )
     extra: Mapping[str, Any] = extra_field()
 

@@ -83,7 +83,7 @@ class Tile:
         "created", read_only=True, decode=parse_datetime, encode=format_datetime
     )
     additional_data: TileAdditionalData | None = api_field(
-        "additionalData", decode=TileAdditionalData.from_dict, encode=TileAdditionalData.to_dict
+        "additionalData", decode=TileAdditionalData.from_dict
     )
     extra: Mapping[str, Any] = extra_field()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TypeVar
 
-from sentinelhub_byoc._operations import MAX_PAGE_SIZE
+from sentinelhub_byoc._operations import MAX_PAGE_SIZE, check_page_size
 from sentinelhub_byoc._pagination import PageTokenTracker
 from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.models import Page
@@ -14,7 +14,11 @@ T = TypeVar("T")
 
 
 def first_page_size(page_size: int | None, limit: int | None) -> int | None:
-    """Ask for no more than *limit* items in a page when that is smaller than the page size."""
+    """Ask for no more than *limit* items in a page when that is smaller than the page size.
+
+    Both are checked first, so a bad value is refused even when *limit* would hide it.
+    """
+    check_page_size(page_size)
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise ValidationError(f"limit must be an integer >= 0, got {limit!r}")
     if limit is None or limit == 0:

@@ -38,8 +38,10 @@ class Collections:
     ) -> Iterator[Page[Collection]]:
         """Pages of collections, fetched lazily.
 
-        ``search`` takes one word, or words joined by ``|`` (or) and ``&`` (and).
+        ``search`` takes one word, or words joined by ``|`` (or) and ``&`` (and). Arguments are
+        checked here, before the first page is asked for.
         """
+        ops.list_collections(page_size=page_size, token=None, search=search)
         return _paging.pages(
             lambda token: self._client._run(
                 ops.list_collections(page_size=page_size, token=token, search=search)
@@ -110,6 +112,7 @@ class AsyncCollections:
         self, *, search: str | None = None, page_size: int | None = None, start_token: str | None = None
     ) -> AsyncIterator[Page[Collection]]:
         """Pages of collections, fetched lazily."""
+        ops.list_collections(page_size=page_size, token=None, search=search)
 
         async def fetch(token: str | None) -> Page[Collection]:
             return await self._client._run(

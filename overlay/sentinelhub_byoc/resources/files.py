@@ -51,7 +51,11 @@ class TileFiles:
             as_uuid(collection, "collection"), as_uuid(tile, "tile"), name, start=start
         )
         with self._client._stream(operation) as response:
-            return bytes(response.read())
+            content = bytes(response.read())
+            if ops.range_past_end(response, start):
+                return b""
+            # A server that ignores Range sends the whole file.
+            return content[start:] if start and response.status_code == 200 else content
 
     def download(
         self,
@@ -66,7 +70,8 @@ class TileFiles:
 
         Data goes to ``destination + ".part"`` and is renamed into place only when complete. An
         interrupted download leaves the ``.part`` file, and the next call resumes from where it
-        stopped (with an HTTP ``Range`` request) unless ``resume=False``.
+        stopped (with an HTTP ``Range`` request) unless ``resume=False``; a ``.part`` file that
+        already holds the whole file is just renamed.
         """
         target = Path(destination)
         part = _part_file(target)
@@ -75,10 +80,14 @@ class TileFiles:
             as_uuid(collection, "collection"), as_uuid(tile, "tile"), name, start=offset
         )
         with self._client._stream(operation) as response:
-            mode = "ab" if response.status_code == 206 else "wb"
-            with part.open(mode) as stream:
-                for chunk in response.iter_bytes():
-                    stream.write(chunk)
+            if response.status_code == 416:
+                response.read()
+                ops.range_past_end(response, offset)  # raises unless the part file is complete
+            else:
+                mode = "ab" if response.status_code == 206 else "wb"
+                with part.open(mode) as stream:
+                    for chunk in response.iter_bytes():
+                        stream.write(chunk)
         os.replace(part, target)
         return target
 
@@ -106,7 +115,10 @@ class AsyncTileFiles:
             as_uuid(collection, "collection"), as_uuid(tile, "tile"), name, start=start
         )
         async with self._client._stream(operation) as response:
-            return bytes(await response.aread())
+            content = bytes(await response.aread())
+            if ops.range_past_end(response, start):
+                return b""
+            return content[start:] if start and response.status_code == 200 else content
 
     async def download(
         self,
@@ -125,9 +137,13 @@ class AsyncTileFiles:
             as_uuid(collection, "collection"), as_uuid(tile, "tile"), name, start=offset
         )
         async with self._client._stream(operation) as response:
-            mode = "ab" if response.status_code == 206 else "wb"
-            with part.open(mode) as stream:
-                async for chunk in response.aiter_bytes():
-                    stream.write(chunk)
+            if response.status_code == 416:
+                await response.aread()
+                ops.range_past_end(response, offset)  # raises unless the part file is complete
+            else:
+                mode = "ab" if response.status_code == 206 else "wb"
+                with part.open(mode) as stream:
+                    async for chunk in response.aiter_bytes():
+                        stream.write(chunk)
         os.replace(part, target)
         return target

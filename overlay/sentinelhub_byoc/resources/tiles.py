@@ -8,7 +8,7 @@ from typing import Any
 
 from sentinelhub_byoc import _operations as ops
 from sentinelhub_byoc._ids import as_uuid
-from sentinelhub_byoc._requests import ATTEMPTS_EXTENSION
+from sentinelhub_byoc._requests import EARLIER_ATTEMPT_MAY_HAVE_ACTED_EXTENSION
 from sentinelhub_byoc.errors import ConflictError
 from sentinelhub_byoc.models import Page, Tile, TileStatus
 from sentinelhub_byoc.resources import _paging
@@ -16,9 +16,13 @@ from sentinelhub_byoc.resources._runner import AsyncRunner, Runner
 
 
 def _own_retried_creation(error: ConflictError) -> bool:
-    """Whether a 409 answered a *retried* creation, i.e. an earlier attempt may have created the tile."""
-    attempts = error.response.extensions.get(ATTEMPTS_EXTENSION, 1) if error.response is not None else 1
-    return bool(attempts > 1)
+    """Whether a 409 answered a *retried* creation whose earlier attempt may have created the tile.
+
+    Not when every earlier attempt was throttled (429) or never connected: then the tile existed
+    before this call, and the conflict is the caller's to see.
+    """
+    response = error.response
+    return response is not None and response.extensions.get(EARLIER_ATTEMPT_MAY_HAVE_ACTED_EXTENSION) is True
 
 
 class Tiles:
