@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import os
+
 import nox
 
 # Generation must be reproducible: these pins are part of generated/'s inputs.
@@ -17,11 +19,16 @@ GENERATOR = "openapi-python-client==0.29.1"
 RUFF = "ruff==0.17.5"
 MYPY = "mypy==2.4.1"
 SPEC_TOOLS = ("pyyaml>=6.0.1",)
+SCHEMATHESIS = "schemathesis==4.32.5"
+# Examples per operation in CI; set CONFORMANCE_MAX_EXAMPLES for a longer local run.
+CONFORMANCE_MAX_EXAMPLES = "20"
 TEST_TOOLS = (
     "pytest>=8.3",
     "hypothesis>=6.100",
     "moto[server,s3]>=5.0",
     "geopandas>=1.0",
+    # Lets the tests write TIFFs with every compression (LZW, ZSTD, JPEG...) the ingestion rules judge.
+    "imagecodecs>=2024.1",
     "types-PyYAML",
 )
 
@@ -75,6 +82,26 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """The main job: list the API's operations as generated from openapi.yaml."""
-    session.install(".", *SPEC_TOOLS)
-    session.run("python", "-m", "codegen", "operations")
+    """The main job: a tour of the client against the embedded emulator over loopback HTTP."""
+    session.install(".[all]")
+    session.run("byoc", "demo", *session.posargs)
+
+
+@nox.session(tags=["ci"])
+def conformance(session: nox.Session) -> None:
+    """Schemathesis, all checks, against the emulator on loopback (see tests/conformance/)."""
+    session.install(".[all]", SCHEMATHESIS)
+    examples = os.environ.get("CONFORMANCE_MAX_EXAMPLES") or CONFORMANCE_MAX_EXAMPLES
+    session.run(
+        "python",
+        "tests/conformance/run_schemathesis.py",
+        *session.posargs,
+        env={"CONFORMANCE_MAX_EXAMPLES": examples},
+    )
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Speed and memory ratios against baselines measured in the same run (``-- --quick`` for CI)."""
+    session.install(".[all]")
+    session.run("python", "benchmarks/run.py", *session.posargs)

@@ -16,21 +16,6 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-@pytest.fixture(autouse=True)
-def _emulator_server_without_nagle(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the loopback emulator answer without the ~40 ms Nagle/delayed-ACK stall per request.
-
-    The emulator's HTTP handler writes the headers and the body of an answer in two sends with
-    Nagle's algorithm on, so every loopback request waits for the client's delayed ACK. Until the
-    handler sets ``disable_nagle_algorithm`` itself, the tests set it (a no-op once it does).
-    """
-    from sentinelhub_byoc.testing import _server
-
-    handler = getattr(_server, "_Handler", None)
-    if handler is not None:
-        monkeypatch.setattr(handler, "disable_nagle_algorithm", True, raising=False)
-
-
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"

@@ -124,6 +124,7 @@ class Api:
     def create_collection(self, call: _Call) -> httpx.Response:
         """POST /collections."""
         body = check.json_body(call.request)
+        check.member_types(body, check.COLLECTION)
         name = check.required_string(body, "name")
         bucket = check.bucket_name(body)
         no_data = check.optional_number(body, "noData")
@@ -159,6 +160,7 @@ class Api:
         """PUT /collections/{id}."""
         collection = self._collection(call)
         body = check.json_body(call.request)
+        check.member_types(body, check.COLLECTION_UPDATE)
         name = check.required_string(body, "name")
         bucket = check.bucket_name(body)
         no_data = check.optional_number(body, "noData")
@@ -209,6 +211,7 @@ class Api:
         """POST /collections/{id}/tiles."""
         collection = self._collection(call)
         body = check.json_body(call.request)
+        check.member_types(body, check.TILE)
         path = check.tile_path(body)
         cover = check.geometry(body.get("coverGeometry"), "coverGeometry")
         sensing = check.sensing_time(body)
@@ -259,6 +262,7 @@ class Api:
         """PUT /collections/{id}/tiles/{tileId}."""
         collection, tile = self._tile(call)
         body = check.json_body(call.request)
+        check.member_types(body, check.TILE_UPDATE)
         cover = check.geometry(body.get("coverGeometry"), "coverGeometry")
         sensing = check.sensing_time(body)
         tile.cover_crs84 = None if cover is None else to_crs84(cover)

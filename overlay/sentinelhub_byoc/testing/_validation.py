@@ -7,6 +7,7 @@ import json
 import math
 import re
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -48,6 +49,88 @@ def json_body(request: httpx.Request) -> Json:
     if not isinstance(body, dict):
         raise bad_payload("Request body must be a JSON object")
     return body
+
+
+# JSON types of the members a client may write, as openapi.yaml documents them. Read-only
+# members are left out: the service ignores them whatever they hold. A member that is present
+# with a value of another type (null included, unless documented) is refused before any other
+# check, as the service's deserialiser refuses it.
+_Shape = Mapping[str, tuple[str, ...]]
+_FORMAT: _Shape = {
+    "source": ("string",),
+    "bandIndex": ("integer",),
+    "bitDepth": ("integer",),
+    "sampleFormat": ("string",),
+    "noData": ("number",),
+}
+_COLLECTION_ADDITIONAL: _Shape = {"bands": ("object",)}
+COLLECTION: _Shape = {
+    "name": ("string",),
+    "s3Bucket": ("string",),
+    "isConfigured": ("boolean",),
+    "noData": ("number",),
+    "additionalData": ("object",),
+}
+COLLECTION_UPDATE: _Shape = {
+    "name": ("string",),
+    "s3Bucket": ("string",),
+    "noData": ("number",),
+    "additionalData": ("object",),
+}
+_TILE_ADDITIONAL: _Shape = {"failedIngestionCause": ("string", "null"), "warnings": ("string", "null")}
+TILE: _Shape = {
+    "path": ("string",),
+    "coverGeometry": ("object",),
+    "sensingTime": ("string", "null"),
+    "additionalData": ("object",),
+}
+TILE_UPDATE: _Shape = {"coverGeometry": ("object",), "sensingTime": ("string", "null")}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "integer" if value.is_integer() else "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _check_shape(body: Json, shape: _Shape, where: str) -> None:
+    for key, allowed in shape.items():
+        if key not in body:
+            continue
+        kind = _json_type(body[key])
+        if kind in allowed or (kind == "integer" and "number" in allowed):
+            continue
+        expected = " or ".join(("an " if t[0] in "aeiou" else "a ") + t for t in allowed)
+        raise bad_payload(
+            f"'{where}{key}' must be {expected}, got {kind} {body[key]!r}", {f"{where}{key}": kind}
+        )
+
+
+def member_types(body: Json, shape: _Shape) -> None:
+    """Refuse members whose JSON type is not the one documented for ``shape``."""
+    _check_shape(body, shape, "")
+    additional = body.get("additionalData")
+    if not isinstance(additional, dict):
+        return
+    if shape is TILE:
+        _check_shape(additional, _TILE_ADDITIONAL, "additionalData.")
+        return
+    _check_shape(additional, _COLLECTION_ADDITIONAL, "additionalData.")
+    bands = additional.get("bands")
+    if isinstance(bands, dict):
+        for name, band in bands.items():
+            if isinstance(band, dict):
+                _check_shape(band, _FORMAT, f"additionalData.bands.{name}.")
 
 
 def _number(value: Any) -> bool:
