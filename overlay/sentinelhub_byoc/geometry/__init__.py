@@ -14,7 +14,7 @@ shapely and pyproj (extra ``geo``) and rasterio (extra ``raster``) are imported 
 a feature needs them.
 """
 
-from sentinelhub_byoc.geometry._cover import RasterSource, cover_geometry_from_cogs
+from sentinelhub_byoc.geometry._cover import cover_geometry_from_cogs
 from sentinelhub_byoc.geometry._crs import (
     CDSE_ONLY_CRS,
     SUPPORTED_CRS,
@@ -42,7 +42,6 @@ __all__ = [
     "Geometry",
     "GeometryError",
     "MissingExtraError",
-    "RasterSource",
     "SimplifyResult",
     "TileLike",
     "as_geometry",

@@ -103,10 +103,20 @@ def _valid_area(rasterio: Any, dataset: RasterDataset, max_size: int | None) -> 
         scale = max(height, width) / max_size
     out_height, out_width = max(1, round(height / scale)), max(1, round(width / scale))
     mask = dataset.dataset_mask(out_shape=(out_height, out_width))
-    transform = dataset.transform * type(dataset.transform).scale(width / out_width, height / out_height)
+    transform = _compose(
+        dataset.transform, type(dataset.transform).scale(width / out_width, height / out_height)
+    )
     pieces = [
         _shapes.from_mapping(shape)
         for shape, _ in rasterio.features.shapes(mask, mask=mask > 0, transform=transform)
     ]
     pixel = max(abs(float(transform.a)), abs(float(transform.e)))
     return _shapes.union_all(pieces), pixel
+
+
+def _compose(first: Any, second: Any) -> Any:
+    # affine 2.4+ composes with "@" and deprecates "*"; older releases know only "*".
+    try:
+        return first @ second
+    except TypeError:
+        return first * second

@@ -106,3 +106,8 @@ def from_wkt(text: str) -> Shape:
 def from_mapping(data: object) -> Shape:
     """Build a shapely geometry from a GeoJSON-like mapping."""
     return _deps.shapely().geometry.shape(data)
+
+
+def num_points(shape: Shape) -> int:
+    """Count the positions of all rings of ``shape``, closing positions included."""
+    return int(_deps.shapely().get_num_coordinates(shape))

@@ -59,11 +59,10 @@ def simplify_to(geometry: Geometry, max_points: int = 100) -> SimplifyResult:
     tolerance = max(max_x - min_x, max_y - min_y) * 1e-6 or 1e-9
     for _ in range(_MAX_STEPS):
         candidate = _simplify_once(source, tolerance)
-        if candidate is not None:
+        if candidate is not None and _shapes.num_points(candidate) <= max_points:
             simplified = Geometry.from_shape(candidate, crs=geometry.crs)
-            if simplified.num_points <= max_points:
-                distance = _shapes.hausdorff(geometry.shape, candidate)
-                return SimplifyResult(simplified, tolerance, distance, original)
+            distance = _shapes.hausdorff(geometry.shape, candidate)
+            return SimplifyResult(simplified, tolerance, distance, original)
         tolerance *= _GROWTH
     raise GeometryError(  # pragma: no cover - the tolerance outgrows any finite geometry
         f"could not simplify the geometry to {max_points} positions"
@@ -71,7 +70,8 @@ def simplify_to(geometry: Geometry, max_points: int = 100) -> SimplifyResult:
 
 
 def _simplify_once(source: Shape, tolerance: float) -> Shape | None:
-    simplified = _drop_slivers(_shapes.simplify(source, tolerance), tolerance)
+    # Holes block the simplification of their shell, so the thin ones go first.
+    simplified = _shapes.simplify(_drop_slivers(source, tolerance), tolerance)
     if not _shapes.is_valid(simplified):
         simplified = _shapes.make_valid(simplified)
     return simplified if _shapes.is_valid(simplified) else None

@@ -111,4 +111,4 @@ class Tile:
         """The tile as a GeoJSON Feature in WGS84 (cover geometry, else its bounding box)."""
         from sentinelhub_byoc.geometry import feature_for_tile
 
-        return feature_for_tile(self)
+        return feature_for_tile(self, geometry="cover" if self.cover_geometry is not None else "tile")
