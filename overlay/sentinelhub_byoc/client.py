@@ -56,7 +56,22 @@ _ARGUMENTS_DOC = """
 """
 
 
-class BYOCClient:
+class _ClientBase:
+    """What both clients share once constructed: their settings and how they present themselves."""
+
+    _settings: Settings
+
+    @property
+    def deployment(self) -> Deployment:
+        """Where this client sends requests."""
+        return self._settings.deployment
+
+    def __repr__(self) -> str:
+        deployment = self.deployment
+        return f"{type(self).__name__}(deployment={deployment.name!r}, base_url={deployment.api_url!r})"
+
+
+class BYOCClient(_ClientBase):
     """A client for the BYOC API: ``client.collections``, ``client.tiles``, ``client.files``."""
 
     __doc__ = (__doc__ or "") + _ARGUMENTS_DOC
@@ -106,14 +121,6 @@ class BYOCClient:
         self.tiles = Tiles(self)
         self.files = TileFiles(self)
 
-    @property
-    def deployment(self) -> Deployment:
-        """Where this client sends requests."""
-        return self._settings.deployment
-
-    def __repr__(self) -> str:
-        return f"BYOCClient(deployment={self.deployment.name!r}, base_url={self.deployment.api_url!r})"
-
     def _run(
         self,
         operation: Operation[T],
@@ -156,7 +163,7 @@ class BYOCClient:
         self.close()
 
 
-class AsyncBYOCClient:
+class AsyncBYOCClient(_ClientBase):
     """The asyncio twin of :class:`BYOCClient`: the same resources, with ``await`` / ``async for``."""
 
     __doc__ = (__doc__ or "") + _ARGUMENTS_DOC
@@ -205,14 +212,6 @@ class AsyncBYOCClient:
         self.collections = AsyncCollections(self)
         self.tiles = AsyncTiles(self)
         self.files = AsyncTileFiles(self)
-
-    @property
-    def deployment(self) -> Deployment:
-        """Where this client sends requests."""
-        return self._settings.deployment
-
-    def __repr__(self) -> str:
-        return f"AsyncBYOCClient(deployment={self.deployment.name!r}, base_url={self.deployment.api_url!r})"
 
     async def _run(
         self,

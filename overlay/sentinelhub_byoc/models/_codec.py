@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import attrs
 
@@ -94,6 +94,21 @@ def encode(model: Any, *, request: bool = False) -> dict[str, Any]:
             continue
         result[info.name] = encoded
     return result
+
+
+class ApiModel:
+    """Base of the overlay models: conversion from and to the API's camelCase JSON."""
+
+    extra: Mapping[str, Any]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Build from the API's camelCase JSON; unknown members are kept in ``extra``."""
+        return decode(cls, data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's camelCase JSON, unknown members included."""
+        return encode(self)
 
 
 def parse_datetime(value: Any) -> datetime:

@@ -11,9 +11,8 @@ import attrs
 
 from sentinelhub_byoc.geometry import Geometry
 from sentinelhub_byoc.models._codec import (
+    ApiModel,
     api_field,
-    decode,
-    encode,
     extra_field,
     format_datetime,
     parse_datetime,
@@ -21,7 +20,7 @@ from sentinelhub_byoc.models._codec import (
 
 
 @attrs.frozen
-class Band:
+class Band(ApiModel):
     """One band of a collection: where its data comes from and its data type."""
 
     bit_depth: int | None = api_field("bitDepth", decode=int)
@@ -32,22 +31,13 @@ class Band:
     aliases: tuple[str, ...] | None = api_field("aliases", read_only=True, decode=tuple, encode=list)
     extra: Mapping[str, Any] = extra_field()
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Band:
-        """Build from the API's camelCase JSON."""
-        return decode(cls, data)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The API's camelCase JSON."""
-        return encode(self)
-
 
 def _bands(value: Mapping[str, Any]) -> dict[str, Band]:
     return {name: Band.from_dict(band) for name, band in value.items()}
 
 
 @attrs.frozen
-class CollectionAdditionalData:
+class CollectionAdditionalData(ApiModel):
     """A collection's bands and the metadata the service derives from its tiles."""
 
     bands: Mapping[str, Band] | None = api_field("bands", decode=_bands)
@@ -64,18 +54,9 @@ class CollectionAdditionalData:
     )
     extra: Mapping[str, Any] = extra_field()
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> CollectionAdditionalData:
-        """Build from the API's camelCase JSON."""
-        return decode(cls, data)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The API's camelCase JSON."""
-        return encode(self)
-
 
 @attrs.frozen
-class Collection:
+class Collection(ApiModel):
     """A BYOC collection.
 
     >>> collection = Collection.from_dict({"id": "0b2c3d4e-0000-4000-8000-000000000001",
@@ -98,15 +79,6 @@ class Collection:
         "additionalData", decode=CollectionAdditionalData.from_dict
     )
     extra: Mapping[str, Any] = extra_field()
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Collection:
-        """Build from the API's camelCase JSON."""
-        return decode(cls, data)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The API's camelCase JSON, unknown members included."""
-        return encode(self)
 
     @property
     def bands(self) -> Mapping[str, Band]:

@@ -12,9 +12,8 @@ import attrs
 from sentinelhub_byoc import _api
 from sentinelhub_byoc.geometry import Geometry
 from sentinelhub_byoc.models._codec import (
+    ApiModel,
     api_field,
-    decode,
-    encode,
     extra_field,
     format_datetime,
     parse_datetime,
@@ -41,25 +40,16 @@ def _geojson(value: Geometry) -> dict[str, Any]:
 
 
 @attrs.frozen
-class TileAdditionalData:
+class TileAdditionalData(ApiModel):
     """Extra information the service keeps about a tile."""
 
     failed_ingestion_cause: str | None = api_field("failedIngestionCause")
     warnings: str | None = api_field("warnings")
     extra: Mapping[str, Any] = extra_field()
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> TileAdditionalData:
-        """Build from the API's camelCase JSON."""
-        return decode(cls, data)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The API's camelCase JSON."""
-        return encode(self)
-
 
 @attrs.frozen
-class Tile:
+class Tile(ApiModel):
     """A tile of a BYOC collection.
 
     ``tile_geometry`` (the bounding box) and ``cover_geometry`` come back in the tile's CRS as
@@ -86,15 +76,6 @@ class Tile:
         "additionalData", decode=TileAdditionalData.from_dict
     )
     extra: Mapping[str, Any] = extra_field()
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Tile:
-        """Build from the API's camelCase JSON."""
-        return decode(cls, data)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The API's camelCase JSON, unknown members included."""
-        return encode(self)
 
     @property
     def is_final(self) -> bool:
