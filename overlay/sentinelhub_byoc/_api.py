@@ -8,6 +8,10 @@ attention; the public API does not change.
 
 from __future__ import annotations
 
+import enum
+import functools
+import inspect
+import typing
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 from uuid import UUID
@@ -40,9 +44,7 @@ from sentinelhub_byoc_api.models import (
     BYOCTile,
     BYOCTileStatus,
     BYOCTileUpdatePayload,
-    GetByocCollectionTilesSort,
 )
-from sentinelhub_byoc_api.types import UNSET, Unset
 
 #: The path prefix the OpenAPI document uses; requests are rewritten to the deployment's prefix.
 SPEC_PATH_PREFIX = "/byoc/v1"
@@ -51,7 +53,10 @@ SPEC_PATH_PREFIX = "/byoc/v1"
 TileStatus = BYOCTileStatus
 
 #: The sort orders the tile list accepts.
-TILE_SORT_ORDERS: tuple[str, ...] = tuple(member.value for member in GetByocCollectionTilesSort)
+TILE_SORT_ORDERS: tuple[str, ...] = ("created:asc", "created:desc")
+
+#: Request extension holding query parameters the generated functions no longer declare.
+EXTRA_QUERY_EXTENSION = "sentinelhub_byoc.extra_query"
 
 
 class _Detailed(Protocol):
@@ -64,20 +69,51 @@ class _Detailed(Protocol):
 
 @attrs.frozen
 class Call:
-    """One API operation with its arguments bound."""
+    """One API operation with its arguments bound.
+
+    ``extra_query`` holds query parameters the regenerated client no longer declares (upstream
+    dropped them from the document); they are still sent, as given, so callers keep working while
+    the change report tells maintainers about the removal.
+    """
 
     operation: str
     sync: Callable[[AuthenticatedClient], _Detailed]
     asyncio: Callable[[AuthenticatedClient], Awaitable[_Detailed]]
     request_kwargs: Callable[[], dict[str, Any]]
+    extra_query: Mapping[str, str] = attrs.field(factory=dict)
+
+
+@functools.cache
+def _parameter_types(function: Callable[..., Any]) -> dict[str, type[enum.Enum] | None]:
+    """For each keyword of a generated function: the enum it is typed with, if any."""
+    hints = typing.get_type_hints(function)
+    found: dict[str, type[enum.Enum] | None] = {}
+    for name in inspect.signature(function).parameters:
+        enums = [
+            arg
+            for arg in typing.get_args(hints.get(name))
+            if isinstance(arg, type) and issubclass(arg, enum.Enum)
+        ]
+        found[name] = enums[0] if enums else None
+    return found
 
 
 def _bind(module: Any, *path_arguments: Any, **arguments: Any) -> Call:
     """Bind URL path *path_arguments* and other *arguments* to a generated endpoint module.
 
-    ``None`` arguments are left unset.
+    ``None`` arguments are left unset; strings for enum-typed parameters become that enum.
     """
-    other = {name: (UNSET if value is None else value) for name, value in arguments.items()}
+    declared = _parameter_types(module.sync_detailed)
+    other: dict[str, Any] = {}
+    extra_query: dict[str, str] = {}
+    for name, value in arguments.items():
+        if value is None:
+            continue
+        if name not in declared:
+            extra_query[name] = str(value)
+            continue
+        kind = declared[name]
+        other[name] = kind(value) if kind is not None and not isinstance(value, kind) else value
 
     def sync(client: AuthenticatedClient) -> _Detailed:
         return module.sync_detailed(*path_arguments, client=client, **other)  # type: ignore[no-any-return]
@@ -89,7 +125,7 @@ def _bind(module: Any, *path_arguments: Any, **arguments: Any) -> Call:
         # The generated request builder; used to stream a response instead of buffering it.
         return module._get_kwargs(*path_arguments, **other)  # type: ignore[no-any-return]
 
-    return Call(module.__name__.rsplit(".", 1)[-1], sync, asyncio, request_kwargs)
+    return Call(module.__name__.rsplit(".", 1)[-1], sync, asyncio, request_kwargs, extra_query)
 
 
 def wrap(http: httpx.Client | httpx.AsyncClient) -> AuthenticatedClient:
@@ -152,9 +188,9 @@ def list_tiles(
         collection_id,
         count=count,
         viewtoken=viewtoken,
-        sort=None if sort is None else GetByocCollectionTilesSort(sort),
+        sort=sort,
         path=path,
-        status=None if status is None else BYOCTileStatus(status),
+        status=status,
     )
 
 
@@ -203,11 +239,11 @@ def head_tile_file(collection_id: UUID, tile_id: UUID, path: str) -> Call:
 
 
 __all__ = [
+    "EXTRA_QUERY_EXTENSION",
     "SPEC_PATH_PREFIX",
     "TILE_SORT_ORDERS",
     "Call",
     "TileStatus",
-    "Unset",
     "copy_tiles",
     "create_collection",
     "create_tile",

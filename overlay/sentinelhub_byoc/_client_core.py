@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
+from sentinelhub_byoc._api import EXTRA_QUERY_EXTENSION
 from sentinelhub_byoc._error_mapping import error_from_response
 from sentinelhub_byoc._operations import Operation
 from sentinelhub_byoc._requests import BUFFER_RESPONSE_EXTENSION, RETRY_POLICY_EXTENSION, RETRY_SAFE_EXTENSION
@@ -98,6 +99,8 @@ def call_extensions(
         RETRY_SAFE_EXTENSION: operation.retry_safe,
         BUFFER_RESPONSE_EXTENSION: not streamed,
     }
+    if operation.call.extra_query:
+        extensions[EXTRA_QUERY_EXTENSION] = dict(operation.call.extra_query)
     if retry is not None:
         extensions[RETRY_POLICY_EXTENSION] = retry
     if timeout is not None:

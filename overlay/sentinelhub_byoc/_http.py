@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import httpx
 
 from sentinelhub_byoc import __version__
-from sentinelhub_byoc._api import SPEC_PATH_PREFIX
+from sentinelhub_byoc._api import EXTRA_QUERY_EXTENSION, SPEC_PATH_PREFIX
 from sentinelhub_byoc._requests import is_token_request
 from sentinelhub_byoc._transport import AsyncRetryTransport, RetryTransport
 from sentinelhub_byoc.ratelimit import RateLimiter
@@ -61,6 +61,9 @@ def _prefix_rewriter(base_url: httpx.URL, api_prefix: str) -> Callable[[httpx.Re
         if wanted != spec_prefix and raw.startswith(spec_prefix + b"/"):
             request.url = request.url.copy_with(raw_path=wanted + raw[len(spec_prefix) :])
         request.extensions.update(_CALL_EXTENSIONS.get())
+        extra_query = request.extensions.get(EXTRA_QUERY_EXTENSION)
+        if extra_query:
+            request.url = request.url.copy_merge_params(extra_query)
 
     return prepare
 
