@@ -1,7 +1,7 @@
 """Regenerating the low-level client from a newer specification keeps the overlay working.
 
-The specification gains an optional tile property (``archivedAt``) and a tile status
-(``ARCHIVED``). The package is regenerated into a temporary folder and put first on
+The specification gains an optional tile property (``addedAt``) and a tile status
+(``NEW_STATUS``). The package is regenerated into a temporary folder and put first on
 ``PYTHONPATH`` of a subprocess, which then uses the overlay on top of it: the new property is
 reachable, the new status is known, and the operations tests pass.
 """
@@ -26,13 +26,13 @@ OPERATIONS_TESTS = Path(__file__).with_name("test_client_operations.py")
 def newer_specification(target: Path) -> Path:
     document = _yaml.load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
     schemas = document["components"]["schemas"]
-    schemas["BYOCTile"]["properties"]["archivedAt"] = {
+    schemas["BYOCTile"]["properties"]["addedAt"] = {
         "type": "string",
         "format": "date-time",
         "readOnly": True,
         "description": "When the tile was archived.",
     }
-    schemas["BYOCTileStatus"]["enum"].append("ARCHIVED")
+    schemas["BYOCTileStatus"]["enum"].append("NEW_STATUS")
     target.write_text(_yaml.dump(document), encoding="utf-8")
     return target
 
@@ -66,14 +66,14 @@ NEW_MEMBERS_ARE_REACHABLE = """
     from sentinelhub_byoc import Tile, TileStatus
     from {package}.models import BYOCTile
 
-    tile = Tile.from_dict({{"path": "p", "status": "ARCHIVED", "archivedAt": "2026-01-02T03:04:05Z"}})
-    assert tile.extra["archivedAt"] == "2026-01-02T03:04:05Z", tile.extra
-    assert tile.to_dict()["archivedAt"] == "2026-01-02T03:04:05Z"
-    assert TileStatus("ARCHIVED").is_known
-    assert tile.status is TileStatus.ARCHIVED
+    tile = Tile.from_dict({{"path": "p", "status": "NEW_STATUS", "addedAt": "2026-01-02T03:04:05Z"}})
+    assert tile.extra["addedAt"] == "2026-01-02T03:04:05Z", tile.extra
+    assert tile.to_dict()["addedAt"] == "2026-01-02T03:04:05Z"
+    assert TileStatus("NEW_STATUS").is_known
+    assert tile.status is TileStatus.NEW_STATUS
     assert not TileStatus("NEWER_STILL").is_known
-    generated = BYOCTile.from_dict({{"path": "p", "archivedAt": "2026-01-02T03:04:05Z"}})
-    assert generated.archived_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    generated = BYOCTile.from_dict({{"path": "p", "addedAt": "2026-01-02T03:04:05Z"}})
+    assert generated.added_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
     print("new members reachable")
 """
 
@@ -94,7 +94,7 @@ def test_the_overlay_works_on_a_regenerated_client(tmp_path: Path) -> None:
     workdir.mkdir()
     package = generate_package(spec, ROOT / "generator-config.yaml", workdir)
     assert package.name == PACKAGE_NAME
-    assert "archived_at" in (package / "models" / "byoc_tile.py").read_text(encoding="utf-8")
+    assert "added_at" in (package / "models" / "byoc_tile.py").read_text(encoding="utf-8")
 
     check_import = USES_THE_REGENERATED_PACKAGE.format(package=PACKAGE_NAME, parent=str(workdir))
     script = run_with_package_first(

@@ -22,14 +22,14 @@ def byoc_spec() -> dict[str, Any]:
 
 def _modify_like_upstream(document: dict[str, Any]) -> dict[str, Any]:
     schemas = document["components"]["schemas"]
-    schemas["BYOCTile"]["properties"]["archivedAt"] = {"type": "string", "format": "date-time"}
-    schemas["BYOCTileStatus"]["enum"].append("ARCHIVED")
+    schemas["BYOCTile"]["properties"]["addedAt"] = {"type": "string", "format": "date-time"}
+    schemas["BYOCTileStatus"]["enum"].append("NEW_STATUS")
     tiles = document["paths"]["/byoc/v1/collections/{collectionId}/tiles"]
     tiles["get"]["parameters"] = [p for p in tiles["get"]["parameters"] if p.get("name") != "sort"]
-    document["paths"]["/byoc/v1/collections/{collectionId}/archive"] = {
+    document["paths"]["/byoc/v1/collections/{collectionId}/added"] = {
         "post": {
-            "summary": "Archive a collection",
-            "operationId": "archiveByocCollection",
+            "summary": "An operation added upstream",
+            "operationId": "addedByocOperation",
             "tags": ["byoc_collection"],
             "parameters": [{"$ref": "#/components/parameters/ByocCollectionId"}],
             "responses": {"204": {"description": "Archived"}},

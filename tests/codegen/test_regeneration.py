@@ -51,8 +51,8 @@ def test_a_changed_upstream_document_regenerates_cleanly(
     package = generate_package(spec, CONFIG, workdir)
     sys.path.insert(0, str(package.parent))
     models = importlib.import_module(f"{PACKAGE_NAME}.models")
-    assert models.BYOCTileStatus("ARCHIVED").is_known
-    tile = models.BYOCTile.from_dict({"path": "p", "archivedAt": "2026-01-01T00:00:00Z"})
-    assert tile.archived_at.year == 2026
-    archive = importlib.import_module(f"{PACKAGE_NAME}.api.byoc_collection.archive_byoc_collection")
+    assert models.BYOCTileStatus("NEW_STATUS").is_known
+    tile = models.BYOCTile.from_dict({"path": "p", "addedAt": "2026-01-01T00:00:00Z"})
+    assert tile.added_at.year == 2026
+    archive = importlib.import_module(f"{PACKAGE_NAME}.api.byoc_collection.added_byoc_operation")
     assert callable(archive.sync_detailed)
