@@ -25,7 +25,10 @@ def _modify_like_upstream(document: dict[str, Any]) -> dict[str, Any]:
     schemas["BYOCTile"]["properties"]["addedAt"] = {"type": "string", "format": "date-time"}
     schemas["BYOCTileStatus"]["enum"].append("NEW_STATUS")
     tiles = document["paths"]["/byoc/v1/collections/{collectionId}/tiles"]
-    tiles["get"]["parameters"] = [p for p in tiles["get"]["parameters"] if p.get("name") != "sort"]
+    # Drop the tile list's last inline query parameter, whichever that is in this document.
+    parameters = tiles["get"]["parameters"]
+    dropped = max(i for i, parameter in enumerate(parameters) if parameter.get("in") == "query")
+    del parameters[dropped]
     document["paths"]["/byoc/v1/collections/{collectionId}/added"] = {
         "post": {
             "summary": "An operation added upstream",
