@@ -11,6 +11,7 @@ operations in :mod:`sentinelhub_byoc._operations`; the shells only send and wait
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -57,9 +58,38 @@ _ARGUMENTS_DOC = """
 
 
 class _ClientBase:
-    """What both clients share once constructed: their settings and how they present themselves."""
+    """What both clients share once constructed: settings, per-call defaults, presentation."""
 
     _settings: Settings
+    _call_timeout: float | httpx.Timeout | None = None
+    _call_retry: RetryPolicy | None = None
+
+    def _bind_resources(self) -> None:
+        raise NotImplementedError
+
+    def with_options(
+        self, *, timeout: float | httpx.Timeout | None = None, retry: RetryPolicy | None = None
+    ) -> Self:
+        """A view of this client whose calls use *timeout* and/or *retry*; it shares the connection pool.
+
+        >>> patient = client.with_options(timeout=300, retry=RetryPolicy(max_attempts=10))  # doctest: +SKIP
+        >>> patient.tiles.create(collection, "big/(BAND).tif")  # doctest: +SKIP
+
+        Close the original client, not the view.
+        """
+        view = copy.copy(self)
+        view._call_timeout = timeout if timeout is not None else self._call_timeout
+        view._call_retry = retry if retry is not None else self._call_retry
+        view._bind_resources()
+        return view
+
+    def _options(
+        self, timeout: float | httpx.Timeout | None, retry: RetryPolicy | None
+    ) -> tuple[float | httpx.Timeout | None, RetryPolicy | None]:
+        return (
+            timeout if timeout is not None else self._call_timeout,
+            retry if retry is not None else self._call_retry,
+        )
 
     @property
     def deployment(self) -> Deployment:
@@ -117,6 +147,9 @@ class BYOCClient(_ClientBase):
             http_client=http_client,
         )
         self._generated = _api.wrap(self._http)
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
         self.collections = Collections(self)
         self.tiles = Tiles(self)
         self.files = TileFiles(self)
@@ -128,6 +161,7 @@ class BYOCClient(_ClientBase):
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | None = None,
     ) -> T:
+        timeout, retry = self._options(timeout, retry)
         with _http.call_extensions(call_extensions(operation, timeout=timeout, retry=retry)):
             try:
                 operation.call.sync(self._generated)
@@ -140,7 +174,8 @@ class BYOCClient(_ClientBase):
     def _stream(
         self, operation: Operation[Any], *, timeout: float | httpx.Timeout | None = None
     ) -> Iterator[httpx.Response]:
-        with _http.call_extensions(call_extensions(operation, timeout=timeout, retry=None, streamed=True)):
+        timeout, retry = self._options(timeout, None)
+        with _http.call_extensions(call_extensions(operation, timeout=timeout, retry=retry, streamed=True)):
             try:
                 with self._http.stream(**operation.call.request_kwargs()) as response:
                     if response.status_code not in operation.success:
@@ -209,6 +244,9 @@ class AsyncBYOCClient(_ClientBase):
             http_client=http_client,
         )
         self._generated = _api.wrap(self._http)
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
         self.collections = AsyncCollections(self)
         self.tiles = AsyncTiles(self)
         self.files = AsyncTileFiles(self)
@@ -220,6 +258,7 @@ class AsyncBYOCClient(_ClientBase):
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | None = None,
     ) -> T:
+        timeout, retry = self._options(timeout, retry)
         with _http.call_extensions(call_extensions(operation, timeout=timeout, retry=retry)):
             try:
                 await operation.call.asyncio(self._generated)
@@ -232,7 +271,8 @@ class AsyncBYOCClient(_ClientBase):
     async def _stream(
         self, operation: Operation[Any], *, timeout: float | httpx.Timeout | None = None
     ) -> AsyncIterator[httpx.Response]:
-        with _http.call_extensions(call_extensions(operation, timeout=timeout, retry=None, streamed=True)):
+        timeout, retry = self._options(timeout, None)
+        with _http.call_extensions(call_extensions(operation, timeout=timeout, retry=retry, streamed=True)):
             try:
                 async with self._http.stream(**operation.call.request_kwargs()) as response:
                     if response.status_code not in operation.success:
