@@ -52,7 +52,7 @@ def resolve_settings(
 ) -> Settings:
     """Decide credentials, deployment and policies from the constructor's arguments, env and profile."""
     if access_token is not None or auth is not None:
-        chosen = get_deployment(deployment) if deployment is not None else get_deployment("eu")
+        chosen = get_deployment(deployment if deployment is not None else "eu")
         chosen_auth: httpx.Auth | None = auth if auth is not None else StaticTokenAuth(str(access_token))
     else:
         try:
@@ -63,7 +63,7 @@ def resolve_settings(
             if not has_http_client:
                 raise
             # A caller's own httpx client may already authenticate its requests.
-            chosen = get_deployment(deployment) if deployment is not None else get_deployment("eu")
+            chosen = get_deployment(deployment if deployment is not None else "eu")
             chosen_auth = None
         else:
             chosen = config.deployment

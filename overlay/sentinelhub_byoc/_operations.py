@@ -36,10 +36,6 @@ class Operation(Generic[T]):
     retry_safe: bool = False
 
 
-def _json(response: httpx.Response) -> Any:
-    return response.json()
-
-
 def _nothing(response: httpx.Response) -> None:
     return None
 

@@ -15,8 +15,6 @@ RETRY_POLICY_EXTENSION = "sentinelhub_byoc.retry"
 RETRY_SAFE_EXTENSION = "sentinelhub_byoc.retry_safe"
 TOKEN_REQUEST_EXTENSION = "sentinelhub_byoc.token_request"
 BUFFER_RESPONSE_EXTENSION = "sentinelhub_byoc.buffer_response"
-#: Set by the retry transports on the response they return: how many attempts the request took.
-ATTEMPTS_EXTENSION = "sentinelhub_byoc.attempts"
 #: Set by the retry transports on the response they return: whether an earlier attempt of the
 #: request may have been acted on by the service (its answer was a retried 5xx, or the connection
 #: failed after the request was sent). A 429 or a connection never opened proves it was not.

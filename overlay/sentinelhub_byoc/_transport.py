@@ -21,7 +21,6 @@ import httpx
 
 from sentinelhub_byoc._logging import logger, redact_url
 from sentinelhub_byoc._requests import (
-    ATTEMPTS_EXTENSION,
     EARLIER_ATTEMPT_MAY_HAVE_ACTED_EXTENSION,
     body_replayable,
     is_token_request,
@@ -115,8 +114,7 @@ class _Attempts:
         return self._schedule(type(error).__name__, None)
 
     def mark(self, response: httpx.Response) -> None:
-        """Note on the response handed back how many attempts it took and what they may have done."""
-        response.extensions[ATTEMPTS_EXTENSION] = self.attempt
+        """Note on the response handed back whether an earlier attempt may have been acted on."""
         response.extensions[EARLIER_ATTEMPT_MAY_HAVE_ACTED_EXTENSION] = self.may_have_acted
 
     def _schedule(self, cause: str, retry_after: float | None) -> float:
