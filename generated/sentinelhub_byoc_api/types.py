@@ -3,7 +3,7 @@
 
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, NotRequired, TypedDict, TypeVar
 
 from attrs import define
 
@@ -39,6 +39,23 @@ class File:
         return self.file_name, self.payload, self.mime_type
 
 
+class RequestArgs(TypedDict):
+    """The arguments of `httpx.Client.request()` for one operation, as `build_request()` returns them.
+
+    `url` is relative to the API's base URL and starts with the path prefix of the OpenAPI document.
+    """
+
+    method: str
+    url: str
+    params: NotRequired[dict[str, Any]]
+    json: NotRequired[Any]
+    content: NotRequired[bytes]
+    data: NotRequired[dict[str, Any]]
+    files: NotRequired[Any]
+    headers: NotRequired[dict[str, Any]]
+    cookies: NotRequired[dict[str, Any]]
+
+
 T = TypeVar("T")
 
 
@@ -52,4 +69,12 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+__all__ = [
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestArgs",
+    "RequestFiles",
+    "Response",
+    "Unset",
+]

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sentinelhub_byoc.errors import (
         APIConnectionError,
         APIError,
+        APIResponseValidationError,
         APITimeoutError,
         AuthenticationError,
         BadRequestError,
@@ -40,7 +41,15 @@ if TYPE_CHECKING:
         ValidationError,
     )
     from sentinelhub_byoc.geometry import Geometry
-    from sentinelhub_byoc.models import Band, Collection, CollectionAdditionalData, Page, Tile, TileStatus
+    from sentinelhub_byoc.models import (
+        Band,
+        Collection,
+        CollectionAdditionalData,
+        Page,
+        Tile,
+        TileSort,
+        TileStatus,
+    )
     from sentinelhub_byoc.ratelimit import RateLimiter
     from sentinelhub_byoc.retries import RetryPolicy
 
@@ -57,6 +66,7 @@ _EXPORTS = {
     "Deployment": "sentinelhub_byoc.deployments",
     "APIConnectionError": "sentinelhub_byoc.errors",
     "APIError": "sentinelhub_byoc.errors",
+    "APIResponseValidationError": "sentinelhub_byoc.errors",
     "APITimeoutError": "sentinelhub_byoc.errors",
     "AuthenticationError": "sentinelhub_byoc.errors",
     "BadRequestError": "sentinelhub_byoc.errors",
@@ -75,6 +85,7 @@ _EXPORTS = {
     "CollectionAdditionalData": "sentinelhub_byoc.models",
     "Page": "sentinelhub_byoc.models",
     "Tile": "sentinelhub_byoc.models",
+    "TileSort": "sentinelhub_byoc.models",
     "TileStatus": "sentinelhub_byoc.models",
     "RateLimiter": "sentinelhub_byoc.ratelimit",
     "RetryPolicy": "sentinelhub_byoc.retries",
@@ -83,6 +94,7 @@ _EXPORTS = {
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponseValidationError",
     "APITimeoutError",
     "AsyncBYOCClient",
     "AuthenticationError",
@@ -111,6 +123,7 @@ __all__ = [
     "ServerError",
     "StaticTokenAuth",
     "Tile",
+    "TileSort",
     "TileStatus",
     "US_WEST",
     "ValidationError",

@@ -1,25 +1,18 @@
-"""What the sync and async clients share: settings resolution and reading responses (no I/O)."""
+"""What the sync and async clients share: settings resolution (no I/O)."""
 
 from __future__ import annotations
 
 import os
-from typing import Any, TypeVar
 
 import attrs
 import httpx
 
-from sentinelhub_byoc._api import EXTRA_QUERY_EXTENSION
-from sentinelhub_byoc._error_mapping import error_from_response
-from sentinelhub_byoc._operations import Operation
-from sentinelhub_byoc._requests import BUFFER_RESPONSE_EXTENSION, RETRY_POLICY_EXTENSION, RETRY_SAFE_EXTENSION
 from sentinelhub_byoc.auth import ClientCredentialsAuth, StaticTokenAuth
 from sentinelhub_byoc.config import resolve_config
 from sentinelhub_byoc.deployments import Deployment, get_deployment
-from sentinelhub_byoc.errors import APIConnectionError, ConfigurationError
+from sentinelhub_byoc.errors import ConfigurationError, ValidationError
 from sentinelhub_byoc.ratelimit import RateLimiter
 from sentinelhub_byoc.retries import RetryPolicy
-
-T = TypeVar("T")
 
 #: Default timeouts: generous reads (listing large collections), quick connection failures.
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -72,7 +65,7 @@ def resolve_settings(
         deployment=chosen,
         auth=chosen_auth,
         timeout=_timeout(timeout),
-        retry=retry if retry is not None else RetryPolicy(),
+        retry=as_retry(retry) or RetryPolicy(),
         rate_limiter=RateLimiter(requests_per_minute) if requests_per_minute else None,
     )
 
@@ -80,38 +73,24 @@ def resolve_settings(
 def _timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
     if value is None:
         return DEFAULT_TIMEOUT
-    return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
+    return as_timeout(value)
 
 
-def call_extensions(
-    operation: Operation[Any],
-    *,
-    timeout: float | httpx.Timeout | None,
-    retry: RetryPolicy | None,
-    streamed: bool = False,
-) -> dict[str, Any]:
-    """The request extensions carrying one call's options to the transport.
-
-    Answers that are not streamed are read inside the retry loop, so a connection dropped in the
-    middle of a body is retried like one dropped before it.
-    """
-    extensions: dict[str, Any] = {
-        RETRY_SAFE_EXTENSION: operation.retry_safe,
-        BUFFER_RESPONSE_EXTENSION: not streamed,
-    }
-    if operation.call.extra_query:
-        extensions[EXTRA_QUERY_EXTENSION] = dict(operation.call.extra_query)
-    if retry is not None:
-        extensions[RETRY_POLICY_EXTENSION] = retry
-    if timeout is not None:
-        extensions["timeout"] = _timeout(timeout).as_dict()
-    return extensions
+def as_timeout(value: float | httpx.Timeout) -> httpx.Timeout:
+    """*value* as an ``httpx.Timeout``, refusing what is not a positive number of seconds."""
+    if isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ValidationError(
+            f"timeout must be a positive number of seconds or an httpx.Timeout, got {value!r}"
+        )
+    return httpx.Timeout(value)
 
 
-def checked(operation: Operation[Any], response: httpx.Response | None) -> httpx.Response:
-    """*response* when its status means success; otherwise raise the matching API error."""
-    if response is None:
-        raise APIConnectionError(f"no response was received for {operation.call.operation}")
-    if response.status_code not in operation.success:
-        raise error_from_response(response)
-    return response
+def as_retry(value: RetryPolicy | None) -> RetryPolicy | None:
+    """*value* when it is a :class:`RetryPolicy` (or ``None``), else :class:`ValidationError`."""
+    if value is not None and not isinstance(value, RetryPolicy):
+        raise ValidationError(
+            f"retry must be a RetryPolicy, e.g. RetryPolicy(max_attempts=3), got {type(value).__name__}"
+        )
+    return value

@@ -11,6 +11,7 @@ from sentinelhub_byoc._retry_after import parse_retry_after
 from sentinelhub_byoc.errors import (
     APIConnectionError,
     APIError,
+    APIResponseValidationError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
     import httpx
 
+#: Set on a response whose body could not be decoded (corrupt gzip, say): what went wrong.
+UNREADABLE_BODY_EXTENSION = "sentinelhub_byoc.unreadable_body"
+
 # Checked in order; the first present wins. Sentinel Hub runs behind AWS and GCP load balancers.
 REQUEST_ID_HEADERS = (
     "x-request-id",
@@ -38,6 +42,7 @@ REQUEST_ID_HEADERS = (
 )
 
 _MAX_TEXT = 300
+_MAX_EXCERPT = 120
 
 _STATUS_CLASSES: dict[int, type[APIError]] = {
     400: BadRequestError,
@@ -71,9 +76,10 @@ def error_from_response(
 
     Understands the service's wrapped body ``{"error": {"status", "reason", "message", "code",
     "errors"}}``, its flat body ``{"status", "reason", "message", "code"}``, OAuth2 error bodies
-    ``{"error": "...", "error_description": "..."}`` and non-JSON bodies (their text, shortened,
-    or the HTTP reason phrase when empty). With ``token_endpoint=True`` the result is always an
-    :class:`AuthenticationError`. Any of ``secrets`` echoed by the server is redacted.
+    ``{"error": "...", "error_description": "..."}`` and anything else (a short excerpt of the
+    body's text, or the HTTP reason phrase when it is empty). With ``token_endpoint=True`` the
+    result is always an :class:`AuthenticationError`. The bearer token the request carried and
+    any of ``secrets`` are redacted from every field.
 
     Example::
 
@@ -82,11 +88,22 @@ def error_from_response(
             raise error_from_response(response)
     """
     status = response.status_code
-    fields = _fields_from_body(_body_text(response))
-    message = redact_text(fields.get("message") or response.reason_phrase or "", secrets)
+    request = _request_of(response)
+    hidden = _secrets(request, secrets)
+    unreadable = response.extensions.get(UNREADABLE_BODY_EXTENSION)
+    fields = {"message": f"the body could not be read ({unreadable})"} if unreadable else {}
+    if not unreadable:
+        # Redacted before it is parsed and cut short, so no part of a secret survives either.
+        fields = _fields_from_body(redact_text(_body_text(response), hidden))
+    message = fields.get("message") or response.reason_phrase or ""
+    if 300 <= status < 400 and "location" in response.headers:
+        message = (
+            f"the service redirected to {redact_url(response.headers['location'])}, which is not "
+            f"followed so that credentials stay with the configured URL ({message}); "
+            "check the deployment's base URL and path prefix"
+        )
     code = fields.get("code")
     reason = fields.get("reason") or response.reason_phrase or None
-    request = _request_of(response)
     if token_endpoint:
         cls: type[APIError] = AuthenticationError
         where = redact_url(request.url) if request is not None else "the token endpoint"
@@ -98,17 +115,62 @@ def error_from_response(
         cls = error_class_for_status(status)
     common: dict[str, Any] = {
         "status": status,
-        "code": code if isinstance(code, str) else None,
-        "reason": reason if isinstance(reason, str) else None,
-        "errors": fields.get("errors"),
+        "code": redact_text(code, hidden) if isinstance(code, str) else None,
+        "reason": redact_text(reason, hidden) if isinstance(reason, str) else None,
+        "errors": _redact_value(fields.get("errors"), hidden),
         "request_id": request_id_from_headers(response.headers),
         "request": request,
         "response": response,
     }
+    message = redact_text(message, hidden)
     if cls is RateLimitError:
         retry_after = parse_retry_after(response.headers.get("retry-after"), now=now)
         return RateLimitError(message, retry_after=retry_after, **common)
     return cls(message, **common)
+
+
+def invalid_answer(response: httpx.Response, reason: str) -> APIResponseValidationError:
+    """The error for a success answer that cannot be read, *reason* saying what was wrong."""
+    request = _request_of(response)
+    hidden = _secrets(request, ())
+    excerpt = _short(redact_text(_body_text(response), hidden), _MAX_EXCERPT)
+    message = redact_text(f"the answer could not be read: {reason}", hidden)
+    if excerpt:
+        message += f"; the body starts {excerpt!r}"
+    return APIResponseValidationError(
+        message,
+        body_excerpt=excerpt or None,
+        status=response.status_code,
+        reason=response.reason_phrase or None,
+        request_id=request_id_from_headers(response.headers),
+        request=request,
+        response=response,
+    )
+
+
+def _secrets(request: httpx.Request | None, secrets: Iterable[str | None]) -> list[str]:
+    """The values to hide: *secrets* and the bearer token *request* was sent with."""
+    hidden = [secret for secret in secrets if secret]
+    if request is not None:
+        authorization = request.headers.get("authorization", "")
+        scheme, _, credential = authorization.partition(" ")
+        if credential.strip():
+            hidden.append(credential.strip())
+        elif scheme:
+            hidden.append(scheme)
+    return hidden
+
+
+def _redact_value(value: Any, hidden: list[str]) -> Any:
+    if not hidden or value is None:
+        return value
+    if isinstance(value, str):
+        return redact_text(value, hidden)
+    if isinstance(value, dict):
+        return {redact_text(str(k), hidden): _redact_value(v, hidden) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_value(item, hidden) for item in value]
+    return value
 
 
 def error_from_transport_error(
@@ -158,9 +220,13 @@ def _request_of(response: httpx.Response) -> httpx.Request | None:
 
 def _body_text(response: httpx.Response) -> str:
     try:
-        return response.text
+        content = response.content
     except Exception:  # a streamed body that was never read
         return ""
+    try:
+        return content.decode(response.encoding or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        return content.decode("utf-8", errors="replace")
 
 
 def _fields_from_body(text: str) -> dict[str, Any]:
@@ -194,6 +260,7 @@ def _fields_from_body(text: str) -> dict[str, Any]:
     return fields
 
 
-def _short(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= _MAX_TEXT else flat[: _MAX_TEXT - 1] + "…"
+def _short(text: str, limit: int = _MAX_TEXT) -> str:
+    # Control characters from a binary body would garble a terminal or a log line.
+    flat = " ".join("".join(c if c.isprintable() else " " for c in text[: limit * 4]).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -12,56 +12,66 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-import attrs
 import httpx
 
-from sentinelhub_byoc import _api
+from sentinelhub_byoc import _api, _decoders
 from sentinelhub_byoc._error_mapping import error_from_response
-from sentinelhub_byoc._pagination import next_page_token
 from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.models import Collection, Page, Tile, TileStatus
 from sentinelhub_byoc.models._codec import encode, format_datetime
+from sentinelhub_byoc.models.enums import TileSort
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
 
 
-@attrs.frozen
 class Operation(Generic[T]):
-    """One API call and how to read its successful answer."""
+    """One API call and how to read its successful answer.
 
-    call: _api.Call
-    success: frozenset[int]
-    read: Callable[[httpx.Response], T]
-    retry_safe: bool = False
+    ``success`` lists the statuses the operation documents for success (any other 2xx is read the
+    same way); ``decode`` turns the answer into the result; ``retry_safe`` marks a request that is
+    not idempotent but may be repeated after any retryable failure.
+    """
+
+    __slots__ = ("call", "decode", "retry_safe", "success")
+
+    def __init__(
+        self,
+        call: _api.Call,
+        success: frozenset[int],
+        decode: Callable[[httpx.Response], T],
+        retry_safe: bool = False,
+    ) -> None:
+        self.call = call
+        self.success = success
+        self.decode = decode
+        self.retry_safe = retry_safe
+
+    def __repr__(self) -> str:
+        return f"Operation({self.call!r}, success={sorted(self.success)})"
 
 
-def _nothing(response: httpx.Response) -> None:
-    return None
-
-
-def _collection(response: httpx.Response) -> Collection:
-    return Collection.from_dict(response.json()["data"])
-
-
-def _tile(response: httpx.Response) -> Tile:
-    return Tile.from_dict(response.json()["data"])
-
-
-def _page(parse: Callable[[Mapping[str, Any]], T]) -> Callable[[httpx.Response], Page[T]]:
-    def read(response: httpx.Response) -> Page[T]:
-        body = response.json()
-        links = body.get("links") or {}
-        return Page([parse(item) for item in body.get("data") or []], next_page_token(links), links)
-
-    return read
+_OK = frozenset({200})
+_CREATED = frozenset({201, 200})
+_NO_CONTENT = frozenset({204, 200})
+_collection = _decoders.data_of(Collection)
+_tile = _decoders.data_of(Tile)
+_collection_page = _decoders.page_of(Collection)
+_tile_page = _decoders.page_of(Tile)
 
 
 def check_page_size(count: int | None) -> int | None:
     """Refuse a page size the service would reject (it takes 1 to 100)."""
-    if count is not None and not (isinstance(count, int) and 1 <= count <= MAX_PAGE_SIZE):
+    if count is not None and not (type(count) is int and 1 <= count <= MAX_PAGE_SIZE):
         raise ValidationError(f"page_size must be an integer from 1 to {MAX_PAGE_SIZE}, got {count!r}")
     return count
+
+
+def check_text(value: str | None, what: str) -> str | None:
+    """Refuse a non-string where the API takes text (``None`` passes: the argument is unset)."""
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(f"{what} must be a string, got {type(value).__name__} {value!r}")
+    return value
 
 
 # Collections
@@ -71,43 +81,59 @@ def list_collections(
     *, page_size: int | None, token: str | None, search: str | None
 ) -> Operation[Page[Collection]]:
     """One page of collections."""
-    call = _api.list_collections(count=check_page_size(page_size), viewtoken=token, search=search)
-    return Operation(call, frozenset({200}), _page(Collection.from_dict))
+    call = _api.list_collections(
+        count=check_page_size(page_size),
+        viewtoken=check_text(token, "start_token"),
+        search=check_text(search, "search"),
+    )
+    return Operation(call, _OK, _collection_page)
 
 
 def get_collection(collection_id: UUID) -> Operation[Collection]:
     """One collection."""
-    return Operation(_api.get_collection(collection_id), frozenset({200}), _collection)
+    return Operation(_api.get_collection(collection_id), _OK, _collection)
+
+
+def _check_collection(collection: Collection) -> None:
+    if not isinstance(collection, Collection):
+        raise ValidationError(
+            f"expected a Collection (or name= and s3_bucket=), got {type(collection).__name__}"
+        )
+    for value, what in ((collection.name, "name"), (collection.s3_bucket, "s3_bucket")):
+        if not isinstance(value, str) or not value:
+            raise ValidationError(
+                f"a collection needs a {what} (a non-empty string; s3_bucket is the bucket holding its "
+                f"COG files), got {value!r}"
+            )
+    no_data = collection.no_data
+    if no_data is not None and (isinstance(no_data, bool) or not isinstance(no_data, int | float)):
+        raise ValidationError(f"no_data must be a number, got {type(no_data).__name__} {no_data!r}")
 
 
 def create_collection(collection: Collection) -> Operation[Collection]:
     """Create *collection* (read-only fields are not sent)."""
-    _require(collection.name, "a collection needs a name")
-    _require(collection.s3_bucket, "a collection needs s3_bucket, the bucket holding its COG files")
-    return Operation(
-        _api.create_collection(encode(collection, request=True)), frozenset({201, 200}), _collection
-    )
+    _check_collection(collection)
+    return Operation(_api.create_collection(encode(collection, request=True)), _CREATED, _collection)
 
 
 def update_collection(collection_id: UUID, collection: Collection) -> Operation[None]:
     """Replace the collection's writable settings with *collection*'s (PUT semantics)."""
-    _require(collection.name, "a collection needs a name")
-    _require(collection.s3_bucket, "a collection needs s3_bucket")
+    _check_collection(collection)
     payload = encode(collection, request=True)
     payload.pop("isConfigured", None)
     call = _api.update_collection(collection_id, payload)
-    return Operation(call, frozenset({204, 200}), _nothing, retry_safe=True)
+    return Operation(call, _NO_CONTENT, _decoders.nothing, retry_safe=True)
 
 
 def delete_collection(collection_id: UUID) -> Operation[None]:
     """Delete a collection."""
-    return Operation(_api.delete_collection(collection_id), frozenset({204, 200}), _nothing)
+    return Operation(_api.delete_collection(collection_id), _NO_CONTENT, _decoders.nothing)
 
 
 def copy_tiles(collection_id: UUID, to_collection: UUID) -> Operation[None]:
     """Copy ingested tiles whose paths the target lacks; repeating it copies nothing twice."""
     call = _api.copy_tiles(collection_id, to_collection)
-    return Operation(call, frozenset({204, 200}), _nothing, retry_safe=True)
+    return Operation(call, _NO_CONTENT, _decoders.nothing, retry_safe=True)
 
 
 # Tiles
@@ -120,25 +146,33 @@ def list_tiles(
     token: str | None,
     status: TileStatus | str | None,
     path: str | None,
-    sort: str | None,
+    sort: TileSort | str | None,
 ) -> Operation[Page[Tile]]:
     """One page of a collection's tiles, optionally filtered."""
-    if sort is not None and sort not in _api.TILE_SORT_ORDERS:
-        raise ValidationError(f"sort must be one of {', '.join(_api.TILE_SORT_ORDERS)}, got {sort!r}")
+    if sort is not None and (not isinstance(sort, str) or sort not in _SORT_ORDERS):
+        orders = ", ".join(sorted(_SORT_ORDERS))
+        raise ValidationError(f"sort must be one of {orders}, got {sort!r}")
+    if status is not None and not isinstance(status, str):
+        raise ValidationError(
+            f"status must be a TileStatus or its name (e.g. 'FAILED'), got {type(status).__name__} {status!r}"
+        )
     call = _api.list_tiles(
         collection_id,
         count=check_page_size(page_size),
-        viewtoken=token,
-        sort=sort,
-        path=path,
+        viewtoken=check_text(token, "start_token"),
+        sort=None if sort is None else str(sort),
+        path=check_text(path, "path"),
         status=None if status is None else str(status),
     )
-    return Operation(call, frozenset({200}), _page(Tile.from_dict))
+    return Operation(call, _OK, _tile_page)
+
+
+_SORT_ORDERS = frozenset(member.value for member in TileSort)
 
 
 def get_tile(collection_id: UUID, tile_id: UUID) -> Operation[Tile]:
     """One tile."""
-    return Operation(_api.get_tile(collection_id, tile_id), frozenset({200}), _tile)
+    return Operation(_api.get_tile(collection_id, tile_id), _OK, _tile)
 
 
 def tile_payload(
@@ -154,54 +188,59 @@ def tile_payload(
 
         payload["coverGeometry"] = validate(cover_geometry, cover=True).to_geojson()
     if sensing_time is not None:
-        payload["sensingTime"] = format_datetime(_as_datetime(sensing_time))
+        moment = _as_datetime(sensing_time)
+        try:
+            payload["sensingTime"] = format_datetime(moment)
+        except OverflowError:
+            raise ValidationError(
+                f"sensing_time {sensing_time!r} is out of range once converted to UTC; "
+                "give a time between years 1 and 9999 in UTC"
+            ) from None
     return payload
 
 
 def create_tile(collection_id: UUID, payload: Mapping[str, Any]) -> Operation[Tile]:
     """Create a tile. Safe to retry: the client resolves a 409 for its own path to the existing tile."""
-    return Operation(_api.create_tile(collection_id, payload), frozenset({201, 200}), _tile, retry_safe=True)
+    return Operation(_api.create_tile(collection_id, payload), _CREATED, _tile, retry_safe=True)
 
 
 def update_tile(collection_id: UUID, tile_id: UUID, payload: Mapping[str, Any]) -> Operation[None]:
     """Replace a tile's cover geometry and sensing time."""
     call = _api.update_tile(collection_id, tile_id, payload)
-    return Operation(call, frozenset({204, 200}), _nothing, retry_safe=True)
+    return Operation(call, _NO_CONTENT, _decoders.nothing, retry_safe=True)
 
 
 def delete_tile(collection_id: UUID, tile_id: UUID) -> Operation[None]:
     """Delete a tile."""
-    return Operation(_api.delete_tile(collection_id, tile_id), frozenset({204, 200}), _nothing)
+    return Operation(_api.delete_tile(collection_id, tile_id), _NO_CONTENT, _decoders.nothing)
 
 
 def reingest_tile(collection_id: UUID, tile_id: UUID) -> Operation[None]:
     """Start ingesting a tile's files again (after they changed in the bucket)."""
     call = _api.reingest_tile(collection_id, tile_id)
-    return Operation(call, frozenset({204, 200}), _nothing, retry_safe=True)
+    return Operation(call, _NO_CONTENT, _decoders.nothing, retry_safe=True)
 
 
 # Files of Planet-delivered tiles
 
 
-def _names(response: httpx.Response) -> list[str]:
-    body = response.json()
-    # The documented example shows an object keyed by position; the schema says an array.
-    values = body.values() if isinstance(body, Mapping) else body
-    return [str(name) for name in values]
-
-
 def list_tile_files(collection_id: UUID, tile_id: UUID) -> Operation[list[str]]:
     """The names of a Planet tile's files."""
-    return Operation(_api.list_tile_files(collection_id, tile_id), frozenset({200}), _names)
+    return Operation(_api.list_tile_files(collection_id, tile_id), _OK, _decoders.file_names)
 
 
 def head_tile_file(collection_id: UUID, tile_id: UUID, path: str) -> Operation[int]:
     """A Planet tile file's size in bytes."""
+    call = _api.head_tile_file(collection_id, tile_id, _file_name(path))
+    return Operation(call, _OK, _decoders.content_length)
 
-    def size(response: httpx.Response) -> int:
-        return int(response.headers["Content-Length"])
 
-    return Operation(_api.head_tile_file(collection_id, tile_id, path), frozenset({200}), size)
+def _file_name(name: str) -> str:
+    if not isinstance(name, str) or not name:
+        raise ValidationError(
+            f"a file name must be a non-empty string as client.files.list() gives it, got {name!r}"
+        )
+    return name
 
 
 def get_tile_file(collection_id: UUID, tile_id: UUID, path: str, *, start: int = 0) -> Operation[None]:
@@ -210,11 +249,15 @@ def get_tile_file(collection_id: UUID, tile_id: UUID, path: str, *, start: int =
     From an offset, 416 is let through too: the caller checks with :func:`range_past_end`
     whether *start* is exactly the file's end (nothing left to read).
     """
-    if not isinstance(start, int) or start < 0:
+    if type(start) is not int or start < 0:
         raise ValidationError(f"start must be a byte offset >= 0, got {start!r}")
     byte_range = f"bytes={start}-" if start else None
-    call = _api.get_tile_file(collection_id, tile_id, path, byte_range=byte_range)
-    return Operation(call, frozenset({200, 206, 416} if start else {200, 206}), _nothing)
+    call = _api.get_tile_file(collection_id, tile_id, _file_name(path), byte_range=byte_range)
+    return Operation(call, _FROM_OFFSET if start else _WHOLE_FILE, _decoders.nothing)
+
+
+_WHOLE_FILE = frozenset({200, 206})
+_FROM_OFFSET = frozenset({200, 206, 416})
 
 
 def range_past_end(response: httpx.Response, start: int) -> bool:
@@ -248,14 +291,13 @@ def check_tile_path(path: str) -> None:
 def _as_datetime(value: datetime | str) -> datetime:
     if isinstance(value, datetime):
         return value
+    if not isinstance(value, str):
+        raise ValidationError(
+            f"sensing_time must be a datetime or an ISO 8601 string, got {type(value).__name__} {value!r}"
+        )
     try:
         return datetime.fromisoformat(value)
-    except (TypeError, ValueError):
+    except ValueError:
         raise ValidationError(
             f"sensing_time {value!r} is not an ISO 8601 timestamp like 2024-05-01T10:20:30Z"
         ) from None
-
-
-def _require(value: Any, message: str) -> None:
-    if not value:
-        raise ValidationError(message)

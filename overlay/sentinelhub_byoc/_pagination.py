@@ -7,7 +7,11 @@ from urllib.parse import parse_qs, urlsplit
 
 from sentinelhub_byoc.errors import PaginationError
 
-__all__ = ["PageTokenTracker", "next_page_token"]
+__all__ = ["MAX_EMPTY_PAGES", "PageTokenTracker", "next_page_token"]
+
+#: How many empty pages in a row, each with a fresh next-page token, a listing accepts before it
+#: gives up with :class:`PaginationError`: a service that keeps doing that would never end.
+MAX_EMPTY_PAGES = 20
 
 
 def next_page_token(links: Mapping[str, object] | None) -> str | None:
@@ -39,7 +43,8 @@ def next_page_token(links: Mapping[str, object] | None) -> str | None:
 class PageTokenTracker:
     """Remembers the page tokens seen while walking one listing and refuses a repeated one.
 
-    A service that hands back a token it already gave would make iteration loop forever; this
+    A service that hands back a token it already gave, or keeps sending empty pages with new
+    tokens (more than :data:`MAX_EMPTY_PAGES` in a row), would make iteration loop forever; this
     turns that into a :class:`PaginationError`.
 
     >>> tracker = PageTokenTracker("tiles of collection abc")
@@ -52,17 +57,28 @@ class PageTokenTracker:
     def __init__(self, what: str = "the listing") -> None:
         self._what = what
         self._seen: set[str] = set()
+        self._empty_in_a_row = 0
 
     @property
     def pages(self) -> int:
         """How many next-page tokens have been accepted so far."""
         return len(self._seen)
 
-    def advance(self, links: Mapping[str, object] | None) -> str | None:
-        """Return the next page's token from ``links`` (``None`` when done), checking it is new."""
+    def advance(self, links: Mapping[str, object] | None, *, empty: bool = False) -> str | None:
+        """Return the next page's token from ``links`` (``None`` when done), checking it is new.
+
+        ``empty`` says the page that carried ``links`` had no items.
+        """
         token = next_page_token(links)
         if token is None:
             return None
+        self._empty_in_a_row = self._empty_in_a_row + 1 if empty else 0
+        if self._empty_in_a_row > MAX_EMPTY_PAGES:
+            raise PaginationError(
+                f"the service sent {self._empty_in_a_row} empty pages in a row, each with a new page "
+                f"token, while listing {self._what}; stopping instead of asking forever. "
+                "Retry the listing later; if it persists, report it to Sentinel Hub support"
+            )
         if token in self._seen:
             raise PaginationError(
                 f"the service repeated a page token while listing {self._what} after "

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from sentinelhub_byoc._error_mapping import UNREADABLE_BODY_EXTENSION
 from sentinelhub_byoc._logging import logger, redact_url
 from sentinelhub_byoc._requests import (
     EARLIER_ATTEMPT_MAY_HAVE_ACTED_EXTENSION,
@@ -174,6 +175,9 @@ class RetryTransport(httpx.BaseTransport):
                 if buffer:
                     try:
                         response.read()
+                    except httpx.DecodingError as error:
+                        response.close()
+                        response = _undecodable(response, error)
                     except BaseException:
                         response.close()
                         raise
@@ -225,6 +229,9 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 if buffer:
                     try:
                         await response.aread()
+                    except httpx.DecodingError as error:
+                        await response.aclose()
+                        response = _undecodable(response, error)
                     except BaseException:
                         await response.aclose()
                         raise
@@ -243,6 +250,17 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         """Close the wrapped transport."""
         await self._transport.aclose()
+
+
+def _undecodable(response: httpx.Response, error: httpx.DecodingError) -> httpx.Response:
+    """An empty stand-in for a response whose body cannot be decoded, saying why in an extension.
+
+    Retrying would fetch the same corrupt body; the decoders turn this into a typed error that
+    keeps the status and headers.
+    """
+    headers = [(name, value) for name, value in response.headers.multi_items() if name != "content-encoding"]
+    extensions = {**response.extensions, UNREADABLE_BODY_EXTENSION: str(error) or type(error).__name__}
+    return httpx.Response(response.status_code, headers=headers, content=b"", extensions=extensions)
 
 
 def _discard(response: httpx.Response) -> None:

@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import httpx
 
-from sentinelhub_byoc import _api, _http
-from sentinelhub_byoc._client_core import Settings, call_extensions, checked, resolve_settings
-from sentinelhub_byoc._error_mapping import error_from_response, error_from_transport_error
+from sentinelhub_byoc import _http
+from sentinelhub_byoc._client_core import Settings, as_retry, as_timeout, resolve_settings
+from sentinelhub_byoc._http import CallOptions
 from sentinelhub_byoc._operations import Operation
 from sentinelhub_byoc.deployments import Deployment
 from sentinelhub_byoc.resources import (
@@ -34,6 +33,8 @@ from sentinelhub_byoc.resources import (
     Tiles,
 )
 from sentinelhub_byoc.retries import RetryPolicy
+
+__all__ = ["AsyncBYOCClient", "BYOCClient"]
 
 T = TypeVar("T")
 
@@ -52,7 +53,9 @@ _ARGUMENTS_DOC = """
         retry: the :class:`RetryPolicy` (default: 5 attempts, capped exponential backoff, jitter).
         requests_per_minute: a client-side limit shared by every thread or task using this client.
         transport: an httpx transport to send through (e.g. the emulator's in-process transport).
-        http_client: your own httpx client; auth and our hooks are added to it.
+        http_client: your own httpx client, used as it is (its transport, headers and hooks); the
+            client's auth is sent with each request, and nothing is added to it. Retries and rate
+            limits are the transport's: ours are not installed in a client you supply.
         config_path: another profiles file.
 """
 
@@ -61,8 +64,7 @@ class _ClientBase:
     """What both clients share once constructed: settings, per-call defaults, presentation."""
 
     _settings: Settings
-    _call_timeout: float | httpx.Timeout | None = None
-    _call_retry: RetryPolicy | None = None
+    _options: CallOptions = _http.NO_OPTIONS
 
     def _bind_resources(self) -> None:
         raise NotImplementedError
@@ -78,18 +80,12 @@ class _ClientBase:
         Close the original client, not the view.
         """
         view = copy.copy(self)
-        view._call_timeout = timeout if timeout is not None else self._call_timeout
-        view._call_retry = retry if retry is not None else self._call_retry
+        view._options = CallOptions(
+            timeout=as_timeout(timeout) if timeout is not None else self._options.timeout,
+            retry=as_retry(retry) or self._options.retry,
+        )
         view._bind_resources()
         return view
-
-    def _options(
-        self, timeout: float | httpx.Timeout | None, retry: RetryPolicy | None
-    ) -> tuple[float | httpx.Timeout | None, RetryPolicy | None]:
-        return (
-            timeout if timeout is not None else self._call_timeout,
-            retry if retry is not None else self._call_retry,
-        )
 
     @property
     def deployment(self) -> Deployment:
@@ -135,18 +131,14 @@ class BYOCClient(_ClientBase):
             config_path=config_path,
             has_http_client=http_client is not None,
         )
-        deployment_ = self._settings.deployment
-        self._http = _http.sync_client(
-            base_url=deployment_.base_url,
-            api_prefix=deployment_.path_prefix,
-            auth=self._settings.auth,
-            timeout=self._settings.timeout,
-            retry=self._settings.retry,
-            rate_limiter=self._settings.rate_limiter,
+        settings = self._settings
+        http = http_client or _http.sync_pool(
+            timeout=settings.timeout,
+            retry=settings.retry,
+            rate_limiter=settings.rate_limiter,
             transport=transport,
-            http_client=http_client,
         )
-        self._generated = _api.wrap(self._http)
+        self._sender = _http.Sender(http, settings.deployment.api_url, settings.auth)
         self._bind_resources()
 
     def _bind_resources(self) -> None:
@@ -154,40 +146,15 @@ class BYOCClient(_ClientBase):
         self.tiles = Tiles(self)
         self.files = TileFiles(self)
 
-    def _run(
-        self,
-        operation: Operation[T],
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> T:
-        timeout, retry = self._options(timeout, retry)
-        with _http.call_extensions(call_extensions(operation, timeout=timeout, retry=retry)):
-            try:
-                operation.call.sync(self._generated)
-            except httpx.TransportError as error:
-                raise error_from_transport_error(error, request=getattr(error, "_request", None)) from error
-            response = _http.last_response()
-        return operation.read(checked(operation, response))
+    def _send(self, operation: Operation[T]) -> T:
+        return self._sender.send(operation, self._options)
 
-    @contextmanager
-    def _stream(
-        self, operation: Operation[Any], *, timeout: float | httpx.Timeout | None = None
-    ) -> Iterator[httpx.Response]:
-        timeout, retry = self._options(timeout, None)
-        with _http.call_extensions(call_extensions(operation, timeout=timeout, retry=retry, streamed=True)):
-            try:
-                with self._http.stream(**operation.call.request_kwargs()) as response:
-                    if response.status_code not in operation.success:
-                        response.read()
-                        raise error_from_response(response)
-                    yield response
-            except httpx.TransportError as error:
-                raise error_from_transport_error(error, request=getattr(error, "_request", None)) from error
+    def _stream(self, operation: Operation[Any]) -> AbstractContextManager[httpx.Response]:
+        return self._sender.stream(operation, self._options)
 
     def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
+        """Close the connection pool (also one you supplied with ``http_client=``)."""
+        self._sender.http.close()
 
     def __enter__(self) -> Self:
         return self
@@ -232,18 +199,14 @@ class AsyncBYOCClient(_ClientBase):
             config_path=config_path,
             has_http_client=http_client is not None,
         )
-        deployment_ = self._settings.deployment
-        self._http = _http.async_client(
-            base_url=deployment_.base_url,
-            api_prefix=deployment_.path_prefix,
-            auth=self._settings.auth,
-            timeout=self._settings.timeout,
-            retry=self._settings.retry,
-            rate_limiter=self._settings.rate_limiter,
+        settings = self._settings
+        http = http_client or _http.async_pool(
+            timeout=settings.timeout,
+            retry=settings.retry,
+            rate_limiter=settings.rate_limiter,
             transport=transport,
-            http_client=http_client,
         )
-        self._generated = _api.wrap(self._http)
+        self._sender = _http.AsyncSender(http, settings.deployment.api_url, settings.auth)
         self._bind_resources()
 
     def _bind_resources(self) -> None:
@@ -251,40 +214,15 @@ class AsyncBYOCClient(_ClientBase):
         self.tiles = AsyncTiles(self)
         self.files = AsyncTileFiles(self)
 
-    async def _run(
-        self,
-        operation: Operation[T],
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> T:
-        timeout, retry = self._options(timeout, retry)
-        with _http.call_extensions(call_extensions(operation, timeout=timeout, retry=retry)):
-            try:
-                await operation.call.asyncio(self._generated)
-            except httpx.TransportError as error:
-                raise error_from_transport_error(error, request=getattr(error, "_request", None)) from error
-            response = _http.last_response()
-        return operation.read(checked(operation, response))
+    async def _send(self, operation: Operation[T]) -> T:
+        return await self._sender.send(operation, self._options)
 
-    @asynccontextmanager
-    async def _stream(
-        self, operation: Operation[Any], *, timeout: float | httpx.Timeout | None = None
-    ) -> AsyncIterator[httpx.Response]:
-        timeout, retry = self._options(timeout, None)
-        with _http.call_extensions(call_extensions(operation, timeout=timeout, retry=retry, streamed=True)):
-            try:
-                async with self._http.stream(**operation.call.request_kwargs()) as response:
-                    if response.status_code not in operation.success:
-                        await response.aread()
-                        raise error_from_response(response)
-                    yield response
-            except httpx.TransportError as error:
-                raise error_from_transport_error(error, request=getattr(error, "_request", None)) from error
+    def _stream(self, operation: Operation[Any]) -> AbstractAsyncContextManager[httpx.Response]:
+        return self._sender.stream(operation, self._options)
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
+        """Close the connection pool (also one you supplied with ``http_client=``)."""
+        await self._sender.http.aclose()
 
     async def __aenter__(self) -> Self:
         return self

@@ -1,6 +1,9 @@
 """Exceptions raised by sentinelhub-byoc.
 
-Every exception the library raises derives from :class:`BYOCError`::
+No public call raises anything but a :class:`BYOCError` (apart from ``KeyboardInterrupt``,
+``SystemExit`` and other ``BaseException``-only signals, and cancellation of async tasks). Whatever
+the service answers, whatever status, headers or body, the answer becomes a model or one of
+these errors::
 
     BYOCError
     ├── ValidationError           bad input caught on the client, before any request is sent
@@ -8,7 +11,8 @@ Every exception the library raises derives from :class:`BYOCError`::
     ├── PaginationError           the service sent a page token it had already sent
     ├── APIConnectionError        no usable HTTP response: DNS, refused or dropped connection, TLS
     │   └── APITimeoutError       ... or the request timed out
-    └── APIError                  the service answered with an error status
+    └── APIError                  the service answered, with an error status or unreadably
+        ├── APIResponseValidationError  a success answer that cannot be read (not JSON, bad shape)
         ├── BadRequestError       400
         ├── AuthenticationError   401, and any failure of the OAuth2 token endpoint
         ├── PermissionDeniedError 403
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponseValidationError",
     "APITimeoutError",
     "AuthenticationError",
     "BYOCError",
@@ -157,6 +162,21 @@ class APIError(BYOCError):
             f"{type(self).__name__}(status={self.status!r}, code={self.code!r}, "
             f"message={self.message!r}, request_id={self.request_id!r})"
         )
+
+
+class APIResponseValidationError(APIError):
+    """The service answered with a success status, but the answer cannot be read.
+
+    The body is not JSON, not valid UTF-8, corrupt (e.g. a broken gzip stream), or lacks a member
+    the answer must have, or has it with the wrong type. ``status``, ``request`` and ``response``
+    are those of the answer; ``message`` says what was wrong and where, e.g.
+    ``"data.id: expected a UUID string, got 12"``; ``body_excerpt`` is a short, redacted start of
+    the body.
+    """
+
+    def __init__(self, message: str, *, body_excerpt: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.body_excerpt = body_excerpt
 
 
 class BadRequestError(APIError):

@@ -6,41 +6,50 @@ import types
 import uuid
 from typing import Any
 
-import attrs
 import httpx
-from sentinelhub_byoc import _api
-from sentinelhub_byoc._api import TileStatus
+import pytest
+from sentinelhub_byoc import _api, _decoders
 from sentinelhub_byoc._operations import Operation
 from sentinelhub_byoc.testing import Emulator, client_for
+from sentinelhub_byoc_api.models import BYOCTileStatus
 
 
 def _endpoint_without_sort() -> Any:
     """A generated endpoint module as it looks after upstream dropped the ``sort`` parameter."""
 
-    def sync_detailed(
-        collection_id: uuid.UUID, *, client: Any, count: int = 0, status: TileStatus | None = None
-    ) -> Any:
-        return (collection_id, count, status)
+    def build_request(
+        collection_id: uuid.UUID, *, count: int = 0, status: BYOCTileStatus | None = None
+    ) -> dict[str, Any]:
+        params = {"count": count, "status": None if status is None else status.value}
+        return {"method": "get", "url": f"/byoc/v1/collections/{collection_id}/tiles", "params": params}
 
     module = types.ModuleType("sentinelhub_byoc_api.api.byoc_tile.get_byoc_collection_tiles")
-    module.sync_detailed = sync_detailed  # type: ignore[attr-defined]
+    module.build_request = build_request  # type: ignore[attr-defined]
     return module
 
 
 def test_strings_become_the_enum_the_parameter_is_typed_with() -> None:
-    call = _api.list_tiles(uuid.uuid4(), count=5, viewtoken=None, sort=None, path=None, status="FAILED")
-    assert call.extra_query == {}
-
-
-def test_a_parameter_the_endpoint_no_longer_declares_is_sent_as_a_query_parameter() -> None:
-    module = _endpoint_without_sort()
     collection_id = uuid.uuid4()
-    call = _api._bind(module, collection_id, count=5, sort="created:desc", status="FAILED", path=None)
-    assert call.extra_query == {"sort": "created:desc"}
-    assert call.sync(client=None) == (collection_id, 5, TileStatus.FAILED)  # type: ignore[arg-type]
+    call = _api.list_tiles(collection_id, count=5, viewtoken=None, sort=None, path=None, status="FAILED")
+    assert call.method == "GET"
+    assert call.path == f"/collections/{collection_id}/tiles"
+    assert call.params == {"count": 5, "status": "FAILED"}
 
 
-def test_extra_query_parameters_reach_the_service() -> None:
+def test_a_parameter_the_endpoint_no_longer_declares_is_sent_as_a_query_parameter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = _endpoint_without_sort()
+    monkeypatch.setattr(_api, "_endpoint", lambda name: module)
+    monkeypatch.setattr(_api, "_parameter_types", _api._parameter_types.__wrapped__)
+    collection_id = uuid.uuid4()
+    call = _api.list_tiles(
+        collection_id, count=5, viewtoken=None, sort="created:desc", path=None, status="FAILED"
+    )
+    assert call.params == {"count": 5, "status": "FAILED", "sort": "created:desc"}
+
+
+def test_query_parameters_of_a_call_reach_the_service() -> None:
     sent: list[httpx.URL] = []
     with Emulator() as emulator:
         inner = emulator.transport()
@@ -51,9 +60,14 @@ def test_extra_query_parameters_reach_the_service() -> None:
 
         with client_for(emulator, transport=httpx.MockTransport(record)) as client:
             collection = client.collections.create(name="adapter", s3_bucket="adapter-bucket")
-            call = _api.list_tiles(
-                collection.id, count=None, viewtoken=None, sort=None, path=None, status=None
+            call = _api.Call(
+                "get_byoc_collection_tiles",
+                "GET",
+                f"/collections/{collection.id}/tiles",
+                {"sort": "created:desc"},
+                None,
+                None,
             )
-            dropped = attrs.evolve(call, extra_query={"sort": "created:desc"})
-            client._run(Operation(dropped, frozenset({200}), lambda response: response.json()))
+            client._send(Operation(call, frozenset({200}), _decoders.nothing))
     assert sent[-1].params["sort"] == "created:desc"
+    assert sent[-1].path.endswith(f"/collections/{collection.id}/tiles")

@@ -41,7 +41,7 @@ def test_with_options_sets_timeout_and_retry_for_its_calls_only() -> None:
     assert created.extensions[RETRY_POLICY_EXTENSION] is patient_retry
     assert listed.extensions["timeout"] == httpx.Timeout(7).as_dict()
     assert RETRY_POLICY_EXTENSION not in listed.extensions
-    assert patient._http is client._http
+    assert patient._sender.http is client._sender.http
     assert repr(patient) == repr(client)
 
 

@@ -34,12 +34,12 @@ def test_sync_client_reuses_one_connection_and_closes_it(emulator: Emulator) -> 
     sockets = httpx.HTTPTransport()
     with serve(emulator) as server:
         with client_for(server, transport=sockets) as client:
-            http = client._http
+            http = client._sender.http
             collection = client.collections.create(name="c", s3_bucket="a-bucket")
             for index in range(10):
                 client.tiles.create(collection, f"tile-{index}")
                 list(client.tiles.list(collection, limit=1))
-            assert client._http is http
+            assert client._sender.http is http
             assert open_connections(sockets) == 1  # the token request and 21 calls on one connection
             # A dropped connection is replaced; the pool still holds one.
             emulator.script_faults(["drop"])
@@ -54,11 +54,11 @@ async def test_async_client_reuses_one_connection_and_closes_it(emulator: Emulat
     sockets = httpx.AsyncHTTPTransport()
     with serve(emulator) as server:
         async with async_client_for(server, transport=sockets) as client:
-            http = client._http
+            http = client._sender.http
             collection = await client.collections.create(name="c", s3_bucket="a-bucket")
             for index in range(10):
                 await client.tiles.create(collection, f"tile-{index}")
-            assert client._http is http
+            assert client._sender.http is http
             assert open_connections(sockets) == 1
         assert http.is_closed
         assert open_connections(sockets) == 0
@@ -68,7 +68,7 @@ def test_close_without_context_manager(emulator: Emulator) -> None:
     client = client_for(emulator)
     list(client.collections.list())
     client.close()
-    assert client._http.is_closed
+    assert client._sender.http.is_closed
     with pytest.raises(RuntimeError):
         list(client.collections.list())
 
@@ -78,7 +78,7 @@ async def test_aclose_without_context_manager(emulator: Emulator) -> None:
     client = async_client_for(emulator)
     assert [c.name async for c in client.collections.list()] == ["existing"]
     await client.aclose()
-    assert client._http.is_closed
+    assert client._sender.http.is_closed
 
 
 def test_own_http_client_is_used_and_its_hooks_see_the_final_url(emulator: Emulator) -> None:
@@ -92,7 +92,7 @@ def test_own_http_client_is_used_and_its_hooks_see_the_final_url(emulator: Emula
         emulator, http_client=http, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET
     ) as client:
         assert isinstance(client, BYOCClient)
-        assert client._http is http
+        assert client._sender.http is http
         assert [c.name for c in client.collections.list()] == ["existing"]
     assert http.is_closed
     # The caller's hook sees the request as it is sent, on the deployment's path prefix.
@@ -112,7 +112,7 @@ async def test_own_async_http_client_is_used(emulator: Emulator) -> None:
     )
     async with client:
         assert isinstance(client, AsyncBYOCClient)
-        assert client._http is http
+        assert client._sender.http is http
         assert [c.name async for c in client.collections.list()] == ["existing"]
     assert http.is_closed
     assert seen[-1] == "/api/v1/byoc/collections"

@@ -69,9 +69,11 @@ NEW_MEMBERS_ARE_REACHABLE = """
     tile = Tile.from_dict({{"path": "p", "status": "NEW_STATUS", "addedAt": "2026-01-02T03:04:05Z"}})
     assert tile.extra["addedAt"] == "2026-01-02T03:04:05Z", tile.extra
     assert tile.to_dict()["addedAt"] == "2026-01-02T03:04:05Z"
-    assert TileStatus("NEW_STATUS").is_known
-    assert tile.status is TileStatus.NEW_STATUS
-    assert not TileStatus("NEWER_STILL").is_known
+    # The overlay keeps the new status before it lists it; the seal test names it as missing.
+    assert tile.status == "NEW_STATUS" and tile.status is TileStatus("NEW_STATUS")
+    assert not tile.status.is_known
+    from sentinelhub_byoc import _api
+    assert "NEW_STATUS" in _api.generated_tile_statuses()
     generated = BYOCTile.from_dict({{"path": "p", "addedAt": "2026-01-02T03:04:05Z"}})
     assert generated.added_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
     print("new members reachable")

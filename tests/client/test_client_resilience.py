@@ -123,7 +123,7 @@ async def test_retry_after_3398_is_waited_as_3_398_seconds_by_the_async_transpor
 
 def test_the_client_honours_the_emulators_retry_after(emulator: Emulator) -> None:
     with client_for(emulator) as client:
-        transport = client._http._transport
+        transport = client._sender.http._transport
         assert isinstance(transport, RetryTransport)
         waits: list[float] = []
         transport._sleep = waits.append

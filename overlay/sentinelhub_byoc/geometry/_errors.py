@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sentinelhub_byoc.errors import ValidationError
+from sentinelhub_byoc.errors import BYOCError, ValidationError
 
 
 class GeometryError(ValidationError):
@@ -14,8 +14,10 @@ class GeometryError(ValidationError):
     """
 
 
-class MissingExtraError(ImportError):
+class MissingExtraError(BYOCError, ImportError):
     """An optional dependency of the geometry helpers is not installed.
 
-    The message names the extra to install, e.g. ``pip install "sentinelhub-byoc[geo]"``.
+    The message names the extra to install, e.g. ``pip install "sentinelhub-byoc[geo]"``. It is a
+    :class:`~sentinelhub_byoc.errors.BYOCError` like every error of the library, and an
+    :class:`ImportError`.
     """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Final, Literal, SupportsFloat, TypeAlias
+from typing import Any, Final, Literal, SupportsFloat, TypeAlias
 
 from sentinelhub_byoc.geometry._errors import GeometryError
 
@@ -73,22 +73,49 @@ def _polygon(kind: GeometryType, index: int, coordinates: object) -> PolygonCoor
 
 
 def _ring(kind: GeometryType, polygon: int, ring: int, coordinates: object) -> Ring:
-    place = where(kind, polygon, ring)
-    positions = _sequence(coordinates, place, "a list of [x, y] positions")
-    checked = tuple(
-        _position(kind, polygon, ring, number, position) for number, position in enumerate(positions)
-    )
+    positions = _sequence(coordinates, where(kind, polygon, ring), "a list of [x, y] positions")
+    checked = _fast_ring(positions)
+    if checked is None:
+        checked = tuple(
+            _position(kind, polygon, ring, number, position) for number, position in enumerate(positions)
+        )
     if len(checked) < MIN_RING_POSITIONS:
         raise GeometryError(
-            f"{place} has {len(checked)} positions; a ring needs at least "
+            f"{where(kind, polygon, ring)} has {len(checked)} positions; a ring needs at least "
             f"{MIN_RING_POSITIONS} (three corners and the first repeated at the end)"
         )
     if checked[0] != checked[-1]:
         raise GeometryError(
-            f"{place} is not closed: its first position {checked[0]} differs from its last "
-            f"{checked[-1]}; repeat the first position at the end of the ring"
+            f"{where(kind, polygon, ring)} is not closed: its first position {checked[0]} differs from "
+            f"its last {checked[-1]}; repeat the first position at the end of the ring"
         )
     return checked
+
+
+def _fast_ring(positions: Sequence[Any]) -> Ring | None:
+    """The ring as tuples when every position is a list or tuple of two finite floats or ints.
+
+    JSON answers and most user input look like this; anything else returns ``None`` and takes
+    the slow path, which names the exact position that is wrong.
+    """
+    try:
+        ring = tuple(
+            [
+                (float(x), float(y))
+                for x, y in positions
+                if type(x) in _PLAIN_NUMBERS and type(y) in _PLAIN_NUMBERS
+            ]
+        )
+    except (TypeError, ValueError):
+        return None
+    if len(ring) != len(positions) or not all(isinstance(p, list | tuple) for p in positions):
+        return None
+    if not math.isfinite(sum(x + y for x, y in ring)):
+        return None  # NaN or infinity somewhere (or an overflow): let the slow path name it
+    return ring
+
+
+_PLAIN_NUMBERS: Final = frozenset({float, int})
 
 
 def _position(kind: GeometryType, polygon: int, ring: int, number: int, position: object) -> Position:
@@ -118,11 +145,41 @@ def _number(place: str, value: object) -> float:
 
 
 def _sequence(value: object, place: str, expected: str) -> Sequence[object]:
+    if isinstance(value, list | tuple):
+        return value
     if isinstance(value, str | bytes) or not isinstance(value, Sequence):
         if hasattr(value, "tolist"):  # numpy arrays
             return _sequence(value.tolist(), place, expected)
         raise GeometryError(f"{place} should be {expected}, not {type(value).__name__}")
     return value
+
+
+def loose_polygons(coordinates: object, kind: GeometryType) -> MultiPolygonCoords:
+    """Whatever positions of two numbers can be found in ``coordinates``, nested as polygons.
+
+    For geometries the service sent that are not valid polygons (open or short rings, empty
+    parts): nothing is checked beyond the nesting, and what does not fit is left out.
+    """
+    polygons = [coordinates] if kind == "Polygon" else coordinates
+    if not isinstance(polygons, list | tuple):
+        return ()
+    found: list[PolygonCoords] = []
+    for polygon in polygons:
+        rings = [_loose_ring(ring) for ring in polygon] if isinstance(polygon, list | tuple) else []
+        found.append(tuple(rings))
+    return tuple(found)
+
+
+def _loose_ring(ring: object) -> Ring:
+    if not isinstance(ring, list | tuple):
+        return ()
+    positions: list[Position] = []
+    for position in ring:
+        if isinstance(position, list | tuple) and len(position) == 2:
+            x, y = position
+            if type(x) in _PLAIN_NUMBERS and type(y) in _PLAIN_NUMBERS:
+                positions.append((float(x), float(y)))
+    return tuple(positions)
 
 
 def count_positions(polygons: MultiPolygonCoords) -> int:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sentinelhub_byoc.geometry._crs import WGS84, crs_member, crs_urn, merge_crs, parse_crs
 from sentinelhub_byoc.geometry._errors import GeometryError
 from sentinelhub_byoc.geometry._structure import (
+    GEOMETRY_TYPES,
     GeometryType,
     MultiPolygonCoords,
     PolygonCoords,
     check_type,
     count_positions,
+    loose_polygons,
     normalise,
 )
 
@@ -39,14 +42,23 @@ class Geometry:
     Raises :class:`~sentinelhub_byoc.geometry.GeometryError` for coordinates that cannot be
     a polygon: wrong nesting, rings with fewer than 4 positions or not closed, NaN or
     infinite numbers, 3-D positions.
+
+    Geometries in the service's answers are read without those checks, and their coordinates
+    only on first use: one the service sent that is not a valid polygon (an open ring, say)
+    still gives a :class:`Geometry`, with :attr:`is_valid` false, :attr:`problem` saying why,
+    :meth:`to_geojson` giving back exactly what was received, and computations on it
+    (:meth:`to_crs`, :attr:`shape`, :meth:`validate`) raising ``GeometryError``.
     """
 
-    __slots__ = ("_crs", "_polygons", "_shape", "_type")
+    __slots__ = ("_crs", "_polygons", "_problem", "_raw", "_shape", "_type")
 
     _type: GeometryType
     _polygons: MultiPolygonCoords
     _crs: int
     _shape: Shape | None
+    _problem: str | None
+    # The GeoJSON the service sent, for geometries read from an answer (None otherwise).
+    _raw: Mapping[str, Any] | None
 
     def __init__(self, geometry_type: str, coordinates: object, crs: object = WGS84) -> None:
         kind = check_type(geometry_type)
@@ -57,6 +69,63 @@ class Geometry:
         object.__setattr__(self, "_polygons", polygons)
         object.__setattr__(self, "_crs", crs)
         object.__setattr__(self, "_shape", None)
+        object.__setattr__(self, "_problem", None)
+        object.__setattr__(self, "_raw", None)
+
+    @classmethod
+    def _from_answer(cls, data: Mapping[str, Any]) -> Geometry:
+        """A geometry the service sent, read on first use and never refused (see the class docstring).
+
+        Reading a page of tiles builds one of these per geometry without touching coordinates,
+        so listing stays as cheap as decoding the JSON.
+        """
+        geometry = cls.__new__(cls)
+        object.__setattr__(geometry, "_raw", data)
+        object.__setattr__(geometry, "_shape", None)
+        return geometry
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for the slots a geometry from an answer fills on first use.
+        if name in _DEFERRED_SLOTS:
+            self._load()
+            return object.__getattribute__(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _load(self) -> None:
+        raw = object.__getattribute__(self, "_raw")
+        problem: str | None = None
+        kind_value = raw.get("type")
+        kind: GeometryType = "MultiPolygon" if kind_value == "MultiPolygon" else "Polygon"
+        if kind_value not in GEOMETRY_TYPES:
+            problem = f"the service sent geometry type {kind_value!r}, not Polygon or MultiPolygon"
+        try:
+            polygons = normalise(kind, raw.get("coordinates"))
+        except GeometryError as error:
+            problem = problem or f"the service sent an invalid geometry: {error}"
+            polygons = loose_polygons(raw.get("coordinates"), kind)
+        try:
+            crs = merge_crs(None, raw.get("crs"))
+        except GeometryError as error:
+            problem = problem or f"the service sent a geometry with an unusable crs member: {error}"
+            crs = WGS84
+        object.__setattr__(self, "_type", kind)
+        object.__setattr__(self, "_polygons", polygons)
+        object.__setattr__(self, "_crs", crs)
+        object.__setattr__(self, "_problem", problem)
+
+    @property
+    def is_valid(self) -> bool:
+        """Whether this is a valid Polygon or MultiPolygon (always true unless the service sent it)."""
+        return self._problem is None
+
+    @property
+    def problem(self) -> str | None:
+        """Why a geometry the service sent is not a valid polygon, or ``None``."""
+        return self._problem
+
+    def _require_valid(self, what: str) -> None:
+        if self._problem is not None:
+            raise GeometryError(f"cannot {what}: {self._problem}")
 
     @classmethod
     def _trusted(cls, kind: GeometryType, polygons: MultiPolygonCoords, crs: int) -> Geometry:
@@ -135,8 +204,10 @@ class Geometry:
     @property
     def bounds(self) -> tuple[float, float, float, float]:
         """``(min_x, min_y, max_x, max_y)`` of the exterior rings, in the geometry's CRS."""
-        xs = [x for polygon in self._polygons for x, _ in polygon[0]]
-        ys = [y for polygon in self._polygons for _, y in polygon[0]]
+        xs = [x for polygon in self._polygons if polygon for x, _ in polygon[0]]
+        ys = [y for polygon in self._polygons if polygon for _, y in polygon[0]]
+        if not xs:
+            self._require_valid("compute bounds")
         return (min(xs), min(ys), max(xs), max(ys))
 
     @property
@@ -145,6 +216,7 @@ class Geometry:
         if self._shape is None:
             from sentinelhub_byoc.geometry import _shapes
 
+            self._require_valid("build a shapely geometry")
             object.__setattr__(self, "_shape", _shapes.to_shape(self._type, self._polygons))
         return self._shape
 
@@ -161,8 +233,11 @@ class Geometry:
 
         Coordinates are fresh lists; WGS84 is named ``urn:ogc:def:crs:OGC:1.3:CRS84``.
         For an RFC 7946 view in WGS84 without a ``crs`` member use
-        ``geometry.to_wgs84().__geo_interface__``.
+        ``geometry.to_wgs84().__geo_interface__``. An invalid geometry the service sent is given
+        back as it was received.
         """
+        if self._problem is not None:
+            return copy.deepcopy(dict(object.__getattribute__(self, "_raw")))
         coordinates: list[Any] = [
             [[[x, y] for x, y in ring] for ring in polygon] for polygon in self._polygons
         ]
@@ -182,6 +257,7 @@ class Geometry:
         32633
         """
         target = parse_crs(crs)
+        self._require_valid("reproject it")
         if target == self._crs:
             return self
         from sentinelhub_byoc.geometry._reproject import reproject
@@ -205,6 +281,7 @@ class Geometry:
         """
         from sentinelhub_byoc.geometry._simplify import simplify_to
 
+        self._require_valid("simplify it")
         return simplify_to(self, max_points)
 
     def validate(self, *, cover: bool = False, cdse: bool = False) -> Geometry:
@@ -214,21 +291,25 @@ class Geometry:
         """
         from sentinelhub_byoc.geometry._validate import validate
 
+        self._require_valid("send it")
         return validate(self, cover=cover, cdse=cdse)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Geometry):
             return NotImplemented
-        return (self._type, self._crs, self._polygons) == (
+        return (self._type, self._crs, self._polygons, self._problem) == (
             other._type,
             other._crs,
             other._polygons,
+            other._problem,
         )
 
     def __hash__(self) -> int:
         return hash((self._type, self._crs, self._polygons))
 
     def __repr__(self) -> str:
+        if self._problem is not None:
+            return f"<Geometry (invalid) {self._problem}>"
         parts = "" if self._type == "Polygon" else f", {len(self._polygons)} polygons"
         return (
             f"<Geometry {self._type} EPSG:{self._crs}{parts}, {self.num_points} points, bounds={self.bounds}>"
@@ -241,4 +322,10 @@ class Geometry:
         raise AttributeError(f"Geometry is immutable; cannot delete {name!r}")
 
     def __reduce__(self) -> tuple[Any, ...]:
+        raw = object.__getattribute__(self, "_raw")
+        if raw is not None:
+            return (Geometry._from_answer, (raw,))
         return (Geometry._trusted, (self._type, self._polygons, self._crs))
+
+
+_DEFERRED_SLOTS = frozenset({"_type", "_polygons", "_crs", "_problem"})

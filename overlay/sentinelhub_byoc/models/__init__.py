@@ -1,8 +1,9 @@
 """What the client returns: collections, tiles, bands and pages, with Pythonic field names."""
 
 from sentinelhub_byoc.models.collection import Band, Collection, CollectionAdditionalData
+from sentinelhub_byoc.models.enums import TileSort, TileStatus
 from sentinelhub_byoc.models.page import Page
-from sentinelhub_byoc.models.tile import FINAL_STATUSES, Tile, TileAdditionalData, TileStatus
+from sentinelhub_byoc.models.tile import FINAL_STATUSES, Tile, TileAdditionalData
 
 __all__ = [
     "FINAL_STATUSES",
@@ -12,5 +13,6 @@ __all__ = [
     "Page",
     "Tile",
     "TileAdditionalData",
+    "TileSort",
     "TileStatus",
 ]

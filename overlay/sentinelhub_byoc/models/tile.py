@@ -9,42 +9,36 @@ from uuid import UUID
 
 import attrs
 
-from sentinelhub_byoc import _api
-from sentinelhub_byoc.geometry import Geometry
+from sentinelhub_byoc.geometry._value import Geometry
 from sentinelhub_byoc.models._codec import (
     ApiModel,
     api_field,
     extra_field,
     format_datetime,
-    parse_datetime,
+    read_datetime,
+    read_geometry,
+    read_str,
+    read_uuid,
+    write_geometry,
 )
-
-#: The ingestion states of a tile: ``WAITING → QUEUED → INGESTING → INGESTED | FAILED``.
-#: Values the specification does not list yet are kept (``TileStatus("NEW").is_known`` is false).
-TileStatus = _api.TileStatus
+from sentinelhub_byoc.models.enums import TileStatus
 
 #: States after which a tile's status no longer changes by itself.
 FINAL_STATUSES = frozenset({TileStatus.INGESTED, TileStatus.FAILED})
 
+_STATUSES = {member.value: member for member in TileStatus}
+
 
 def _status(value: Any) -> TileStatus:
-    return TileStatus(value)
-
-
-def _geometry(value: Any) -> Geometry:
-    return Geometry.from_geojson(value)
-
-
-def _geojson(value: Geometry) -> dict[str, Any]:
-    return value.to_geojson()
+    return _STATUSES.get(value) or TileStatus(read_str(value))
 
 
 @attrs.frozen
 class TileAdditionalData(ApiModel):
     """Extra information the service keeps about a tile."""
 
-    failed_ingestion_cause: str | None = api_field("failedIngestionCause")
-    warnings: str | None = api_field("warnings")
+    failed_ingestion_cause: str | None = api_field("failedIngestionCause", decode=read_str)
+    warnings: str | None = api_field("warnings", decode=read_str)
     extra: Mapping[str, Any] = extra_field()
 
 
@@ -61,16 +55,16 @@ class Tile(ApiModel):
     (True, 1)
     """
 
-    path: str = api_field("path", default="")
-    id: UUID | None = api_field("id", read_only=True, decode=UUID, encode=str)
+    path: str = api_field("path", default="", decode=read_str)
+    id: UUID | None = api_field("id", read_only=True, decode=read_uuid, encode=str)
     status: TileStatus | None = api_field("status", read_only=True, decode=_status, encode=str)
-    sensing_time: datetime | None = api_field("sensingTime", decode=parse_datetime, encode=format_datetime)
-    cover_geometry: Geometry | None = api_field("coverGeometry", decode=_geometry, encode=_geojson)
+    sensing_time: datetime | None = api_field("sensingTime", decode=read_datetime, encode=format_datetime)
+    cover_geometry: Geometry | None = api_field("coverGeometry", decode=read_geometry, encode=write_geometry)
     tile_geometry: Geometry | None = api_field(
-        "tileGeometry", read_only=True, decode=_geometry, encode=_geojson
+        "tileGeometry", read_only=True, decode=read_geometry, encode=write_geometry
     )
     created: datetime | None = api_field(
-        "created", read_only=True, decode=parse_datetime, encode=format_datetime
+        "created", read_only=True, decode=read_datetime, encode=format_datetime
     )
     additional_data: TileAdditionalData | None = api_field(
         "additionalData", decode=TileAdditionalData.from_dict

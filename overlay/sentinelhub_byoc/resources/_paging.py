@@ -33,7 +33,7 @@ def pages(fetch: Callable[[str | None], Page[T]], start_token: str | None, what:
     while True:
         page = fetch(token)
         yield page
-        token = tracker.advance(page.links)
+        token = tracker.advance(page.links, empty=not page.items)
         if token is None:
             return
 
@@ -60,7 +60,7 @@ async def async_pages(
     while True:
         page = await fetch(token)
         yield page
-        token = tracker.advance(page.links)
+        token = tracker.advance(page.links, empty=not page.items)
         if token is None:
             return
 

@@ -43,7 +43,7 @@ class Collections:
         """
         ops.list_collections(page_size=page_size, token=None, search=search)
         return _paging.pages(
-            lambda token: self._client._run(
+            lambda token: self._client._send(
                 ops.list_collections(page_size=page_size, token=token, search=search)
             ),
             start_token,
@@ -64,7 +64,7 @@ class Collections:
 
     def get(self, collection: Any) -> Collection:
         """One collection, by id (string or UUID) or object."""
-        return self._client._run(ops.get_collection(as_uuid(collection, "collection")))
+        return self._client._send(ops.get_collection(as_uuid(collection, "collection")))
 
     def create(
         self,
@@ -76,7 +76,7 @@ class Collections:
     ) -> Collection:
         """Create a collection from a :class:`Collection` or from its fields."""
         new = _new_collection(collection, name, s3_bucket, no_data=no_data)
-        return self._client._run(ops.create_collection(new))
+        return self._client._send(ops.create_collection(new))
 
     def update(self, collection: Collection) -> Collection:
         """Replace the collection's name, bucket, noData and bands with *collection*'s; return it re-read.
@@ -85,19 +85,19 @@ class Collections:
         the API replaces every writable field, so omitted ones would be cleared.
         """
         collection_id = as_uuid(collection, "collection")
-        self._client._run(ops.update_collection(collection_id, collection))
+        self._client._send(ops.update_collection(collection_id, collection))
         return self.get(collection_id)
 
     def delete(self, collection: Any) -> None:
         """Delete a collection (it must be empty of tiles the service still ingests)."""
-        self._client._run(ops.delete_collection(as_uuid(collection, "collection")))
+        self._client._send(ops.delete_collection(as_uuid(collection, "collection")))
 
     def copy_tiles(self, source: Any, target: Any) -> None:
         """Copy *source*'s ingested tiles whose paths *target* lacks.
 
         *target* must have the same bands as *source*, or none yet.
         """
-        self._client._run(
+        self._client._send(
             ops.copy_tiles(as_uuid(source, "source collection"), as_uuid(target, "target collection"))
         )
 
@@ -115,7 +115,7 @@ class AsyncCollections:
         ops.list_collections(page_size=page_size, token=None, search=search)
 
         async def fetch(token: str | None) -> Page[Collection]:
-            return await self._client._run(
+            return await self._client._send(
                 ops.list_collections(page_size=page_size, token=token, search=search)
             )
 
@@ -135,7 +135,7 @@ class AsyncCollections:
 
     async def get(self, collection: Any) -> Collection:
         """One collection, by id (string or UUID) or object."""
-        return await self._client._run(ops.get_collection(as_uuid(collection, "collection")))
+        return await self._client._send(ops.get_collection(as_uuid(collection, "collection")))
 
     async def create(
         self,
@@ -147,20 +147,20 @@ class AsyncCollections:
     ) -> Collection:
         """Create a collection from a :class:`Collection` or from its fields."""
         new = _new_collection(collection, name, s3_bucket, no_data=no_data)
-        return await self._client._run(ops.create_collection(new))
+        return await self._client._send(ops.create_collection(new))
 
     async def update(self, collection: Collection) -> Collection:
         """Replace the collection's writable fields with *collection*'s; return it re-read."""
         collection_id = as_uuid(collection, "collection")
-        await self._client._run(ops.update_collection(collection_id, collection))
+        await self._client._send(ops.update_collection(collection_id, collection))
         return await self.get(collection_id)
 
     async def delete(self, collection: Any) -> None:
         """Delete a collection."""
-        await self._client._run(ops.delete_collection(as_uuid(collection, "collection")))
+        await self._client._send(ops.delete_collection(as_uuid(collection, "collection")))
 
     async def copy_tiles(self, source: Any, target: Any) -> None:
         """Copy *source*'s ingested tiles whose paths *target* lacks."""
-        await self._client._run(
+        await self._client._send(
             ops.copy_tiles(as_uuid(source, "source collection"), as_uuid(target, "target collection"))
         )

@@ -36,14 +36,14 @@ class TileFiles:
 
     def list(self, collection: Any, tile: Any) -> list[str]:
         """The names of the tile's files, as :meth:`read` and :meth:`download` take them."""
-        return self._client._run(
+        return self._client._send(
             ops.list_tile_files(as_uuid(collection, "collection"), as_uuid(tile, "tile"))
         )
 
     def size(self, collection: Any, tile: Any, name: str) -> int:
         """A file's size in bytes."""
         collection_id, tile_id = as_uuid(collection, "collection"), as_uuid(tile, "tile")
-        return self._client._run(ops.head_tile_file(collection_id, tile_id, name))
+        return self._client._send(ops.head_tile_file(collection_id, tile_id, name))
 
     def read(self, collection: Any, tile: Any, name: str, *, start: int = 0) -> bytes:
         """A (small) file's bytes from *start*; use :meth:`download` for large files."""
@@ -100,14 +100,14 @@ class AsyncTileFiles:
 
     async def list(self, collection: Any, tile: Any) -> list[str]:
         """The names of the tile's files."""
-        return await self._client._run(
+        return await self._client._send(
             ops.list_tile_files(as_uuid(collection, "collection"), as_uuid(tile, "tile"))
         )
 
     async def size(self, collection: Any, tile: Any, name: str) -> int:
         """A file's size in bytes."""
         collection_id, tile_id = as_uuid(collection, "collection"), as_uuid(tile, "tile")
-        return await self._client._run(ops.head_tile_file(collection_id, tile_id, name))
+        return await self._client._send(ops.head_tile_file(collection_id, tile_id, name))
 
     async def read(self, collection: Any, tile: Any, name: str, *, start: int = 0) -> bytes:
         """A (small) file's bytes from *start*."""

@@ -10,7 +10,7 @@ from sentinelhub_byoc import _operations as ops
 from sentinelhub_byoc._ids import as_uuid
 from sentinelhub_byoc._requests import EARLIER_ATTEMPT_MAY_HAVE_ACTED_EXTENSION
 from sentinelhub_byoc.errors import ConflictError
-from sentinelhub_byoc.models import Page, Tile, TileStatus
+from sentinelhub_byoc.models import Page, Tile, TileSort, TileStatus
 from sentinelhub_byoc.resources import _paging
 from sentinelhub_byoc.resources._runner import AsyncRunner, Runner
 
@@ -42,7 +42,7 @@ class Tiles:
         *,
         status: TileStatus | str | None = None,
         path: str | None = None,
-        sort: str | None = None,
+        sort: TileSort | str | None = None,
         page_size: int | None = None,
         start_token: str | None = None,
     ) -> Iterator[Page[Tile]]:
@@ -50,7 +50,7 @@ class Tiles:
         collection_id = as_uuid(collection, "collection")
         ops.list_tiles(collection_id, page_size=page_size, token=None, status=status, path=path, sort=sort)
         return _paging.pages(
-            lambda token: self._client._run(
+            lambda token: self._client._send(
                 ops.list_tiles(
                     collection_id, page_size=page_size, token=token, status=status, path=path, sort=sort
                 )
@@ -65,7 +65,7 @@ class Tiles:
         *,
         status: TileStatus | str | None = None,
         path: str | None = None,
-        sort: str | None = None,
+        sort: TileSort | str | None = None,
         limit: int | None = None,
         page_size: int | None = None,
         start_token: str | None = None,
@@ -84,7 +84,7 @@ class Tiles:
 
     def get(self, collection: Any, tile: Any) -> Tile:
         """One tile, by id (string or UUID) or object."""
-        return self._client._run(ops.get_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))
+        return self._client._send(ops.get_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))
 
     def create(
         self,
@@ -101,9 +101,10 @@ class Tiles:
         did create the tile, that tile is returned: never an error, never a duplicate.
         """
         collection_id = as_uuid(collection, "collection")
+        ops.check_tile_path(path)
         operation = ops.create_tile(collection_id, ops.tile_payload(path, cover_geometry, sensing_time))
         try:
-            return self._client._run(operation)
+            return self._client._send(operation)
         except ConflictError as error:
             existing = self.find(collection_id, path) if _own_retried_creation(error) else None
             if existing is None:
@@ -123,15 +124,15 @@ class Tiles:
         The API replaces both: one left out is cleared (the cover geometry falls back to the bounding box).
         """
         payload = ops.tile_payload(None, cover_geometry, sensing_time)
-        self._client._run(ops.update_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile"), payload))
+        self._client._send(ops.update_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile"), payload))
 
     def delete(self, collection: Any, tile: Any) -> None:
         """Delete a tile."""
-        self._client._run(ops.delete_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))
+        self._client._send(ops.delete_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))
 
     def reingest(self, collection: Any, tile: Any) -> None:
         """Ingest the tile's files again, e.g. after they changed in the bucket."""
-        self._client._run(ops.reingest_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))
+        self._client._send(ops.reingest_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))
 
 
 class AsyncTiles:
@@ -146,7 +147,7 @@ class AsyncTiles:
         *,
         status: TileStatus | str | None = None,
         path: str | None = None,
-        sort: str | None = None,
+        sort: TileSort | str | None = None,
         page_size: int | None = None,
         start_token: str | None = None,
     ) -> AsyncIterator[Page[Tile]]:
@@ -158,7 +159,7 @@ class AsyncTiles:
             operation = ops.list_tiles(
                 collection_id, page_size=page_size, token=token, status=status, path=path, sort=sort
             )
-            return await self._client._run(operation)
+            return await self._client._send(operation)
 
         return _paging.async_pages(fetch, start_token, f"tiles of collection {collection_id}")
 
@@ -168,7 +169,7 @@ class AsyncTiles:
         *,
         status: TileStatus | str | None = None,
         path: str | None = None,
-        sort: str | None = None,
+        sort: TileSort | str | None = None,
         limit: int | None = None,
         page_size: int | None = None,
         start_token: str | None = None,
@@ -189,7 +190,9 @@ class AsyncTiles:
 
     async def get(self, collection: Any, tile: Any) -> Tile:
         """One tile, by id (string or UUID) or object."""
-        return await self._client._run(ops.get_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))
+        return await self._client._send(
+            ops.get_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile"))
+        )
 
     async def create(
         self,
@@ -201,9 +204,10 @@ class AsyncTiles:
     ) -> Tile:
         """Register the COG files at *path* as a new tile (see :meth:`Tiles.create`)."""
         collection_id = as_uuid(collection, "collection")
+        ops.check_tile_path(path)
         operation = ops.create_tile(collection_id, ops.tile_payload(path, cover_geometry, sensing_time))
         try:
-            return await self._client._run(operation)
+            return await self._client._send(operation)
         except ConflictError as error:
             existing = await self.find(collection_id, path) if _own_retried_creation(error) else None
             if existing is None:
@@ -220,14 +224,14 @@ class AsyncTiles:
     ) -> None:
         """Set the tile's cover geometry and sensing time."""
         payload = ops.tile_payload(None, cover_geometry, sensing_time)
-        await self._client._run(
+        await self._client._send(
             ops.update_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile"), payload)
         )
 
     async def delete(self, collection: Any, tile: Any) -> None:
         """Delete a tile."""
-        await self._client._run(ops.delete_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))
+        await self._client._send(ops.delete_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))
 
     async def reingest(self, collection: Any, tile: Any) -> None:
         """Ingest the tile's files again."""
-        await self._client._run(ops.reingest_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))
+        await self._client._send(ops.reingest_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))

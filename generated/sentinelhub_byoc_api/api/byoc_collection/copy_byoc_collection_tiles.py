@@ -9,14 +9,18 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.rest_error_wrapper import RestErrorWrapper
-from ...types import UNSET, Response
+from ...types import UNSET, RequestArgs, Response
 
 
-def _get_kwargs(
+def build_request(
     collection_id: UUID,
     *,
     to_collection: UUID,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """Build the request of `copy_byoc_collection_tiles`: the arguments of `httpx.Client.request()`.
+
+    The URL is relative to the API's base URL; send it with any httpx client and read the answer.
+    """
 
     params: dict[str, Any] = {}
 
@@ -25,7 +29,7 @@ def _get_kwargs(
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
-    _kwargs: dict[str, Any] = {
+    _kwargs: RequestArgs = {
         "method": "post",
         "url": "/byoc/v1/collections/{collection_id}/copyTiles".format(
             collection_id=quote(str(collection_id), safe=""),
@@ -96,7 +100,7 @@ def sync_detailed(
         Response[RestErrorWrapper | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         to_collection=to_collection,
     )
@@ -167,7 +171,7 @@ async def asyncio_detailed(
         Response[RestErrorWrapper | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         to_collection=to_collection,
     )

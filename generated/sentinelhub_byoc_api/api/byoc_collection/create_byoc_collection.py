@@ -9,16 +9,20 @@ from ...client import AuthenticatedClient, Client
 from ...models.byoc_collection import BYOCCollection
 from ...models.byoc_collection_response import BYOCCollectionResponse
 from ...models.rest_error_wrapper import RestErrorWrapper
-from ...types import Response
+from ...types import RequestArgs, Response
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: BYOCCollection,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """Build the request of `create_byoc_collection`: the arguments of `httpx.Client.request()`.
+
+    The URL is relative to the API's base URL; send it with any httpx client and read the answer.
+    """
     headers: dict[str, Any] = {}
 
-    _kwargs: dict[str, Any] = {
+    _kwargs: RequestArgs = {
         "method": "post",
         "url": "/byoc/v1/collections",
     }
@@ -90,7 +94,7 @@ def sync_detailed(
         Response[BYOCCollectionResponse | RestErrorWrapper | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -143,7 +147,7 @@ async def asyncio_detailed(
         Response[BYOCCollectionResponse | RestErrorWrapper | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 

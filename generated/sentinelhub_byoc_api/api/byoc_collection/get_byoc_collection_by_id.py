@@ -1,6 +1,5 @@
 # generated from openapi.yaml by openapi-python-client 0.29.1; do not edit, run `nox -s generate` instead
 from http import HTTPStatus
-from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -10,14 +9,18 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.byoc_collection_response import BYOCCollectionResponse
 from ...models.rest_error_wrapper import RestErrorWrapper
-from ...types import Response
+from ...types import RequestArgs, Response
 
 
-def _get_kwargs(
+def build_request(
     collection_id: UUID,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """Build the request of `get_byoc_collection_by_id`: the arguments of `httpx.Client.request()`.
 
-    _kwargs: dict[str, Any] = {
+    The URL is relative to the API's base URL; send it with any httpx client and read the answer.
+    """
+
+    _kwargs: RequestArgs = {
         "method": "get",
         "url": "/byoc/v1/collections/{collection_id}".format(
             collection_id=quote(str(collection_id), safe=""),
@@ -81,7 +84,7 @@ def sync_detailed(
         Response[BYOCCollectionResponse | RestErrorWrapper | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
     )
 
@@ -134,7 +137,7 @@ async def asyncio_detailed(
         Response[BYOCCollectionResponse | RestErrorWrapper | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
     )
 

@@ -7,15 +7,19 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.byoc_collections_response import BYOCCollectionsResponse
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, RequestArgs, Response, Unset
 
 
-def _get_kwargs(
+def build_request(
     *,
     count: int | Unset = UNSET,
     viewtoken: str | Unset = UNSET,
     search: str | Unset = UNSET,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """Build the request of `get_byoc_collections`: the arguments of `httpx.Client.request()`.
+
+    The URL is relative to the API's base URL; send it with any httpx client and read the answer.
+    """
 
     params: dict[str, Any] = {}
 
@@ -27,7 +31,7 @@ def _get_kwargs(
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
-    _kwargs: dict[str, Any] = {
+    _kwargs: RequestArgs = {
         "method": "get",
         "url": "/byoc/v1/collections",
         "params": params,
@@ -89,7 +93,7 @@ def sync_detailed(
         Response[BYOCCollectionsResponse | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         count=count,
         viewtoken=viewtoken,
         search=search,
@@ -154,7 +158,7 @@ async def asyncio_detailed(
         Response[BYOCCollectionsResponse | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         count=count,
         viewtoken=viewtoken,
         search=search,

@@ -10,17 +10,21 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.byoc_collection_update_payload import BYOCCollectionUpdatePayload
 from ...models.rest_error_wrapper import RestErrorWrapper
-from ...types import Response
+from ...types import RequestArgs, Response
 
 
-def _get_kwargs(
+def build_request(
     collection_id: UUID,
     *,
     body: BYOCCollectionUpdatePayload,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """Build the request of `update_byoc_collection_by_id`: the arguments of `httpx.Client.request()`.
+
+    The URL is relative to the API's base URL; send it with any httpx client and read the answer.
+    """
     headers: dict[str, Any] = {}
 
-    _kwargs: dict[str, Any] = {
+    _kwargs: RequestArgs = {
         "method": "put",
         "url": "/byoc/v1/collections/{collection_id}".format(
             collection_id=quote(str(collection_id), safe=""),
@@ -99,7 +103,7 @@ def sync_detailed(
         Response[RestErrorWrapper | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         body=body,
     )
@@ -158,7 +162,7 @@ async def asyncio_detailed(
         Response[RestErrorWrapper | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         body=body,
     )

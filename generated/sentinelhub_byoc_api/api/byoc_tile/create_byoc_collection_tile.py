@@ -11,17 +11,21 @@ from ...client import AuthenticatedClient, Client
 from ...models.byoc_tile import BYOCTile
 from ...models.byoc_tile_response import BYOCTileResponse
 from ...models.rest_error_wrapper import RestErrorWrapper
-from ...types import Response
+from ...types import RequestArgs, Response
 
 
-def _get_kwargs(
+def build_request(
     collection_id: UUID,
     *,
     body: BYOCTile,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """Build the request of `create_byoc_collection_tile`: the arguments of `httpx.Client.request()`.
+
+    The URL is relative to the API's base URL; send it with any httpx client and read the answer.
+    """
     headers: dict[str, Any] = {}
 
-    _kwargs: dict[str, Any] = {
+    _kwargs: RequestArgs = {
         "method": "post",
         "url": "/byoc/v1/collections/{collection_id}/tiles".format(
             collection_id=quote(str(collection_id), safe=""),
@@ -97,7 +101,7 @@ def sync_detailed(
         Response[BYOCTileResponse | RestErrorWrapper | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         body=body,
     )
@@ -156,7 +160,7 @@ async def asyncio_detailed(
         Response[BYOCTileResponse | RestErrorWrapper | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         body=body,
     )

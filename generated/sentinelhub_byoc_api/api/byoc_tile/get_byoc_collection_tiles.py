@@ -11,10 +11,10 @@ from ...client import AuthenticatedClient, Client
 from ...models.byoc_tile_status import BYOCTileStatus
 from ...models.byoc_tiles_response import BYOCTilesResponse
 from ...models.get_byoc_collection_tiles_sort import GetByocCollectionTilesSort
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, RequestArgs, Response, Unset
 
 
-def _get_kwargs(
+def build_request(
     collection_id: UUID,
     *,
     count: int | Unset = UNSET,
@@ -22,7 +22,11 @@ def _get_kwargs(
     sort: GetByocCollectionTilesSort | Unset = UNSET,
     path: str | Unset = UNSET,
     status: BYOCTileStatus | Unset = UNSET,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """Build the request of `get_byoc_collection_tiles`: the arguments of `httpx.Client.request()`.
+
+    The URL is relative to the API's base URL; send it with any httpx client and read the answer.
+    """
 
     params: dict[str, Any] = {}
 
@@ -46,7 +50,7 @@ def _get_kwargs(
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
-    _kwargs: dict[str, Any] = {
+    _kwargs: RequestArgs = {
         "method": "get",
         "url": "/byoc/v1/collections/{collection_id}/tiles".format(
             collection_id=quote(str(collection_id), safe=""),
@@ -116,7 +120,7 @@ def sync_detailed(
         Response[BYOCTilesResponse | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         count=count,
         viewtoken=viewtoken,
@@ -199,7 +203,7 @@ async def asyncio_detailed(
         Response[BYOCTilesResponse | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         count=count,
         viewtoken=viewtoken,

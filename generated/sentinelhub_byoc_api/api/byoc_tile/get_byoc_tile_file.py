@@ -9,21 +9,25 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...types import UNSET, File, Response, Unset
+from ...types import UNSET, File, RequestArgs, Response, Unset
 
 
-def _get_kwargs(
+def build_request(
     collection_id: UUID,
     tile_id: UUID,
     path: str,
     *,
     range_: str | Unset = UNSET,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """Build the request of `get_byoc_tile_file`: the arguments of `httpx.Client.request()`.
+
+    The URL is relative to the API's base URL; send it with any httpx client and read the answer.
+    """
     headers: dict[str, Any] = {}
     if not isinstance(range_, Unset):
         headers["Range"] = range_
 
-    _kwargs: dict[str, Any] = {
+    _kwargs: RequestArgs = {
         "method": "get",
         "url": "/byoc/v1/collections/{collection_id}/tiles/{tile_id}/files/{path}".format(
             collection_id=quote(str(collection_id), safe=""),
@@ -99,7 +103,7 @@ def sync_detailed(
         Response[File | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         tile_id=tile_id,
         path=path,
@@ -170,7 +174,7 @@ async def asyncio_detailed(
         Response[File | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         tile_id=tile_id,
         path=path,

@@ -1,6 +1,5 @@
 # generated from openapi.yaml by openapi-python-client 0.29.1; do not edit, run `nox -s generate` instead
 from http import HTTPStatus
-from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -8,16 +7,20 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...types import Response
+from ...types import RequestArgs, Response
 
 
-def _get_kwargs(
+def build_request(
     collection_id: UUID,
     tile_id: UUID,
     path: str,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """Build the request of `head_byoc_tile_file`: the arguments of `httpx.Client.request()`.
 
-    _kwargs: dict[str, Any] = {
+    The URL is relative to the API's base URL; send it with any httpx client and read the answer.
+    """
+
+    _kwargs: RequestArgs = {
         "method": "head",
         "url": "/byoc/v1/collections/{collection_id}/tiles/{tile_id}/files/{path}".format(
             collection_id=quote(str(collection_id), safe=""),
@@ -84,7 +87,7 @@ def sync_detailed(
         Response[None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         tile_id=tile_id,
         path=path,
@@ -149,7 +152,7 @@ async def asyncio_detailed(
         Response[None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         tile_id=tile_id,
         path=path,

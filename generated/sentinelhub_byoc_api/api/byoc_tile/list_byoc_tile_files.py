@@ -1,6 +1,6 @@
 # generated from openapi.yaml by openapi-python-client 0.29.1; do not edit, run `nox -s generate` instead
 from http import HTTPStatus
-from typing import Any, cast
+from typing import cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -8,15 +8,19 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...types import Response
+from ...types import RequestArgs, Response
 
 
-def _get_kwargs(
+def build_request(
     collection_id: UUID,
     tile_id: UUID,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """Build the request of `list_byoc_tile_files`: the arguments of `httpx.Client.request()`.
 
-    _kwargs: dict[str, Any] = {
+    The URL is relative to the API's base URL; send it with any httpx client and read the answer.
+    """
+
+    _kwargs: RequestArgs = {
         "method": "get",
         "url": "/byoc/v1/collections/{collection_id}/tiles/{tile_id}/files".format(
             collection_id=quote(str(collection_id), safe=""),
@@ -81,7 +85,7 @@ def sync_detailed(
         Response[list[str] | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         tile_id=tile_id,
     )
@@ -140,7 +144,7 @@ async def asyncio_detailed(
         Response[list[str] | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         tile_id=tile_id,
     )

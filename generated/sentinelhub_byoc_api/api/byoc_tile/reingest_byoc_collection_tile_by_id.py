@@ -1,6 +1,5 @@
 # generated from openapi.yaml by openapi-python-client 0.29.1; do not edit, run `nox -s generate` instead
 from http import HTTPStatus
-from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -9,15 +8,19 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.rest_error_wrapper import RestErrorWrapper
-from ...types import Response
+from ...types import RequestArgs, Response
 
 
-def _get_kwargs(
+def build_request(
     collection_id: UUID,
     tile_id: UUID,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """Build the request of `reingest_byoc_collection_tile_by_id`: the arguments of `httpx.Client.request()`.
 
-    _kwargs: dict[str, Any] = {
+    The URL is relative to the API's base URL; send it with any httpx client and read the answer.
+    """
+
+    _kwargs: RequestArgs = {
         "method": "post",
         "url": "/byoc/v1/collections/{collection_id}/tiles/{tile_id}/reingest".format(
             collection_id=quote(str(collection_id), safe=""),
@@ -89,7 +92,7 @@ def sync_detailed(
         Response[RestErrorWrapper | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         tile_id=tile_id,
     )
@@ -152,7 +155,7 @@ async def asyncio_detailed(
         Response[RestErrorWrapper | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         tile_id=tile_id,
     )

@@ -10,18 +10,22 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.byoc_tile_update_payload import BYOCTileUpdatePayload
 from ...models.rest_error_wrapper import RestErrorWrapper
-from ...types import Response
+from ...types import RequestArgs, Response
 
 
-def _get_kwargs(
+def build_request(
     collection_id: UUID,
     tile_id: UUID,
     *,
     body: BYOCTileUpdatePayload,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """Build the request of `update_byoc_collection_tile_by_id`: the arguments of `httpx.Client.request()`.
+
+    The URL is relative to the API's base URL; send it with any httpx client and read the answer.
+    """
     headers: dict[str, Any] = {}
 
-    _kwargs: dict[str, Any] = {
+    _kwargs: RequestArgs = {
         "method": "put",
         "url": "/byoc/v1/collections/{collection_id}/tiles/{tile_id}".format(
             collection_id=quote(str(collection_id), safe=""),
@@ -103,7 +107,7 @@ def sync_detailed(
         Response[RestErrorWrapper | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         tile_id=tile_id,
         body=body,
@@ -168,7 +172,7 @@ async def asyncio_detailed(
         Response[RestErrorWrapper | None]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         collection_id=collection_id,
         tile_id=tile_id,
         body=body,

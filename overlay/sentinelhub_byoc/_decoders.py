@@ -1,0 +1,117 @@
+"""Reading the service's successful answers into models.
+
+Every decoder takes the response (its body already read) and returns the operation's result, or
+raises :class:`~sentinelhub_byoc.errors.APIResponseValidationError` saying what could not be read
+and where (``data[3].id: expected a UUID string, got a number (12)``). Decoders are tolerant
+where the service may grow (unknown members and enum values are kept, geometries are read
+without the checks user input gets) and strict only where an answer would be meaningless.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import httpx
+
+from sentinelhub_byoc._error_mapping import UNREADABLE_BODY_EXTENSION, invalid_answer
+from sentinelhub_byoc._pagination import next_page_token
+from sentinelhub_byoc.models import Page
+from sentinelhub_byoc.models._codec import DecodeError, decode, describe
+
+T = TypeVar("T")
+Decoder = Callable[[httpx.Response], T]
+
+
+def json_body(response: httpx.Response) -> Any:
+    """The JSON value of the body."""
+    unreadable = response.extensions.get(UNREADABLE_BODY_EXTENSION)
+    if unreadable:
+        raise invalid_answer(response, f"the body could not be decoded ({unreadable})")
+    try:
+        return json.loads(response.content)
+    except UnicodeDecodeError as error:
+        reason = f"the body is not valid UTF-8 ({error.reason} at byte {error.start})"
+        raise invalid_answer(response, reason) from None
+    except ValueError as error:
+        raise invalid_answer(response, f"the body is not JSON ({error})") from None
+    except RecursionError:
+        raise invalid_answer(response, "the body is JSON nested too deeply to read") from None
+
+
+def _object(response: httpx.Response) -> Mapping[str, Any]:
+    body = json_body(response)
+    if not isinstance(body, Mapping):
+        raise invalid_answer(response, f"expected a JSON object, got {describe(body)}")
+    return body
+
+
+def nothing(response: httpx.Response) -> None:
+    """For operations whose answer carries nothing to read (the body is ignored)."""
+
+
+def data_of(model: type[T]) -> Decoder[T]:
+    """A decoder for ``{"data": {...}}`` answers holding one *model*."""
+
+    def read(response: httpx.Response) -> T:
+        body = _object(response)
+        if "data" not in body:
+            raise invalid_answer(response, "the answer has no 'data' member")
+        try:
+            return decode(model, body["data"])
+        except DecodeError as error:
+            raise invalid_answer(response, str(error.under("data"))) from None
+
+    return read
+
+
+def page_of(model: type[T]) -> Decoder[Page[T]]:
+    """A decoder for list answers: ``{"data": [...], "links": {...}}`` (both members optional)."""
+
+    def read(response: httpx.Response) -> Page[T]:
+        body = _object(response)
+        items = body.get("data")
+        links = body.get("links")
+        if links is None:
+            links = {}
+        elif not isinstance(links, Mapping):
+            raise invalid_answer(response, f"links: expected a JSON object, got {describe(links)}")
+        if items is None:
+            return Page([], next_page_token(links), links)
+        if not isinstance(items, list):
+            raise invalid_answer(response, f"data: expected an array, got {describe(items)}")
+        decoded: list[T] = []
+        for index, item in enumerate(items):
+            try:
+                decoded.append(decode(model, item))
+            except DecodeError as error:
+                raise invalid_answer(response, str(error.under(f"data[{index}]"))) from None
+        return Page(decoded, next_page_token(links), links)
+
+    return read
+
+
+def file_names(response: httpx.Response) -> list[str]:
+    """The names in a file list: an array of strings (or, as documented once, an object of them)."""
+    body = json_body(response)
+    values = list(body.values()) if isinstance(body, Mapping) else body
+    if not isinstance(values, list):
+        raise invalid_answer(response, f"expected an array of file names, got {describe(body)}")
+    for index, name in enumerate(values):
+        if not isinstance(name, str):
+            raise invalid_answer(response, f"[{index}]: expected a file name string, got {describe(name)}")
+    return values
+
+
+def content_length(response: httpx.Response) -> int:
+    """The size a HEAD answer gives in ``Content-Length``."""
+    value = response.headers.get("content-length")
+    if value is None:
+        raise invalid_answer(
+            response, "the answer has no Content-Length header, so the file's size is unknown"
+        )
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()):
+        raise invalid_answer(response, f"Content-Length {value[:40]!r} is not a byte count")
+    return int(text)
