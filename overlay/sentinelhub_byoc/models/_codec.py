@@ -1,12 +1,16 @@
 """Mapping between the API's camelCase JSON and the overlay's attrs models.
 
-Each model field declares its API name and, where needed, how to decode and encode its value.
-Fields the model does not know yet are kept in ``extra`` (API names), so nothing a newer server
-sends is lost and ``to_dict()`` gives back what came in.
+Each model field declares its API name and a :class:`Reader`: how to check a JSON value when a
+model is read from an answer, and how to turn it into the field's value. Reading checks every
+member it knows at once (so a wrongly typed answer fails the call, with the member's path) and
+converts each field on first access, keeping the JSON object it came from: a page of 100 tiles
+costs little more than its JSON. Members the model does not know are kept in ``extra`` (API
+names), so nothing a newer server sends is lost and ``to_dict()`` gives back what came in.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Self, TypeVar
@@ -18,37 +22,6 @@ from sentinelhub_byoc.geometry._value import Geometry
 
 _KEY = "sentinelhub_byoc.api"
 T = TypeVar("T")
-
-
-@attrs.frozen
-class _FieldInfo:
-    name: str
-    read_only: bool
-    decode: Callable[[Any], Any] | None
-    encode: Callable[[Any], Any] | None
-
-
-def api_field(
-    name: str,
-    *,
-    read_only: bool = False,
-    decode: Callable[[Any], Any] | None = None,
-    encode: Callable[[Any], Any] | None = None,
-    default: Any = None,
-) -> Any:
-    """An attrs field stored in the API under *name*."""
-    return attrs.field(
-        default=default, metadata={_KEY: _FieldInfo(name, read_only, decode, encode)}, kw_only=True
-    )
-
-
-def extra_field() -> Any:
-    """The field holding API members the model does not know (read-only mapping)."""
-    return attrs.field(factory=dict, kw_only=True, converter=dict, repr=False)
-
-
-def _infos(cls: type) -> list[tuple[str, _FieldInfo]]:
-    return [(field.name, field.metadata[_KEY]) for field in attrs.fields(cls) if _KEY in field.metadata]
 
 
 class DecodeError(ValueError):
@@ -78,123 +51,211 @@ def describe(value: Any) -> str:
     return f"{kind} ({text[:40]}{'…' if len(text) > 40 else ''})"
 
 
-_Reader = Callable[[Any], Any] | None
-_PLANS: dict[type, dict[str, tuple[str, _Reader]]] = {}
+@attrs.frozen
+class Reader:
+    """How one field is read from JSON.
+
+    ``kinds`` are the JSON types accepted (checked when the model is read); ``check`` looks
+    further into the value then, returning something false or raising to refuse it (so a C
+    function such as a compiled pattern's ``fullmatch`` can serve directly); ``convert`` builds
+    the field's value on first access and must not fail on a value the checks accepted.
+    """
+
+    kinds: tuple[type, ...]
+    expected: str
+    check: Callable[[Any], object] | None = None
+    convert: Callable[[Any], Any] | None = None
 
 
-def _plan(cls: type) -> dict[str, tuple[str, _Reader]]:
+@attrs.frozen
+class _FieldInfo:
+    name: str
+    read_only: bool
+    reader: Reader | None
+    encode: Callable[[Any], Any] | None
+
+
+def api_field(
+    name: str,
+    *,
+    read_only: bool = False,
+    read: Reader | None = None,
+    encode: Callable[[Any], Any] | None = None,
+    default: Any = None,
+) -> Any:
+    """An attrs field stored in the API under *name*, read from JSON with *read*."""
+    info = _FieldInfo(name, read_only, read, encode)
+    return attrs.field(default=default, metadata={_KEY: info}, kw_only=True)
+
+
+def extra_field() -> Any:
+    """The field holding API members the model does not know (read-only mapping)."""
+    return attrs.field(factory=dict, kw_only=True, converter=dict, repr=False)
+
+
+def _infos(cls: type) -> list[tuple[str, _FieldInfo]]:
+    return [(field.name, field.metadata[_KEY]) for field in attrs.fields(cls) if _KEY in field.metadata]
+
+
+class _Plan:
+    """How to read one model class, indexed for the loop in :func:`decode`."""
+
+    __slots__ = ("by_attribute", "names", "readers", "specs")
+
+    def __init__(self, cls: type) -> None:
+        infos = _infos(cls)
+        defaults = {field.name: field.default for field in attrs.fields(cls)}
+        self.names = frozenset(info.name for _, info in infos)
+        self.readers = {info.name: info.reader for _, info in infos if info.reader is not None}
+        self.specs: dict[str, tuple[tuple[type, ...], Callable[[Any], object] | None]] = {
+            name: (reader.kinds, reader.check) for name, reader in self.readers.items()
+        }
+        self.by_attribute: dict[str, tuple[str, Callable[[Any], Any] | None, Any]] = {
+            attribute: (info.name, info.reader.convert if info.reader else None, defaults[attribute])
+            for attribute, info in infos
+        }
+
+
+_PLANS: dict[type, _Plan] = {}
+# The instance attribute holding the JSON object a model was read from.
+_JSON = "_json_"
+
+
+def _plan(cls: type) -> _Plan:
     plan = _PLANS.get(cls)
     if plan is None:
-        plan = {info.name: (attribute, info.decode) for attribute, info in _infos(cls)}
-        _PLANS[cls] = plan
+        plan = _PLANS[cls] = _Plan(cls)
     return plan
 
 
 def decode(cls: type[T], data: Any) -> T:
-    """Build a *cls* model from an API JSON object, checking the type of every member it knows.
+    """Read a *cls* model from an API JSON object, checking every member it knows.
 
     Members it does not know go to ``extra``; ``null`` is kept as ``None``. Raises
-    :class:`DecodeError` (a :class:`ValueError`) naming the member that does not fit.
+    :class:`DecodeError` (a :class:`ValueError`) naming the member that does not fit. Fields are
+    converted on first access.
     """
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
         raise DecodeError("", f"expected a JSON object, got {describe(data)}")
     plan = _plan(cls)
-    values: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
+    specs = plan.specs
     for key, raw in data.items():
-        field = plan.get(key)
-        if field is None:
-            extra[key] = raw
+        spec = specs.get(key)
+        if spec is None or raw is None:
             continue
-        attribute, read = field
-        if raw is None or read is None:
-            values[attribute] = raw
-            continue
-        try:
-            values[attribute] = read(raw)
-        except DecodeError as error:
-            raise error.under(key) from None
-        except (TypeError, ValueError, AttributeError, OverflowError) as error:
-            raise DecodeError(key, f"cannot read {describe(raw)}: {error}") from None
-    factory: Callable[..., T] = cls
-    return factory(**values, extra=extra)
+        accepted, check = spec
+        if type(raw) not in accepted and not _fits(raw, accepted):
+            raise DecodeError(key, f"expected {plan.readers[key].expected}, got {describe(raw)}")
+        if check is not None:
+            try:
+                fits = check(raw)
+            except DecodeError as error:
+                raise error.under(key) from None
+            except (TypeError, ValueError, AttributeError, OverflowError):
+                fits = False
+            if not fits:
+                raise DecodeError(key, f"expected {plan.readers[key].expected}, got {describe(raw)}")
+    # Built without __init__: the fields are filled in from the JSON on first access.
+    model: Any = object.__new__(cls)
+    object.__setattr__(model, "__dict__", {_JSON: data})
+    return model  # type: ignore[no-any-return]
 
 
-def read_str(value: Any) -> str:
-    """A JSON string, else :class:`DecodeError`."""
-    if type(value) is not str:
-        raise DecodeError("", f"expected a string, got {describe(value)}")
+def _fits(value: Any, accepted: tuple[type, ...]) -> bool:
+    """Whether a value given to ``from_dict`` by hand is of an accepted kind after all.
+
+    JSON gives exact types, checked first; a str subclass or any Mapping for an object passes
+    here, but a bool is no number.
+    """
+    if isinstance(value, bool):
+        return bool in accepted
+    if isinstance(value, Mapping):
+        return dict in accepted
+    return isinstance(value, accepted)
+
+
+def _finish(model: Any, attribute: str) -> Any:
+    """Fill in *attribute* of a model read from JSON, on first access."""
+    state = model.__dict__
+    data = state.get(_JSON)
+    if data is None:
+        raise AttributeError(f"{type(model).__name__!r} object has no attribute {attribute!r}")
+    plan = _plan(type(model))
+    if attribute == "extra":
+        value: Any = {key: raw for key, raw in data.items() if key not in plan.names}
+    else:
+        entry = plan.by_attribute.get(attribute)
+        if entry is None:
+            raise AttributeError(f"{type(model).__name__!r} object has no attribute {attribute!r}")
+        name, convert, default = entry
+        raw = data.get(name, _ABSENT)
+        if raw is _ABSENT:
+            value = default
+        elif raw is None or convert is None:
+            value = raw
+        else:
+            value = convert(raw)
+    state[attribute] = value
     return value
 
 
-def read_bool(value: Any) -> bool:
-    """A JSON boolean, else :class:`DecodeError`."""
-    if type(value) is not bool:
-        raise DecodeError("", f"expected true or false, got {describe(value)}")
-    return value
+_ABSENT = object()
 
 
-def read_int(value: Any) -> int:
-    """A JSON integer, else :class:`DecodeError`."""
-    if type(value) is not int:
-        raise DecodeError("", f"expected an integer, got {describe(value)}")
-    return value
+_UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
-def read_number(value: Any) -> float | int:
-    """A JSON number, else :class:`DecodeError`."""
-    if type(value) is not int and type(value) is not float:
-        raise DecodeError("", f"expected a number, got {describe(value)}")
-    return value
+def parse_datetime(value: Any) -> datetime:
+    """An ISO 8601 timestamp as an aware datetime (UTC when no offset is given)."""
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def read_uuid(value: Any) -> UUID:
-    """A UUID string, else :class:`DecodeError`."""
-    if type(value) is not str:
-        raise DecodeError("", f"expected a UUID string, got {describe(value)}")
-    try:
-        return UUID(value)
-    except ValueError:
-        raise DecodeError("", f"expected a UUID string, got {describe(value)}") from None
-
-
-def read_datetime(value: Any) -> datetime:
-    """An ISO 8601 timestamp string as an aware datetime (UTC when it has no offset)."""
-    if type(value) is not str:
-        raise DecodeError("", f"expected an ISO 8601 timestamp string, got {describe(value)}")
-    try:
-        return parse_datetime(value)
-    except ValueError:
-        raise DecodeError("", f"expected an ISO 8601 timestamp string, got {describe(value)}") from None
-
-
-def read_str_tuple(value: Any) -> tuple[str, ...]:
-    """A JSON array of strings as a tuple."""
-    if type(value) is not list:
-        raise DecodeError("", f"expected an array of strings, got {describe(value)}")
+def _check_str_list(value: list[Any]) -> bool:
     for index, item in enumerate(value):
         if type(item) is not str:
             raise DecodeError(f"[{index}]", f"expected a string, got {describe(item)}")
-    return tuple(value)
+    return True
 
 
-def read_geometry(value: Any) -> Geometry:
-    """A GeoJSON geometry object the service sent, read leniently (see :class:`Geometry`)."""
-    if not isinstance(value, Mapping):
-        raise DecodeError("", f"expected a GeoJSON geometry object, got {describe(value)}")
-    return Geometry._from_answer(value)
+def model_reader(cls: type) -> Reader:
+    """The reader of a field holding a nested model."""
+    return Reader((dict,), "a JSON object", lambda raw: decode(cls, raw), lambda raw: decode(cls, raw))
+
+
+def map_reader(cls: type) -> Reader:
+    """The reader of a field holding an object of nested models (bands by name)."""
+
+    def read(raw: Mapping[str, Any]) -> dict[str, Any]:
+        models: dict[str, Any] = {}
+        for name, item in raw.items():
+            try:
+                models[name] = decode(cls, item)
+            except DecodeError as error:
+                raise error.under(name) from None
+        return models
+
+    def check(raw: Mapping[str, Any]) -> bool:
+        read(raw)
+        return True
+
+    return Reader((dict,), "a JSON object", check, read)
+
+
+STR = Reader((str,), "a string")
+BOOL = Reader((bool,), "true or false")
+INT = Reader((int,), "an integer")
+NUMBER = Reader((int, float), "a number")
+UUID_TEXT = Reader((str,), "a UUID string", _UUID_TEXT.fullmatch, UUID)
+DATETIME = Reader((str,), "an ISO 8601 timestamp string", datetime.fromisoformat, parse_datetime)
+STR_TUPLE = Reader((list,), "an array of strings", _check_str_list, tuple)
+#: Geometries are read leniently: any object is kept (see :class:`Geometry`).
+GEOMETRY = Reader((dict,), "a GeoJSON geometry object", None, Geometry._from_answer)
 
 
 def write_geometry(value: Geometry) -> dict[str, Any]:
     """The GeoJSON of a geometry, with its ``crs`` member."""
     return value.to_geojson()
-
-
-def read_object(value: Any) -> Mapping[str, Any]:
-    """A JSON object, else :class:`DecodeError`."""
-    if not isinstance(value, Mapping):
-        raise DecodeError("", f"expected a JSON object, got {describe(value)}")
-    return value
 
 
 def _is_model(value: Any) -> bool:
@@ -236,6 +297,10 @@ class ApiModel:
 
     extra: Mapping[str, Any]
 
+    def __getattr__(self, name: str) -> Any:
+        # Reached only for fields of a model read from JSON that were not accessed yet.
+        return _finish(self, name)
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from the API's camelCase JSON; unknown members are kept in ``extra``.
@@ -247,12 +312,6 @@ class ApiModel:
     def to_dict(self) -> dict[str, Any]:
         """The API's camelCase JSON, unknown members included."""
         return encode(self)
-
-
-def parse_datetime(value: Any) -> datetime:
-    """An ISO 8601 timestamp as an aware datetime (UTC when no offset is given)."""
-    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def format_datetime(value: datetime) -> str:

@@ -11,66 +11,55 @@ import attrs
 
 from sentinelhub_byoc.geometry._value import Geometry
 from sentinelhub_byoc.models._codec import (
+    BOOL,
+    DATETIME,
+    GEOMETRY,
+    INT,
+    NUMBER,
+    STR,
+    STR_TUPLE,
+    UUID_TEXT,
     ApiModel,
-    DecodeError,
     api_field,
-    decode,
     extra_field,
     format_datetime,
-    read_bool,
-    read_datetime,
-    read_geometry,
-    read_int,
-    read_number,
-    read_object,
-    read_str,
-    read_str_tuple,
-    read_uuid,
+    map_reader,
+    model_reader,
     write_geometry,
 )
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Band(ApiModel):
     """One band of a collection: where its data comes from and its data type."""
 
-    bit_depth: int | None = api_field("bitDepth", decode=read_int)
-    sample_format: str | None = api_field("sampleFormat", decode=read_str)
-    source: str | None = api_field("source", decode=read_str)
-    band_index: int | None = api_field("bandIndex", decode=read_int)
-    no_data: float | None = api_field("noData", decode=read_number)
-    aliases: tuple[str, ...] | None = api_field("aliases", read_only=True, decode=read_str_tuple, encode=list)
+    bit_depth: int | None = api_field("bitDepth", read=INT)
+    sample_format: str | None = api_field("sampleFormat", read=STR)
+    source: str | None = api_field("source", read=STR)
+    band_index: int | None = api_field("bandIndex", read=INT)
+    no_data: float | None = api_field("noData", read=NUMBER)
+    aliases: tuple[str, ...] | None = api_field("aliases", read_only=True, read=STR_TUPLE, encode=list)
     extra: Mapping[str, Any] = extra_field()
 
 
-def _bands(value: Any) -> dict[str, Band]:
-    bands: dict[str, Band] = {}
-    for name, band in read_object(value).items():
-        try:
-            bands[name] = decode(Band, band)
-        except DecodeError as error:
-            raise error.under(name) from None
-    return bands
-
-
-@attrs.frozen
+@attrs.frozen(slots=False)
 class CollectionAdditionalData(ApiModel):
     """A collection's bands and the metadata the service derives from its tiles."""
 
-    bands: Mapping[str, Band] | None = api_field("bands", decode=_bands)
-    max_meters_per_pixel: float | None = api_field("maxMetersPerPixel", read_only=True, decode=read_number)
-    extent: Geometry | None = api_field("extent", read_only=True, decode=read_geometry, encode=write_geometry)
-    has_sensing_times: str | None = api_field("hasSensingTimes", read_only=True, decode=read_str)
+    bands: Mapping[str, Band] | None = api_field("bands", read=map_reader(Band))
+    max_meters_per_pixel: float | None = api_field("maxMetersPerPixel", read_only=True, read=NUMBER)
+    extent: Geometry | None = api_field("extent", read_only=True, read=GEOMETRY, encode=write_geometry)
+    has_sensing_times: str | None = api_field("hasSensingTimes", read_only=True, read=STR)
     from_sensing_time: datetime | None = api_field(
-        "fromSensingTime", read_only=True, decode=read_datetime, encode=format_datetime
+        "fromSensingTime", read_only=True, read=DATETIME, encode=format_datetime
     )
     to_sensing_time: datetime | None = api_field(
-        "toSensingTime", read_only=True, decode=read_datetime, encode=format_datetime
+        "toSensingTime", read_only=True, read=DATETIME, encode=format_datetime
     )
     extra: Mapping[str, Any] = extra_field()
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Collection(ApiModel):
     """A BYOC collection.
 
@@ -80,20 +69,16 @@ class Collection(ApiModel):
     'my-bucket'
     """
 
-    name: str = api_field("name", default="", decode=read_str)
-    s3_bucket: str = api_field("s3Bucket", default="", decode=read_str)
-    id: UUID | None = api_field("id", read_only=True, decode=read_uuid, encode=str)
-    account_id: UUID | None = api_field("accountId", read_only=True, decode=read_uuid, encode=str)
-    is_configured: bool | None = api_field("isConfigured", decode=read_bool)
-    created: datetime | None = api_field(
-        "created", read_only=True, decode=read_datetime, encode=format_datetime
-    )
-    no_data: float | None = api_field("noData", decode=read_number)
-    requires_metadata_update: bool | None = api_field(
-        "requiresMetadataUpdate", read_only=True, decode=read_bool
-    )
+    name: str = api_field("name", default="", read=STR)
+    s3_bucket: str = api_field("s3Bucket", default="", read=STR)
+    id: UUID | None = api_field("id", read_only=True, read=UUID_TEXT, encode=str)
+    account_id: UUID | None = api_field("accountId", read_only=True, read=UUID_TEXT, encode=str)
+    is_configured: bool | None = api_field("isConfigured", read=BOOL)
+    created: datetime | None = api_field("created", read_only=True, read=DATETIME, encode=format_datetime)
+    no_data: float | None = api_field("noData", read=NUMBER)
+    requires_metadata_update: bool | None = api_field("requiresMetadataUpdate", read_only=True, read=BOOL)
     additional_data: CollectionAdditionalData | None = api_field(
-        "additionalData", decode=CollectionAdditionalData.from_dict
+        "additionalData", read=model_reader(CollectionAdditionalData)
     )
     extra: Mapping[str, Any] = extra_field()
 

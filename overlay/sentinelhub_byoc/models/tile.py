@@ -11,14 +11,16 @@ import attrs
 
 from sentinelhub_byoc.geometry._value import Geometry
 from sentinelhub_byoc.models._codec import (
+    DATETIME,
+    GEOMETRY,
+    STR,
+    UUID_TEXT,
     ApiModel,
+    Reader,
     api_field,
     extra_field,
     format_datetime,
-    read_datetime,
-    read_geometry,
-    read_str,
-    read_uuid,
+    model_reader,
     write_geometry,
 )
 from sentinelhub_byoc.models.enums import TileStatus
@@ -29,20 +31,23 @@ FINAL_STATUSES = frozenset({TileStatus.INGESTED, TileStatus.FAILED})
 _STATUSES = {member.value: member for member in TileStatus}
 
 
-def _status(value: Any) -> TileStatus:
-    return _STATUSES.get(value) or TileStatus(read_str(value))
+def _status(value: str) -> TileStatus:
+    return _STATUSES.get(value) or TileStatus(value)
 
 
-@attrs.frozen
+_STATUS = Reader((str,), "a tile status string", None, _status)
+
+
+@attrs.frozen(slots=False)
 class TileAdditionalData(ApiModel):
     """Extra information the service keeps about a tile."""
 
-    failed_ingestion_cause: str | None = api_field("failedIngestionCause", decode=read_str)
-    warnings: str | None = api_field("warnings", decode=read_str)
+    failed_ingestion_cause: str | None = api_field("failedIngestionCause", read=STR)
+    warnings: str | None = api_field("warnings", read=STR)
     extra: Mapping[str, Any] = extra_field()
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Tile(ApiModel):
     """A tile of a BYOC collection.
 
@@ -55,19 +60,17 @@ class Tile(ApiModel):
     (True, 1)
     """
 
-    path: str = api_field("path", default="", decode=read_str)
-    id: UUID | None = api_field("id", read_only=True, decode=read_uuid, encode=str)
-    status: TileStatus | None = api_field("status", read_only=True, decode=_status, encode=str)
-    sensing_time: datetime | None = api_field("sensingTime", decode=read_datetime, encode=format_datetime)
-    cover_geometry: Geometry | None = api_field("coverGeometry", decode=read_geometry, encode=write_geometry)
+    path: str = api_field("path", default="", read=STR)
+    id: UUID | None = api_field("id", read_only=True, read=UUID_TEXT, encode=str)
+    status: TileStatus | None = api_field("status", read_only=True, read=_STATUS, encode=str)
+    sensing_time: datetime | None = api_field("sensingTime", read=DATETIME, encode=format_datetime)
+    cover_geometry: Geometry | None = api_field("coverGeometry", read=GEOMETRY, encode=write_geometry)
     tile_geometry: Geometry | None = api_field(
-        "tileGeometry", read_only=True, decode=read_geometry, encode=write_geometry
+        "tileGeometry", read_only=True, read=GEOMETRY, encode=write_geometry
     )
-    created: datetime | None = api_field(
-        "created", read_only=True, decode=read_datetime, encode=format_datetime
-    )
+    created: datetime | None = api_field("created", read_only=True, read=DATETIME, encode=format_datetime)
     additional_data: TileAdditionalData | None = api_field(
-        "additionalData", decode=TileAdditionalData.from_dict
+        "additionalData", read=model_reader(TileAdditionalData)
     )
     extra: Mapping[str, Any] = extra_field()
 
