@@ -189,6 +189,10 @@ def get_deployment(name: str | Deployment) -> Deployment:
     """
     if isinstance(name, Deployment):
         return name
+    if not isinstance(name, str):
+        raise ValidationError(
+            f"deployment must be a name such as 'eu' or 'cdse', or a Deployment, got {type(name).__name__}"
+        )
     key = name.strip().lower().replace("_", "-")
     key = _ALIASES.get(key, key)
     try:

@@ -58,12 +58,16 @@ class RateLimiter:
         sleep: Callable[[float], None] = time.sleep,
         async_sleep: Callable[[float], Awaitable[None]] = _anyio_sleep,
     ) -> None:
-        if not (requests_per_minute > 0 and math.isfinite(requests_per_minute)):
+        if (
+            isinstance(requests_per_minute, bool)
+            or not isinstance(requests_per_minute, int | float)
+            or not (requests_per_minute > 0 and math.isfinite(requests_per_minute))
+        ):
             raise ValidationError(
                 f"requests_per_minute must be a positive number, got {requests_per_minute!r}"
             )
         capacity = burst if burst is not None else max(1, math.floor(requests_per_minute))
-        if capacity < 1:
+        if type(capacity) is not int or capacity < 1:
             raise ValidationError(f"burst must be at least 1, got {burst!r}")
         self._rate = requests_per_minute / 60.0  # tokens per second
         self._capacity = float(capacity)

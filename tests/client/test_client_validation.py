@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +70,42 @@ INVALID_CALLS: Calls = [
     ),
     ("tiles.create(cover=121 points)", lambda c: c.tiles.create(GOOD, "a", cover_geometry=TOO_MANY_POINTS)),
     ("tiles.update(cover=text)", lambda c: c.tiles.update(GOOD, GOOD, cover_geometry="somewhere")),
+    (
+        "tiles.create(sensing_time=overflows in UTC)",
+        lambda c: c.tiles.create(
+            GOOD, "a", sensing_time=datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))
+        ),
+    ),
+    (
+        "tiles.update(sensing_time=overflows in UTC)",
+        lambda c: c.tiles.update(GOOD, GOOD, sensing_time="9999-12-31T23:59:59-05:00"),
+    ),
     # Collections
     ("collections.create(no name)", lambda c: c.collections.create(s3_bucket="a-bucket")),
     ("collections.create(no bucket)", lambda c: c.collections.create(name="n")),
+    ("collections.create(name=int)", lambda c: c.collections.create(name=5, s3_bucket="a-bucket")),
+    ("collections.create(no_data=str)", lambda c: c.collections.create(name="n", s3_bucket="b", no_data="0")),
+    ("collections.create(dict)", lambda c: c.collections.create({"name": "n", "s3Bucket": "b"})),
+    ("collections.update(str)", lambda c: c.collections.update(GOOD)),
+    # Wrong-typed arguments
+    ("tiles.create(path=None)", lambda c: c.tiles.create(GOOD, None)),
+    ("tiles.create(path=int)", lambda c: c.tiles.create(GOOD, 5)),
+    ("tiles.find(path=None)", lambda c: c.tiles.find(GOOD, None)),
+    ("tiles.list(page_size=True)", lambda c: collect(c.tiles.list(GOOD, page_size=True))),
+    ("tiles.list(limit=True)", lambda c: collect(c.tiles.list(GOOD, limit=True))),
+    ("tiles.list(limit=2.5)", lambda c: collect(c.tiles.list(GOOD, limit=2.5))),
+    ("tiles.list(status=int)", lambda c: collect(c.tiles.list(GOOD, status=5))),
+    ("tiles.list(sort=list)", lambda c: collect(c.tiles.list(GOOD, sort=["created:asc"]))),
+    ("tiles.list(path=int)", lambda c: collect(c.tiles.list(GOOD, path=5))),
+    ("tiles.list(start_token=int)", lambda c: collect(c.tiles.list(GOOD, start_token=5))),
+    ("collections.list(search=int)", lambda c: collect(c.collections.list(search=5))),
+    ("files.size(name=None)", lambda c: c.files.size(GOOD, GOOD, None)),
+    ("files.read(name='')", lambda c: c.files.read(GOOD, GOOD, "")),
+    ("files.read(start=True)", lambda c: c.files.read(GOOD, GOOD, "x.tif", start=True)),
+    ("files.download(destination=int)", lambda c: c.files.download(GOOD, GOOD, "x.tif", 5)),
+    ("with_options(timeout=str)", lambda c: c.with_options(timeout="10")),
+    ("with_options(timeout=0)", lambda c: c.with_options(timeout=0)),
+    ("with_options(retry=int)", lambda c: c.with_options(retry=3)),
 ]
 
 
@@ -119,3 +153,15 @@ async def test_valid_input_is_sent(emulator: Emulator, tmp_path: Path) -> None:
         )
         assert len(await collect(client.tiles.list(collection, page_size=100, sort="created:desc"))) == 1
     assert [r.status for r in emulator.requests if "/byoc" in r.path] == [201, 201, 200]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [{"timeout": "10"}, {"retry": 3}, {"requests_per_minute": "600"}, {"deployment": 5}],
+    ids=["timeout", "retry", "requests_per_minute", "deployment"],
+)
+def test_constructor_arguments_are_checked(arguments: dict[str, Any]) -> None:
+    from sentinelhub_byoc import BYOCClient
+
+    with pytest.raises(ValidationError):
+        BYOCClient(access_token="t", **arguments)

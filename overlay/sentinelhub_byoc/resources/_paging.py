@@ -19,7 +19,7 @@ def first_page_size(page_size: int | None, limit: int | None) -> int | None:
     Both are checked first, so a bad value is refused even when *limit* would hide it.
     """
     check_page_size(page_size)
-    if limit is not None and (not isinstance(limit, int) or limit < 0):
+    if limit is not None and (type(limit) is not int or limit < 0):
         raise ValidationError(f"limit must be an integer >= 0, got {limit!r}")
     if limit is None or limit == 0:
         return page_size

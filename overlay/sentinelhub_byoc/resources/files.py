@@ -8,9 +8,18 @@ from typing import Any
 
 from sentinelhub_byoc import _operations as ops
 from sentinelhub_byoc._ids import as_uuid
+from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.resources._runner import AsyncRunner, Runner
 
 _PART_SUFFIX = ".part"
+
+
+def _destination(destination: str | os.PathLike[str]) -> Path:
+    if not isinstance(destination, str | os.PathLike) or not str(destination):
+        raise ValidationError(
+            f"destination must be a file path (str or pathlib.Path), got {type(destination).__name__}"
+        )
+    return Path(destination)
 
 
 def _part_file(destination: Path) -> Path:
@@ -73,7 +82,7 @@ class TileFiles:
         stopped (with an HTTP ``Range`` request) unless ``resume=False``; a ``.part`` file that
         already holds the whole file is just renamed.
         """
-        target = Path(destination)
+        target = _destination(destination)
         part = _part_file(target)
         offset = _resume_offset(part, resume)
         operation = ops.get_tile_file(
@@ -130,7 +139,7 @@ class AsyncTileFiles:
         resume: bool = True,
     ) -> Path:
         """Stream a file to *destination* (see :meth:`TileFiles.download`)."""
-        target = Path(destination)
+        target = _destination(destination)
         part = _part_file(target)
         offset = _resume_offset(part, resume)
         operation = ops.get_tile_file(
