@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 import httpx
@@ -13,6 +14,13 @@ from sentinelhub_byoc.deployments import Deployment, get_deployment
 from sentinelhub_byoc.errors import ConfigurationError, ValidationError
 from sentinelhub_byoc.ratelimit import RateLimiter
 from sentinelhub_byoc.retries import RetryPolicy
+
+if TYPE_CHECKING:
+    # Imported when a cache is asked for: most clients never use one.
+    from sentinelhub_byoc.token_cache import FileTokenCache
+
+#: What ``token_cache=`` accepts: ``True`` for the default directory, a directory, or a cache.
+TokenCacheOption: TypeAlias = "bool | str | os.PathLike[str] | FileTokenCache | None"
 
 #: Default timeouts: generous reads (listing large collections), quick connection failures.
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -42,9 +50,17 @@ def resolve_settings(
     requests_per_minute: float | None,
     config_path: str | os.PathLike[str] | None,
     has_http_client: bool,
+    token_cache: TokenCacheOption = None,
 ) -> Settings:
     """Decide credentials, deployment and policies from the constructor's arguments, env and profile."""
+    cache = _token_cache(token_cache)
     if access_token is not None or auth is not None:
+        if cache is not None:
+            given = "access_token" if access_token is not None else "auth"
+            raise ValidationError(
+                f"token_cache applies to the client-credentials flow, not to {given}=: pass "
+                "ClientCredentialsAuth(..., token_cache=FileTokenCache()) as auth= instead"
+            )
         chosen = get_deployment(deployment if deployment is not None else "eu")
         chosen_auth: httpx.Auth | None = auth if auth is not None else StaticTokenAuth(str(access_token))
     else:
@@ -60,13 +76,32 @@ def resolve_settings(
             chosen_auth = None
         else:
             chosen = config.deployment
-            chosen_auth = ClientCredentialsAuth(credentials=config.credentials, token_url=chosen.token_url)
+            chosen_auth = ClientCredentialsAuth(
+                credentials=config.credentials, token_url=chosen.token_url, token_cache=cache
+            )
     return Settings(
         deployment=chosen,
         auth=chosen_auth,
         timeout=_timeout(timeout),
         retry=as_retry(retry) or RetryPolicy(),
         rate_limiter=RateLimiter(requests_per_minute) if requests_per_minute else None,
+    )
+
+
+def _token_cache(value: TokenCacheOption) -> FileTokenCache | None:
+    if value is None or value is False:
+        return None
+    from sentinelhub_byoc.token_cache import FileTokenCache
+
+    if value is True:
+        return FileTokenCache()
+    if isinstance(value, FileTokenCache):
+        return value
+    if isinstance(value, str | os.PathLike):
+        return FileTokenCache(value)
+    raise ValidationError(
+        "token_cache must be True (the default directory), a directory or a FileTokenCache, "
+        f"got {type(value).__name__}"
     )
 
 

@@ -8,10 +8,18 @@ One ``auth_flow`` generator describes the whole exchange for sync and async clie
    replay the request once.
 
 ``sync_auth_flow`` and ``async_auth_flow`` only add locking and read the token response body,
-so that however many threads (or tasks) start at once, exactly one token request is made.
+so that however many threads (or tasks) start at once, exactly one token request is made. With
+``token_cache=`` (a :class:`~sentinelhub_byoc.token_cache.FileTokenCache`) they also take a
+cross-process file lock and share the token with other processes through the cache.
 
 The token request is yielded to the client like any other request, so it goes through the
-client's transport: its retries, rate limiter and any in-process test transport apply.
+client's transport: its retries, rate limiter and any in-process test transport apply. It
+carries the timeout of the request it authenticates (so a silent identity service fails the call
+in time). A redirect from the token endpoint is an :class:`AuthenticationError` and the token
+request is never sent again, so the client secret goes to ``token_url`` and nowhere else, as
+long as the HTTP client does not follow redirects itself: httpx follows them below the auth
+flow, so use ``follow_redirects=False`` (httpx's default, and how the BYOC clients send). A
+client that followed one anyway gets an :class:`AuthenticationError` too, not the token.
 
 >>> import httpx
 >>> auth = ClientCredentialsAuth("my-id", "my-secret")
@@ -20,6 +28,7 @@ client's transport: its retries, rate limiter and any in-process test transport 
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import threading
 import time
@@ -41,6 +50,8 @@ from sentinelhub_byoc.retries import RETRY_SAFE_EXTENSION
 if TYPE_CHECKING:
     import anyio
 
+    from sentinelhub_byoc.token_cache import FileTokenCache, TokenCacheEntry, TokenCacheLock
+
 __all__ = ["TOKEN_REQUEST_EXTENSION", "ClientCredentialsAuth", "StaticTokenAuth", "is_loopback"]
 
 TOKEN_REQUEST_EXTENSION = _requests.TOKEN_REQUEST_EXTENSION
@@ -55,13 +66,36 @@ def is_loopback(url: httpx.URL | str) -> bool:
     >>> is_loopback("http://127.0.0.2:8080/token"), is_loopback("http://example.com")
     (True, False)
     """
-    host = httpx.URL(url).host.lower().rstrip(".")
+    return _is_loopback_host(url.host if isinstance(url, httpx.URL) else httpx.URL(url).host)
+
+
+@functools.lru_cache(maxsize=64)
+def _is_loopback_host(host: str) -> bool:
+    # Cached: plain-http requests to the emulator ask this once per request.
+    host = host.lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _same_origin(a: httpx.URL, b: httpx.URL) -> bool:
+    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
+
+
+def _sent_request(response: httpx.Response) -> httpx.Request | None:
+    """The request that produced ``response``: the last hop if the client followed redirects."""
+    try:
+        return response.request
+    except RuntimeError:  # a response built by hand, never sent
+        return None
+
+
+def _answered_url(response: httpx.Response) -> httpx.URL | None:
+    request = _sent_request(response)
+    return request.url if request is not None else None
 
 
 def _require_secure(url: httpx.URL, what: str) -> None:
@@ -94,6 +128,10 @@ class ClientCredentialsAuth(httpx.Auth):
         refresh_margin: renew a token this many seconds before it expires (at most half its
             lifetime, so short-lived tokens are still reused).
         clock: a monotonic clock in seconds, replaceable in tests.
+        token_cache: a :class:`~sentinelhub_byoc.token_cache.FileTokenCache` to share tokens
+            with other processes (opt-in): a token still fresh in the cache is reused instead of
+            fetched, and a fetched one is stored. Processes that need a token at the same moment
+            wait for one another on a file lock, so one token request serves them all.
 
     Thread- and task-safe: one object may serve many threads and tasks, and a single token
     request is made when they need a token at the same moment. Async single flight is per event
@@ -106,6 +144,10 @@ class ClientCredentialsAuth(httpx.Auth):
         with httpx.Client(auth=auth) as client:
             client.get(Deployment.CDSE.collections_url)
         auth.token_request_count  # 1
+
+    Shared by processes::
+
+        auth = ClientCredentialsAuth("my-id", "my-secret", token_cache=FileTokenCache())
     """
 
     def __init__(
@@ -117,6 +159,7 @@ class ClientCredentialsAuth(httpx.Auth):
         credentials: Credentials | None = None,
         refresh_margin: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        token_cache: FileTokenCache | None = None,
     ) -> None:
         if credentials is None:
             if client_id is None or client_secret is None:
@@ -139,6 +182,18 @@ class ClientCredentialsAuth(httpx.Auth):
         self._async_locks_guard = threading.Lock()
         self._async_locks: weakref.WeakKeyDictionary[object, anyio.Lock] = weakref.WeakKeyDictionary()
         self._fallback_async_lock: tuple[object, anyio.Lock] | None = None
+        self._token_cache = token_cache
+        self._cache: TokenCacheEntry | None = None
+        if token_cache is not None:
+            from sentinelhub_byoc.token_cache import FileTokenCache
+
+            if not isinstance(token_cache, FileTokenCache):
+                raise ValidationError(
+                    f"token_cache must be a FileTokenCache, got {type(token_cache).__name__}"
+                )
+            self._cache = token_cache.entry(credentials.client_id, str(self._token_url))
+        # The token invalidate() threw away: not to be taken back from the cache.
+        self._distrusted: str | None = None
 
     def __repr__(self) -> str:
         return (
@@ -162,46 +217,121 @@ class ClientCredentialsAuth(httpx.Auth):
         return self._token_requests
 
     @property
+    def token_cache(self) -> FileTokenCache | None:
+        """The cross-process token cache, if one was given."""
+        return self._token_cache
+
+    @property
     def has_valid_token(self) -> bool:
         """Whether a token is held that will not be refreshed before the next request."""
-        token = self._token
-        return token is not None and self._clock() < token.refresh_at
+        return self._fresh_token() is not None
 
     def invalidate(self) -> None:
-        """Forget the held token so the next request fetches a new one."""
+        """Forget the held token so the next request fetches a new one.
+
+        With a token cache, the cached copy of this token is not reused either (it is removed
+        when the next token is needed, under the cache's lock).
+        """
+        token = self._token
+        if token is not None:
+            self._distrusted = token.value
         self._token = None
+
+    def _fresh_token(self) -> _Token | None:
+        token = self._token
+        return token if token is not None and self._clock() < token.refresh_at else None
 
     # -- the flow shared by sync and async clients ---------------------------------------------
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Authenticate ``request``; see the module docstring. Token responses must be read."""
+        """Authenticate ``request``; see the module docstring. Token responses must be read.
+
+        This is the lock-free core, which neither locks nor uses the token cache; httpx calls
+        :meth:`sync_auth_flow` or :meth:`async_auth_flow`, which add both.
+        """
+        return self._flow(request, self._fresh_token(), None)
+
+    def _flow(
+        self, request: httpx.Request, token: _Token | None, cache: TokenCacheEntry | None
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        # ``token`` is the drivers' decision, taken under their locks: a fresh token, or None to
+        # fetch one. ``cache`` is used only while the drivers hold its lock.
         _require_secure(request.url, "an access token")
-        token = self._token
-        if token is None or self._clock() >= token.refresh_at:
-            token = yield from self._fetch_token()
+        if token is None:
+            token = yield from self._fetch_token(request, cache)
         request.headers["Authorization"] = f"Bearer {token.value}"
         response = yield request
         if response.status_code != 401 or not _requests.body_replayable(request):
             return
+        answered = _answered_url(response)
+        if answered is not None and not _same_origin(answered, request.url):
+            # The client followed a redirect to another origin (without the token, as httpx
+            # strips it): that 401 says nothing about the token.
+            return
         # Another request may already have replaced the token this one was sent with.
         if self._token is token or self._token is None:
             logger.debug("API answered 401; fetching a new access token and retrying once")
-            token = yield from self._fetch_token()
+            renewed = self._adopt_cached(cache, rejected=token.value) if cache is not None else None
+            token = renewed if renewed is not None else (yield from self._fetch_token(request, cache))
         else:
             token = self._token
         request.headers["Authorization"] = f"Bearer {token.value}"
         yield request
 
-    def _fetch_token(self) -> Generator[httpx.Request, httpx.Response, _Token]:
+    def _adopt_cached(self, cache: TokenCacheEntry, *, rejected: str | None = None) -> _Token | None:
+        """Take a fresh token from the cache (whose lock the caller holds), or return ``None``.
+
+        A cached token that the API just refused (``rejected``), or that :meth:`invalidate` threw
+        away, is removed, but only if the file still holds it: another process may have stored
+        a newer one meanwhile, which is then used.
+        """
+        cached = cache.load()
+        if cached is None:
+            return None
+        if cached.access_token in (rejected, self._distrusted):
+            cache.discard(if_token=cached.access_token)
+            return None
+        # The cache holds wall-clock times (monotonic clocks differ between processes); the
+        # token held in memory is on this object's clock.
+        wall = time.time()
+        if not cached.is_fresh(self._refresh_margin, wall):
+            return None
+        now = self._clock()
+        token = _Token(
+            cached.access_token,
+            now + (cached.expires_at - wall),
+            now + (cached.refresh_at(self._refresh_margin) - wall),
+        )
+        self._token = token
+        logger.debug("reusing a cached access token valid for %.0f s", cached.expires_at - wall)
+        return token
+
+    def _fetch_token(
+        self, request: httpx.Request, cache: TokenCacheEntry | None
+    ) -> Generator[httpx.Request, httpx.Response, _Token]:
         self._token = None
         self._token_requests += 1
         started = self._clock()
-        response = yield self._token_request()
+        started_wall = time.time()
+        response = yield self._token_request(request)
         token = self._token_from_response(response, started)
         self._token = token
+        self._distrusted = None
+        if cache is not None:
+            from sentinelhub_byoc.token_cache import CachedToken
+
+            lifetime = token.expires_at - started
+            cache.store(CachedToken(token.value, started_wall, started_wall + lifetime))
         return token
 
-    def _token_request(self) -> httpx.Request:
+    def _token_request(self, request: httpx.Request) -> httpx.Request:
+        extensions: dict[str, Any] = {TOKEN_REQUEST_EXTENSION: True, RETRY_SAFE_EXTENSION: True}
+        # httpx puts the client's (or the call's) timeout on the request it sends, but not on
+        # the requests an auth flow yields: without this a silent identity service would hang
+        # the call forever.
+        timeout = request.extensions.get("timeout")
+        if timeout is not None:
+            extensions["timeout"] = timeout
         return httpx.Request(
             "POST",
             self._token_url,
@@ -211,11 +341,50 @@ class ClientCredentialsAuth(httpx.Auth):
                 "client_secret": self._credentials.client_secret,
             },
             headers={"Accept": "application/json"},
-            extensions={TOKEN_REQUEST_EXTENSION: True, RETRY_SAFE_EXTENSION: True},
+            extensions=extensions,
         )
+
+    def _redirect_error(self, response: httpx.Response) -> AuthenticationError | None:
+        """The error for a token answer that is a redirect, or that came through one."""
+        status = response.status_code
+        if 300 <= status < 400:
+            location = response.headers.get("location")
+            if location is None:
+                target = "nowhere (no Location header)"
+            else:
+                try:
+                    target = redact_url(self._token_url.join(location))
+                except httpx.InvalidURL:
+                    target = redact_url(location)
+            return AuthenticationError(
+                f"the token endpoint {redact_url(self._token_url)} redirected to {target} "
+                f"(HTTP {status}); the redirect is not followed, so that the client secret goes "
+                "nowhere but token_url: token_url must be the final URL of the token endpoint",
+                status=status,
+                reason=response.reason_phrase or None,
+                request=_sent_request(response),
+                response=response,
+            )
+        answered = _answered_url(response)
+        if answered is not None and answered != self._token_url:
+            # Only an HTTP client created with follow_redirects=True gets here.
+            return AuthenticationError(
+                f"the token request to {redact_url(self._token_url)} was redirected to "
+                f"{redact_url(answered)} and the HTTP client followed the redirect; its answer "
+                "is not used. Use an httpx client with follow_redirects=False (the default), and "
+                "set token_url to the final URL of the token endpoint",
+                status=status,
+                reason=response.reason_phrase or None,
+                request=_sent_request(response),
+                response=response,
+            )
+        return None
 
     def _token_from_response(self, response: httpx.Response, started: float) -> _Token:
         secrets = (self._credentials.client_secret,)
+        redirected = self._redirect_error(response)
+        if redirected is not None:
+            raise redirected
         if response.status_code != 200:
             raise error_from_response(response, token_endpoint=True, secrets=secrets)
         try:
@@ -251,16 +420,31 @@ class ClientCredentialsAuth(httpx.Auth):
     # -- drivers: locking and reading token responses -------------------------------------------
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Drive :meth:`auth_flow` for sync clients, one thread deciding about tokens at a time."""
-        flow = self.auth_flow(request)
+        """Drive the flow for sync clients, one thread deciding about tokens at a time.
+
+        With a token cache, the cache's file lock is taken too (blocking this thread) whenever a
+        token may be fetched, and held until the token is in: other processes wait for it.
+        """
+        cache = self._cache
+        cache_lock: TokenCacheLock | None = None
+        flow: Generator[httpx.Request, httpx.Response, None] | None = None
         locked = False
         try:
             self._sync_lock.acquire()
             locked = True
+            token = self._fresh_token()
+            if token is None and cache is not None:
+                cache_lock = cache.lock()
+                cache_lock.acquire()
+                token = self._adopt_cached(cache)
+            flow = self._flow(request, token, cache)
             outgoing = next(flow)
             while True:
                 is_token_request = _requests.is_token_request(outgoing)
                 if not is_token_request:
+                    if cache_lock is not None:
+                        cache_lock.release()
+                        cache_lock = None
                     self._sync_lock.release()
                     locked = False
                 response = yield outgoing
@@ -269,27 +453,48 @@ class ClientCredentialsAuth(httpx.Auth):
                 elif response.status_code == 401:
                     self._sync_lock.acquire()
                     locked = True
+                    if cache is not None and _requests.body_replayable(request):
+                        cache_lock = cache.lock()
+                        cache_lock.acquire()
                 try:
                     outgoing = flow.send(response)
                 except StopIteration:
                     return
         finally:
+            if cache_lock is not None:
+                cache_lock.release()
             if locked:
                 self._sync_lock.release()
-            flow.close()
+            if flow is not None:
+                flow.close()
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        """Drive :meth:`auth_flow` for async clients, one task deciding about tokens at a time."""
+        """Drive the flow for async clients, one task deciding about tokens at a time.
+
+        With a token cache, its file lock is awaited without blocking the event loop.
+        """
         lock = self._async_lock()
-        flow = self.auth_flow(request)
+        cache = self._cache
+        cache_lock: TokenCacheLock | None = None
+        flow: Generator[httpx.Request, httpx.Response, None] | None = None
         locked = False
         try:
             await lock.acquire()
             locked = True
+            token = self._fresh_token()
+            if token is None and cache is not None:
+                cache_lock = cache.lock()
+                await cache_lock.acquire_async()
+                # Reading and writing a file of a few hundred bytes is not worth a thread.
+                token = self._adopt_cached(cache)
+            flow = self._flow(request, token, cache)
             outgoing = next(flow)
             while True:
                 is_token_request = _requests.is_token_request(outgoing)
                 if not is_token_request:
+                    if cache_lock is not None:
+                        cache_lock.release()
+                        cache_lock = None
                     lock.release()
                     locked = False
                 response = yield outgoing
@@ -298,14 +503,20 @@ class ClientCredentialsAuth(httpx.Auth):
                 elif response.status_code == 401:
                     await lock.acquire()
                     locked = True
+                    if cache is not None and _requests.body_replayable(request):
+                        cache_lock = cache.lock()
+                        await cache_lock.acquire_async()
                 try:
                     outgoing = flow.send(response)
                 except StopIteration:
                     return
         finally:
+            if cache_lock is not None:
+                cache_lock.release()
             if locked:
                 lock.release()
-            flow.close()
+            if flow is not None:
+                flow.close()
 
     def _async_lock(self) -> anyio.Lock:
         import asyncio

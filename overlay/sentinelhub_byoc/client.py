@@ -20,7 +20,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from sentinelhub_byoc import _http
-from sentinelhub_byoc._client_core import Settings, as_retry, as_timeout, resolve_settings
+from sentinelhub_byoc._client_core import Settings, TokenCacheOption, as_retry, as_timeout, resolve_settings
 from sentinelhub_byoc._http import CallOptions
 from sentinelhub_byoc._operations import Operation
 from sentinelhub_byoc.deployments import Deployment
@@ -57,6 +57,10 @@ _ARGUMENTS_DOC = """
             client's auth is sent with each request, and nothing is added to it. Retries and rate
             limits are the transport's: ours are not installed in a client you supply.
         config_path: another profiles file.
+        token_cache: share access tokens with other processes of the same user through files
+            (opt-in; for many workers started at once): ``True`` for the default directory, a
+            directory, or a :class:`~sentinelhub_byoc.token_cache.FileTokenCache`. Only with
+            client credentials (not with ``access_token=`` or ``auth=``).
 """
 
 
@@ -117,6 +121,7 @@ class BYOCClient(_ClientBase):
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         config_path: str | os.PathLike[str] | None = None,
+        token_cache: TokenCacheOption = None,
     ) -> None:
         self._settings: Settings = resolve_settings(
             client_id,
@@ -130,6 +135,7 @@ class BYOCClient(_ClientBase):
             requests_per_minute=requests_per_minute,
             config_path=config_path,
             has_http_client=http_client is not None,
+            token_cache=token_cache,
         )
         settings = self._settings
         http = http_client or _http.sync_pool(
@@ -185,6 +191,7 @@ class AsyncBYOCClient(_ClientBase):
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         config_path: str | os.PathLike[str] | None = None,
+        token_cache: TokenCacheOption = None,
     ) -> None:
         self._settings: Settings = resolve_settings(
             client_id,
@@ -198,6 +205,7 @@ class AsyncBYOCClient(_ClientBase):
             requests_per_minute=requests_per_minute,
             config_path=config_path,
             has_http_client=http_client is not None,
+            token_cache=token_cache,
         )
         settings = self._settings
         http = http_client or _http.async_pool(

@@ -422,3 +422,81 @@ def test_constructor_validation(kwargs: dict[str, object], message: str) -> None
         ClientCredentialsAuth(**kwargs)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="non-empty access token"):
         StaticTokenAuth(" ")
+
+
+class TimeoutRecorder:
+    def __init__(self, service: FakeService) -> None:
+        self.service = service
+        self.timeouts: dict[str, object] = {}
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        kind = "token" if request.extensions.get(TOKEN_REQUEST_EXTENSION) else "api"
+        self.timeouts[kind] = request.extensions.get("timeout")
+        return self.service.handler(request)
+
+
+def test_the_token_request_carries_the_clients_timeout(
+    service: FakeService, auth: ClientCredentialsAuth
+) -> None:
+    recorder = TimeoutRecorder(service)
+    with httpx.Client(transport=httpx.MockTransport(recorder), auth=auth, timeout=7.5) as client:
+        client.get(API)
+    assert recorder.timeouts["token"] == httpx.Timeout(7.5).as_dict()
+    assert recorder.timeouts["token"] == recorder.timeouts["api"]
+
+
+def test_the_token_request_carries_the_requests_own_timeout(
+    service: FakeService, auth: ClientCredentialsAuth
+) -> None:
+    recorder = TimeoutRecorder(service)
+    with httpx.Client(transport=httpx.MockTransport(recorder), auth=auth, timeout=60) as client:
+        client.get(API, timeout=httpx.Timeout(2.0, connect=1.0))
+    assert recorder.timeouts["token"] == httpx.Timeout(2.0, connect=1.0).as_dict()
+
+
+@pytest.mark.anyio
+async def test_the_async_token_request_carries_the_clients_timeout(
+    service: FakeService, auth: ClientCredentialsAuth
+) -> None:
+    timeouts: list[object] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        timeouts.append(request.extensions.get("timeout"))
+        return await service.async_handler(request)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler), auth=auth, timeout=3) as client:
+        await client.get(API)
+    assert timeouts == [httpx.Timeout(3).as_dict()] * 2
+
+
+def test_a_request_without_a_timeout_gives_a_token_request_without_one(auth: ClientCredentialsAuth) -> None:
+    flow = auth.auth_flow(httpx.Request("GET", API))
+    token_request = next(flow)
+    assert "timeout" not in token_request.extensions
+    assert token_request.extensions[TOKEN_REQUEST_EXTENSION] is True
+    flow.close()
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_token_redirect_is_an_authentication_error_and_never_reposted(
+    client: httpx.Client, service: FakeService, auth: ClientCredentialsAuth, status: int
+) -> None:
+    service.token_answer = httpx.Response(status, headers={"Location": "https://elsewhere.example/t"})
+    with pytest.raises(AuthenticationError, match=r"redirected to https://elsewhere\.example/t") as caught:
+        client.get(API)
+    assert "token_url must be the final URL" in str(caught.value)
+    assert len(service.token_requests) == 1
+    assert service.api_authorizations == []
+    assert auth.token_request_count == 1
+
+
+def test_a_redirect_answer_driven_by_hand_is_an_authentication_error(auth: ClientCredentialsAuth) -> None:
+    flow = auth.auth_flow(httpx.Request("GET", API))
+    next(flow)
+    with pytest.raises(AuthenticationError, match="redirected to nowhere"):
+        flow.send(httpx.Response(302))
+
+
+def test_no_token_cache_by_default(auth: ClientCredentialsAuth) -> None:
+    assert auth.token_cache is None
+    assert repr(auth) == f"ClientCredentialsAuth(client_id='my-id', token_url='{TOKEN_URL}')"
