@@ -252,13 +252,20 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         await self._transport.aclose()
 
 
+#: Headers that describe the body this stand-in no longer carries.
+_BODY_FRAMING_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
+
+
 def _undecodable(response: httpx.Response, error: httpx.DecodingError) -> httpx.Response:
     """An empty stand-in for a response whose body cannot be decoded, saying why in an extension.
 
     Retrying would fetch the same corrupt body; the decoders turn this into a typed error that
     keeps the status and headers.
     """
-    headers = [(name, value) for name, value in response.headers.multi_items() if name != "content-encoding"]
+    # Raw bytes: header values a server sent in Latin-1 or UTF-8 need not survive re-encoding.
+    headers = [
+        (name, value) for name, value in response.headers.raw if name.lower() not in _BODY_FRAMING_HEADERS
+    ]
     extensions = {**response.extensions, UNREADABLE_BODY_EXTENSION: str(error) or type(error).__name__}
     return httpx.Response(response.status_code, headers=headers, content=b"", extensions=extensions)
 
