@@ -1,41 +1,124 @@
-"""Run the speed and memory benchmarks and print ratios against baselines from the same run.
+"""Run the client and emulator benchmarks; print ratios against baselines from the same run.
 
-Usage: ``python benchmarks/run.py [--quick]``. ``--quick`` uses smaller counts, as a smoke test
-for CI. Exits 1 when a benchmark misses its bound.
+Usage: ``python benchmarks/run.py [--quick] [--only NAME ...]`` (what ``nox -s bench`` runs).
+
+Client benchmarks (issue 8), each against a baseline measured in this run:
+
+- ``cpu``: CPU per call of BYOCClient, AsyncBYOCClient and the generated client against raw
+  httpx on an ``httpx.MockTransport`` answering prebuilt bytes (``client_cpu.py``);
+- ``listing``: listing 100,000 tiles from the emulator over loopback against raw httpx paging,
+  and the client's peak memory at 10,000 and 100,000 tiles (``client_listing.py``);
+- ``import``: ``from sentinelhub_byoc import BYOCClient`` against ``import sentinelhub`` and
+  against ``import httpx``, in fresh interpreters (``import_time.py``).
+
+Emulator benchmarks (``emulator``): these time the test emulator, not the client
+(``emulator_tile_creation.py``, ``emulator_pagination.py``).
+
+``--quick`` uses fewer repetitions and smaller counts, as a smoke run. Exits 1 when a target is
+missed or a benchmark crashes.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import sys
+import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import client_cpu
+import client_listing
+import emulator_pagination
+import emulator_tile_creation
 import import_time
-import pagination
-import tile_creation
-from _common import Result
+from _common import CLIENT, EMULATOR, GROUP_TITLES, Result, table
+
+
+def _emulator(quick: bool) -> list[Result]:
+    listing, _peak = emulator_pagination.run(quick)
+    return [emulator_tile_creation.run(quick), listing]
+
+
+BENCHMARKS: dict[str, tuple[str, Callable[[bool], list[Result]]]] = {
+    "cpu": (CLIENT, client_cpu.run),
+    "listing": (CLIENT, client_listing.run),
+    "import": (CLIENT, import_time.run),
+    "emulator": (EMULATOR, _emulator),
+}
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
+
+
+def _versions() -> str:
+    import httpx
+    import sentinelhub_byoc
+
+    where = Path(sentinelhub_byoc.__file__).resolve().parent
+    return (
+        f"Python {platform.python_version()}, httpx {httpx.__version__}, "
+        f"sentinelhub_byoc {sentinelhub_byoc.__version__} from {where}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smaller counts, for a CI smoke run")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions and smaller counts")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=list(BENCHMARKS),
+        default=list(BENCHMARKS),
+        metavar="NAME",
+        help=f"run only these ({', '.join(BENCHMARKS)}); default: all",
+    )
     args = parser.parse_args(argv)
 
+    started = time.perf_counter()
+    load_before = _load()
     results: list[Result] = []
-    results.append(tile_creation.run(args.quick))
-    listing, _peak = pagination.run(args.quick)
-    results.append(listing)
-    results.extend(import_time.run(args.quick))
+    for name in BENCHMARKS:
+        if name not in args.only:
+            continue
+        group, benchmark = BENCHMARKS[name]
+        try:
+            results.extend(benchmark(args.quick))
+        except Exception as error:
+            traceback.print_exc()
+            results.append(Result.crashed(group, f"{name} benchmarks", error))
+    elapsed = time.perf_counter() - started
 
-    print(f"benchmarks ({'quick' if args.quick else 'full'}; ratios against baselines from this run)")
-    for result in results:
-        for line in result.lines():
-            print(line)
-    failed = [r.name for r in results if not r.passed]
-    print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
-    return 1 if failed else 0
+    mode = "quick" if args.quick else "full"
+    print(
+        f"sentinelhub-byoc benchmarks ({mode} run, {elapsed:.0f} s; ratios against baselines from this run)"
+    )
+    print(_versions())
+    print(f"machine: {load_before} before, {_load()} after (other processes make wall times noisy)")
+    for group, title in GROUP_TITLES.items():
+        members = [r for r in results if r.group == group]
+        if not members:
+            continue
+        print()
+        print(f"== {title}")
+        for result in members:
+            print("\n".join(result.lines()))
+    print()
+    print("\n".join(table(results)))
+    counts = {status: sum(r.status == status for r in results) for status in ("PASS", "FAIL", "ERROR")}
+    informative = sum(r.status == "info" for r in results)
+    skipped = sum(r.status == "SKIP" for r in results)
+    print(
+        f"\ntargets: {counts['PASS']} met, {counts['FAIL']} not met, {counts['ERROR']} crashed; "
+        f"{informative} for information, {skipped} skipped"
+    )
+    return 1 if any(r.failed for r in results) else 0
 
 
 if __name__ == "__main__":

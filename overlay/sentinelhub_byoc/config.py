@@ -27,7 +27,6 @@ Credentials(client_id='abc', client_secret='***')
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -183,6 +182,9 @@ def resolve_config(
 
 def _read_profile(path: Path, name: str, *, must_exist: bool) -> tuple[dict[str, str], str]:
     """Return the profile's known string values and, if it could not be used, why not."""
+    # Imported here: most clients never read a profiles file, and tomllib costs import time.
+    import tomllib
+
     try:
         with path.open("rb") as file:
             document = tomllib.load(file)

@@ -11,29 +11,58 @@ values. :func:`validate` checks what the service requires before anything is sen
 'urn:ogc:def:crs:OGC:1.3:CRS84'
 
 shapely and pyproj (extra ``geo``) and rasterio (extra ``raster``) are imported only when
-a feature needs them.
+a feature needs them. The names below are imported on first use, so that reading an answer
+loads only the geometry value it needs.
 """
 
-from sentinelhub_byoc.geometry._cover import cover_geometry_from_cogs
-from sentinelhub_byoc.geometry._crs import (
-    CDSE_ONLY_CRS,
-    SUPPORTED_CRS,
-    crs_urn,
-    is_supported_crs,
-    parse_crs,
-)
-from sentinelhub_byoc.geometry._errors import GeometryError, MissingExtraError
-from sentinelhub_byoc.geometry._export import (
-    TileLike,
-    feature_for_tile,
-    iter_features,
-    tile_collection_geo_interface,
-    to_feature_collection,
-)
-from sentinelhub_byoc.geometry._funnel import as_geometry
-from sentinelhub_byoc.geometry._simplify import SimplifyResult
-from sentinelhub_byoc.geometry._validate import MAX_COVER_POINTS, validate
-from sentinelhub_byoc.geometry._value import Geometry
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sentinelhub_byoc._lazy import lazy_getattr
+
+if TYPE_CHECKING:
+    from sentinelhub_byoc.geometry._cover import cover_geometry_from_cogs
+    from sentinelhub_byoc.geometry._crs import (
+        CDSE_ONLY_CRS,
+        SUPPORTED_CRS,
+        crs_urn,
+        is_supported_crs,
+        parse_crs,
+    )
+    from sentinelhub_byoc.geometry._errors import GeometryError, MissingExtraError
+    from sentinelhub_byoc.geometry._export import (
+        TileLike,
+        feature_for_tile,
+        iter_features,
+        tile_collection_geo_interface,
+        to_feature_collection,
+    )
+    from sentinelhub_byoc.geometry._funnel import as_geometry
+    from sentinelhub_byoc.geometry._simplify import SimplifyResult
+    from sentinelhub_byoc.geometry._validate import MAX_COVER_POINTS, validate
+    from sentinelhub_byoc.geometry._value import Geometry
+
+_EXPORTS = {
+    "cover_geometry_from_cogs": "sentinelhub_byoc.geometry._cover",
+    "CDSE_ONLY_CRS": "sentinelhub_byoc.geometry._crs",
+    "SUPPORTED_CRS": "sentinelhub_byoc.geometry._crs",
+    "crs_urn": "sentinelhub_byoc.geometry._crs",
+    "is_supported_crs": "sentinelhub_byoc.geometry._crs",
+    "parse_crs": "sentinelhub_byoc.geometry._crs",
+    "GeometryError": "sentinelhub_byoc.geometry._errors",
+    "MissingExtraError": "sentinelhub_byoc.geometry._errors",
+    "TileLike": "sentinelhub_byoc.geometry._export",
+    "feature_for_tile": "sentinelhub_byoc.geometry._export",
+    "iter_features": "sentinelhub_byoc.geometry._export",
+    "tile_collection_geo_interface": "sentinelhub_byoc.geometry._export",
+    "to_feature_collection": "sentinelhub_byoc.geometry._export",
+    "as_geometry": "sentinelhub_byoc.geometry._funnel",
+    "SimplifyResult": "sentinelhub_byoc.geometry._simplify",
+    "MAX_COVER_POINTS": "sentinelhub_byoc.geometry._validate",
+    "validate": "sentinelhub_byoc.geometry._validate",
+    "Geometry": "sentinelhub_byoc.geometry._value",
+}
 
 __all__ = [
     "CDSE_ONLY_CRS",
@@ -55,3 +84,10 @@ __all__ = [
     "to_feature_collection",
     "validate",
 ]
+
+
+__getattr__ = lazy_getattr(globals(), _EXPORTS)
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -135,9 +135,25 @@ def decode(cls: type[T], data: Any) -> T:
     :class:`DecodeError` (a :class:`ValueError`) naming the member that does not fit. Fields are
     converted on first access.
     """
+    _check_members(_plan(cls), data)
+    # Built without __init__: the fields are filled in from the JSON on first access.
+    model: Any = object.__new__(cls)
+    object.__setattr__(model, "__dict__", {_JSON: data})
+    return model  # type: ignore[no-any-return]
+
+
+def fits(cls: type, data: Any) -> bool:
+    """Check that *data* could be read as a *cls* model, without building one.
+
+    Raises :class:`DecodeError` like :func:`decode`; returns ``True`` otherwise.
+    """
+    _check_members(_plan(cls), data)
+    return True
+
+
+def _check_members(plan: _Plan, data: Any) -> None:
     if type(data) is not dict and not isinstance(data, Mapping):
         raise DecodeError("", f"expected a JSON object, got {describe(data)}")
-    plan = _plan(cls)
     specs = plan.specs
     for key, raw in data.items():
         spec = specs.get(key)
@@ -148,17 +164,13 @@ def decode(cls: type[T], data: Any) -> T:
             raise DecodeError(key, f"expected {plan.readers[key].expected}, got {describe(raw)}")
         if check is not None:
             try:
-                fits = check(raw)
+                accepted_value = check(raw)
             except DecodeError as error:
                 raise error.under(key) from None
             except (TypeError, ValueError, AttributeError, OverflowError):
-                fits = False
-            if not fits:
+                accepted_value = False
+            if not accepted_value:
                 raise DecodeError(key, f"expected {plan.readers[key].expected}, got {describe(raw)}")
-    # Built without __init__: the fields are filled in from the JSON on first access.
-    model: Any = object.__new__(cls)
-    object.__setattr__(model, "__dict__", {_JSON: data})
-    return model  # type: ignore[no-any-return]
 
 
 def _fits(value: Any, accepted: tuple[type, ...]) -> bool:
@@ -220,7 +232,7 @@ def _check_str_list(value: list[Any]) -> bool:
 
 def model_reader(cls: type) -> Reader:
     """The reader of a field holding a nested model."""
-    return Reader((dict,), "a JSON object", lambda raw: decode(cls, raw), lambda raw: decode(cls, raw))
+    return Reader((dict,), "a JSON object", lambda raw: fits(cls, raw), lambda raw: decode(cls, raw))
 
 
 def map_reader(cls: type) -> Reader:
@@ -236,7 +248,11 @@ def map_reader(cls: type) -> Reader:
         return models
 
     def check(raw: Mapping[str, Any]) -> bool:
-        read(raw)
+        for name, item in raw.items():
+            try:
+                fits(cls, item)
+            except DecodeError as error:
+                raise error.under(name) from None
         return True
 
     return Reader((dict,), "a JSON object", check, read)
