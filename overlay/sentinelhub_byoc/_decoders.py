@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from sentinelhub_byoc._error_mapping import UNREADABLE_BODY_EXTENSION, invalid_answer
 from sentinelhub_byoc._pagination import next_page_token
+from sentinelhub_byoc._transport.error_mapping import UNREADABLE_BODY_EXTENSION, invalid_answer
 from sentinelhub_byoc.models import Page
 from sentinelhub_byoc.models._codec import DecodeError, decode, describe
 

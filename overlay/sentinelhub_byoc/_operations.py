@@ -14,15 +14,15 @@ from uuid import UUID
 
 import httpx
 
-from sentinelhub_byoc import _api, _decoders
-from sentinelhub_byoc._error_mapping import error_from_response
+from sentinelhub_byoc import _adapter, _decoders
+from sentinelhub_byoc._pagination import check_page_size
+from sentinelhub_byoc._transport.error_mapping import error_from_response
 from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.models import Collection, Page, Tile, TileStatus
 from sentinelhub_byoc.models._codec import encode, format_datetime
 from sentinelhub_byoc.models.enums import TileSort
 
 T = TypeVar("T")
-MAX_PAGE_SIZE = 100
 
 
 class Operation(Generic[T]):
@@ -37,7 +37,7 @@ class Operation(Generic[T]):
 
     def __init__(
         self,
-        call: _api.Call,
+        call: _adapter.Call,
         success: frozenset[int],
         decode: Callable[[httpx.Response], T],
         retry_safe: bool = False,
@@ -60,13 +60,6 @@ _collection_page = _decoders.page_of(Collection)
 _tile_page = _decoders.page_of(Tile)
 
 
-def check_page_size(count: int | None) -> int | None:
-    """Refuse a page size the service would reject (it takes 1 to 100)."""
-    if count is not None and not (type(count) is int and 1 <= count <= MAX_PAGE_SIZE):
-        raise ValidationError(f"page_size must be an integer from 1 to {MAX_PAGE_SIZE}, got {count!r}")
-    return count
-
-
 def check_text(value: str | None, what: str) -> str | None:
     """Refuse a non-string where the API takes text (``None`` passes: the argument is unset)."""
     if value is not None and not isinstance(value, str):
@@ -81,7 +74,7 @@ def list_collections(
     *, page_size: int | None, token: str | None, search: str | None
 ) -> Operation[Page[Collection]]:
     """One page of collections."""
-    call = _api.list_collections(
+    call = _adapter.list_collections(
         count=check_page_size(page_size),
         viewtoken=check_text(token, "start_token"),
         search=check_text(search, "search"),
@@ -91,7 +84,7 @@ def list_collections(
 
 def get_collection(collection_id: UUID) -> Operation[Collection]:
     """One collection."""
-    return Operation(_api.get_collection(collection_id), _OK, _collection)
+    return Operation(_adapter.get_collection(collection_id), _OK, _collection)
 
 
 def _check_collection(collection: Collection) -> None:
@@ -113,7 +106,7 @@ def _check_collection(collection: Collection) -> None:
 def create_collection(collection: Collection) -> Operation[Collection]:
     """Create *collection* (read-only fields are not sent)."""
     _check_collection(collection)
-    return Operation(_api.create_collection(encode(collection, request=True)), _CREATED, _collection)
+    return Operation(_adapter.create_collection(encode(collection, request=True)), _CREATED, _collection)
 
 
 def update_collection(collection_id: UUID, collection: Collection) -> Operation[None]:
@@ -121,18 +114,18 @@ def update_collection(collection_id: UUID, collection: Collection) -> Operation[
     _check_collection(collection)
     payload = encode(collection, request=True)
     payload.pop("isConfigured", None)
-    call = _api.update_collection(collection_id, payload)
+    call = _adapter.update_collection(collection_id, payload)
     return Operation(call, _NO_CONTENT, _decoders.nothing, retry_safe=True)
 
 
 def delete_collection(collection_id: UUID) -> Operation[None]:
     """Delete a collection."""
-    return Operation(_api.delete_collection(collection_id), _NO_CONTENT, _decoders.nothing)
+    return Operation(_adapter.delete_collection(collection_id), _NO_CONTENT, _decoders.nothing)
 
 
 def copy_tiles(collection_id: UUID, to_collection: UUID) -> Operation[None]:
     """Copy ingested tiles whose paths the target lacks; repeating it copies nothing twice."""
-    call = _api.copy_tiles(collection_id, to_collection)
+    call = _adapter.copy_tiles(collection_id, to_collection)
     return Operation(call, _NO_CONTENT, _decoders.nothing, retry_safe=True)
 
 
@@ -156,7 +149,7 @@ def list_tiles(
         raise ValidationError(
             f"status must be a TileStatus or its name (e.g. 'FAILED'), got {type(status).__name__} {status!r}"
         )
-    call = _api.list_tiles(
+    call = _adapter.list_tiles(
         collection_id,
         count=check_page_size(page_size),
         viewtoken=check_text(token, "start_token"),
@@ -172,7 +165,7 @@ _SORT_ORDERS = frozenset(member.value for member in TileSort)
 
 def get_tile(collection_id: UUID, tile_id: UUID) -> Operation[Tile]:
     """One tile."""
-    return Operation(_api.get_tile(collection_id, tile_id), _OK, _tile)
+    return Operation(_adapter.get_tile(collection_id, tile_id), _OK, _tile)
 
 
 def tile_payload(
@@ -201,23 +194,23 @@ def tile_payload(
 
 def create_tile(collection_id: UUID, payload: Mapping[str, Any]) -> Operation[Tile]:
     """Create a tile. Safe to retry: the client resolves a 409 for its own path to the existing tile."""
-    return Operation(_api.create_tile(collection_id, payload), _CREATED, _tile, retry_safe=True)
+    return Operation(_adapter.create_tile(collection_id, payload), _CREATED, _tile, retry_safe=True)
 
 
 def update_tile(collection_id: UUID, tile_id: UUID, payload: Mapping[str, Any]) -> Operation[None]:
     """Replace a tile's cover geometry and sensing time."""
-    call = _api.update_tile(collection_id, tile_id, payload)
+    call = _adapter.update_tile(collection_id, tile_id, payload)
     return Operation(call, _NO_CONTENT, _decoders.nothing, retry_safe=True)
 
 
 def delete_tile(collection_id: UUID, tile_id: UUID) -> Operation[None]:
     """Delete a tile."""
-    return Operation(_api.delete_tile(collection_id, tile_id), _NO_CONTENT, _decoders.nothing)
+    return Operation(_adapter.delete_tile(collection_id, tile_id), _NO_CONTENT, _decoders.nothing)
 
 
 def reingest_tile(collection_id: UUID, tile_id: UUID) -> Operation[None]:
     """Start ingesting a tile's files again (after they changed in the bucket)."""
-    call = _api.reingest_tile(collection_id, tile_id)
+    call = _adapter.reingest_tile(collection_id, tile_id)
     return Operation(call, _NO_CONTENT, _decoders.nothing, retry_safe=True)
 
 
@@ -226,12 +219,12 @@ def reingest_tile(collection_id: UUID, tile_id: UUID) -> Operation[None]:
 
 def list_tile_files(collection_id: UUID, tile_id: UUID) -> Operation[list[str]]:
     """The names of a Planet tile's files."""
-    return Operation(_api.list_tile_files(collection_id, tile_id), _OK, _decoders.file_names)
+    return Operation(_adapter.list_tile_files(collection_id, tile_id), _OK, _decoders.file_names)
 
 
 def head_tile_file(collection_id: UUID, tile_id: UUID, path: str) -> Operation[int]:
     """A Planet tile file's size in bytes."""
-    call = _api.head_tile_file(collection_id, tile_id, _file_name(path))
+    call = _adapter.head_tile_file(collection_id, tile_id, _file_name(path))
     return Operation(call, _OK, _decoders.content_length)
 
 
@@ -252,7 +245,7 @@ def get_tile_file(collection_id: UUID, tile_id: UUID, path: str, *, start: int =
     if type(start) is not int or start < 0:
         raise ValidationError(f"start must be a byte offset >= 0, got {start!r}")
     byte_range = f"bytes={start}-" if start else None
-    call = _api.get_tile_file(collection_id, tile_id, _file_name(path), byte_range=byte_range)
+    call = _adapter.get_tile_file(collection_id, tile_id, _file_name(path), byte_range=byte_range)
     return Operation(call, _FROM_OFFSET if start else _WHOLE_FILE, _decoders.nothing)
 
 

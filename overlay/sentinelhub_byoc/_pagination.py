@@ -1,13 +1,37 @@
-"""Where the next page is, and a guard against a service that repeats itself. Pure, no I/O."""
+"""Everything about pages: sizes, tokens, loop guards and lazy iteration.
+
+Where the next page is, a guard against a service that repeats itself, and iteration over pages
+and items that fetches as the caller advances. No I/O here: fetching a page is the caller's.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from sentinelhub_byoc.errors import PaginationError
+from sentinelhub_byoc.errors import PaginationError, ValidationError
 
-__all__ = ["MAX_EMPTY_PAGES", "PageTokenTracker", "next_page_token"]
+if TYPE_CHECKING:
+    from sentinelhub_byoc.models import Page
+
+T = TypeVar("T")
+
+__all__ = [
+    "MAX_EMPTY_PAGES",
+    "MAX_PAGE_SIZE",
+    "PageTokenTracker",
+    "async_items",
+    "async_pages",
+    "check_page_size",
+    "first_page_size",
+    "items",
+    "next_page_token",
+    "pages",
+]
+
+#: The largest page the service serves (its ``count`` is 1 to 100).
+MAX_PAGE_SIZE = 100
 
 #: How many empty pages in a row, each with a fresh next-page token, a listing accepts before it
 #: gives up with :class:`PaginationError`: a service that keeps doing that would never end.
@@ -87,3 +111,75 @@ class PageTokenTracker:
             )
         self._seen.add(token)
         return token
+
+
+def check_page_size(count: int | None) -> int | None:
+    """Refuse a page size the service would reject (it takes 1 to 100)."""
+    if count is not None and not (type(count) is int and 1 <= count <= MAX_PAGE_SIZE):
+        raise ValidationError(f"page_size must be an integer from 1 to {MAX_PAGE_SIZE}, got {count!r}")
+    return count
+
+
+def first_page_size(page_size: int | None, limit: int | None) -> int | None:
+    """Ask for no more than *limit* items in a page when that is smaller than the page size.
+
+    Both are checked first, so a bad value is refused even when *limit* would hide it.
+    """
+    check_page_size(page_size)
+    if limit is not None and (type(limit) is not int or limit < 0):
+        raise ValidationError(f"limit must be an integer >= 0, got {limit!r}")
+    if limit is None or limit == 0:
+        return page_size
+    return min(page_size or MAX_PAGE_SIZE, limit)
+
+
+def pages(fetch: Callable[[str | None], Page[T]], start_token: str | None, what: str) -> Iterator[Page[T]]:
+    """Pages from *start_token* on, fetched one at a time as the caller advances."""
+    tracker = PageTokenTracker(what)
+    token = start_token
+    while True:
+        page = fetch(token)
+        yield page
+        token = tracker.advance(page.links, empty=not page.items)
+        if token is None:
+            return
+
+
+def items(page_iterator: Iterator[Page[T]], limit: int | None) -> Iterator[T]:
+    """The items of the pages, stopping after *limit* of them."""
+    if limit == 0:
+        return
+    count = 0
+    for page in page_iterator:
+        for item in page.items:
+            yield item
+            count += 1
+            if limit is not None and count >= limit:
+                return
+
+
+async def async_pages(
+    fetch: Callable[[str | None], Awaitable[Page[T]]], start_token: str | None, what: str
+) -> AsyncIterator[Page[T]]:
+    """The async twin of :func:`pages`."""
+    tracker = PageTokenTracker(what)
+    token = start_token
+    while True:
+        page = await fetch(token)
+        yield page
+        token = tracker.advance(page.links, empty=not page.items)
+        if token is None:
+            return
+
+
+async def async_items(page_iterator: AsyncIterator[Page[T]], limit: int | None) -> AsyncIterator[T]:
+    """The async twin of :func:`items`."""
+    if limit == 0:
+        return
+    count = 0
+    async for page in page_iterator:
+        for item in page.items:
+            yield item
+            count += 1
+            if limit is not None and count >= limit:
+                return

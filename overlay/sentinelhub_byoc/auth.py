@@ -39,9 +39,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import httpx
 
-from sentinelhub_byoc import _requests
-from sentinelhub_byoc._error_mapping import error_from_response
 from sentinelhub_byoc._logging import logger, redact_url
+from sentinelhub_byoc._transport import extensions
+from sentinelhub_byoc._transport.error_mapping import error_from_response
 from sentinelhub_byoc.config import Credentials
 from sentinelhub_byoc.deployments import EU
 from sentinelhub_byoc.errors import AuthenticationError, ValidationError
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TOKEN_REQUEST_EXTENSION", "ClientCredentialsAuth", "StaticTokenAuth", "is_loopback"]
 
-TOKEN_REQUEST_EXTENSION = _requests.TOKEN_REQUEST_EXTENSION
+TOKEN_REQUEST_EXTENSION = extensions.TOKEN_REQUEST_EXTENSION
 """Request extension set to ``True`` on the requests that fetch an access token."""
 
 _DEFAULT_EXPIRES_IN = 300.0  # assumed when the token endpoint does not say
@@ -261,7 +261,7 @@ class ClientCredentialsAuth(httpx.Auth):
             token = yield from self._fetch_token(request, cache)
         request.headers["Authorization"] = f"Bearer {token.value}"
         response = yield request
-        if response.status_code != 401 or not _requests.body_replayable(request):
+        if response.status_code != 401 or not extensions.body_replayable(request):
             return
         answered = _answered_url(response)
         if answered is not None and not _same_origin(answered, request.url):
@@ -440,7 +440,7 @@ class ClientCredentialsAuth(httpx.Auth):
             flow = self._flow(request, token, cache)
             outgoing = next(flow)
             while True:
-                is_token_request = _requests.is_token_request(outgoing)
+                is_token_request = extensions.is_token_request(outgoing)
                 if not is_token_request:
                     if cache_lock is not None:
                         cache_lock.release()
@@ -453,7 +453,7 @@ class ClientCredentialsAuth(httpx.Auth):
                 elif response.status_code == 401:
                     self._sync_lock.acquire()
                     locked = True
-                    if cache is not None and _requests.body_replayable(request):
+                    if cache is not None and extensions.body_replayable(request):
                         cache_lock = cache.lock()
                         cache_lock.acquire()
                 try:
@@ -490,7 +490,7 @@ class ClientCredentialsAuth(httpx.Auth):
             flow = self._flow(request, token, cache)
             outgoing = next(flow)
             while True:
-                is_token_request = _requests.is_token_request(outgoing)
+                is_token_request = extensions.is_token_request(outgoing)
                 if not is_token_request:
                     if cache_lock is not None:
                         cache_lock.release()
@@ -503,7 +503,7 @@ class ClientCredentialsAuth(httpx.Auth):
                 elif response.status_code == 401:
                     await lock.acquire()
                     locked = True
-                    if cache is not None and _requests.body_replayable(request):
+                    if cache is not None and extensions.body_replayable(request):
                         cache_lock = cache.lock()
                         await cache_lock.acquire_async()
                 try:

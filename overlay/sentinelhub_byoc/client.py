@@ -19,10 +19,10 @@ from typing import Any, Self, TypeVar
 
 import httpx
 
-from sentinelhub_byoc import _http
-from sentinelhub_byoc._client_core import Settings, TokenCacheOption, as_retry, as_timeout, resolve_settings
-from sentinelhub_byoc._http import CallOptions
 from sentinelhub_byoc._operations import Operation
+from sentinelhub_byoc._settings import Settings, TokenCacheOption, as_retry, as_timeout, resolve_settings
+from sentinelhub_byoc._transport import sending
+from sentinelhub_byoc._transport.sending import CallOptions
 from sentinelhub_byoc.deployments import Deployment
 from sentinelhub_byoc.resources import (
     AsyncCollections,
@@ -68,7 +68,7 @@ class _ClientBase:
     """What both clients share once constructed: settings, per-call defaults, presentation."""
 
     _settings: Settings
-    _options: CallOptions = _http.NO_OPTIONS
+    _options: CallOptions = sending.NO_OPTIONS
 
     def _bind_resources(self) -> None:
         raise NotImplementedError
@@ -138,13 +138,13 @@ class BYOCClient(_ClientBase):
             token_cache=token_cache,
         )
         settings = self._settings
-        http = http_client or _http.sync_pool(
+        http = http_client or sending.sync_pool(
             timeout=settings.timeout,
             retry=settings.retry,
             rate_limiter=settings.rate_limiter,
             transport=transport,
         )
-        self._sender = _http.Sender(http, settings.deployment.api_url, settings.auth)
+        self._sender = sending.Sender(http, settings.deployment.api_url, settings.auth)
         self._bind_resources()
 
     def _bind_resources(self) -> None:
@@ -208,13 +208,13 @@ class AsyncBYOCClient(_ClientBase):
             token_cache=token_cache,
         )
         settings = self._settings
-        http = http_client or _http.async_pool(
+        http = http_client or sending.async_pool(
             timeout=settings.timeout,
             retry=settings.retry,
             rate_limiter=settings.rate_limiter,
             transport=transport,
         )
-        self._sender = _http.AsyncSender(http, settings.deployment.api_url, settings.auth)
+        self._sender = sending.AsyncSender(http, settings.deployment.api_url, settings.auth)
         self._bind_resources()
 
     def _bind_resources(self) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from sentinelhub_byoc._requests import is_token_request
+from sentinelhub_byoc._transport.extensions import is_token_request
 from sentinelhub_byoc.errors import ValidationError
 
 __all__ = ["AsyncRateLimitedTransport", "RateLimitedTransport", "RateLimiter"]

@@ -1,6 +1,6 @@
 """Retry policy: which failures are retried and how long to wait. Pure functions, no I/O.
 
-The transports in ``sentinelhub_byoc._transport`` apply these decisions; everything that can be
+The transports in ``sentinelhub_byoc._transport.retrying`` apply these decisions; everything that can be
 decided without a network lives here so it can be tested with tables.
 
 Idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) are retried after connection failures,
@@ -24,11 +24,15 @@ Per request, the whole policy can be replaced (or retries disabled)::
 
 from __future__ import annotations
 
+import math
+import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import attrs
 
-from sentinelhub_byoc import _requests
+from sentinelhub_byoc._transport import extensions
 from sentinelhub_byoc.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -41,18 +45,19 @@ __all__ = [
     "RETRY_SAFE_EXTENSION",
     "RetryPolicy",
     "backoff_delay",
+    "parse_retry_after",
     "policy_for_request",
     "should_retry",
 ]
 
-RETRY_POLICY_EXTENSION = _requests.RETRY_POLICY_EXTENSION
+RETRY_POLICY_EXTENSION = extensions.RETRY_POLICY_EXTENSION
 """Request extension holding a :class:`RetryPolicy` that replaces the transport's for that request."""
 
-RETRY_SAFE_EXTENSION = _requests.RETRY_SAFE_EXTENSION
+RETRY_SAFE_EXTENSION = extensions.RETRY_SAFE_EXTENSION
 """Request extension; ``True`` marks a non-idempotent request as safe to repeat after any
 retryable failure (the caller reconciles a duplicate itself, e.g. a 409 on tile creation)."""
 
-BUFFER_RESPONSE_EXTENSION = _requests.BUFFER_RESPONSE_EXTENSION
+BUFFER_RESPONSE_EXTENSION = extensions.BUFFER_RESPONSE_EXTENSION
 """Request extension; ``True`` makes the retry transport read the whole response body itself,
 so a connection dropped part-way through the body is retried like any other dropped
 connection. Meant for small JSON answers, not for file downloads."""
@@ -221,3 +226,43 @@ def backoff_delay(
     if policy.jitter == "equal":
         return ceiling / 2 + (ceiling / 2) * rng.random()
     return ceiling
+
+
+_NUMBER = re.compile(r"\d+(\.\d+)?")
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Return the wait in seconds that a ``Retry-After`` header value asks for, or ``None``.
+
+    Sentinel Hub sends a whole number of **milliseconds** (``"3398"`` means 3.398 s), unlike the
+    seconds of RFC 9110. An HTTP date is also understood, measured from ``now`` (timezone-aware;
+    naive values are taken as UTC; default: the current time) and never negative. Anything else,
+    including negative numbers, gives ``None``.
+
+    >>> parse_retry_after("3398")
+    3.398
+    >>> parse_retry_after("Wed, 21 Oct 2026 07:28:05 GMT", now=datetime(2026, 10, 21, 7, 28, tzinfo=UTC))
+    5.0
+    >>> parse_retry_after("soon") is None
+    True
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if _NUMBER.fullmatch(text):
+        seconds = float(text) / 1000.0
+        return seconds if math.isfinite(seconds) else None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:  # older Pythons returned None for unparsable dates
+        return None  # type: ignore[unreachable]
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    reference = now if now is not None else datetime.now(UTC)
+    if reference.tzinfo is None:
+        reference = reference.replace(tzinfo=UTC)
+    return max(0.0, (when - reference).total_seconds())

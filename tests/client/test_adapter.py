@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sentinelhub_byoc import _api, _decoders
+from sentinelhub_byoc import _adapter, _decoders
 from sentinelhub_byoc._operations import Operation
 from sentinelhub_byoc.testing import Emulator, client_for
 from sentinelhub_byoc_api.models import BYOCTileStatus
@@ -30,7 +30,7 @@ def _endpoint_without_sort() -> Any:
 
 def test_strings_become_the_enum_the_parameter_is_typed_with() -> None:
     collection_id = uuid.uuid4()
-    call = _api.list_tiles(collection_id, count=5, viewtoken=None, sort=None, path=None, status="FAILED")
+    call = _adapter.list_tiles(collection_id, count=5, viewtoken=None, sort=None, path=None, status="FAILED")
     assert call.method == "GET"
     assert call.path == f"/collections/{collection_id}/tiles"
     assert call.params == {"count": 5, "status": "FAILED"}
@@ -40,10 +40,10 @@ def test_a_parameter_the_endpoint_no_longer_declares_is_sent_as_a_query_paramete
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     module = _endpoint_without_sort()
-    monkeypatch.setattr(_api, "_endpoint", lambda name: module)
-    monkeypatch.setattr(_api, "_parameter_types", _api._parameter_types.__wrapped__)
+    monkeypatch.setattr(_adapter, "_endpoint", lambda name: module)
+    monkeypatch.setattr(_adapter, "_parameter_types", _adapter._parameter_types.__wrapped__)
     collection_id = uuid.uuid4()
-    call = _api.list_tiles(
+    call = _adapter.list_tiles(
         collection_id, count=5, viewtoken=None, sort="created:desc", path=None, status="FAILED"
     )
     assert call.params == {"count": 5, "status": "FAILED", "sort": "created:desc"}
@@ -60,7 +60,7 @@ def test_query_parameters_of_a_call_reach_the_service() -> None:
 
         with client_for(emulator, transport=httpx.MockTransport(record)) as client:
             collection = client.collections.create(name="adapter", s3_bucket="adapter-bucket")
-            call = _api.Call(
+            call = _adapter.Call(
                 "get_byoc_collection_tiles",
                 "GET",
                 f"/collections/{collection.id}/tiles",

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from sentinelhub_byoc._transport import AsyncRetryTransport, RetryTransport
+from sentinelhub_byoc._transport.retrying import AsyncRetryTransport, RetryTransport
 from sentinelhub_byoc.auth import ClientCredentialsAuth
 from sentinelhub_byoc.deployments import Deployment
 from sentinelhub_byoc.errors import AuthenticationError

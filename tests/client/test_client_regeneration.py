@@ -72,8 +72,8 @@ NEW_MEMBERS_ARE_REACHABLE = """
     # The overlay keeps the new status before it lists it; the seal test names it as missing.
     assert tile.status == "NEW_STATUS" and tile.status is TileStatus("NEW_STATUS")
     assert not tile.status.is_known
-    from sentinelhub_byoc import _api
-    assert "NEW_STATUS" in _api.generated_tile_statuses()
+    from sentinelhub_byoc import _adapter
+    assert "NEW_STATUS" in _adapter.generated_tile_statuses()
     generated = BYOCTile.from_dict({{"path": "p", "addedAt": "2026-01-02T03:04:05Z"}})
     assert generated.added_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
     print("new members reachable")

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from _client_helpers import FAST_RETRY
 from sentinelhub_byoc import RateLimitError, RetryPolicy
-from sentinelhub_byoc._transport import AsyncRetryTransport, RetryTransport
+from sentinelhub_byoc._transport.retrying import AsyncRetryTransport, RetryTransport
 from sentinelhub_byoc.testing import Emulator, Faults, ManualClock, async_client_for, client_for, serve
 
 TILES = 500

@@ -6,7 +6,7 @@ import json
 
 import httpx
 import pytest
-from sentinelhub_byoc._error_mapping import (
+from sentinelhub_byoc._transport.error_mapping import (
     error_class_for_status,
     error_from_response,
     error_from_transport_error,

@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sentinelhub_byoc import _api
+from sentinelhub_byoc import _adapter
 from sentinelhub_byoc.models import TileSort, TileStatus
 
 OVERLAY = Path(__file__).resolve().parents[2] / "overlay" / "sentinelhub_byoc"
-ADAPTER = OVERLAY / "_api.py"
+ADAPTER = OVERLAY / "_adapter.py"
 GENERATED = "sentinelhub_byoc_api"
 
 
@@ -60,8 +60,8 @@ def test_importing_the_client_does_not_load_the_generated_endpoints() -> None:
 
 def test_the_overlay_lists_every_tile_status_and_sort_order_of_the_specification() -> None:
     # Fails after a regeneration that brought a new value: add it to models/enums.py.
-    assert {member.value for member in TileStatus} == _api.generated_tile_statuses()
-    assert {member.value for member in TileSort} == _api.generated_sort_orders()
+    assert {member.value for member in TileStatus} == _adapter.generated_tile_statuses()
+    assert {member.value for member in TileSort} == _adapter.generated_sort_orders()
 
 
 def test_tile_status_reads_like_an_overlay_enum() -> None:

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 from sentinelhub_byoc._logging import redact_headers, redact_text, redact_url
-from sentinelhub_byoc._transport import RetryTransport
+from sentinelhub_byoc._transport.retrying import RetryTransport
 from sentinelhub_byoc.auth import ClientCredentialsAuth, StaticTokenAuth
 from sentinelhub_byoc.config import Credentials, resolve_config
 from sentinelhub_byoc.errors import AuthenticationError

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sentinelhub_byoc._pagination import PageTokenTracker, next_page_token
-from sentinelhub_byoc._retry_after import parse_retry_after
 from sentinelhub_byoc.errors import PaginationError, ValidationError
 from sentinelhub_byoc.retries import (
     RETRY_POLICY_EXTENSION,
     RETRY_SAFE_EXTENSION,
     RetryPolicy,
     backoff_delay,
+    parse_retry_after,
     policy_for_request,
     should_retry,
 )
@@ -313,10 +313,10 @@ def test_tracker_refuses_a_repeated_token() -> None:
     "module",
     [
         "sentinelhub_byoc._logging",
-        "sentinelhub_byoc._retry_after",
-        "sentinelhub_byoc._error_mapping",
-        "sentinelhub_byoc._pagination",
         "sentinelhub_byoc.retries",
+        "sentinelhub_byoc._transport.error_mapping",
+        "sentinelhub_byoc._pagination",
+        "sentinelhub_byoc._lazy",
         "sentinelhub_byoc.deployments",
         "sentinelhub_byoc.config",
         "sentinelhub_byoc.auth",

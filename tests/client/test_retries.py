@@ -6,7 +6,7 @@ import random
 
 import httpx
 import pytest
-from sentinelhub_byoc._transport import AsyncRetryTransport, RetryTransport
+from sentinelhub_byoc._transport.retrying import AsyncRetryTransport, RetryTransport
 from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.ratelimit import RateLimiter
 from sentinelhub_byoc.retries import (

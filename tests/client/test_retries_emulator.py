@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from sentinelhub_byoc._error_mapping import error_from_response
-from sentinelhub_byoc._transport import AsyncRetryTransport, RetryTransport
+from sentinelhub_byoc._transport.error_mapping import error_from_response
+from sentinelhub_byoc._transport.retrying import AsyncRetryTransport, RetryTransport
 from sentinelhub_byoc.auth import ClientCredentialsAuth
 from sentinelhub_byoc.deployments import Deployment
 from sentinelhub_byoc.errors import ConflictError, RateLimitError

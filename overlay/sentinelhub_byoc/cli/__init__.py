@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from sentinelhub_byoc.cli import _demo, _emulator
+from sentinelhub_byoc.cli import _demo, _serve
 
 _Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-_GROUPS: tuple[_Register, ...] = (_emulator.register, _demo.register)
+_GROUPS: tuple[_Register, ...] = (_serve.register, _demo.register)
 
 
 def build_parser() -> argparse.ArgumentParser:

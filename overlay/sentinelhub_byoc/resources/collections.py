@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from sentinelhub_byoc import _operations as ops
+from sentinelhub_byoc import _pagination
 from sentinelhub_byoc._ids import as_uuid
 from sentinelhub_byoc.models import Collection, Page
-from sentinelhub_byoc.resources import _paging
 from sentinelhub_byoc.resources._runner import AsyncRunner, Runner
 
 
@@ -42,7 +42,7 @@ class Collections:
         checked here, before the first page is asked for.
         """
         ops.list_collections(page_size=page_size, token=None, search=search)
-        return _paging.pages(
+        return _pagination.pages(
             lambda token: self._client._send(
                 ops.list_collections(page_size=page_size, token=token, search=search)
             ),
@@ -59,8 +59,8 @@ class Collections:
         start_token: str | None = None,
     ) -> Iterator[Collection]:
         """All matching collections, lazily, following pages; at most *limit* of them."""
-        size = _paging.first_page_size(page_size, limit)
-        return _paging.items(self.pages(search=search, page_size=size, start_token=start_token), limit)
+        size = _pagination.first_page_size(page_size, limit)
+        return _pagination.items(self.pages(search=search, page_size=size, start_token=start_token), limit)
 
     def get(self, collection: Any) -> Collection:
         """One collection, by id (string or UUID) or object."""
@@ -119,7 +119,7 @@ class AsyncCollections:
                 ops.list_collections(page_size=page_size, token=token, search=search)
             )
 
-        return _paging.async_pages(fetch, start_token, "collections")
+        return _pagination.async_pages(fetch, start_token, "collections")
 
     def list(
         self,
@@ -130,8 +130,10 @@ class AsyncCollections:
         start_token: str | None = None,
     ) -> AsyncIterator[Collection]:
         """All matching collections, lazily (``async for``); at most *limit* of them."""
-        size = _paging.first_page_size(page_size, limit)
-        return _paging.async_items(self.pages(search=search, page_size=size, start_token=start_token), limit)
+        size = _pagination.first_page_size(page_size, limit)
+        return _pagination.async_items(
+            self.pages(search=search, page_size=size, start_token=start_token), limit
+        )
 
     async def get(self, collection: Any) -> Collection:
         """One collection, by id (string or UUID) or object."""

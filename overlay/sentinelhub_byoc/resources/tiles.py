@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from sentinelhub_byoc import _operations as ops
+from sentinelhub_byoc import _pagination
 from sentinelhub_byoc._ids import as_uuid
-from sentinelhub_byoc._requests import EARLIER_ATTEMPT_MAY_HAVE_ACTED_EXTENSION
+from sentinelhub_byoc._transport.extensions import EARLIER_ATTEMPT_MAY_HAVE_ACTED_EXTENSION
 from sentinelhub_byoc.errors import ConflictError
 from sentinelhub_byoc.models import Page, Tile, TileSort, TileStatus
-from sentinelhub_byoc.resources import _paging
 from sentinelhub_byoc.resources._runner import AsyncRunner, Runner
 
 
@@ -49,7 +49,7 @@ class Tiles:
         """Pages of tiles, fetched lazily; ``sort`` is ``"created:asc"`` or ``"created:desc"``."""
         collection_id = as_uuid(collection, "collection")
         ops.list_tiles(collection_id, page_size=page_size, token=None, status=status, path=path, sort=sort)
-        return _paging.pages(
+        return _pagination.pages(
             lambda token: self._client._send(
                 ops.list_tiles(
                     collection_id, page_size=page_size, token=token, status=status, path=path, sort=sort
@@ -71,11 +71,11 @@ class Tiles:
         start_token: str | None = None,
     ) -> Iterator[Tile]:
         """All matching tiles, lazily, following pages; at most *limit* of them."""
-        size = _paging.first_page_size(page_size, limit)
+        size = _pagination.first_page_size(page_size, limit)
         page_iterator = self.pages(
             collection, status=status, path=path, sort=sort, page_size=size, start_token=start_token
         )
-        return _paging.items(page_iterator, limit)
+        return _pagination.items(page_iterator, limit)
 
     def find(self, collection: Any, path: str) -> Tile | None:
         """The tile with exactly this *path*, or ``None``."""
@@ -161,7 +161,7 @@ class AsyncTiles:
             )
             return await self._client._send(operation)
 
-        return _paging.async_pages(fetch, start_token, f"tiles of collection {collection_id}")
+        return _pagination.async_pages(fetch, start_token, f"tiles of collection {collection_id}")
 
     def list(
         self,
@@ -175,11 +175,11 @@ class AsyncTiles:
         start_token: str | None = None,
     ) -> AsyncIterator[Tile]:
         """All matching tiles, lazily (``async for``); at most *limit* of them."""
-        size = _paging.first_page_size(page_size, limit)
+        size = _pagination.first_page_size(page_size, limit)
         page_iterator = self.pages(
             collection, status=status, path=path, sort=sort, page_size=size, start_token=start_token
         )
-        return _paging.async_items(page_iterator, limit)
+        return _pagination.async_items(page_iterator, limit)
 
     async def find(self, collection: Any, path: str) -> Tile | None:
         """The tile with exactly this *path*, or ``None``."""

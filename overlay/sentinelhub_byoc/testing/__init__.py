@@ -11,8 +11,9 @@ does in every test run) stays cheap.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sentinelhub_byoc._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
@@ -20,28 +21,28 @@ if TYPE_CHECKING:
     from ._clock import Clock, ManualClock, SystemClock
     from ._emulator import TOKEN_PATHS, Dropped, Emulator, RequestRecord
     from ._faults import Faults
+    from ._inprocess import EmulatorTransport
     from ._lifecycle import IngestionDelays
     from ._server import EmulatorServer, serve
-    from ._transport import EmulatorTransport
 
 _EXPORTS = {
-    "DEMO_CLIENT_ID": "._auth",
-    "DEMO_CLIENT_SECRET": "._auth",
-    "async_client_for": "._clients",
-    "client_for": "._clients",
-    "emulator_deployment": "._clients",
-    "Clock": "._clock",
-    "ManualClock": "._clock",
-    "SystemClock": "._clock",
-    "TOKEN_PATHS": "._emulator",
-    "Dropped": "._emulator",
-    "Emulator": "._emulator",
-    "RequestRecord": "._emulator",
-    "Faults": "._faults",
-    "IngestionDelays": "._lifecycle",
-    "EmulatorServer": "._server",
-    "serve": "._server",
-    "EmulatorTransport": "._transport",
+    "DEMO_CLIENT_ID": "sentinelhub_byoc.testing._auth",
+    "DEMO_CLIENT_SECRET": "sentinelhub_byoc.testing._auth",
+    "async_client_for": "sentinelhub_byoc.testing._clients",
+    "client_for": "sentinelhub_byoc.testing._clients",
+    "emulator_deployment": "sentinelhub_byoc.testing._clients",
+    "Clock": "sentinelhub_byoc.testing._clock",
+    "ManualClock": "sentinelhub_byoc.testing._clock",
+    "SystemClock": "sentinelhub_byoc.testing._clock",
+    "TOKEN_PATHS": "sentinelhub_byoc.testing._emulator",
+    "Dropped": "sentinelhub_byoc.testing._emulator",
+    "Emulator": "sentinelhub_byoc.testing._emulator",
+    "RequestRecord": "sentinelhub_byoc.testing._emulator",
+    "Faults": "sentinelhub_byoc.testing._faults",
+    "IngestionDelays": "sentinelhub_byoc.testing._lifecycle",
+    "EmulatorServer": "sentinelhub_byoc.testing._server",
+    "serve": "sentinelhub_byoc.testing._server",
+    "EmulatorTransport": "sentinelhub_byoc.testing._inprocess",
 }
 
 __all__ = [
@@ -65,11 +66,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import an exported name from its module on first access."""
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(globals(), _EXPORTS)

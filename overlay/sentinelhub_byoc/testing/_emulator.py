@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._api import Api, is_byoc_path
 from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Accounts
 from ._clock import Clock, SystemClock
 from ._faults import Decision, FaultInjector, Faults
+from ._handlers import Api, is_byoc_path
 from ._lifecycle import IngestionDelays
 from ._model import Json
 from ._responses import (
@@ -32,7 +32,7 @@ from ._validation import bands as _check_bands
 from ._validation import bucket_name, tile_path
 
 if TYPE_CHECKING:
-    from ._transport import EmulatorTransport
+    from ._inprocess import EmulatorTransport
     from .ingestion import BucketResolver
 
 TOKEN_PATHS = ("/auth/realms/main/protocol/openid-connect/token", "/oauth/token")
@@ -139,7 +139,7 @@ class Emulator:
 
     def transport(self) -> EmulatorTransport:
         """Return a transport for ``httpx.Client(transport=...)`` or ``httpx.AsyncClient``."""
-        from ._transport import EmulatorTransport
+        from ._inprocess import EmulatorTransport
 
         return EmulatorTransport(self)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._geometry import from_crs84
+from ._geojson import from_crs84
 from ._model import Collection, Json, Tile
 from ._responses import format_millis
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from ._clock import Clock
-from ._geometry import bbox_polygon, union_bounds
+from ._geojson import bbox_polygon, union_bounds
 from ._lifecycle import IngestionDelays, Scheduler
 from ._model import Collection, Json, Tile
 from ._responses import format_millis

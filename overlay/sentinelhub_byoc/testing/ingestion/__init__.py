@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from sentinelhub_byoc.testing.ingestion._crs import SUPPORTED_EPSG, geometry_epsg
 from sentinelhub_byoc.testing.ingestion._engine import IngestionOutcome, ingest_tile
-from sentinelhub_byoc.testing.ingestion._geometry import reproject_geometry
 from sentinelhub_byoc.testing.ingestion._s3 import S3Storage, s3_buckets
 from sentinelhub_byoc.testing.ingestion._storage import (
     BucketResolver,
@@ -36,6 +35,7 @@ from sentinelhub_byoc.testing.ingestion._storage import (
     StorageKeyError,
     local_buckets,
 )
+from sentinelhub_byoc.testing.ingestion._transforms import reproject_geometry
 
 __all__ = [
     "SUPPORTED_EPSG",

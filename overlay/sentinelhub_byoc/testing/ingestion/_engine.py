@@ -11,16 +11,16 @@ from sentinelhub_byoc.testing.ingestion._bands import (
     check_band_names,
     discover_files,
 )
-from sentinelhub_byoc.testing.ingestion._geometry import (
+from sentinelhub_byoc.testing.ingestion._rejection import TileRejectedError
+from sentinelhub_byoc.testing.ingestion._rules import FileFacts, check_file
+from sentinelhub_byoc.testing.ingestion._storage import Storage, StorageError
+from sentinelhub_byoc.testing.ingestion._tiff import read_header
+from sentinelhub_byoc.testing.ingestion._transforms import (
     BBox,
     bbox_polygon,
     pole_inside,
     wgs84_bounds,
 )
-from sentinelhub_byoc.testing.ingestion._rejection import TileRejectedError
-from sentinelhub_byoc.testing.ingestion._rules import FileFacts, check_file
-from sentinelhub_byoc.testing.ingestion._storage import Storage, StorageError
-from sentinelhub_byoc.testing.ingestion._tiff import read_header
 
 __all__ = ["IngestionOutcome", "ingest_tile"]
 

@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass
 
 from sentinelhub_byoc.testing.ingestion._crs import SUPPORTED_EPSG
-from sentinelhub_byoc.testing.ingestion._geometry import BBox
 from sentinelhub_byoc.testing.ingestion._rejection import TileRejectedError
 from sentinelhub_byoc.testing.ingestion._tiff import HEADER_LIMIT, TiffHeader
+from sentinelhub_byoc.testing.ingestion._transforms import BBox
 
 __all__ = ["FileFacts", "check_file"]
 

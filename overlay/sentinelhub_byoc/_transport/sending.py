@@ -18,15 +18,19 @@ import attrs
 import httpx
 
 from sentinelhub_byoc import __version__
-from sentinelhub_byoc._error_mapping import (
+from sentinelhub_byoc._operations import Operation
+from sentinelhub_byoc._transport.error_mapping import (
     UNREADABLE_BODY_EXTENSION,
     error_from_response,
     error_from_transport_error,
     invalid_answer,
 )
-from sentinelhub_byoc._operations import Operation
-from sentinelhub_byoc._requests import BUFFER_RESPONSE_EXTENSION, RETRY_POLICY_EXTENSION, RETRY_SAFE_EXTENSION
-from sentinelhub_byoc._transport import AsyncRetryTransport, RetryTransport
+from sentinelhub_byoc._transport.extensions import (
+    BUFFER_RESPONSE_EXTENSION,
+    RETRY_POLICY_EXTENSION,
+    RETRY_SAFE_EXTENSION,
+)
+from sentinelhub_byoc._transport.retrying import AsyncRetryTransport, RetryTransport
 from sentinelhub_byoc.ratelimit import RateLimiter
 from sentinelhub_byoc.retries import RetryPolicy
 

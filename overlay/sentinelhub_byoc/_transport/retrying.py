@@ -19,19 +19,19 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from sentinelhub_byoc._error_mapping import UNREADABLE_BODY_EXTENSION
 from sentinelhub_byoc._logging import logger, redact_url
-from sentinelhub_byoc._requests import (
+from sentinelhub_byoc._transport.error_mapping import UNREADABLE_BODY_EXTENSION
+from sentinelhub_byoc._transport.extensions import (
     EARLIER_ATTEMPT_MAY_HAVE_ACTED_EXTENSION,
     body_replayable,
     is_token_request,
     wants_buffered_response,
 )
-from sentinelhub_byoc._retry_after import parse_retry_after
 from sentinelhub_byoc.retries import (
     RetryPolicy,
     _error_kind,
     backoff_delay,
+    parse_retry_after,
     policy_for_request,
     should_retry,
 )

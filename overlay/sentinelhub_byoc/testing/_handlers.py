@@ -9,13 +9,13 @@ from dataclasses import dataclass
 import httpx
 
 from . import _validation as check
-from ._bands import updated_bands
-from ._geometry import to_crs84
+from ._band_changes import updated_bands
+from ._geojson import to_crs84
 from ._model import Collection, Json, Tile
-from ._pagination import decode_token, links, page_body, take
 from ._responses import ApiError, bad_payload, empty_response, json_response, not_found
 from ._serialize import collection_json, tile_json
 from ._state import State
+from ._view_tokens import decode_token, links, page_body, take
 
 PREFIXES = ("/api/v1/byoc", "/byoc/v1")
 

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sentinelhub_byoc._logging import redact_text, redact_url
-from sentinelhub_byoc._retry_after import parse_retry_after
 from sentinelhub_byoc.errors import (
     APIConnectionError,
     APIError,
@@ -21,6 +20,7 @@ from sentinelhub_byoc.errors import (
     RateLimitError,
     ServerError,
 )
+from sentinelhub_byoc.retries import parse_retry_after
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

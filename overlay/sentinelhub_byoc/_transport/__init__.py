@@ -1,0 +1,1 @@
+"""The one send path and everything below it."""
