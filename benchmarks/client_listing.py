@@ -34,11 +34,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _fixtures
 from _common import CLIENT, Result, median, progress
+from sentinelhub_byoc.deployments import TOKEN_PATH
 
 MAX_TIME_RATIO = 1.1
 MAX_MEMORY_RATIO = 1.5
 PAGE_SIZE = 100
-_TOKEN_PATH = "/auth/realms/main/protocol/openid-connect/token"
 
 
 # The server side ---------------------------------------------------------------------------
@@ -92,7 +92,7 @@ def _token(base_url: str) -> str:
     from sentinelhub_byoc.testing import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
     response = httpx.post(
-        base_url + _TOKEN_PATH,
+        base_url + TOKEN_PATH,
         data={
             "grant_type": "client_credentials",
             "client_id": DEMO_CLIENT_ID,

@@ -24,6 +24,7 @@ __all__ = [
     "EU",
     "GCP_US_CENTRAL",
     "OPENAPI_PATH_PREFIX",
+    "TOKEN_PATH",
     "US_WEST",
     "Deployment",
     "deployment_from_urls",
@@ -36,7 +37,8 @@ DEFAULT_PATH_PREFIX = "/api/v1/byoc"
 OPENAPI_PATH_PREFIX = "/byoc/v1"
 """The prefix the published OpenAPI document uses."""
 
-_TOKEN_PATH = "/auth/realms/main/protocol/openid-connect/token"
+TOKEN_PATH = "/auth/realms/main/protocol/openid-connect/token"
+"""Where the Sentinel Hub deployments serve their OAuth2 token endpoint."""
 
 
 def _normalise_url(value: str) -> str:
@@ -115,7 +117,7 @@ class Deployment:
         return cls(
             name=name,
             base_url=base,
-            token_url=token_url if token_url is not None else base + _TOKEN_PATH,
+            token_url=token_url if token_url is not None else base + TOKEN_PATH,
             path_prefix=path_prefix,
         )
 
@@ -141,7 +143,7 @@ class Deployment:
 EU = Deployment(
     name="eu",
     base_url="https://services.sentinel-hub.com",
-    token_url="https://services.sentinel-hub.com" + _TOKEN_PATH,
+    token_url="https://services.sentinel-hub.com" + TOKEN_PATH,
 )
 US_WEST = Deployment(
     name="us-west",

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from sentinelhub_byoc.geometry import _shapes
 from sentinelhub_byoc.geometry._errors import GeometryError
 from sentinelhub_byoc.geometry._shapes import Shape
 from sentinelhub_byoc.geometry._structure import MIN_RING_POSITIONS
-from sentinelhub_byoc.geometry._value import Geometry
+
+if TYPE_CHECKING:
+    from sentinelhub_byoc.geometry._value import Geometry
+
+if TYPE_CHECKING:
+    from sentinelhub_byoc.geometry._value import Geometry
 
 # Each step multiplies the tolerance by this; a finer step keeps more shape but tries more.
 _GROWTH: Final = 1.25
@@ -60,7 +65,7 @@ def simplify_to(geometry: Geometry, max_points: int = 100) -> SimplifyResult:
     for _ in range(_MAX_STEPS):
         candidate = _simplify_once(source, tolerance)
         if candidate is not None and _shapes.num_points(candidate) <= max_points:
-            simplified = Geometry.from_shape(candidate, crs=geometry.crs)
+            simplified = type(geometry).from_shape(candidate, crs=geometry.crs)
             distance = _shapes.hausdorff(geometry.shape, candidate)
             return SimplifyResult(simplified, tolerance, distance, original)
         tolerance *= _GROWTH

@@ -289,10 +289,10 @@ class Geometry:
 
         See :func:`~sentinelhub_byoc.geometry.validate`.
         """
-        from sentinelhub_byoc.geometry._validate import validate
+        from sentinelhub_byoc.geometry._checks import check_geometry
 
         self._require_valid("send it")
-        return validate(self, cover=cover, cdse=cdse)
+        return check_geometry(self, cover=cover, cdse=cdse, thorough=None)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Geometry):

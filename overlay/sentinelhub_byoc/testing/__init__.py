@@ -19,10 +19,11 @@ if TYPE_CHECKING:
     from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
     from ._clients import async_client_for, client_for, emulator_deployment
     from ._clock import Clock, ManualClock, SystemClock
-    from ._emulator import TOKEN_PATHS, Dropped, Emulator, RequestRecord
+    from ._emulator import TOKEN_PATHS, Emulator, RequestRecord
     from ._faults import Faults
     from ._inprocess import EmulatorTransport
     from ._lifecycle import IngestionDelays
+    from ._reply import Dropped
     from ._server import EmulatorServer, serve
 
 _EXPORTS = {
@@ -35,7 +36,7 @@ _EXPORTS = {
     "ManualClock": "sentinelhub_byoc.testing._clock",
     "SystemClock": "sentinelhub_byoc.testing._clock",
     "TOKEN_PATHS": "sentinelhub_byoc.testing._emulator",
-    "Dropped": "sentinelhub_byoc.testing._emulator",
+    "Dropped": "sentinelhub_byoc.testing._reply",
     "Emulator": "sentinelhub_byoc.testing._emulator",
     "RequestRecord": "sentinelhub_byoc.testing._emulator",
     "Faults": "sentinelhub_byoc.testing._faults",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sentinelhub_byoc.client import AsyncBYOCClient, BYOCClient
-from sentinelhub_byoc.deployments import Deployment
+from sentinelhub_byoc.deployments import DEFAULT_PATH_PREFIX, Deployment
 
 from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from ._emulator import TOKEN_PATHS, Emulator
@@ -17,7 +17,7 @@ _IN_PROCESS_BASE_URL = "http://127.0.0.1"
 
 
 def emulator_deployment(
-    target: Emulator | EmulatorServer, *, path_prefix: str = "/api/v1/byoc"
+    target: Emulator | EmulatorServer, *, path_prefix: str = DEFAULT_PATH_PREFIX
 ) -> Deployment:
     """The deployment that points at *target*: a running server, or an in-process emulator."""
     base_url = target.base_url if isinstance(target, EmulatorServer) else _IN_PROCESS_BASE_URL

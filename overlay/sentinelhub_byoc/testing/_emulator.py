@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from sentinelhub_byoc.deployments import TOKEN_PATH
+
 from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Accounts
 from ._clock import Clock, SystemClock
 from ._faults import Decision, FaultInjector, Faults
 from ._handlers import Api, is_byoc_path
 from ._lifecycle import IngestionDelays
 from ._model import Json
+from ._reply import Dropped, Reply
 from ._responses import (
     UNAUTHORIZED_MESSAGE,
     error_response,
@@ -35,7 +38,7 @@ if TYPE_CHECKING:
     from ._inprocess import EmulatorTransport
     from .ingestion import BucketResolver
 
-TOKEN_PATHS = ("/auth/realms/main/protocol/openid-connect/token", "/oauth/token")
+TOKEN_PATHS = (TOKEN_PATH, "/oauth/token")
 """Paths of the OAuth2 token endpoint; the first is the one the live service uses."""
 
 
@@ -52,20 +55,6 @@ class RequestRecord:
     status: int | None
     client_id: str | None = None
     fault: str | None = None
-
-
-@dataclass(frozen=True)
-class Dropped:
-    """The emulator's signal to drop the connection instead of answering.
-
-    ``response`` is the answer that was lost when the request had already been processed
-    (send part of it, then close); ``None`` means close before sending anything.
-    """
-
-    response: httpx.Response | None = None
-
-
-Reply = httpx.Response | Dropped
 
 
 class Emulator:

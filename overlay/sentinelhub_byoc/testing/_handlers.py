@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from sentinelhub_byoc.deployments import DEFAULT_PATH_PREFIX, OPENAPI_PATH_PREFIX
+
 from . import _validation as check
 from ._band_changes import updated_bands
 from ._geojson import to_crs84
@@ -17,10 +19,10 @@ from ._serialize import collection_json, tile_json
 from ._state import State
 from ._view_tokens import decode_token, links, page_body, take
 
-PREFIXES = ("/api/v1/byoc", "/byoc/v1")
+PREFIXES = (DEFAULT_PATH_PREFIX, OPENAPI_PATH_PREFIX)
 
 _ROUTE = re.compile(
-    r"^(?:/api/v1/byoc|/byoc/v1)/collections"
+    "^(?:" + "|".join(re.escape(prefix) for prefix in PREFIXES) + ")/collections"
     r"(?:/(?P<cid>[^/]+)"
     r"(?:/(?P<sub>copyTiles|tiles)"
     r"(?:/(?P<tid>[^/]+)"

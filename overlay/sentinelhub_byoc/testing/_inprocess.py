@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._emulator import Reply
+from ._reply import Reply
 
 if TYPE_CHECKING:
     from ._emulator import Emulator

@@ -13,8 +13,9 @@ from types import TracebackType
 import httpx
 
 from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
-from ._emulator import TOKEN_PATHS, Dropped, Emulator
+from ._emulator import TOKEN_PATHS, Emulator
 from ._handlers import PREFIXES
+from ._reply import Dropped
 from ._responses import error_response
 
 _log = logging.getLogger(__name__)

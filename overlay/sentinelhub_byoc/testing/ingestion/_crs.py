@@ -1,69 +1,45 @@
-"""The CRSs the service accepts, and reading and writing the GeoJSON ``crs`` member."""
+"""The emulator's view of CRSs: the client's table of supported CRSs, and the ``crs`` member.
+
+Which CRSs the service accepts and how CRS names are spelled are facts kept once, in
+:mod:`sentinelhub_byoc.geometry._crs`; the emulator reads them from there, so the client and
+the emulator cannot disagree about them.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-__all__ = ["SUPPORTED_EPSG", "crs_member", "geometry_epsg"]
+from sentinelhub_byoc.geometry._crs import SUPPORTED_CRS, WGS84, describe_supported, read_crs_member
+from sentinelhub_byoc.geometry._errors import GeometryError
 
-SUPPORTED_EPSG: Final[frozenset[int]] = frozenset(
-    {4326, 3857, 3035, *range(32601, 32661), *range(32701, 32761)}
-)
+__all__ = ["SUPPORTED_EPSG", "crs_member", "describe_supported", "geometry_epsg"]
+
+SUPPORTED_EPSG: Final[frozenset[int]] = SUPPORTED_CRS
 """EPSG codes of the CRSs the service accepts for COGs and geometries."""
-
-_EPSG_NAMES: Final = (
-    re.compile(r"^epsg:(\d+)$"),
-    re.compile(r"^urn:ogc:def:crs:epsg:[\d.]*:(\d+)$"),
-    re.compile(r"^https?://www\.opengis\.net/def/crs/epsg/[\d.]+/(\d+)$"),
-)
-_CRS84_NAMES: Final = frozenset(
-    {
-        "crs84",
-        "ogc:crs84",
-        "urn:ogc:def:crs:ogc:1.3:crs84",
-        "urn:ogc:def:crs:ogc::crs84",
-        "http://www.opengis.net/def/crs/ogc/1.3/crs84",
-        "https://www.opengis.net/def/crs/ogc/1.3/crs84",
-    }
-)
 
 
 def geometry_epsg(geometry: Mapping[str, Any]) -> int:
     """Return the EPSG code named by a GeoJSON geometry's ``crs`` member.
 
-    Understands ``urn:ogc:def:crs:EPSG::N`` (with or without a version), ``EPSG:N``,
-    ``http://www.opengis.net/def/crs/EPSG/0/N`` and the CRS84 names
-    (``urn:ogc:def:crs:OGC:1.3:CRS84`` and the like), which give ``4326``: the service reads
-    both in longitude, latitude order. A geometry without ``crs`` is in CRS84, as GeoJSON says.
-    Raises ValueError for a ``crs`` member it cannot read; it does not check that the code
-    is in :data:`SUPPORTED_EPSG`.
+    Every spelling the client understands is understood (``urn:ogc:def:crs:EPSG::N``,
+    ``EPSG:N``, ``http://www.opengis.net/def/crs/EPSG/0/N``, the CRS84 names, which give
+    ``4326``). A geometry without ``crs`` is in CRS84, as GeoJSON says. Raises ValueError for a
+    ``crs`` member it cannot read; it does not check that the code is in :data:`SUPPORTED_EPSG`.
+
+    >>> geometry_epsg({"type": "Point", "crs": crs_member(32633), "coordinates": [0, 0]})
+    32633
     """
     crs = geometry.get("crs")
     if crs is None:
-        return 4326
-    name = None
-    if isinstance(crs, Mapping) and crs.get("type") == "name":
-        properties = crs.get("properties")
-        if isinstance(properties, Mapping):
-            name = properties.get("name")
-    if not isinstance(name, str):
-        raise ValueError(
-            f"the geometry's crs member {crs!r} is not of the form "
-            '{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32633"}}'
-        )
-    lowered = name.strip().lower()
-    if lowered in _CRS84_NAMES:
-        return 4326
-    for pattern in _EPSG_NAMES:
-        match = pattern.match(lowered)
-        if match:
-            return int(match.group(1))
-    raise ValueError(
-        f"the CRS name {name!r} is not understood; use urn:ogc:def:crs:EPSG::<code>, "
-        "EPSG:<code> or urn:ogc:def:crs:OGC:1.3:CRS84"
-    )
+        return WGS84
+    member = dict(crs) if isinstance(crs, Mapping) else crs
+    if isinstance(member, dict) and isinstance(member.get("properties"), Mapping):
+        member["properties"] = dict(member["properties"])
+    try:
+        return read_crs_member(member)
+    except GeometryError as error:
+        raise ValueError(str(error)) from None
 
 
 def crs_member(epsg: int) -> dict[str, Any]:

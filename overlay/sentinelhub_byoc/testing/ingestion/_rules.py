@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sentinelhub_byoc.testing.ingestion._crs import SUPPORTED_EPSG
+from sentinelhub_byoc.testing.ingestion._crs import SUPPORTED_EPSG, describe_supported
 from sentinelhub_byoc.testing.ingestion._rejection import TileRejectedError
 from sentinelhub_byoc.testing.ingestion._tiff import HEADER_LIMIT, TiffHeader
 from sentinelhub_byoc.testing.ingestion._transforms import BBox
@@ -29,8 +29,7 @@ _SAMPLE_FORMATS = {1: "UINT", 2: "INT", 3: "FLOAT"}
 _USER_DEFINED = 32767
 _PIXEL_IS_POINT = 2
 _MODEL_GEOGRAPHIC = 2
-_FIX_CRS = "reproject it with gdalwarp -t_srs EPSG:<code> to one of EPSG:4326, 3857, 3035, "
-_FIX_CRS += "32601-32660 or 32701-32760"
+_FIX_CRS = f"reproject it with gdalwarp -t_srs EPSG:<code> to one of {describe_supported()}"
 _MAKE_COG = "gdal_translate -of COG -co BLOCKSIZE=1024 -co COMPRESS=DEFLATE"
 
 
