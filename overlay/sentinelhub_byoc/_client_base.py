@@ -12,8 +12,7 @@ from typing import Self
 import httpx
 
 from sentinelhub_byoc._settings import Settings, as_retry, as_timeout
-from sentinelhub_byoc._transport import sending
-from sentinelhub_byoc._transport.sending import CallOptions
+from sentinelhub_byoc._transport.messages import NO_OPTIONS, CallOptions
 from sentinelhub_byoc.deployments import Deployment
 from sentinelhub_byoc.retries import RetryPolicy
 
@@ -48,7 +47,7 @@ class ClientBase:
     """What both clients share once constructed: settings, per-call defaults, presentation."""
 
     _settings: Settings
-    _options: CallOptions = sending.NO_OPTIONS
+    _options: CallOptions = NO_OPTIONS
 
     def _bind_resources(self) -> None:
         raise NotImplementedError

@@ -12,7 +12,7 @@ import httpx
 from sentinelhub_byoc._client_base import ARGUMENTS_DOC, ClientBase
 from sentinelhub_byoc._operations import Operation
 from sentinelhub_byoc._settings import Settings, TokenCacheOption, resolve_settings
-from sentinelhub_byoc._transport import sending
+from sentinelhub_byoc._transport._async.sending import AsyncSender, async_pool
 from sentinelhub_byoc.deployments import Deployment
 from sentinelhub_byoc.resources import AsyncCollections, AsyncTileFiles, AsyncTiles
 from sentinelhub_byoc.retries import RetryPolicy
@@ -60,13 +60,13 @@ class AsyncBYOCClient(ClientBase):
             token_cache=token_cache,
         )
         settings = self._settings
-        http = http_client or sending.async_pool(
+        http = http_client or async_pool(
             timeout=settings.timeout,
             retry=settings.retry,
             rate_limiter=settings.rate_limiter,
             transport=transport,
         )
-        self._sender = sending.AsyncSender(http, settings.deployment.api_url, settings.auth)
+        self._sender = AsyncSender(http, settings.deployment.api_url, settings.auth)
         self._bind_resources()
 
     def _bind_resources(self) -> None:

@@ -13,7 +13,7 @@ import httpx
 from sentinelhub_byoc._client_base import ARGUMENTS_DOC, ClientBase
 from sentinelhub_byoc._operations import Operation
 from sentinelhub_byoc._settings import Settings, TokenCacheOption, resolve_settings
-from sentinelhub_byoc._transport import sending
+from sentinelhub_byoc._transport._sync.sending import Sender, sync_pool
 from sentinelhub_byoc.deployments import Deployment
 from sentinelhub_byoc.resources import Collections, TileFiles, Tiles
 from sentinelhub_byoc.retries import RetryPolicy
@@ -61,13 +61,13 @@ class BYOCClient(ClientBase):
             token_cache=token_cache,
         )
         settings = self._settings
-        http = http_client or sending.sync_pool(
+        http = http_client or sync_pool(
             timeout=settings.timeout,
             retry=settings.retry,
             rate_limiter=settings.rate_limiter,
             transport=transport,
         )
-        self._sender = sending.Sender(http, settings.deployment.api_url, settings.auth)
+        self._sender = Sender(http, settings.deployment.api_url, settings.auth)
         self._bind_resources()
 
     def _bind_resources(self) -> None:
