@@ -3,7 +3,8 @@
 - ``nox -s spec -- [SOURCE]``: refresh ``openapi.yaml`` from the published document (or SOURCE) and
   print what changed in the API.
 - ``nox -s generate``: regenerate ``generated/`` from ``openapi.yaml``.
-- ``nox -t ci``: everything CI runs (lint, check_generated, tests, conformance).
+- ``nox -s unasync``: regenerate the blocking ``_sync`` code from its asyncio ``_async`` source.
+- ``nox -t ci``: everything CI runs (lint, check_generated, check_unasync, tests, conformance).
 - ``nox -s demo``: the main job, a tour of the client against the embedded emulator.
 - ``nox -s bench``: speed and memory ratios against a baseline measured in the same run.
 """
@@ -34,7 +35,7 @@ TEST_TOOLS = (
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["lint", "check_generated", "tests"]
+nox.options.sessions = ["lint", "check_generated", "check_unasync", "tests"]
 
 
 def _install_generator(session: nox.Session) -> None:
@@ -60,6 +61,20 @@ def check_generated(session: nox.Session) -> None:
     """Fail, naming the files, if generated/ differs from a fresh generation."""
     _install_generator(session)
     session.run("python", "-m", "codegen", "check")
+
+
+@nox.session
+def unasync(session: nox.Session) -> None:
+    """Regenerate every ``_sync`` folder of overlay/ from its ``_async`` sibling (pinned ruff)."""
+    session.install(RUFF)
+    session.run("python", "-m", "codegen.unasync")
+
+
+@nox.session(tags=["ci"])
+def check_unasync(session: nox.Session) -> None:
+    """Fail, naming the files, if a ``_sync`` folder differs from a fresh generation from ``_async``."""
+    session.install(RUFF)
+    session.run("python", "-m", "codegen.unasync", "--check")
 
 
 @nox.session(tags=["ci"])

@@ -9,4 +9,7 @@ Stages, one module each:
 - :mod:`codegen.generate` runs the pinned generator and writes ``generated/`` reproducibly.
 
 ``python -m codegen --help`` drives them; ``nox -s spec``, ``generate`` and ``check_generated`` call it.
+
+Apart from the spec pipeline, :mod:`codegen.unasync` generates the client's blocking code from its
+asyncio code (``python -m codegen.unasync [--check]``; ``nox -s unasync`` and ``check_unasync``).
 """

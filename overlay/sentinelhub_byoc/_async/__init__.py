@@ -1,0 +1,1 @@
+"""The client class; see :mod:`sentinelhub_byoc.client`."""

@@ -1,0 +1,93 @@
+"""The client class :class:`AsyncBYOCClient`: it sends operations and waits for their answers."""
+
+from __future__ import annotations
+
+import os
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import httpx
+
+from sentinelhub_byoc._client_base import ARGUMENTS_DOC, ClientBase
+from sentinelhub_byoc._operations import Operation
+from sentinelhub_byoc._settings import Settings, TokenCacheOption, resolve_settings
+from sentinelhub_byoc._transport._async.sending import AsyncSender, async_pool
+from sentinelhub_byoc.deployments import Deployment
+from sentinelhub_byoc.resources import AsyncCollections, AsyncTileFiles, AsyncTiles
+from sentinelhub_byoc.retries import RetryPolicy
+
+T = TypeVar("T")
+
+
+class AsyncBYOCClient(ClientBase):
+    """A client for the BYOC API: ``client.collections``, ``client.tiles``, ``client.files``.
+
+    Use it in ``async with``, or call :meth:`aclose`, to close its connections when done.
+    """
+
+    __doc__ = (__doc__ or "") + ARGUMENTS_DOC
+
+    def __init__(
+        self,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        *,
+        deployment: str | Deployment | None = None,
+        profile: str | None = None,
+        access_token: str | None = None,
+        auth: httpx.Auth | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | None = None,
+        requests_per_minute: float | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        config_path: str | os.PathLike[str] | None = None,
+        token_cache: TokenCacheOption = None,
+    ) -> None:
+        self._settings: Settings = resolve_settings(
+            client_id,
+            client_secret,
+            deployment=deployment,
+            profile=profile,
+            access_token=access_token,
+            auth=auth,
+            timeout=timeout,
+            retry=retry,
+            requests_per_minute=requests_per_minute,
+            config_path=config_path,
+            has_http_client=http_client is not None,
+            token_cache=token_cache,
+        )
+        settings = self._settings
+        http = http_client or async_pool(
+            timeout=settings.timeout,
+            retry=settings.retry,
+            rate_limiter=settings.rate_limiter,
+            transport=transport,
+        )
+        self._sender = AsyncSender(http, settings.deployment.api_url, settings.auth)
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
+        self.collections = AsyncCollections(self)
+        self.tiles = AsyncTiles(self)
+        self.files = AsyncTileFiles(self)
+
+    async def _send(self, operation: Operation[T]) -> T:
+        return await self._sender.send(operation, self._options)
+
+    def _stream(self, operation: Operation[Any]) -> AbstractAsyncContextManager[httpx.Response]:
+        return self._sender.stream(operation, self._options)
+
+    async def aclose(self) -> None:
+        """Close the connection pool (also one you supplied with ``http_client=``)."""
+        await self._sender.http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,94 @@
+# Generated from overlay/sentinelhub_byoc/_async/client.py by codegen/unasync.py; do not edit.
+"""The client class :class:`BYOCClient`: it sends operations and waits for their answers."""
+
+from __future__ import annotations
+
+import os
+from contextlib import AbstractContextManager
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import httpx
+
+from sentinelhub_byoc._client_base import ARGUMENTS_DOC, ClientBase
+from sentinelhub_byoc._operations import Operation
+from sentinelhub_byoc._settings import Settings, TokenCacheOption, resolve_settings
+from sentinelhub_byoc._transport._sync.sending import Sender, sync_pool
+from sentinelhub_byoc.deployments import Deployment
+from sentinelhub_byoc.resources import Collections, TileFiles, Tiles
+from sentinelhub_byoc.retries import RetryPolicy
+
+T = TypeVar("T")
+
+
+class BYOCClient(ClientBase):
+    """A client for the BYOC API: ``client.collections``, ``client.tiles``, ``client.files``.
+
+    Use it in ``with``, or call :meth:`close`, to close its connections when done.
+    """
+
+    __doc__ = (__doc__ or "") + ARGUMENTS_DOC
+
+    def __init__(
+        self,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        *,
+        deployment: str | Deployment | None = None,
+        profile: str | None = None,
+        access_token: str | None = None,
+        auth: httpx.Auth | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | None = None,
+        requests_per_minute: float | None = None,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        config_path: str | os.PathLike[str] | None = None,
+        token_cache: TokenCacheOption = None,
+    ) -> None:
+        self._settings: Settings = resolve_settings(
+            client_id,
+            client_secret,
+            deployment=deployment,
+            profile=profile,
+            access_token=access_token,
+            auth=auth,
+            timeout=timeout,
+            retry=retry,
+            requests_per_minute=requests_per_minute,
+            config_path=config_path,
+            has_http_client=http_client is not None,
+            token_cache=token_cache,
+        )
+        settings = self._settings
+        http = http_client or sync_pool(
+            timeout=settings.timeout,
+            retry=settings.retry,
+            rate_limiter=settings.rate_limiter,
+            transport=transport,
+        )
+        self._sender = Sender(http, settings.deployment.api_url, settings.auth)
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
+        self.collections = Collections(self)
+        self.tiles = Tiles(self)
+        self.files = TileFiles(self)
+
+    def _send(self, operation: Operation[T]) -> T:
+        return self._sender.send(operation, self._options)
+
+    def _stream(self, operation: Operation[Any]) -> AbstractContextManager[httpx.Response]:
+        return self._sender.stream(operation, self._options)
+
+    def close(self) -> None:
+        """Close the connection pool (also one you supplied with ``http_client=``)."""
+        self._sender.http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,0 +1,1 @@
+"""The sender; see :mod:`sentinelhub_byoc._transport`."""

@@ -1,0 +1,1 @@
+"""The resource classes; see :mod:`sentinelhub_byoc.resources`."""

@@ -1,0 +1,20 @@
+"""What a resource needs from its client: sending an operation, and streaming one's answer."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol, TypeVar
+
+import httpx
+
+from sentinelhub_byoc._operations import Operation
+
+T = TypeVar("T")
+
+
+class AsyncRunner(Protocol):
+    """Sends operations and returns their results; :class:`~sentinelhub_byoc.AsyncBYOCClient` does."""
+
+    async def _send(self, operation: Operation[T]) -> T: ...
+
+    def _stream(self, operation: Operation[Any]) -> AbstractAsyncContextManager[httpx.Response]: ...

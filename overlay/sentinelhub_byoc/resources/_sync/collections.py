@@ -1,0 +1,92 @@
+# Generated from overlay/sentinelhub_byoc/resources/_async/collections.py by codegen/unasync.py; do not edit.
+"""``client.collections``: list, get, create, update, delete and copy tiles between collections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sentinelhub_byoc import _operations as ops
+from sentinelhub_byoc import _pagination
+from sentinelhub_byoc._ids import as_uuid
+from sentinelhub_byoc.models import Collection, Page
+from sentinelhub_byoc.resources._creation import new_collection
+from sentinelhub_byoc.resources._sync.runner import Runner
+
+
+class Collections:
+    """Collections of the account.
+
+    >>> collection = client.collections.create(name="my-cogs", s3_bucket="my-bucket")  # doctest: +SKIP
+    >>> [c.name for c in client.collections.list(search="cogs")]  # doctest: +SKIP
+    ['my-cogs']
+    """
+
+    def __init__(self, client: Runner) -> None:
+        self._client = client
+
+    def pages(
+        self, *, search: str | None = None, page_size: int | None = None, start_token: str | None = None
+    ) -> Iterator[Page[Collection]]:
+        """Pages of collections, fetched lazily.
+
+        ``search`` takes one word, or words joined by ``|`` (or) and ``&`` (and). Arguments are
+        checked here, before the first page is asked for.
+        """
+        ops.list_collections(page_size=page_size, token=None, search=search)
+
+        def fetch(token: str | None) -> Page[Collection]:
+            return self._client._send(ops.list_collections(page_size=page_size, token=token, search=search))
+
+        return _pagination.pages(fetch, start_token, "collections")
+
+    def list(
+        self,
+        *,
+        search: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        start_token: str | None = None,
+    ) -> Iterator[Collection]:
+        """All matching collections, lazily, following pages; at most *limit* of them."""
+        size = _pagination.first_page_size(page_size, limit)
+        return _pagination.items(self.pages(search=search, page_size=size, start_token=start_token), limit)
+
+    def get(self, collection: Any) -> Collection:
+        """One collection, by id (string or UUID) or object."""
+        return self._client._send(ops.get_collection(as_uuid(collection, "collection")))
+
+    def create(
+        self,
+        collection: Collection | None = None,
+        *,
+        name: str | None = None,
+        s3_bucket: str | None = None,
+        no_data: float | None = None,
+    ) -> Collection:
+        """Create a collection from a :class:`Collection` or from its fields."""
+        new = new_collection(collection, name, s3_bucket, no_data=no_data)
+        return self._client._send(ops.create_collection(new))
+
+    def update(self, collection: Collection) -> Collection:
+        """Replace the collection's name, bucket, noData and bands with *collection*'s; return it re-read.
+
+        Take the collection from :meth:`get`, change it with ``attrs.evolve`` and pass it here:
+        the API replaces every writable field, so omitted ones would be cleared.
+        """
+        collection_id = as_uuid(collection, "collection")
+        self._client._send(ops.update_collection(collection_id, collection))
+        return self.get(collection_id)
+
+    def delete(self, collection: Any) -> None:
+        """Delete a collection (it must be empty of tiles the service still ingests)."""
+        self._client._send(ops.delete_collection(as_uuid(collection, "collection")))
+
+    def copy_tiles(self, source: Any, target: Any) -> None:
+        """Copy *source*'s ingested tiles whose paths *target* lacks.
+
+        *target* must have the same bands as *source*, or none yet.
+        """
+        self._client._send(
+            ops.copy_tiles(as_uuid(source, "source collection"), as_uuid(target, "target collection"))
+        )
