@@ -44,6 +44,8 @@ SUBSTITUTIONS: dict[str, str] = {
     "aclose": "close",
     "aread": "read",
     "aiter_bytes": "iter_bytes",
+    "handle_async_request": "handle_request",
+    "AsyncHTTPTransport": "HTTPTransport",
     # This package.
     "_async": "_sync",
     "AsyncBYOCClient": "BYOCClient",
@@ -56,6 +58,12 @@ SUBSTITUTIONS: dict[str, str] = {
     "async_pool": "sync_pool",
     "async_pages": "pages",
     "async_items": "items",
+    "acquire_async": "acquire",
+    "AsyncSleep": "Sleep",
+    "anyio_sleep": "time_sleep",
+    "_adiscard": "_discard",
+    "AsyncAuthFlow": "AuthFlow",
+    "AsyncTokenLock": "TokenLock",
 }
 
 

@@ -33,7 +33,7 @@ import ipaddress
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -41,6 +41,9 @@ import httpx
 
 from sentinelhub_byoc._logging import logger, redact_url
 from sentinelhub_byoc._transport import extensions
+from sentinelhub_byoc._transport._async import auth_flow as async_driver
+from sentinelhub_byoc._transport._sync import auth_flow as sync_driver
+from sentinelhub_byoc._transport.auth_flows import AsyncAuthFlow, AuthFlow
 from sentinelhub_byoc._transport.error_mapping import error_from_response
 from sentinelhub_byoc.config import Credentials
 from sentinelhub_byoc.deployments import EU
@@ -50,7 +53,7 @@ from sentinelhub_byoc.retries import RETRY_SAFE_EXTENSION
 if TYPE_CHECKING:
     import anyio
 
-    from sentinelhub_byoc.token_cache import FileTokenCache, TokenCacheEntry, TokenCacheLock
+    from sentinelhub_byoc.token_cache import FileTokenCache, TokenCacheEntry
 
 __all__ = ["TOKEN_REQUEST_EXTENSION", "ClientCredentialsAuth", "StaticTokenAuth", "is_loopback"]
 
@@ -419,104 +422,20 @@ class ClientCredentialsAuth(httpx.Auth):
 
     # -- drivers: locking and reading token responses -------------------------------------------
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def sync_auth_flow(self, request: httpx.Request) -> AuthFlow:
         """Drive the flow for sync clients, one thread deciding about tokens at a time.
 
         With a token cache, the cache's file lock is taken too (blocking this thread) whenever a
         token may be fetched, and held until the token is in: other processes wait for it.
         """
-        cache = self._cache
-        cache_lock: TokenCacheLock | None = None
-        flow: Generator[httpx.Request, httpx.Response, None] | None = None
-        locked = False
-        try:
-            self._sync_lock.acquire()
-            locked = True
-            token = self._fresh_token()
-            if token is None and cache is not None:
-                cache_lock = cache.lock()
-                cache_lock.acquire()
-                token = self._adopt_cached(cache)
-            flow = self._flow(request, token, cache)
-            outgoing = next(flow)
-            while True:
-                is_token_request = extensions.is_token_request(outgoing)
-                if not is_token_request:
-                    if cache_lock is not None:
-                        cache_lock.release()
-                        cache_lock = None
-                    self._sync_lock.release()
-                    locked = False
-                response = yield outgoing
-                if is_token_request:
-                    response.read()
-                elif response.status_code == 401:
-                    self._sync_lock.acquire()
-                    locked = True
-                    if cache is not None and extensions.body_replayable(request):
-                        cache_lock = cache.lock()
-                        cache_lock.acquire()
-                try:
-                    outgoing = flow.send(response)
-                except StopIteration:
-                    return
-        finally:
-            if cache_lock is not None:
-                cache_lock.release()
-            if locked:
-                self._sync_lock.release()
-            if flow is not None:
-                flow.close()
+        return sync_driver.drive_auth_flow(self, request, self._sync_lock)
 
-    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+    def async_auth_flow(self, request: httpx.Request) -> AsyncAuthFlow:
         """Drive the flow for async clients, one task deciding about tokens at a time.
 
         With a token cache, its file lock is awaited without blocking the event loop.
         """
-        lock = self._async_lock()
-        cache = self._cache
-        cache_lock: TokenCacheLock | None = None
-        flow: Generator[httpx.Request, httpx.Response, None] | None = None
-        locked = False
-        try:
-            await lock.acquire()
-            locked = True
-            token = self._fresh_token()
-            if token is None and cache is not None:
-                cache_lock = cache.lock()
-                await cache_lock.acquire_async()
-                # Reading and writing a file of a few hundred bytes is not worth a thread.
-                token = self._adopt_cached(cache)
-            flow = self._flow(request, token, cache)
-            outgoing = next(flow)
-            while True:
-                is_token_request = extensions.is_token_request(outgoing)
-                if not is_token_request:
-                    if cache_lock is not None:
-                        cache_lock.release()
-                        cache_lock = None
-                    lock.release()
-                    locked = False
-                response = yield outgoing
-                if is_token_request:
-                    await response.aread()
-                elif response.status_code == 401:
-                    await lock.acquire()
-                    locked = True
-                    if cache is not None and extensions.body_replayable(request):
-                        cache_lock = cache.lock()
-                        await cache_lock.acquire_async()
-                try:
-                    outgoing = flow.send(response)
-                except StopIteration:
-                    return
-        finally:
-            if cache_lock is not None:
-                cache_lock.release()
-            if locked:
-                lock.release()
-            if flow is not None:
-                flow.close()
+        return async_driver.drive_auth_flow(self, request, self._async_lock())
 
     def _async_lock(self) -> anyio.Lock:
         import asyncio
