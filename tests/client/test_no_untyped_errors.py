@@ -29,7 +29,7 @@ import re
 import tempfile
 import uuid
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ import attrs
 import httpx
 import pytest
 from _hypothesis_profiles import chosen_profile
+from _wire import RawBody
 from hypothesis import given
 from hypothesis import strategies as st
 from sentinelhub_byoc import (
@@ -68,21 +69,6 @@ MAX_REQUESTS = 25
 # What the server says
 
 
-class Body(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A body handed over as it came off the wire: httpx decodes it (gzip, ...) only when read."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def __iter__(self) -> Iterator[bytes]:
-        if self._data:
-            yield self._data
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        if self._data:
-            yield self._data
-
-
 @attrs.frozen
 class Answer:
     """One scripted answer: status, headers (a list, duplicates allowed) and the raw body."""
@@ -93,7 +79,7 @@ class Answer:
 
     def response(self, request: httpx.Request) -> httpx.Response:
         return httpx.Response(
-            self.status, headers=list(self.headers), stream=Body(self.body), request=request
+            self.status, headers=list(self.headers), stream=RawBody(self.body), request=request
         )
 
 

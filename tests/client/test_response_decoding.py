@@ -16,11 +16,12 @@ import gzip
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
 import pytest
+from _wire import RawBody
 from sentinelhub_byoc import (
     APIError,
     AsyncBYOCClient,
@@ -101,21 +102,6 @@ def operation_of(request: httpx.Request) -> str:
     raise AssertionError(f"no route for {request.method} {request.url}")
 
 
-class Body(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A response body handed over as it came off the wire: httpx decodes it only when read."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def __iter__(self) -> Iterator[bytes]:
-        if self._data:
-            yield self._data
-
-    async def __aiter__(self) -> Any:
-        if self._data:
-            yield self._data
-
-
 Answer = Callable[[httpx.Request], httpx.Response]
 
 
@@ -135,7 +121,7 @@ def answer(
             all_headers["Content-Type"] = content_type
         if content_length and body:
             all_headers.setdefault("Content-Length", str(len(body)))
-        return httpx.Response(status, headers=all_headers, stream=Body(body), request=request)
+        return httpx.Response(status, headers=all_headers, stream=RawBody(body), request=request)
 
     return respond
 

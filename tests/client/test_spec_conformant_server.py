@@ -33,7 +33,7 @@ import json
 import re
 import string
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ import httpx
 import pytest
 import yaml
 from _hypothesis_profiles import chosen_profile
+from _wire import RawBody
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
@@ -486,19 +487,6 @@ def operation_of(request: httpx.Request) -> str:
     raise AssertionError(f"no documented operation for {request.method} {request.url}")
 
 
-class Body(httpx.SyncByteStream, httpx.AsyncByteStream):
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def __iter__(self) -> Iterator[bytes]:
-        if self._data:
-            yield self._data
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        if self._data:
-            yield self._data
-
-
 @attrs.define
 class Served:
     operation_id: str
@@ -532,7 +520,7 @@ class Server:
         served = self._answer(request, operation_id, status)
         self.served.append(served)
         return httpx.Response(
-            served.status, headers=served.headers, stream=Body(served.body), request=request
+            served.status, headers=served.headers, stream=RawBody(served.body), request=request
         )
 
     def _answer(self, request: httpx.Request, operation_id: str, status: str) -> Served:
@@ -922,7 +910,7 @@ def _example_server(answers: dict[str, Any]) -> Callable[[httpx.Request], httpx.
         status, value = answers[operation_of(request)]
         body = b"" if value is None else json.dumps(value).encode()
         headers = {"Content-Type": "application/json", "Content-Length": str(len(body))} if body else {}
-        return httpx.Response(status, headers=headers, stream=Body(body), request=request)
+        return httpx.Response(status, headers=headers, stream=RawBody(body), request=request)
 
     return respond
 

@@ -67,6 +67,16 @@ class Attempts:
     def _elapsed_ms(self) -> float:
         return (time.perf_counter() - self._started) * 1000
 
+    def _may_retry(self, *, status: int | None = None, error: httpx.TransportError | None = None) -> bool:
+        return self._replayable and should_retry(
+            method=self.request.method,
+            attempt=self.attempt,
+            policy=self.policy,
+            status=status,
+            error=error,
+            retry_safe=self._retry_safe,
+        )
+
     def after_response(self, response: httpx.Response) -> float | None:
         """Log the answer; return the delay before retrying, or ``None`` to hand it back."""
         status = response.status_code
@@ -78,13 +88,7 @@ class Attempts:
             self.attempt,
             self.policy.max_attempts,
         )
-        if not self._replayable or not should_retry(
-            method=self.request.method,
-            attempt=self.attempt,
-            policy=self.policy,
-            status=status,
-            retry_safe=self._retry_safe,
-        ):
+        if not self._may_retry(status=status):
             return None
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         # A 429 is the rate limiter refusing the request before the application saw it.
@@ -101,13 +105,7 @@ class Attempts:
             self.attempt,
             self.policy.max_attempts,
         )
-        if not self._replayable or not should_retry(
-            method=self.request.method,
-            attempt=self.attempt,
-            policy=self.policy,
-            error=error,
-            retry_safe=self._retry_safe,
-        ):
+        if not self._may_retry(error=error):
             return None
         self.may_have_acted = self.may_have_acted or _error_kind(error) != "not_sent"
         return self._schedule(type(error).__name__, None)
