@@ -31,6 +31,10 @@ TEST_TOOLS = (
     # Lets the tests write TIFFs with every compression (LZW, ZSTD, JPEG...) the ingestion rules judge.
     "imagecodecs>=2024.1",
     "types-PyYAML",
+    # Building and checking the distributions (tests/packaging).
+    "build>=1.2",
+    "hatchling>=1.27",
+    "twine>=6.1",
 )
 
 nox.options.default_venv_backend = "uv|virtualenv"
