@@ -30,6 +30,8 @@ TEST_TOOLS = (
     # Lets the tests write TIFFs with every compression (LZW, ZSTD, JPEG...) the ingestion rules judge.
     "imagecodecs>=2024.1",
     "types-PyYAML",
+    # The incumbent client: tests/emulator/test_sentinelhub_py.py drives it against the emulator.
+    "sentinelhub>=3.9,<4",
 )
 
 nox.options.default_venv_backend = "uv|virtualenv"

@@ -16,6 +16,7 @@ __all__ = [
     "StorageError",
     "StorageKeyError",
     "local_buckets",
+    "storage_bucket",
     "validate_bucket_name",
 ]
 
@@ -84,6 +85,15 @@ def validate_bucket_name(name: str) -> str:
     return name
 
 
+def storage_bucket(name: str) -> str:
+    """Return the bucket's own name from a collection's ``s3Bucket``.
+
+    The Copernicus Data Space deployment names buckets ``PROJECT_ID:bucket``; the store holds
+    the bucket under its own name, after the colon.
+    """
+    return name.rpartition(":")[2]
+
+
 def check_range(start: int, end: int | None) -> None:
     """Raise ValueError for a byte range that no read could serve."""
     if start < 0 or (end is not None and end < start):
@@ -107,7 +117,8 @@ class LocalStorage:
 
     def _check_bucket(self) -> Path:
         if not self.root.is_dir():
-            raise StorageError(f"bucket folder {str(self.root)!r} does not exist")
+            # Messages name the bucket, never the folder: they end up in answers to clients.
+            raise StorageError(f"bucket {self.root.name!r} does not exist")
         return self.root.resolve()
 
     def _path(self, key: str) -> Path:
@@ -123,7 +134,7 @@ class LocalStorage:
     def _file(self, key: str) -> Path:
         path = self._path(key)
         if not path.is_file():
-            raise StorageKeyError(f"no object with key {key!r} in {self!r}")
+            raise StorageKeyError(f"no object with key {key!r} in bucket {self.root.name!r}")
         return path
 
     def list_keys(self, prefix: str) -> list[str]:
@@ -167,12 +178,13 @@ class LocalStorage:
 def local_buckets(root: Path | str) -> BucketResolver:
     """Return a resolver that maps bucket ``b`` to ``LocalStorage(root / b)``.
 
-    The name is checked against the S3 naming rules first (raising
-    :class:`InvalidBucketNameError`), which also keeps it from leaving ``root``.
+    A ``PROJECT_ID:bucket`` name (CDSE) is the folder of ``bucket``. The name is checked
+    against the S3 naming rules first (raising :class:`InvalidBucketNameError`), which also
+    keeps it from leaving ``root``.
     """
     base = Path(root)
 
     def resolve(bucket: str) -> Storage:
-        return LocalStorage(base / validate_bucket_name(bucket))
+        return LocalStorage(base / validate_bucket_name(storage_bucket(bucket)))
 
     return resolve
