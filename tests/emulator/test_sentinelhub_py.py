@@ -13,20 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sentinelhub_byoc.testing import (
-    DEMO_CLIENT_ID,
-    DEMO_CLIENT_SECRET,
-    Emulator,
-    EmulatorServer,
-    ManualClock,
-    serve,
-)
-from sentinelhub_byoc.testing.cogs import write_cog
-
-sentinelhub = pytest.importorskip("sentinelhub")
-shapely_geometry = pytest.importorskip("shapely.geometry")
-
-from sentinelhub import (  # noqa: E402
+from sentinelhub import (
     CRS,
     ByocCollection,
     ByocCollectionAdditionalData,
@@ -36,6 +23,16 @@ from sentinelhub import (  # noqa: E402
     SentinelHubBYOC,
     SHConfig,
 )
+from sentinelhub_byoc.testing import (
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    Emulator,
+    EmulatorServer,
+    ManualClock,
+    serve,
+)
+from sentinelhub_byoc.testing.cogs import write_cog
+from shapely import geometry as shapely_geometry
 
 BUCKET = "sh-py-bucket"
 # 256 x 256 pixels of 10 m in UTM zone 33N.
@@ -55,11 +52,7 @@ def emulator(server: EmulatorServer) -> Emulator:
     return server.emulator
 
 
-@pytest.fixture
-def byoc(server: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> SentinelHubBYOC:
-    # oauthlib refuses to fetch a token over plain http unless told that this is on purpose; the
-    # emulator serves http on loopback.
-    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+def _byoc(server: EmulatorServer) -> SentinelHubBYOC:
     config = SHConfig(
         use_defaults=True,
         sh_client_id=DEMO_CLIENT_ID,
@@ -69,6 +62,18 @@ def byoc(server: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> SentinelHub
         max_download_attempts=1,
     )
     return SentinelHubBYOC(config=config)
+
+
+@pytest.fixture(autouse=True)
+def _token_over_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    # oauthlib refuses to fetch a token over plain http unless told that this is on purpose; the
+    # emulator serves http on loopback.
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+
+
+@pytest.fixture
+def byoc(server: EmulatorServer) -> SentinelHubBYOC:
+    return _byoc(server)
 
 
 def _scene(emulator: Emulator, folder: str) -> None:
@@ -211,3 +216,22 @@ def test_wrongly_typed_members_are_refused_with_the_service_message(byoc: Sentin
 
     with pytest.raises(DownloadFailedException, match="'noData' must be a number"):
         byoc.create_collection({"name": "typo", "s3Bucket": BUCKET, "noData": "zero"})
+
+
+def test_cdse_collections_with_project_buckets_and_storages(tmp_path: Path) -> None:
+    emulator = Emulator(clock=ManualClock(), data_dir=tmp_path / "buckets", flavour="cdse")
+    with emulator, serve(emulator) as server:
+        byoc = _byoc(server)
+        additional = ByocCollectionAdditionalData(other_data={"storageIdentifier": "waw3-2"})
+        created = byoc.create_collection(
+            ByocCollection(name="cdse", s3_bucket="a1b2c3d4:my-bucket", additional_data=additional)
+        )
+        assert created["s3Bucket"] == "a1b2c3d4:my-bucket"
+        assert created["additionalData"]["storageIdentifier"] == "waw3-2"
+
+        collection = ByocCollection.from_dict(created)
+        collection.name = "cdse renamed"
+        byoc.update_collection(collection)
+        fetched = byoc.get_collection(collection.collection_id)
+        assert fetched["name"] == "cdse renamed"
+        assert fetched["additionalData"]["storageIdentifier"] == "waw3-2"

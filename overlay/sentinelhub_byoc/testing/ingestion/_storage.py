@@ -160,15 +160,25 @@ class LocalStorage:
 
     def size(self, key: str) -> int:
         """Return the size of the object in bytes; raise :class:`StorageKeyError` if missing."""
-        return self._file(key).stat().st_size
+        try:
+            return self._file(key).stat().st_size
+        except OSError as error:
+            raise self._unreadable(key, error) from None
 
     def read(self, key: str, start: int = 0, end: int | None = None) -> bytes:
         """Return the bytes ``[start, end)`` of the object, fewer where it ends sooner."""
         check_range(start, end)
         path = self._file(key)
-        with path.open("rb") as file:
-            file.seek(start)
-            return file.read() if end is None else file.read(end - start)
+        try:
+            with path.open("rb") as file:
+                file.seek(start)
+                return file.read() if end is None else file.read(end - start)
+        except OSError as error:
+            raise self._unreadable(key, error) from None
+
+    def _unreadable(self, key: str, error: OSError) -> StorageError:
+        # strerror, not str(error): the latter holds the file's path on this machine.
+        return StorageError(f"could not read {key!r} in bucket {self.root.name!r}: {error.strerror}")
 
     def exists(self, key: str) -> bool:
         """Return whether the bucket holds an object under ``key``."""
