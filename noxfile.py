@@ -35,6 +35,8 @@ TEST_TOOLS = (
     "build>=1.2",
     "hatchling>=1.27",
     "twine>=6.1",
+    # The incumbent client: tests/emulator/test_sentinelhub_py.py drives it against the emulator.
+    "sentinelhub>=3.9,<4",
 )
 
 nox.options.default_venv_backend = "uv|virtualenv"

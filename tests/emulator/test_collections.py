@@ -14,7 +14,7 @@ BANDS = {
     "B1": {"bitDepth": 16, "sampleFormat": "UINT"},
     "B2": {"bitDepth": 16, "sampleFormat": "UINT", "noData": 0},
 }
-ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$")
+ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
 
 def test_create_and_get(api: httpx.Client, prefix: str) -> None:

@@ -88,7 +88,7 @@ def test_real_cog_is_ingested_and_configures_the_collection(api: httpx.Client, e
     assert bands["B01"]["sampleFormat"] == "UINT"
     extra = collection["additionalData"]
     assert extra["hasSensingTimes"] == "YES"
-    assert extra["fromSensingTime"] == extra["toSensingTime"] == "2024-05-01T10:00:00Z"
+    assert extra["fromSensingTime"] == extra["toSensingTime"] == "2024-05-01T10:00:00.000000Z"
     lons = [p[0] for p in extra["extent"]["coordinates"][0]]
     assert min(lons) == pytest.approx(15.0, abs=1e-6)
 

@@ -25,7 +25,8 @@ def test_create_get_update_delete(api: httpx.Client, cid: str, prefix: str) -> N
         api, cid, prefix, path="folder/prefix_(BAND)", sensingTime="2024-05-01T10:30:00.123456+02:00"
     )
     assert tile["status"] == "WAITING"
-    assert tile["sensingTime"] == "2024-05-01T08:30:00.123Z"  # UTC, sub-milliseconds dropped
+    # UTC, sub-milliseconds dropped, written with six fraction digits like every timestamp.
+    assert tile["sensingTime"] == "2024-05-01T08:30:00.123000Z"
     url = f"{prefix}/collections/{cid}/tiles/{tile['id']}"
     assert api.get(url).json()["data"] == tile
 
@@ -35,7 +36,7 @@ def test_create_get_update_delete(api: httpx.Client, cid: str, prefix: str) -> N
     assert update.status_code == 204
     data = api.get(url).json()["data"]
     assert data["coverGeometry"] == COVER
-    assert data["sensingTime"] == "2023-01-01T00:00:00Z"
+    assert data["sensingTime"] == "2023-01-01T00:00:00.000000Z"
     assert data["status"] == "WAITING"  # read-only
 
     assert api.put(url, json={}).status_code == 204

@@ -44,9 +44,14 @@ class Band(ApiModel):
 
 @attrs.frozen(slots=False)
 class CollectionAdditionalData(ApiModel):
-    """A collection's bands and the metadata the service derives from its tiles."""
+    """A collection's bands and the metadata the service derives from its tiles.
+
+    ``storage_identifier`` names the storage holding the bucket on the Copernicus Data Space
+    deployment (``"waw3-1"``, ``"waw3-2"`` or ``"waw4-1"``); other deployments ignore it.
+    """
 
     bands: Mapping[str, Band] | None = api_field("bands", read=map_reader(Band))
+    storage_identifier: str | None = api_field("storageIdentifier", read=STR)
     max_meters_per_pixel: float | None = api_field("maxMetersPerPixel", read_only=True, read=NUMBER)
     extent: Geometry | None = api_field("extent", read_only=True, read=GEOMETRY, encode=write_geometry)
     has_sensing_times: str | None = api_field("hasSensingTimes", read_only=True, read=STR)

@@ -69,6 +69,9 @@ class Tile(ApiModel):
         "tileGeometry", read_only=True, read=GEOMETRY, encode=write_geometry
     )
     created: datetime | None = api_field("created", read_only=True, read=DATETIME, encode=format_datetime)
+    ingestion_start: datetime | None = api_field(
+        "ingestionStart", read_only=True, read=DATETIME, encode=format_datetime
+    )
     additional_data: TileAdditionalData | None = api_field(
         "additionalData", read=model_reader(TileAdditionalData)
     )

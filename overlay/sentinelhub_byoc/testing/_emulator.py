@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
@@ -40,6 +40,10 @@ if TYPE_CHECKING:
 
 TOKEN_PATHS = (TOKEN_PATH, "/oauth/token")
 """Paths of the OAuth2 token endpoint; the first is the one the live service uses."""
+
+Flavour = Literal["sentinel-hub", "cdse"]
+"""Which deployment's rules the emulator follows: Sentinel Hub's, or the Copernicus Data Space's."""
+FLAVOURS: tuple[Flavour, ...] = ("sentinel-hub", "cdse")
 
 
 @dataclass(frozen=True)
@@ -74,13 +78,20 @@ class Emulator:
         clients: Mapping[str, str] | None = None,
         token_lifetime: float = 3600.0,
         faults: Faults | None = None,
+        flavour: Flavour = "sentinel-hub",
     ) -> None:
         """Create an emulator.
 
         ``buckets`` maps a bucket name to its storage; by default bucket ``b`` is the folder
         ``data_dir / b`` (a fresh temporary folder when ``data_dir`` is not given).
         ``clients`` maps client ids to secrets (default: the demo client).
+        ``flavour="cdse"`` follows the Copernicus Data Space deployment: collections carry
+        ``additionalData.storageIdentifier``, buckets may be named ``PROJECT_ID:bucket`` (stored
+        as bucket ``bucket``) and EPSG:6933 is accepted for COGs and geometries.
         """
+        if flavour not in FLAVOURS:
+            raise ValueError(f"flavour must be one of {', '.join(map(repr, FLAVOURS))}, got {flavour!r}")
+        self.flavour: Flavour = flavour
         self._lock = threading.RLock()
         self.clock: Clock = clock if clock is not None else SystemClock()
         self._owned_dir: Path | None = None
@@ -100,6 +111,7 @@ class Emulator:
         for client_id, secret in (clients or {DEMO_CLIENT_ID: DEMO_CLIENT_SECRET}).items():
             self._accounts.add(client_id, secret)
         self._state = State(self.clock, delays or IngestionDelays(), buckets)
+        self._state.cdse = flavour == "cdse"
         self._api = Api(self._state)
         self._faults = FaultInjector()
         self._faults.configure(faults or Faults())
@@ -222,7 +234,7 @@ class Emulator:
         """Create a collection directly (no HTTP) for ``client_id``; return its id."""
         with self._lock:
             account = self._accounts.get(client_id)
-            bucket = bucket_name({"s3Bucket": s3_bucket})
+            bucket = bucket_name({"s3Bucket": s3_bucket}, cdse=self._state.cdse)
             band_map = _check_bands({"bands": dict(bands or {})})
             collection = self._state.add_collection(account.account_id, name, bucket)
             collection.bands = band_map

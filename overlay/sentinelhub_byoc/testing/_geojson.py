@@ -45,14 +45,17 @@ def _is_crs84(geometry: Json) -> bool:
     return name in _CRS84_NAMES
 
 
-def to_crs84(geometry: Json) -> Json:
-    """Return ``geometry`` in CRS84 without a ``crs`` member, reprojecting when it names one."""
+def to_crs84(geometry: Json, *, cdse: bool = False) -> Json:
+    """Return ``geometry`` in CRS84 without a ``crs`` member, reprojecting when it names one.
+
+    ``cdse`` also accepts the CRSs only the Copernicus Data Space deployment supports.
+    """
     if _is_crs84(geometry):
         return {"type": geometry["type"], "coordinates": geometry["coordinates"]}
     from .ingestion import reproject_geometry
 
     try:
-        moved = reproject_geometry(geometry, 4326)
+        moved = reproject_geometry(geometry, 4326, cdse=cdse)
     except (ValueError, KeyError, TypeError) as error:
         raise bad_payload(
             f"'coverGeometry' cannot be converted to CRS84: {error}. Name a supported CRS in "
@@ -65,4 +68,5 @@ def from_crs84(geometry: Json, epsg: int) -> Json:
     """Return a CRS84 ``geometry`` in ``epsg``, with the ``crs`` member the service sends."""
     from .ingestion import reproject_geometry
 
-    return reproject_geometry(geometry, epsg)
+    # ``epsg`` is a tile's CRS, which ingestion has accepted already, CDSE-only ones included.
+    return reproject_geometry(geometry, epsg, cdse=True)

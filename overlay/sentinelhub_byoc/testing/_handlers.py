@@ -128,13 +128,15 @@ class Api:
         body = check.json_body(call.request)
         check.member_types(body, check.COLLECTION)
         name = check.required_string(body, "name")
-        bucket = check.bucket_name(body)
+        bucket = check.bucket_name(body, cdse=self.state.cdse)
         no_data = check.optional_number(body, "noData")
         bands = check.bands(body.get("additionalData"))
+        storage = check.storage_identifier(body.get("additionalData"), cdse=self.state.cdse)
         check.check_no_data_once(no_data, bands)
         collection = self.state.add_collection(call.account_id, name, bucket)
         collection.no_data = no_data
         collection.bands = bands
+        collection.storage_identifier = storage
         return json_response(201, {"data": self._collection_data(collection)})
 
     def list_collections(self, call: _Call) -> httpx.Response:
@@ -164,8 +166,10 @@ class Api:
         body = check.json_body(call.request)
         check.member_types(body, check.COLLECTION_UPDATE)
         name = check.required_string(body, "name")
-        bucket = check.bucket_name(body)
+        bucket = check.bucket_name(body, cdse=self.state.cdse)
         no_data = check.optional_number(body, "noData")
+        # Left out, the storage stays what it was, as the bands do.
+        storage = check.storage_identifier(body.get("additionalData"), cdse=self.state.cdse)
         has_tiles = collection.tile_count > 0
         if bucket != collection.s3_bucket and has_tiles:
             raise bad_payload(
@@ -179,6 +183,8 @@ class Api:
         check.check_no_data_once(no_data, bands)
         collection.name, collection.s3_bucket, collection.no_data = name, bucket, no_data
         collection.bands = bands
+        if storage is not None:
+            collection.storage_identifier = storage
         return empty_response()
 
     def delete_collection(self, call: _Call) -> httpx.Response:
@@ -225,7 +231,8 @@ class Api:
                 "look it up with GET .../tiles?path= or reingest it",
                 {"path": path},
             )
-        tile = self.state.add_tile(collection, path, None if cover is None else to_crs84(cover), sensing)
+        cover_crs84 = None if cover is None else to_crs84(cover, cdse=self.state.cdse)
+        tile = self.state.add_tile(collection, path, cover_crs84, sensing)
         return json_response(201, {"data": tile_json(tile)})
 
     def list_tiles(self, call: _Call) -> httpx.Response:
@@ -267,7 +274,7 @@ class Api:
         check.member_types(body, check.TILE_UPDATE)
         cover = check.geometry(body.get("coverGeometry"), "coverGeometry")
         sensing = check.sensing_time(body)
-        tile.cover_crs84 = None if cover is None else to_crs84(cover)
+        tile.cover_crs84 = None if cover is None else to_crs84(cover, cdse=self.state.cdse)
         tile.cover_from_user = cover is not None
         tile.cover_output = None
         tile.sensing_ms = sensing

@@ -53,6 +53,7 @@ class Scheduler:
         tile.status = "WAITING"
         tile.failure_cause = None
         tile.warnings = None
+        tile.ingestion_start_ms = None
         self._push(tile, now + self.delays.waiting)
 
     def cancel(self, tile: Tile) -> None:
@@ -79,6 +80,7 @@ class Scheduler:
                 self._push(tile, entry.due + self.delays.queued)
             elif step == "INGESTING":
                 tile.status = "INGESTING"
+                tile.ingestion_start_ms = round(entry.due * 1000, 3)
                 self._push(tile, entry.due + self.delays.ingesting)
             elif step == "DONE":
                 yield tile

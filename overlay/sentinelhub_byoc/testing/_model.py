@@ -20,7 +20,7 @@ class Tile:
     collection_id: str
     seq: int
     path: str
-    created_ms: int
+    created_ms: float
     sensing_ms: int | None = None
     # Stored in CRS84 (lon/lat), without a "crs" member, as the service stores it.
     cover_crs84: Json | None = None
@@ -35,6 +35,10 @@ class Tile:
     generation: int = 0
     # Cover geometry in the tile's CRS, cached because reprojection is costly in listings.
     cover_output: Json | None = None
+    # When the current ingestion run moved the tile to INGESTING; None before it does.
+    ingestion_start_ms: float | None = None
+    # The coarser side of the tile's pixels in metres, known once it is ingested.
+    meters_per_pixel: float | None = None
 
 
 @dataclass(eq=False)
@@ -46,10 +50,12 @@ class Collection:
     seq: int
     name: str
     s3_bucket: str
-    created_ms: int
+    created_ms: float
     no_data: float | None = None
     bands: dict[str, Json] = field(default_factory=dict)
     planet: bool = False
+    # CDSE only: the storage (cloud region) holding the bucket, ``additionalData.storageIdentifier``.
+    storage_identifier: str | None = None
     _by_seq: dict[int, Tile] = field(default_factory=dict)
     _order: list[int] = field(default_factory=list)
     _by_id: dict[str, Tile] = field(default_factory=dict)

@@ -117,9 +117,12 @@ def server_error_response(status: int) -> httpx.Response:
     return error_response(status, "COMMON_EXCEPTION", f"{reason(status)} (injected by the emulator)")
 
 
-def format_millis(epoch_ms: int) -> str:
-    """Format epoch milliseconds as ISO 8601 UTC with ``Z``, showing milliseconds when non-zero."""
-    seconds, millis = divmod(epoch_ms, 1000)
+def format_millis(epoch_ms: float) -> str:
+    """Format epoch milliseconds as the service writes timestamps: UTC, microseconds, ``Z``.
+
+    The fraction always has six digits (``2026-12-02T10:00:00.123456Z``), so that comparing two
+    timestamps as strings orders them in time, as it does with the service's answers.
+    """
+    seconds, micros = divmod(round(epoch_ms * 1000), 1_000_000)
     moment = _dt.datetime.fromtimestamp(seconds, tz=_dt.UTC)
-    base = moment.strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{base}.{millis:03d}Z" if millis else f"{base}Z"
+    return f"{moment.strftime('%Y-%m-%dT%H:%M:%S')}.{micros:06d}Z"

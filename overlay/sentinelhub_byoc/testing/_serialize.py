@@ -36,6 +36,8 @@ def tile_json(tile: Tile) -> Json:
     if extra:
         data["additionalData"] = extra
     data["created"] = format_millis(tile.created_ms)
+    if tile.ingestion_start_ms is not None:
+        data["ingestionStart"] = format_millis(tile.ingestion_start_ms)
     return data
 
 
@@ -53,6 +55,8 @@ def collection_json(collection: Collection, metadata: Json) -> Json:
     if collection.no_data is not None:
         data["noData"] = collection.no_data
     additional: Json = {}
+    if collection.storage_identifier is not None:
+        additional["storageIdentifier"] = collection.storage_identifier
     if collection.bands:
         additional["bands"] = {name: dict(band) for name, band in collection.bands.items()}
     additional.update(metadata)

@@ -13,7 +13,7 @@ from types import TracebackType
 import httpx
 
 from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
-from ._emulator import TOKEN_PATHS, Emulator
+from ._emulator import TOKEN_PATHS, Emulator, Flavour
 from ._handlers import PREFIXES
 from ._reply import Dropped
 from ._responses import error_response
@@ -110,10 +110,22 @@ class _Handler(BaseHTTPRequestHandler):
 class EmulatorServer:
     """An emulator listening on HTTP/1.1 in a background thread; a context manager."""
 
-    def __init__(self, emulator: Emulator | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
-        """Prepare to serve ``emulator`` (a new one when ``None``) on ``host:port``."""
+    def __init__(
+        self,
+        emulator: Emulator | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        flavour: Flavour | None = None,
+    ) -> None:
+        """Prepare to serve ``emulator`` (a new one of ``flavour`` when ``None``) on ``host:port``."""
+        if emulator is not None and flavour is not None and flavour != emulator.flavour:
+            raise ValueError(
+                f"the emulator given has flavour {emulator.flavour!r}, not {flavour!r}; "
+                "create it with Emulator(flavour=...) or leave flavour= out"
+            )
         self._owns_emulator = emulator is None
-        self.emulator = emulator if emulator is not None else Emulator()
+        self.emulator = emulator if emulator is not None else Emulator(flavour=flavour or "sentinel-hub")
         self._address = (host, port)
         self._server: _HttpServer | None = None
         self._thread: threading.Thread | None = None
@@ -188,9 +200,17 @@ class EmulatorServer:
         self.stop()
 
 
-def serve(emulator: Emulator | None = None, *, host: str = "127.0.0.1", port: int = 0) -> EmulatorServer:
+def serve(
+    emulator: Emulator | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    flavour: Flavour | None = None,
+) -> EmulatorServer:
     """Start serving ``emulator`` on loopback and return the running server.
 
-    Use it as a context manager: ``with serve(emulator, port=0) as server: server.base_url``.
+    Without an ``emulator`` a new one is served, of ``flavour`` (``"sentinel-hub"`` by default,
+    or ``"cdse"``). Use it as a context manager:
+    ``with serve(port=0, flavour="cdse") as server: server.base_url``.
     """
-    return EmulatorServer(emulator, host=host, port=port).start()
+    return EmulatorServer(emulator, host=host, port=port, flavour=flavour).start()

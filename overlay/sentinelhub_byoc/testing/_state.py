@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 class State:
     """Collections by id and by account, plus the ingestion schedule. Not thread-safe."""
 
+    #: Whether the rules of the Copernicus Data Space deployment apply (set by the emulator).
+    cdse: bool = False
+
     def __init__(self, clock: Clock, delays: IngestionDelays, buckets: BucketResolver) -> None:
         self.clock = clock
         self.scheduler = Scheduler(delays)
@@ -31,9 +34,9 @@ class State:
         self._revision: dict[str, int] = {}
         self.ingest: Callable[[Collection, Tile], IngestionOutcome] = self._ingest
 
-    def now_ms(self) -> int:
-        """Return the clock's time in epoch milliseconds."""
-        return int(self.clock.now() * 1000)
+    def now_ms(self) -> float:
+        """Return the clock's time in epoch milliseconds, to the microsecond."""
+        return round(self.clock.now() * 1000, 3)
 
     # Collections -------------------------------------------------------------------------
 
@@ -80,6 +83,9 @@ class State:
         bounds = union_bounds([t.wgs84_bounds for t in ingested if t.wgs84_bounds is not None])
         if bounds is not None:
             result["extent"] = bbox_polygon(bounds)
+        sizes = [t.meters_per_pixel for t in ingested if t.meters_per_pixel is not None]
+        if sizes:
+            result["maxMetersPerPixel"] = max(sizes)
         times = [t.sensing_ms for t in ingested if t.sensing_ms is not None]
         if times:
             result["fromSensingTime"] = format_millis(min(times))
@@ -132,6 +138,8 @@ class State:
             tile_geometry=tile.tile_geometry,
             wgs84_bounds=tile.wgs84_bounds,
             cover_output=tile.cover_output,
+            ingestion_start_ms=tile.ingestion_start_ms,
+            meters_per_pixel=tile.meters_per_pixel,
         )
         target.add_tile(copy)
         self.touch(target)
@@ -164,7 +172,7 @@ class State:
 
         try:
             storage = self.buckets(collection.s3_bucket)
-            return ingest_tile(storage, tile.path, collection.bands or None)
+            return ingest_tile(storage, tile.path, collection.bands or None, cdse=self.cdse)
         except Exception as error:  # any failure must end as a FAILED tile, never a 500
             return IngestionOutcome(
                 failure_cause=f"Could not read bucket {collection.s3_bucket!r}: {error}",
@@ -190,5 +198,6 @@ class State:
         tile.crs_epsg = outcome.crs_epsg
         tile.tile_geometry = outcome.tile_geometry
         tile.wgs84_bounds = outcome.wgs84_bounds
+        tile.meters_per_pixel = outcome.meters_per_pixel
         if not collection.bands and outcome.bands:
             collection.bands = {name: dict(band) for name, band in outcome.bands.items()}

@@ -18,6 +18,9 @@ from ._responses import ApiError, bad_payload
 _TILE_PATH = re.compile(r"^([^/](/?[^/])*)?$")
 _BAND_NAME = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")
+_PROJECT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
+#: The storages (cloud regions) of the Copernicus Data Space deployment a bucket can be in.
+STORAGE_IDENTIFIERS = ("waw3-1", "waw3-2", "waw4-1")
 _MAX_BANDS = 100
 _MAX_COVER_POINTS = 100
 _BAND_KEYS = ("source", "bandIndex", "bitDepth", "sampleFormat", "noData")
@@ -51,10 +54,11 @@ def json_body(request: httpx.Request) -> Json:
     return body
 
 
-# JSON types of the members a client may write, as openapi.yaml documents them. Read-only
-# members are left out: the service ignores them whatever they hold. A member that is present
-# with a value of another type (null included, unless documented) is refused before any other
-# check, as the service's deserialiser refuses it.
+# JSON types of the members a client may write, as openapi.yaml documents them. Read-only and
+# unknown members are left out: the service ignores them whatever they hold. ``null`` is taken
+# as "absent" for every member, as the service's deserialiser takes it (sentinelhub-py pads its
+# bodies with nulls). A member that is present with a value of another type is refused before
+# any other check.
 _Shape = Mapping[str, tuple[str, ...]]
 _FORMAT: _Shape = {
     "source": ("string",),
@@ -105,14 +109,16 @@ def _json_type(value: Any) -> str:
 
 def _check_shape(body: Json, shape: _Shape, where: str) -> None:
     for key, allowed in shape.items():
-        if key not in body:
+        if body.get(key) is None:
             continue
         kind = _json_type(body[key])
         if kind in allowed or (kind == "integer" and "number" in allowed):
             continue
         expected = " or ".join(("an " if t[0] in "aeiou" else "a ") + t for t in allowed)
         raise bad_payload(
-            f"'{where}{key}' must be {expected}, got {kind} {body[key]!r}", {f"{where}{key}": kind}
+            f"'{where}{key}' must be {expected}, got {kind} {body[key]!r}: send {expected} "
+            "or leave the member out",
+            {f"{where}{key}": kind},
         )
 
 
@@ -145,16 +151,49 @@ def required_string(body: Json, key: str) -> str:
     return value
 
 
-def bucket_name(body: Json) -> str:
-    """Return a valid S3 bucket name from ``body['s3Bucket']``."""
+def bucket_name(body: Json, *, cdse: bool = False) -> str:
+    """Return a valid S3 bucket name from ``body['s3Bucket']``.
+
+    With ``cdse`` the Copernicus Data Space form ``PROJECT_ID:bucket`` is accepted too.
+    """
     bucket = required_string(body, "s3Bucket")
-    if not _BUCKET.fullmatch(bucket) or ".." in bucket:
+    project, colon, name = bucket.rpartition(":")
+    if cdse and colon and not _PROJECT_ID.fullmatch(project):
+        raise bad_payload(
+            f"'s3Bucket' {bucket!r} has an invalid project id {project!r}: write PROJECT_ID:bucket "
+            "with the project id of letters, digits and hyphens, e.g. a1b2c3d4:my-bucket",
+            {"s3Bucket": "invalid"},
+        )
+    if not cdse:
+        name = bucket
+    if not _BUCKET.fullmatch(name) or ".." in name:
+        cdse_form = " (optionally after PROJECT_ID:)" if cdse else ""
         raise bad_payload(
             f"'s3Bucket' {bucket!r} is not a valid S3 bucket name: use 3-63 lowercase letters, "
-            "digits, dots and hyphens, starting and ending with a letter or digit",
+            f"digits, dots and hyphens, starting and ending with a letter or digit{cdse_form}",
             {"s3Bucket": "invalid"},
         )
     return bucket
+
+
+def storage_identifier(additional_data: Any, *, cdse: bool) -> str | None:
+    """Return ``additionalData.storageIdentifier`` of a CDSE collection, checked; else ``None``.
+
+    Only the Copernicus Data Space deployment knows the member; elsewhere it is an unknown
+    member, which is ignored.
+    """
+    if not cdse or not isinstance(additional_data, dict):
+        return None
+    value = additional_data.get("storageIdentifier")
+    if value is None:
+        return None
+    if value not in STORAGE_IDENTIFIERS:
+        raise bad_payload(
+            f"'additionalData.storageIdentifier' {value!r} is not a CDSE storage: use one of "
+            f"{', '.join(STORAGE_IDENTIFIERS)}, the one holding the bucket",
+            {"additionalData.storageIdentifier": "invalid"},
+        )
+    return str(value)
 
 
 def optional_number(body: Json, key: str) -> float | None:
@@ -163,7 +202,10 @@ def optional_number(body: Json, key: str) -> float | None:
     if value is None:
         return None
     if not _number(value):
-        raise bad_payload(f"'{key}' must be a number, got {value!r}", {key: "not a number"})
+        raise bad_payload(
+            f"'{key}' must be a number, got {value!r}: send a number such as 0, or leave it out for none",
+            {key: "not a number"},
+        )
     return float(value) if isinstance(value, float) else int(value)
 
 
@@ -201,7 +243,7 @@ def bands(additional_data: Any) -> dict[str, Json]:
             if not isinstance(band["source"], str) or not band["source"]:
                 raise bad_payload(f"'{where}.source' must be a non-empty string")
             clean["source"] = band["source"]
-        index = band.get("bandIndex", 1)
+        index = 1 if band.get("bandIndex") is None else band["bandIndex"]
         if not isinstance(index, int) or isinstance(index, bool) or index < 1:
             raise bad_payload(f"'{where}.bandIndex' must be an integer >= 1 (1-based), got {index!r}")
         clean["bandIndex"] = index

@@ -10,13 +10,34 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from sentinelhub_byoc.geometry._crs import SUPPORTED_CRS, WGS84, describe_supported, read_crs_member
+from sentinelhub_byoc.geometry._crs import (
+    CDSE_ONLY_CRS,
+    SUPPORTED_CRS,
+    WGS84,
+    describe_supported,
+    read_crs_member,
+)
 from sentinelhub_byoc.geometry._errors import GeometryError
 
-__all__ = ["SUPPORTED_EPSG", "crs_member", "describe_supported", "geometry_epsg"]
+__all__ = [
+    "CDSE_EPSG",
+    "SUPPORTED_EPSG",
+    "crs_member",
+    "describe_supported",
+    "geometry_epsg",
+    "supported_epsg",
+]
 
 SUPPORTED_EPSG: Final[frozenset[int]] = SUPPORTED_CRS
 """EPSG codes of the CRSs the service accepts for COGs and geometries."""
+
+CDSE_EPSG: Final[frozenset[int]] = SUPPORTED_CRS | CDSE_ONLY_CRS
+"""EPSG codes the Copernicus Data Space deployment accepts: :data:`SUPPORTED_EPSG` and more."""
+
+
+def supported_epsg(*, cdse: bool = False) -> frozenset[int]:
+    """Return the EPSG codes accepted by the service, or by its CDSE deployment with ``cdse``."""
+    return CDSE_EPSG if cdse else SUPPORTED_EPSG
 
 
 def geometry_epsg(geometry: Mapping[str, Any]) -> int:

@@ -18,6 +18,7 @@ from sentinelhub_byoc.testing.ingestion._tiff import read_header
 from sentinelhub_byoc.testing.ingestion._transforms import (
     BBox,
     bbox_polygon,
+    meters_per_pixel,
     pole_inside,
     wgs84_bounds,
 )
@@ -40,6 +41,7 @@ class IngestionOutcome:
     tile_geometry: dict[str, Any] | None
     wgs84_bounds: tuple[float, float, float, float] | None
     bands: dict[str, dict[str, Any]] | None
+    meters_per_pixel: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -50,13 +52,14 @@ class IngestionOutcome:
 class _FileCache:
     """Reads and checks each file once, however many bands it serves."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, cdse: bool) -> None:
         self._storage = storage
+        self._cdse = cdse
         self._facts: dict[str, FileFacts] = {}
 
     def facts(self, key: str) -> FileFacts:
         if key not in self._facts:
-            self._facts[key] = check_file(read_header(self._storage, key))
+            self._facts[key] = check_file(read_header(self._storage, key), cdse=self._cdse)
         return self._facts[key]
 
     def all(self) -> list[FileFacts]:
@@ -171,6 +174,7 @@ def _ingest(
         tile_geometry=bbox_polygon(bbox, epsg),
         wgs84_bounds=bounds,
         bands=formats,
+        meters_per_pixel=max(meters_per_pixel(f.pixel_size, epsg, bounds) for f in facts),
     )
 
 
@@ -180,16 +184,21 @@ def _join(warnings: Any) -> str | None:
 
 
 def ingest_tile(
-    storage: Storage, tile_path: str, bands: Mapping[str, Mapping[str, Any]] | None
+    storage: Storage,
+    tile_path: str,
+    bands: Mapping[str, Mapping[str, Any]] | None,
+    *,
+    cdse: bool = False,
 ) -> IngestionOutcome:
     """Ingest the tile at ``tile_path`` in ``storage`` as the service would.
 
     ``bands`` are the collection's bands (BYOCFormat dicts by band name), or None or empty
-    when the collection has none yet, in which case this tile's files define them. Never
+    when the collection has none yet, in which case this tile's files define them. ``cdse``
+    applies the Copernicus Data Space deployment's rules (EPSG:6933 is accepted). Never
     raises for a bad tile, bad files or a failing bucket: the outcome's ``failure_cause``
     then says what is wrong and how to fix it.
     """
-    files = _FileCache(storage)
+    files = _FileCache(storage, cdse)
     try:
         return _ingest(storage, tile_path, bands, files)
     except (TileRejectedError, StorageError) as error:

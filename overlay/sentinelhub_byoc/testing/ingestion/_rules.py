@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sentinelhub_byoc.testing.ingestion._crs import SUPPORTED_EPSG, describe_supported
+from sentinelhub_byoc.testing.ingestion._crs import describe_supported, supported_epsg
 from sentinelhub_byoc.testing.ingestion._rejection import TileRejectedError
 from sentinelhub_byoc.testing.ingestion._tiff import HEADER_LIMIT, TiffHeader
 from sentinelhub_byoc.testing.ingestion._transforms import BBox
@@ -29,7 +29,6 @@ _SAMPLE_FORMATS = {1: "UINT", 2: "INT", 3: "FLOAT"}
 _USER_DEFINED = 32767
 _PIXEL_IS_POINT = 2
 _MODEL_GEOGRAPHIC = 2
-_FIX_CRS = f"reproject it with gdalwarp -t_srs EPSG:<code> to one of {describe_supported()}"
 _MAKE_COG = "gdal_translate -of COG -co BLOCKSIZE=1024 -co COMPRESS=DEFLATE"
 
 
@@ -87,7 +86,11 @@ def _data_type(header: TiffHeader) -> tuple[int, str]:
     return bits, sample_format
 
 
-def _epsg(header: TiffHeader) -> int:
+def _fix_crs(cdse: bool) -> str:
+    return f"reproject it with gdalwarp -t_srs EPSG:<code> to one of {describe_supported(cdse=cdse)}"
+
+
+def _epsg(header: TiffHeader, cdse: bool) -> int:
     keys = header.geokeys
     projected = keys.get("ProjectedCSTypeGeoKey")
     geographic = keys.get("GeographicTypeGeoKey")
@@ -103,9 +106,9 @@ def _epsg(header: TiffHeader) -> int:
     except (TypeError, ValueError):
         epsg = _USER_DEFINED
     if epsg == _USER_DEFINED:
-        raise TileRejectedError(f"{header.key} has a user-defined CRS, not an EPSG code; {_FIX_CRS}")
-    if epsg not in SUPPORTED_EPSG:
-        raise TileRejectedError(f"{header.key} is in EPSG:{epsg}, which is not supported; {_FIX_CRS}")
+        raise TileRejectedError(f"{header.key} has a user-defined CRS, not an EPSG code; {_fix_crs(cdse)}")
+    if epsg not in supported_epsg(cdse=cdse):
+        raise TileRejectedError(f"{header.key} is in EPSG:{epsg}, which is not supported; {_fix_crs(cdse)}")
     return epsg
 
 
@@ -183,14 +186,15 @@ def _overview_warning(header: TiffHeader) -> str | None:
     return None
 
 
-def check_file(header: TiffHeader) -> FileFacts:
+def check_file(header: TiffHeader, *, cdse: bool = False) -> FileFacts:
     """Apply the per-file COG rules to ``header``; raise TileRejectedError for the first broken.
 
-    Missing or too few overviews are not a failure: they give a warning.
+    Missing or too few overviews are not a failure: they give a warning. ``cdse`` applies the
+    rules of the Copernicus Data Space deployment, which accepts more CRSs.
     """
     _check_layout(header)
     bit_depth, sample_format = _data_type(header)
-    epsg = _epsg(header)
+    epsg = _epsg(header, cdse)
     x0, y0, size_x, size_y = _georeference(header)
     warnings: list[str] = []
     nodata = _nodata(header, sample_format, warnings)

@@ -12,6 +12,7 @@ from sentinelhub_byoc.testing.ingestion._storage import (
     StorageError,
     StorageKeyError,
     check_range,
+    storage_bucket,
     validate_bucket_name,
 )
 
@@ -150,6 +151,6 @@ def s3_buckets(
             return clients[0]
 
     def resolve(bucket: str) -> Storage:
-        return S3Storage(client(), validate_bucket_name(bucket))
+        return S3Storage(client(), validate_bucket_name(storage_bucket(bucket)))
 
     return resolve

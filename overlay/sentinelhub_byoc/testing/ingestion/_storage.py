@@ -16,6 +16,7 @@ __all__ = [
     "StorageError",
     "StorageKeyError",
     "local_buckets",
+    "storage_bucket",
     "validate_bucket_name",
 ]
 
@@ -84,6 +85,15 @@ def validate_bucket_name(name: str) -> str:
     return name
 
 
+def storage_bucket(name: str) -> str:
+    """Return the bucket's own name from a collection's ``s3Bucket``.
+
+    The Copernicus Data Space deployment names buckets ``PROJECT_ID:bucket``; the store holds
+    the bucket under its own name, after the colon.
+    """
+    return name.rpartition(":")[2]
+
+
 def check_range(start: int, end: int | None) -> None:
     """Raise ValueError for a byte range that no read could serve."""
     if start < 0 or (end is not None and end < start):
@@ -107,7 +117,8 @@ class LocalStorage:
 
     def _check_bucket(self) -> Path:
         if not self.root.is_dir():
-            raise StorageError(f"bucket folder {str(self.root)!r} does not exist")
+            # Messages name the bucket, never the folder: they end up in answers to clients.
+            raise StorageError(f"bucket {self.root.name!r} does not exist")
         return self.root.resolve()
 
     def _path(self, key: str) -> Path:
@@ -123,7 +134,7 @@ class LocalStorage:
     def _file(self, key: str) -> Path:
         path = self._path(key)
         if not path.is_file():
-            raise StorageKeyError(f"no object with key {key!r} in {self!r}")
+            raise StorageKeyError(f"no object with key {key!r} in bucket {self.root.name!r}")
         return path
 
     def list_keys(self, prefix: str) -> list[str]:
@@ -149,15 +160,25 @@ class LocalStorage:
 
     def size(self, key: str) -> int:
         """Return the size of the object in bytes; raise :class:`StorageKeyError` if missing."""
-        return self._file(key).stat().st_size
+        try:
+            return self._file(key).stat().st_size
+        except OSError as error:
+            raise self._unreadable(key, error) from None
 
     def read(self, key: str, start: int = 0, end: int | None = None) -> bytes:
         """Return the bytes ``[start, end)`` of the object, fewer where it ends sooner."""
         check_range(start, end)
         path = self._file(key)
-        with path.open("rb") as file:
-            file.seek(start)
-            return file.read() if end is None else file.read(end - start)
+        try:
+            with path.open("rb") as file:
+                file.seek(start)
+                return file.read() if end is None else file.read(end - start)
+        except OSError as error:
+            raise self._unreadable(key, error) from None
+
+    def _unreadable(self, key: str, error: OSError) -> StorageError:
+        # strerror, not str(error): the latter holds the file's path on this machine.
+        return StorageError(f"could not read {key!r} in bucket {self.root.name!r}: {error.strerror}")
 
     def exists(self, key: str) -> bool:
         """Return whether the bucket holds an object under ``key``."""
@@ -167,12 +188,13 @@ class LocalStorage:
 def local_buckets(root: Path | str) -> BucketResolver:
     """Return a resolver that maps bucket ``b`` to ``LocalStorage(root / b)``.
 
-    The name is checked against the S3 naming rules first (raising
-    :class:`InvalidBucketNameError`), which also keeps it from leaving ``root``.
+    A ``PROJECT_ID:bucket`` name (CDSE) is the folder of ``bucket``. The name is checked
+    against the S3 naming rules first (raising :class:`InvalidBucketNameError`), which also
+    keeps it from leaving ``root``.
     """
     base = Path(root)
 
     def resolve(bucket: str) -> Storage:
-        return LocalStorage(base / validate_bucket_name(bucket))
+        return LocalStorage(base / validate_bucket_name(storage_bucket(bucket)))
 
     return resolve

@@ -7,15 +7,18 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sentinelhub_byoc.testing.ingestion._crs import SUPPORTED_EPSG, crs_member, geometry_epsg
+from sentinelhub_byoc.testing.ingestion._crs import crs_member, geometry_epsg, supported_epsg
 
 if TYPE_CHECKING:
     from pyproj import Transformer
 
-__all__ = ["BBox", "bbox_polygon", "pole_inside", "reproject_geometry", "wgs84_bounds"]
+__all__ = ["BBox", "bbox_polygon", "meters_per_pixel", "pole_inside", "reproject_geometry", "wgs84_bounds"]
 
 BBox = tuple[float, float, float, float]
 """(min x, min y, max x, max y)."""
+
+# Metres in one degree of a great circle on the WGS84 semi-major axis: 2 pi 6378137 / 360.
+_METERS_PER_DEGREE = 111_319.490_793_273_57
 
 # Points per bbox edge when mapping it to WGS84: a projected straight edge is a curve there.
 _DENSIFY = 21
@@ -55,7 +58,7 @@ def _transform_rings(rings: object, transformer: Transformer, where: str) -> lis
     return result
 
 
-def reproject_geometry(geometry: Mapping[str, Any], to_epsg: int) -> dict[str, Any]:
+def reproject_geometry(geometry: Mapping[str, Any], to_epsg: int, *, cdse: bool = False) -> dict[str, Any]:
     """Return a Polygon or MultiPolygon transformed into ``EPSG:to_epsg``.
 
     The source CRS is read from the geometry's ``crs`` member (CRS84 when it has none), see
@@ -63,14 +66,15 @@ def reproject_geometry(geometry: Mapping[str, Any], to_epsg: int) -> dict[str, A
     axis order the EPSG definition has, as the service does. Vertices are transformed; edges
     are not densified. The result always carries a ``crs`` member naming
     ``urn:ogc:def:crs:EPSG::<to_epsg>``, 4326 included, so it cannot be misread. Only the
-    CRSs in :data:`SUPPORTED_EPSG` are accepted. Raises ValueError for anything else wrong.
+    CRSs in :data:`SUPPORTED_EPSG` are accepted, and with ``cdse`` those the Copernicus Data
+    Space deployment adds. Raises ValueError for anything else wrong.
     """
     kind = geometry.get("type")
     if kind not in ("Polygon", "MultiPolygon"):
         raise ValueError(f"geometry type must be Polygon or MultiPolygon, not {kind!r}")
     from_epsg = geometry_epsg(geometry)
     for code in (from_epsg, to_epsg):
-        if code not in SUPPORTED_EPSG:
+        if code not in supported_epsg(cdse=cdse):
             raise ValueError(f"EPSG:{code} is not a supported CRS")
     transformer = _transformer(from_epsg, to_epsg)
     coordinates = geometry.get("coordinates")
@@ -118,3 +122,18 @@ def pole_inside(bbox: BBox, epsg: int) -> str | None:
         if inside:
             return name
     return None
+
+
+def meters_per_pixel(pixel_size: tuple[float, float], epsg: int, wgs84_box: BBox) -> float:
+    """Return the coarser side of a pixel in metres.
+
+    Projected CRSs the service supports measure in metres already. In a geographic CRS a degree
+    of latitude is about 111 km everywhere, and a degree of longitude that times the cosine of
+    the latitude, taken at the middle of the tile (``wgs84_box``).
+    """
+    size_x, size_y = pixel_size
+    if epsg != 4326:
+        return max(size_x, size_y)
+    latitude = (wgs84_box[1] + wgs84_box[3]) / 2
+    width = size_x * _METERS_PER_DEGREE * math.cos(math.radians(latitude))
+    return max(width, size_y * _METERS_PER_DEGREE)
