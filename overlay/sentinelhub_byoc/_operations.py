@@ -169,9 +169,16 @@ def get_tile(collection_id: UUID, tile_id: UUID) -> Operation[Tile]:
 
 
 def tile_payload(
-    path: str | None, cover_geometry: Any | None, sensing_time: datetime | str | None
+    path: str | None,
+    cover_geometry: Any | None,
+    sensing_time: datetime | str | None,
+    *,
+    cdse: bool = False,
 ) -> dict[str, Any]:
-    """The JSON body of a tile creation or update, checked before anything is sent."""
+    """The JSON body of a tile creation or update, checked before anything is sent.
+
+    ``cdse`` applies the Copernicus Data Space deployment's rules (EPSG:6933 covers too).
+    """
     payload: dict[str, Any] = {}
     if path is not None:
         check_tile_path(path)
@@ -179,7 +186,7 @@ def tile_payload(
     if cover_geometry is not None:
         from sentinelhub_byoc.geometry import validate
 
-        payload["coverGeometry"] = validate(cover_geometry, cover=True).to_geojson()
+        payload["coverGeometry"] = validate(cover_geometry, cover=True, cdse=cdse).to_geojson()
     if sensing_time is not None:
         moment = _as_datetime(sensing_time)
         try:

@@ -79,6 +79,9 @@ class Deployment:
         token_url: the OAuth2 token endpoint.
         path_prefix: where BYOC lives under ``base_url``: ``"/api/v1/byoc"`` (documented
             examples, the default) or ``"/byoc/v1"`` (the OpenAPI document).
+        cdse: whether this is (an emulation of) the Copernicus Data Space deployment, whose
+            rules differ: it also takes EPSG:6933 geometries, ``PROJECT_ID:bucket`` bucket
+            names and a ``storage_identifier`` on collections.
 
     The presets are ``Deployment.EU`` (the default), ``Deployment.US_WEST``,
     ``Deployment.GCP_US_CENTRAL`` and ``Deployment.CDSE``.
@@ -95,6 +98,7 @@ class Deployment:
     path_prefix: str = attrs.field(
         default=DEFAULT_PATH_PREFIX, converter=_normalise_prefix, validator=_check_prefix
     )
+    cdse: bool = attrs.field(default=False, kw_only=True, validator=attrs.validators.instance_of(bool))
 
     @classmethod
     def custom(
@@ -104,6 +108,7 @@ class Deployment:
         token_url: str | None = None,
         path_prefix: str = DEFAULT_PATH_PREFIX,
         name: str = "custom",
+        cdse: bool = False,
     ) -> Deployment:
         """Return a deployment at ``base_url``, e.g. a local emulator or a private installation.
 
@@ -119,6 +124,7 @@ class Deployment:
             base_url=base,
             token_url=token_url if token_url is not None else base + TOKEN_PATH,
             path_prefix=path_prefix,
+            cdse=cdse,
         )
 
     def with_path_prefix(self, path_prefix: str) -> Deployment:
@@ -159,6 +165,7 @@ CDSE = Deployment(
     name="cdse",
     base_url="https://sh.dataspace.copernicus.eu",
     token_url="https://identity.dataspace.copernicus.eu/auth/realms/CDSE/protocol/openid-connect/token",
+    cdse=True,
 )
 Deployment.EU = EU
 Deployment.US_WEST = US_WEST

@@ -11,6 +11,7 @@ import httpx
 import numpy as np
 import pytest
 from _emulator_helpers import get_token, new_collection, new_tile
+from sentinelhub_byoc.geometry import as_geometry
 from sentinelhub_byoc.models import CollectionAdditionalData
 from sentinelhub_byoc.testing import Emulator, ManualClock, client_for, serve
 from sentinelhub_byoc.testing.cogs import write_cog
@@ -366,3 +367,36 @@ def test_the_client_reads_ingestion_start(emu: Emulator) -> None:
         assert done.created is not None
         assert done.created <= done.ingestion_start
         assert "ingestionStart" not in done.extra
+
+
+#: A square in EPSG:6933 (the equal-area grid CDSE also takes), in metres.
+SQUARE_6933 = {
+    "type": "Polygon",
+    "coordinates": [
+        [[1_000_000, 5_000_000], [1_010_000, 5_000_000], [1_010_000, 5_010_000], [1_000_000, 5_000_000]]
+    ],
+}
+
+
+def test_a_cdse_client_sends_a_cover_in_epsg_6933() -> None:
+    from sentinelhub_byoc.testing import Emulator, client_for
+
+    with Emulator(flavour="cdse") as emulator, client_for(emulator) as client:
+        assert client.deployment.cdse
+        collection = client.collections.create(name="c", s3_bucket="a1b2c3d4:bucket")
+        tile = client.tiles.create(
+            collection, "t/(BAND).tif", cover_geometry=as_geometry(SQUARE_6933, crs=6933)
+        )
+        assert tile.cover_geometry is not None
+
+
+def test_a_sentinel_hub_client_refuses_a_cover_in_epsg_6933_before_sending() -> None:
+    from sentinelhub_byoc import ValidationError
+    from sentinelhub_byoc.testing import Emulator, client_for
+
+    with Emulator() as emulator, client_for(emulator) as client:
+        collection = client.collections.create(name="c", s3_bucket="bucket")
+        before = len(emulator.requests)
+        with pytest.raises(ValidationError, match="6933"):
+            client.tiles.create(collection, "t/(BAND).tif", cover_geometry=as_geometry(SQUARE_6933, crs=6933))
+        assert len(emulator.requests) == before

@@ -21,8 +21,13 @@ def emulator_deployment(
 ) -> Deployment:
     """The deployment that points at *target*: a running server, or an in-process emulator."""
     base_url = target.base_url if isinstance(target, EmulatorServer) else _IN_PROCESS_BASE_URL
+    emulator = target.emulator if isinstance(target, EmulatorServer) else target
     return Deployment.custom(
-        base_url, token_url=base_url + TOKEN_PATHS[0], path_prefix=path_prefix, name="emulator"
+        base_url,
+        token_url=base_url + TOKEN_PATHS[0],
+        path_prefix=path_prefix,
+        name="emulator",
+        cdse=emulator.flavour == "cdse",
     )
 
 

@@ -8,12 +8,16 @@ from typing import Any, Protocol, TypeVar
 import httpx
 
 from sentinelhub_byoc._operations import Operation
+from sentinelhub_byoc.deployments import Deployment
 
 T = TypeVar("T")
 
 
 class AsyncRunner(Protocol):
     """Sends operations and returns their results; :class:`~sentinelhub_byoc.AsyncBYOCClient` does."""
+
+    @property
+    def deployment(self) -> Deployment: ...
 
     async def _send(self, operation: Operation[T]) -> T: ...
 

@@ -9,12 +9,16 @@ from typing import Any, Protocol, TypeVar
 import httpx
 
 from sentinelhub_byoc._operations import Operation
+from sentinelhub_byoc.deployments import Deployment
 
 T = TypeVar("T")
 
 
 class Runner(Protocol):
     """Sends operations and returns their results; :class:`~sentinelhub_byoc.BYOCClient` does."""
+
+    @property
+    def deployment(self) -> Deployment: ...
 
     def _send(self, operation: Operation[T]) -> T: ...
 

@@ -95,7 +95,10 @@ class Tiles:
         """
         collection_id = as_uuid(collection, "collection")
         ops.check_tile_path(path)
-        operation = ops.create_tile(collection_id, ops.tile_payload(path, cover_geometry, sensing_time))
+        operation = ops.create_tile(
+            collection_id,
+            ops.tile_payload(path, cover_geometry, sensing_time, cdse=self._client.deployment.cdse),
+        )
         try:
             return self._client._send(operation)
         except ConflictError as error:
@@ -116,7 +119,7 @@ class Tiles:
 
         The API replaces both: one left out is cleared (the cover geometry falls back to the bounding box).
         """
-        payload = ops.tile_payload(None, cover_geometry, sensing_time)
+        payload = ops.tile_payload(None, cover_geometry, sensing_time, cdse=self._client.deployment.cdse)
         self._client._send(ops.update_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile"), payload))
 
     def delete(self, collection: Any, tile: Any) -> None:
