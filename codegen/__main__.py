@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from codegen import _yaml
+from codegen import _yaml, routes
 from codegen._files import write_text_atomic
 from codegen.changes import diff_api, format_report
 from codegen.extract import HTTP_METHODS, extract_byoc
@@ -41,21 +41,22 @@ def _spec(arguments: argparse.Namespace) -> int:
 def _generate(arguments: argparse.Namespace) -> int:
     target = generate(arguments.spec, arguments.config, arguments.output)
     print(f"generated {target}")
+    print(f"generated {routes.write(arguments.spec, ROOT)}")
     return 0
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    found = check(arguments.spec, arguments.config, arguments.output)
+    found = check(arguments.spec, arguments.config, arguments.output) + routes.check(arguments.spec, ROOT)
     if found:
         print(
-            "generated/ is out of date with openapi.yaml and the generator settings:",
+            "generated code is out of date with openapi.yaml and the generator settings:",
             file=sys.stderr,
         )
         for line in found:
             print(f"  {line}", file=sys.stderr)
         print("run `nox -s generate` and commit the result", file=sys.stderr)
         return 1
-    print("generated/ matches a fresh generation")
+    print(f"generated/ and {routes.ROUTES_MODULE.as_posix()} match a fresh generation")
     return 0
 
 
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         return int(arguments.run(arguments))
-    except (SpecError, GenerationError) as error:
+    except (SpecError, GenerationError, routes.RoutesError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
