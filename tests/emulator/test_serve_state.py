@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from _serve_process import start
 from sentinelhub_byoc.testing import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator, ManualClock
+from sentinelhub_byoc.testing._store import StoreError
 
 CREATIONS = 500
 KILL_AFTER = 150
@@ -124,3 +126,10 @@ def test_state_keeps_collections_tiles_and_accounts_in_process(tmp_path: Path) -
             # Numbering goes on after the kept records: a new tile lists after the old one.
             http.post(f"{base}/tiles", json={"path": "c"})
             assert [tile["path"] for tile in http.get(f"{base}/tiles").json()["data"]] == ["a", "c"]
+
+
+def test_two_emulators_cannot_share_a_state_folder(tmp_path: Path) -> None:
+    with Emulator(state_dir=tmp_path), pytest.raises(StoreError, match="another emulator is using"):
+        Emulator(state_dir=tmp_path)
+    with Emulator(state_dir=tmp_path):
+        pass

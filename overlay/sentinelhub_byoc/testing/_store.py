@@ -65,8 +65,10 @@ class Store:
     def __init__(self, folder: Path | str) -> None:
         """Open (creating it and its folder if needed) the database in ``folder``."""
         self.folder = Path(folder)
+        self._lock_file: Any = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            self._lock_file = _lock(self.folder)
             # The emulator's lock serialises every use, from whichever server thread.
             self._db = sqlite3.connect(
                 self.folder / DATABASE_NAME, check_same_thread=False, isolation_level=None
@@ -92,6 +94,7 @@ class Store:
                 self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(_SCHEMA_VERSION),))
             (version,) = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         except (OSError, sqlite3.Error) as error:
+            self._unlock()
             raise StoreError(f"cannot use {self.folder / DATABASE_NAME} as emulator state: {error}") from None
         if version != str(_SCHEMA_VERSION):
             raise StoreError(
@@ -106,8 +109,14 @@ class Store:
         self._pending: list[tuple[str, dict[str, str], int]] = []
 
     def close(self) -> None:
-        """Close the database."""
+        """Close the database and let another emulator use the folder."""
         self._db.close()
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
 
     def _transaction(self) -> Any:
         return _Transaction(self._db)
@@ -195,6 +204,26 @@ class Store:
             self._tiles[collection_id] = current
             self._revisions[collection_id] = revision
         self._pending.clear()
+
+
+def _lock(folder: Path) -> Any:
+    """Hold an exclusive lock on the folder: two emulators on one state would each miss the other's changes.
+
+    The operating system drops the lock with the process, however it ends.
+    """
+    handle = (folder / "emulator.lock").open("a+")
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX: no guard
+        return handle
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise StoreError(
+            f"another emulator is using {folder}: stop it or use another --state folder"
+        ) from None
+    return handle
 
 
 class _Transaction:
