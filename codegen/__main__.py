@@ -78,8 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     spec.add_argument("--output", type=Path, default=SPEC)
     spec.set_defaults(run=_spec)
     for name, run, summary in (
-        ("generate", _generate, "regenerate generated/ from openapi.yaml"),
-        ("check", _check, "fail if generated/ differs from a fresh generation"),
+        ("generate", _generate, "regenerate generated/ and the emulator's route table from openapi.yaml"),
+        ("check", _check, "fail if generated/ or the route table differs from a fresh generation"),
         ("operations", _operations, "list the operations in openapi.yaml"),
     ):
         command = commands.add_parser(name, help=summary)
