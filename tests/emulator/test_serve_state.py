@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from _serve_process import start
+from sentinelhub_byoc.cli import main
 from sentinelhub_byoc.testing import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator, ManualClock
 from sentinelhub_byoc.testing._store import StoreError
 
@@ -133,3 +134,14 @@ def test_two_emulators_cannot_share_a_state_folder(tmp_path: Path) -> None:
         Emulator(state_dir=tmp_path)
     with Emulator(state_dir=tmp_path):
         pass
+
+
+def test_an_unusable_state_folder_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    assert main(["emulator", "serve", "--port", "0", "--state", str(not_a_folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("byoc: --state: cannot use")
+    assert err.count("\n") == 1

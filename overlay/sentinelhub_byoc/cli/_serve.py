@@ -74,7 +74,8 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"byoc: --state: {error}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"byoc: cannot use --data-dir {args.data_dir}: {error}", file=sys.stderr)
+        where = f"--data-dir {args.data_dir}" if args.data_dir is not None else "the bucket folder"
+        print(f"byoc: cannot use {where}: {error}", file=sys.stderr)
         return 2
     with emulator:
         seeded = apply_seed(emulator, seed) if seed is not None else []

@@ -90,8 +90,11 @@ class Emulator:
         """
         self._lock = threading.RLock()
         self._store: Store | None = None
-        if state_dir is not None and buckets is None and data_dir is None:
-            data_dir = Path(state_dir) / "buckets"
+        if state_dir is not None:
+            # Opened first: a folder that cannot hold state is reported as such.
+            self._store = Store(state_dir)
+            if buckets is None and data_dir is None:
+                data_dir = Path(state_dir) / "buckets"
         self._folders = {name: Path(folder) for name, folder in (bucket_folders or {}).items()}
         self.clock: Clock = clock if clock is not None else SystemClock()
         self._owned_dir: Path | None = None
@@ -110,8 +113,7 @@ class Emulator:
         if self._folders:
             buckets = _with_folders(buckets, self._folders)
         self._accounts = Accounts(token_lifetime)
-        if state_dir is not None:
-            self._store = Store(state_dir)
+        if self._store is not None:
             for kept in self._store.accounts():
                 self._accounts.add(kept.client_id, kept.client_secret, kept.account_id)
         for client_id, secret in (clients or {DEMO_CLIENT_ID: DEMO_CLIENT_SECRET}).items():
