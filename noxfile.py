@@ -2,7 +2,7 @@
 
 - ``nox -s spec -- [SOURCE]``: refresh ``openapi.yaml`` from the published document (or SOURCE) and
   print what changed in the API.
-- ``nox -s generate``: regenerate ``generated/`` from ``openapi.yaml``.
+- ``nox -s generate``: regenerate ``generated/`` and the emulator's route table from ``openapi.yaml``.
 - ``nox -s unasync``: regenerate the blocking ``_sync`` code from its asyncio ``_async`` source.
 - ``nox -t ci``: everything CI runs (lint, check_generated, check_unasync, tests, conformance).
 - ``nox -s demo``: the main job, a tour of the client against the embedded emulator.
@@ -57,14 +57,14 @@ def spec(session: nox.Session) -> None:
 
 @nox.session
 def generate(session: nox.Session) -> None:
-    """Regenerate generated/sentinelhub_byoc_api from openapi.yaml (pinned generator and ruff)."""
+    """Regenerate generated/sentinelhub_byoc_api and the emulator's route table from openapi.yaml."""
     _install_generator(session)
     session.run("python", "-m", "codegen", "generate")
 
 
 @nox.session(tags=["ci"])
 def check_generated(session: nox.Session) -> None:
-    """Fail, naming the files, if generated/ differs from a fresh generation."""
+    """Fail, naming the files, if generated/ or the route table differs from a fresh generation."""
     _install_generator(session)
     session.run("python", "-m", "codegen", "check")
 

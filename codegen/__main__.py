@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from codegen import _yaml
+from codegen import _yaml, routes
 from codegen._files import write_text_atomic
 from codegen.changes import diff_api, format_report
 from codegen.extract import HTTP_METHODS, extract_byoc
@@ -41,21 +41,22 @@ def _spec(arguments: argparse.Namespace) -> int:
 def _generate(arguments: argparse.Namespace) -> int:
     target = generate(arguments.spec, arguments.config, arguments.output)
     print(f"generated {target}")
+    print(f"generated {routes.write(arguments.spec, ROOT)}")
     return 0
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    found = check(arguments.spec, arguments.config, arguments.output)
+    found = check(arguments.spec, arguments.config, arguments.output) + routes.check(arguments.spec, ROOT)
     if found:
         print(
-            "generated/ is out of date with openapi.yaml and the generator settings:",
+            "generated code is out of date with openapi.yaml and the generator settings:",
             file=sys.stderr,
         )
         for line in found:
             print(f"  {line}", file=sys.stderr)
         print("run `nox -s generate` and commit the result", file=sys.stderr)
         return 1
-    print("generated/ matches a fresh generation")
+    print(f"generated/ and {routes.ROUTES_MODULE.as_posix()} match a fresh generation")
     return 0
 
 
@@ -77,8 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     spec.add_argument("--output", type=Path, default=SPEC)
     spec.set_defaults(run=_spec)
     for name, run, summary in (
-        ("generate", _generate, "regenerate generated/ from openapi.yaml"),
-        ("check", _check, "fail if generated/ differs from a fresh generation"),
+        ("generate", _generate, "regenerate generated/ and the emulator's route table from openapi.yaml"),
+        ("check", _check, "fail if generated/ or the route table differs from a fresh generation"),
         ("operations", _operations, "list the operations in openapi.yaml"),
     ):
         command = commands.add_parser(name, help=summary)
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         return int(arguments.run(arguments))
-    except (SpecError, GenerationError) as error:
+    except (SpecError, GenerationError, routes.RoutesError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+import yaml
 from sentinelhub_byoc.testing import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator, EmulatorServer, serve
 from sentinelhub_byoc.testing.cogs import write_cog
 
@@ -54,23 +55,21 @@ COLLECTION = COLLECTIONS + "/{collectionId}"
 TILES = COLLECTION + "/tiles"
 TILE = TILES + "/{tileId}"
 FILE = TILE + "/files/{path}"
-OPERATIONS = (
-    f"POST {COLLECTIONS}",
-    f"GET {COLLECTIONS}",
-    f"GET {COLLECTION}",
-    f"PUT {COLLECTION}",
-    f"DELETE {COLLECTION}",
-    f"POST {COLLECTION}/copyTiles",
-    f"POST {TILES}",
-    f"GET {TILES}",
-    f"GET {TILE}",
-    f"PUT {TILE}",
-    f"DELETE {TILE}",
-    f"POST {TILE}/reingest",
-    f"GET {TILE}/files",
-    f"GET {FILE}",
-    f"HEAD {FILE}",
-)
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def document_operations(spec: Path = SPEC) -> tuple[str, ...]:
+    """Return ``"METHOD /path"`` for every operation of the document, in its order."""
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    return tuple(
+        f"{method.upper()} {path}"
+        for path, item in document["paths"].items()
+        for method in _HTTP_METHODS
+        if method in item
+    )
+
+
+OPERATIONS = document_operations()
 
 
 @dataclass(frozen=True)
@@ -313,6 +312,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("extra", nargs="*", help="further arguments for 'schemathesis run'")
     args = parser.parse_args(argv)
+    unknown = sorted({op for e in EXCLUSIONS for op in e.operations} - set(OPERATIONS))
+    if unknown:
+        print(f"exclusions name operations openapi.yaml does not have: {', '.join(unknown)}")
+        return 2
 
     for exclusion in EXCLUSIONS:
         print(f"excluded: {exclusion.check} on {', '.join(exclusion.operations)}\n  {exclusion.reason}")

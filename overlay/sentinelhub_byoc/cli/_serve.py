@@ -21,17 +21,41 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "--data-dir",
         type=Path,
         default=None,
-        help="folder holding one sub-folder per bucket (default: a temporary folder)",
+        help="folder holding one sub-folder per bucket (default: STATE/buckets with --state, "
+        "else a temporary folder)",
+    )
+    serve.add_argument(
+        "--seed",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="YAML or JSON file of clients, bucket folders, collections and tiles to start with",
+    )
+    serve.add_argument(
+        "--state",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="keep collections and tiles in DIR (SQLite) so that a restarted emulator still has them",
     )
     serve.set_defaults(run=_serve)
 
 
 def _serve(args: argparse.Namespace) -> int:
     from sentinelhub_byoc.testing import Emulator, serve
+    from sentinelhub_byoc.testing._seed import Seed, SeedError, apply_seed, load_seed
+    from sentinelhub_byoc.testing._store import StoreError
 
     if not 0 <= args.port <= 65535:
         print(f"byoc: --port must be 0..65535, got {args.port}", file=sys.stderr)
         return 2
+    seed: Seed | None = None
+    if args.seed is not None:
+        try:
+            seed = load_seed(args.seed)
+        except SeedError as error:
+            print(f"byoc: --seed: {error}", file=sys.stderr)
+            return 2
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: FrameType | None) -> None:
@@ -40,17 +64,30 @@ def _serve(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _on_signal)
     try:
-        emulator = Emulator(data_dir=args.data_dir)
+        emulator = Emulator(
+            data_dir=args.data_dir,
+            state_dir=args.state,
+            clients=seed.clients if seed else None,
+            bucket_folders=seed.buckets if seed else None,
+        )
+    except StoreError as error:
+        print(f"byoc: --state: {error}", file=sys.stderr)
+        return 2
     except OSError as error:
-        print(f"byoc: cannot use --data-dir {args.data_dir}: {error}", file=sys.stderr)
+        where = f"--data-dir {args.data_dir}" if args.data_dir is not None else "the bucket folder"
+        print(f"byoc: cannot use {where}: {error}", file=sys.stderr)
         return 2
     with emulator:
+        seeded = apply_seed(emulator, seed) if seed is not None else []
         try:
             server = serve(emulator, host=args.host, port=args.port)
         except OSError as error:
             print(f"byoc: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
             return 1
         with server:
+            client_id, client_secret = next(iter(seed.clients.items())) if seed else (None, None)
+            if client_id is not None and client_secret is not None:
+                server.client_id, server.client_secret = client_id, client_secret
             api, legacy = server.api_urls
             print(f"BYOC emulator listening on {server.base_url}")
             print(f"  BYOC API:      {api}")
@@ -58,10 +95,53 @@ def _serve(args: argparse.Namespace) -> int:
             print(f"  Token URL:     {server.token_url}")
             print(f"  Client ID:     {server.client_id}")
             print(f"  Client secret: {server.client_secret}")
-            if args.data_dir is not None:
-                print(f"  Buckets:       {args.data_dir}/<bucket>/")
+            if seed is not None and len(seed.clients) > 1:
+                print(f"  Other clients: {', '.join(list(seed.clients)[1:])}")
+            buckets = args.data_dir or (args.state / "buckets" if args.state is not None else None)
+            if buckets is not None:
+                print(f"  Buckets:       {buckets}/<bucket>/")
+            for name, folder in (seed.buckets if seed else {}).items():
+                print(f"  Bucket {name}: {folder}")
+            if args.state is not None:
+                print(f"  State:         {args.state} (kept across restarts)")
+            for collection, created in seeded:
+                kept = "" if created else " (kept from before)"
+                print(f"  Collection:    {collection.id}  {collection.name}{kept}")
+            print()
+            print(connection_help(server.base_url, server.token_url, server.client_id, server.client_secret))
             print("Press Ctrl-C to stop.", flush=True)
             while not stop.wait(0.2):
                 pass
     print("Emulator stopped.", flush=True)
     return 0
+
+
+def connection_help(base_url: str, token_url: str, client_id: str, client_secret: str) -> str:
+    """How to point this package's client, curl and sentinelhub-py at an emulator."""
+    return f"""Python (sentinelhub-byoc):
+    from sentinelhub_byoc import BYOCClient, Deployment
+
+    deployment = Deployment.custom("{base_url}", token_url="{token_url}")
+    with BYOCClient("{client_id}", "{client_secret}", deployment=deployment) as client:
+        print([collection.name for collection in client.collections.list()])
+
+curl:
+    TOKEN=$(curl -s -d grant_type=client_credentials -d client_id={client_id} \\
+        -d client_secret={client_secret} {token_url} \\
+        | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+    curl -s -H "Authorization: Bearer $TOKEN" {base_url}/api/v1/byoc/collections
+
+sentinelhub-py:
+    import os
+    from sentinelhub import SentinelHubBYOC, SHConfig
+
+    os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"  # its token client refuses plain HTTP otherwise
+
+    config = SHConfig(
+        sh_base_url="{base_url}",
+        sh_token_url="{token_url}",
+        sh_client_id="{client_id}",
+        sh_client_secret="{client_secret}",
+    )
+    print(list(SentinelHubBYOC(config=config).iter_collections()))
+"""

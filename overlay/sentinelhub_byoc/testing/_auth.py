@@ -66,14 +66,17 @@ class Accounts:
         self._signing_key = secrets.token_bytes(32)
         self.token_requests = 0
 
-    def add(self, client_id: str, client_secret: str) -> Account:
-        """Register a client (replacing the secret of an existing one) and return its account."""
+    def add(self, client_id: str, client_secret: str, account_id: str | None = None) -> Account:
+        """Register a client (replacing the secret of an existing one) and return its account.
+
+        ``account_id`` gives a new client a known account (one kept from an earlier run).
+        """
         if not client_id or not isinstance(client_id, str):
             raise ValueError("client_id must be a non-empty string")
         if not client_secret or not isinstance(client_secret, str):
             raise ValueError("client_secret must be a non-empty string")
         existing = self._accounts.get(client_id)
-        account_id = existing.account_id if existing else str(uuid.uuid4())
+        account_id = existing.account_id if existing else account_id or str(uuid.uuid4())
         account = Account(client_id, client_secret, account_id)
         self._accounts[client_id] = account
         return account
@@ -85,6 +88,10 @@ class Accounts:
         except KeyError:
             known = ", ".join(sorted(self._accounts)) or "none"
             raise KeyError(f"no client {client_id!r} is registered (known: {known})") from None
+
+    def all(self) -> list[Account]:
+        """Every registered account."""
+        return list(self._accounts.values())
 
     def revoke(self, client_id: str | None = None) -> int:
         """Invalidate the tokens of one client, or of all clients; return how many."""

@@ -31,12 +31,13 @@ from ._responses import (
     server_error_response,
 )
 from ._state import State
+from ._store import Store
 from ._validation import bands as _check_bands
-from ._validation import bucket_name, tile_path
+from ._validation import bucket_name, parse_uuid, sensing_time, tile_path
 
 if TYPE_CHECKING:
     from ._inprocess import EmulatorTransport
-    from .ingestion import BucketResolver
+    from .ingestion import BucketResolver, Storage
 
 TOKEN_PATHS = (TOKEN_PATH, "/oauth/token")
 """Paths of the OAuth2 token endpoint; the first is the one the live service uses."""
@@ -79,20 +80,33 @@ class Emulator:
         token_lifetime: float = 3600.0,
         faults: Faults | None = None,
         flavour: Flavour = "sentinel-hub",
+        state_dir: Path | str | None = None,
+        bucket_folders: Mapping[str, Path | str] | None = None,
     ) -> None:
         """Create an emulator.
 
         ``buckets`` maps a bucket name to its storage; by default bucket ``b`` is the folder
-        ``data_dir / b`` (a fresh temporary folder when ``data_dir`` is not given).
+        ``data_dir / b`` (a fresh temporary folder when ``data_dir`` is not given), unless
+        ``bucket_folders`` maps ``b`` to a folder of its own.
         ``clients`` maps client ids to secrets (default: the demo client).
         ``flavour="cdse"`` follows the Copernicus Data Space deployment: collections carry
         ``additionalData.storageIdentifier``, buckets may be named ``PROJECT_ID:bucket`` (stored
         as bucket ``bucket``) and EPSG:6933 is accepted for COGs and geometries.
+        ``state_dir`` keeps accounts, collections and tiles in a SQLite database there: each
+        change is committed before its answer is sent, and a new emulator on the same folder
+        starts where the last one stopped (its buckets default to ``state_dir / "buckets"``).
         """
         if flavour not in FLAVOURS:
             raise ValueError(f"flavour must be one of {', '.join(map(repr, FLAVOURS))}, got {flavour!r}")
         self.flavour: Flavour = flavour
         self._lock = threading.RLock()
+        self._store: Store | None = None
+        if state_dir is not None:
+            # Opened first: a folder that cannot hold state is reported as such.
+            self._store = Store(state_dir)
+            if buckets is None and data_dir is None:
+                data_dir = Path(state_dir) / "buckets"
+        self._folders = {name: Path(folder) for name, folder in (bucket_folders or {}).items()}
         self.clock: Clock = clock if clock is not None else SystemClock()
         self._owned_dir: Path | None = None
         self._data_dir: Path | None = None
@@ -107,11 +121,20 @@ class Emulator:
             buckets = local_buckets(self._data_dir)
         elif data_dir is not None:
             raise ValueError("pass either buckets= or data_dir=, not both")
+        if self._folders:
+            buckets = _with_folders(buckets, self._folders)
         self._accounts = Accounts(token_lifetime)
+        if self._store is not None:
+            for kept in self._store.accounts():
+                self._accounts.add(kept.client_id, kept.client_secret, kept.account_id)
         for client_id, secret in (clients or {DEMO_CLIENT_ID: DEMO_CLIENT_SECRET}).items():
             self._accounts.add(client_id, secret)
         self._state = State(self.clock, delays or IngestionDelays(), buckets)
         self._state.cdse = flavour == "cdse"
+        if self._store is not None:
+            self._store.save_accounts(self._accounts.all())
+            self._state.restore(*self._store.load())
+            self._store.sync(self._state)
         self._api = Api(self._state)
         self._faults = FaultInjector()
         self._faults.configure(faults or Faults())
@@ -120,7 +143,11 @@ class Emulator:
     # Context management ------------------------------------------------------------------
 
     def close(self) -> None:
-        """Remove the temporary bucket folder the emulator created, if any."""
+        """Close the state database and remove the temporary bucket folder, if any."""
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
         if self._owned_dir is not None:
             shutil.rmtree(self._owned_dir, ignore_errors=True)
             self._owned_dir = None
@@ -149,7 +176,10 @@ class Emulator:
     def add_client(self, client_id: str, client_secret: str) -> str:
         """Register an OAuth2 client with its own account; return the account id."""
         with self._lock:
-            return self._accounts.add(client_id, client_secret).account_id
+            account = self._accounts.add(client_id, client_secret)
+            if self._store is not None:
+                self._store.save_accounts([account])
+            return account.account_id
 
     def account_id(self, client_id: str = DEMO_CLIENT_ID) -> str:
         """Return the account id of a registered client."""
@@ -210,6 +240,8 @@ class Emulator:
 
     def bucket_dir(self, name: str) -> Path:
         """Return (creating it) the folder that holds bucket ``name`` for local buckets."""
+        if name in self._folders:
+            return self._folders[name]
         if self._data_dir is None:
             raise RuntimeError(
                 "bucket_dir() only works with the default local buckets; this emulator was "
@@ -230,32 +262,57 @@ class Emulator:
         client_id: str = DEMO_CLIENT_ID,
         bands: Mapping[str, Mapping[str, Any]] | None = None,
         planet: bool = False,
+        no_data: float | None = None,
+        collection_id: str | None = None,
     ) -> str:
-        """Create a collection directly (no HTTP) for ``client_id``; return its id."""
+        """Create a collection directly (no HTTP) for ``client_id``; return its id.
+
+        ``collection_id`` (a UUID) gives it a known id instead of a new one.
+        """
         with self._lock:
             account = self._accounts.get(client_id)
             bucket = bucket_name({"s3Bucket": s3_bucket}, cdse=self._state.cdse)
             band_map = _check_bands({"bands": dict(bands or {})})
-            collection = self._state.add_collection(account.account_id, name, bucket)
+            if collection_id is not None:
+                collection_id = parse_uuid(collection_id, "collection id")
+                if collection_id in self._state.collections:
+                    raise ValueError(f"this emulator already has a collection {collection_id}")
+            collection = self._state.add_collection(account.account_id, name, bucket, collection_id)
             collection.bands = band_map
             collection.planet = planet
+            collection.no_data = no_data
+            self._persist()
             return collection.id
+
+    def has_collection(self, collection_id: str) -> bool:
+        """Return whether a collection with this id exists, whoever owns it."""
+        with self._lock:
+            return collection_id in self._state.collections
 
     def mark_planet(self, collection_id: str, planet: bool = True) -> None:
         """Mark a collection as delivered by a Planet order, enabling its file operations."""
         with self._lock:
             self._collection(collection_id).planet = planet
+            self._persist()
 
-    def add_tiles(self, collection_id: str, paths: Iterable[str]) -> list[str]:
-        """Create tiles directly (no HTTP), each starting ingestion; return their ids."""
+    def add_tiles(
+        self, collection_id: str, paths: Iterable[str], *, sensing_times: Iterable[str | None] = ()
+    ) -> list[str]:
+        """Create tiles directly (no HTTP), each starting ingestion; return their ids.
+
+        ``sensing_times`` gives the tiles' ISO 8601 sensing times, in the order of ``paths``.
+        """
         with self._lock:
             collection = self._collection(collection_id)
+            times = list(sensing_times)
             ids = []
-            for path in paths:
+            for index, path in enumerate(paths):
                 checked = tile_path({"path": path})
                 if collection.tile_at(checked) is not None:
                     raise ValueError(f"collection {collection_id} already has a tile {path!r}")
-                ids.append(self._state.add_tile(collection, checked).id)
+                sensing = sensing_time({"sensingTime": times[index]}) if index < len(times) else None
+                ids.append(self._state.add_tile(collection, checked, None, sensing).id)
+            self._persist()
             return ids
 
     def collection_snapshot(self, collection_id: str) -> Json:
@@ -266,6 +323,10 @@ class Emulator:
             self._state.settle()
             collection = self._collection(collection_id)
             return collection_json(collection, self._state.metadata(collection))
+
+    def _persist(self) -> None:
+        if self._store is not None:
+            self._store.sync(self._state)
 
     def _collection(self, collection_id: str) -> Any:
         collection = self._state.collections.get(collection_id)
@@ -279,6 +340,7 @@ class Emulator:
         """Apply every ingestion step that is due by the clock's current time."""
         with self._lock:
             self._state.settle()
+            self._persist()
 
     def wait_idle(self, timeout: float = 30.0) -> None:
         """Let time pass until no tile is waiting for ingestion.
@@ -290,6 +352,7 @@ class Emulator:
         while True:
             with self._lock:
                 self._state.settle()
+                self._persist()
                 due = self._state.scheduler.next_due()
                 now = self.clock.now()
             if due is None:
@@ -326,6 +389,8 @@ class Emulator:
         """Apply a planned fault or process the request (the second half of :meth:`handle`)."""
         with self._lock:
             reply, client_id = self._process(request, decision)
+            # Kept before the answer leaves: an acknowledged change survives a killed process.
+            self._persist()
             status = reply.status_code if isinstance(reply, httpx.Response) else None
             if isinstance(reply, Dropped) and reply.response is not None:
                 status = None
@@ -368,3 +433,14 @@ class Emulator:
         if fault is not None and fault.kind == "lost":
             return Dropped(response), client_id
         return response, client_id
+
+
+def _with_folders(fallback: BucketResolver, folders: Mapping[str, Path]) -> BucketResolver:
+    """Serve the named buckets from their own folders and every other one from ``fallback``."""
+    from .ingestion import LocalStorage
+
+    def resolve(bucket: str) -> Storage:
+        folder = folders.get(bucket)
+        return LocalStorage(folder) if folder is not None else fallback(bucket)
+
+    return resolve

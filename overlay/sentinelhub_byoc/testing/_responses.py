@@ -31,6 +31,7 @@ _REASONS = {
     416: "Range Not Satisfiable",
     429: "Too Many Requests",
     500: "Internal Server Error",
+    501: "Not Implemented",
     502: "Bad Gateway",
     503: "Service Unavailable",
     504: "Gateway Timeout",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ._clock import Clock
@@ -40,10 +40,12 @@ class State:
 
     # Collections -------------------------------------------------------------------------
 
-    def add_collection(self, account_id: str, name: str, bucket: str) -> Collection:
-        """Create an empty collection owned by ``account_id``."""
+    def add_collection(
+        self, account_id: str, name: str, bucket: str, collection_id: str | None = None
+    ) -> Collection:
+        """Create an empty collection owned by ``account_id`` (with a new id unless given one)."""
         collection = Collection(
-            id=str(uuid.uuid4()),
+            id=collection_id or str(uuid.uuid4()),
             account_id=account_id,
             seq=next(self._seq),
             name=name,
@@ -63,6 +65,29 @@ class State:
         del self._by_account[collection.account_id][collection.id]
         self._metadata.pop(collection.id, None)
         self._revision.pop(collection.id, None)
+
+    def restore(self, collections: Iterable[Collection], tiles: Iterable[Tile]) -> None:
+        """Take back records kept from an earlier run; unfinished ingestions start again."""
+        top = 0
+        for collection in sorted(collections, key=lambda c: c.seq):
+            self.collections[collection.id] = collection
+            self._by_account.setdefault(collection.account_id, {})[collection.id] = collection
+            self.touch(collection)
+            top = max(top, collection.seq)
+        now = self.clock.now()
+        for tile in sorted(tiles, key=lambda t: t.seq):
+            owner = self.collections.get(tile.collection_id)
+            if owner is None:
+                continue
+            owner.add_tile(tile)
+            top = max(top, tile.seq)
+            if tile.status not in ("INGESTED", "FAILED"):
+                self.scheduler.start(tile, now)
+        self._seq = itertools.count(top + 1)
+
+    def revision(self, collection: Collection) -> int:
+        """How many times the collection's tiles changed (for writing only what changed)."""
+        return self._revision.get(collection.id, 0)
 
     def account_collections(self, account_id: str) -> Iterator[Collection]:
         """Iterate an account's collections in creation order."""

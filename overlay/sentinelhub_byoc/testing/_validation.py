@@ -14,6 +14,8 @@ import httpx
 
 from ._model import STATUSES, Json
 from ._responses import ApiError, bad_payload
+from ._routing import writable_members
+from ._spec_routes import ROUTES
 
 _TILE_PATH = re.compile(r"^([^/](/?[^/])*)?$")
 _BAND_NAME = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
@@ -60,35 +62,14 @@ def json_body(request: httpx.Request) -> Json:
 # bodies with nulls). A member that is present with a value of another type is refused before
 # any other check.
 _Shape = Mapping[str, tuple[str, ...]]
-_FORMAT: _Shape = {
-    "source": ("string",),
-    "bandIndex": ("integer",),
-    "bitDepth": ("integer",),
-    "sampleFormat": ("string",),
-    "noData": ("number",),
-}
-_COLLECTION_ADDITIONAL: _Shape = {"bands": ("object",)}
-COLLECTION: _Shape = {
-    "name": ("string",),
-    "s3Bucket": ("string",),
-    "isConfigured": ("boolean",),
-    "noData": ("number",),
-    "additionalData": ("object",),
-}
-COLLECTION_UPDATE: _Shape = {
-    "name": ("string",),
-    "s3Bucket": ("string",),
-    "noData": ("number",),
-    "additionalData": ("object",),
-}
-_TILE_ADDITIONAL: _Shape = {"failedIngestionCause": ("string", "null"), "warnings": ("string", "null")}
-TILE: _Shape = {
-    "path": ("string",),
-    "coverGeometry": ("object",),
-    "sensingTime": ("string", "null"),
-    "additionalData": ("object",),
-}
-TILE_UPDATE: _Shape = {"coverGeometry": ("object",), "sensingTime": ("string", "null")}
+# Read from the route table that `nox -s generate` writes from openapi.yaml.
+_FORMAT: _Shape = writable_members(ROUTES, "createByocCollection", "additionalData.bands.*.")
+_COLLECTION_ADDITIONAL: _Shape = writable_members(ROUTES, "createByocCollection", "additionalData.")
+COLLECTION: _Shape = writable_members(ROUTES, "createByocCollection")
+COLLECTION_UPDATE: _Shape = writable_members(ROUTES, "updateByocCollectionById")
+_TILE_ADDITIONAL: _Shape = writable_members(ROUTES, "createByocCollectionTile", "additionalData.")
+TILE: _Shape = writable_members(ROUTES, "createByocCollectionTile")
+TILE_UPDATE: _Shape = writable_members(ROUTES, "updateByocCollectionTileById")
 
 
 def _json_type(value: Any) -> str:
