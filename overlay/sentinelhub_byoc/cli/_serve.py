@@ -38,6 +38,13 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         metavar="DIR",
         help="keep collections and tiles in DIR (SQLite) so that a restarted emulator still has them",
     )
+    serve.add_argument(
+        "--flavour",
+        choices=("sentinel-hub", "cdse"),
+        default="sentinel-hub",
+        help="which deployment's rules to follow: cdse adds storageIdentifier, PROJECT_ID:bucket "
+        "bucket names and EPSG:6933 (default: sentinel-hub)",
+    )
     serve.set_defaults(run=_serve)
 
 
@@ -67,6 +74,7 @@ def _serve(args: argparse.Namespace) -> int:
         emulator = Emulator(
             data_dir=args.data_dir,
             state_dir=args.state,
+            flavour=args.flavour,
             clients=seed.clients if seed else None,
             bucket_folders=seed.buckets if seed else None,
         )
@@ -95,6 +103,7 @@ def _serve(args: argparse.Namespace) -> int:
             print(f"  Token URL:     {server.token_url}")
             print(f"  Client ID:     {server.client_id}")
             print(f"  Client secret: {server.client_secret}")
+            print(f"  Flavour:       {emulator.flavour}")
             if seed is not None and len(seed.clients) > 1:
                 print(f"  Other clients: {', '.join(list(seed.clients)[1:])}")
             buckets = args.data_dir or (args.state / "buckets" if args.state is not None else None)
@@ -108,7 +117,15 @@ def _serve(args: argparse.Namespace) -> int:
                 kept = "" if created else " (kept from before)"
                 print(f"  Collection:    {collection.id}  {collection.name}{kept}")
             print()
-            print(connection_help(server.base_url, server.token_url, server.client_id, server.client_secret))
+            print(
+                connection_help(
+                    server.base_url,
+                    server.token_url,
+                    server.client_id,
+                    server.client_secret,
+                    cdse=emulator.flavour == "cdse",
+                )
+            )
             print("Press Ctrl-C to stop.", flush=True)
             while not stop.wait(0.2):
                 pass
@@ -116,12 +133,15 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def connection_help(base_url: str, token_url: str, client_id: str, client_secret: str) -> str:
+def connection_help(
+    base_url: str, token_url: str, client_id: str, client_secret: str, *, cdse: bool = False
+) -> str:
     """How to point this package's client, curl and sentinelhub-py at an emulator."""
+    cdse_argument = ", cdse=True" if cdse else ""
     return f"""Python (sentinelhub-byoc):
     from sentinelhub_byoc import BYOCClient, Deployment
 
-    deployment = Deployment.custom("{base_url}", token_url="{token_url}")
+    deployment = Deployment.custom("{base_url}", token_url="{token_url}"{cdse_argument})
     with BYOCClient("{client_id}", "{client_secret}", deployment=deployment) as client:
         print([collection.name for collection in client.collections.list()])
 
