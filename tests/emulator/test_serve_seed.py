@@ -63,7 +63,9 @@ def test_a_seeded_planet_collection_serves_its_files(tmp_path: Path, kind: str) 
             listed = alice.get("/api/v1/byoc/collections").json()["data"]
             assert [c["id"] for c in listed] == [COLLECTION_ID]
             tiles = alice.get(f"/byoc/v1/collections/{COLLECTION_ID}/tiles").json()["data"]
-            assert [(t["path"], t["sensingTime"]) for t in tiles] == [("order1", "2024-05-01T10:30:00Z")]
+            assert [(t["path"], t["sensingTime"]) for t in tiles] == [
+                ("order1", "2024-05-01T10:30:00.000000Z")
+            ]
             files = f"/api/v1/byoc/collections/{COLLECTION_ID}/tiles/{tiles[0]['id']}/files"
             assert alice.get(files).json() == ["scene.tif", "udm/udm2.tif"]
             assert alice.get(f"{files}/scene.tif").content == CONTENT
