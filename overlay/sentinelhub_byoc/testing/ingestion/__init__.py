@@ -23,7 +23,7 @@ tile is ingested or a bucket is read.
 
 from __future__ import annotations
 
-from sentinelhub_byoc.testing.ingestion._crs import SUPPORTED_EPSG, geometry_epsg
+from sentinelhub_byoc.testing.ingestion._crs_rules import SUPPORTED_EPSG, geometry_epsg
 from sentinelhub_byoc.testing.ingestion._engine import IngestionOutcome, ingest_tile
 from sentinelhub_byoc.testing.ingestion._s3 import S3Storage, s3_buckets
 from sentinelhub_byoc.testing.ingestion._storage import (

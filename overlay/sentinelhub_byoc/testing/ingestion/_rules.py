@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sentinelhub_byoc.testing.ingestion._crs import describe_supported, supported_epsg
+from sentinelhub_byoc.testing.ingestion._crs_rules import describe_supported, supported_epsg
 from sentinelhub_byoc.testing.ingestion._rejection import TileRejectedError
 from sentinelhub_byoc.testing.ingestion._tiff import HEADER_LIMIT, TiffHeader
 from sentinelhub_byoc.testing.ingestion._transforms import BBox
