@@ -307,7 +307,24 @@ def load_baseline(commit: str, into: Path) -> griffe.Module | None:
 
 def breakages(old: griffe.Module, new: griffe.Module) -> list[str]:
     """The explanations, by griffe, of what breaks between two versions of the package."""
-    return sorted({breakage.explain().strip() for breakage in griffe.find_breaking_changes(old, new)})
+    return sorted({_explain(breakage) for breakage in griffe.find_breaking_changes(old, new)})
+
+
+def _explain(breakage: griffe.Breakage) -> str:
+    # griffe's own explanations are coloured and name the temporary folder; this names the object.
+    text = f"{breakage.obj.path}: {breakage.kind.value}"
+    values = [_describe_value(breakage.old_value), _describe_value(breakage.new_value)]
+    if any(values):
+        text += f" ({values[0] or '-'} -> {values[1] or '-'})"
+    return text
+
+
+def _describe_value(value: object) -> str:
+    if value is None or isinstance(value, griffe.Object | griffe.Alias):
+        return ""
+    if isinstance(value, griffe.Parameter):
+        return value.name if value.default is None else f"{value.name}={value.default}"
+    return str(value)
 
 
 def check(search_path: Path = SEARCH_PATH, snapshot_path: Path = SNAPSHOT) -> tuple[bool, str]:
