@@ -4,7 +4,8 @@
   print what changed in the API.
 - ``nox -s generate``: regenerate ``generated/`` and the emulator's route table from ``openapi.yaml``.
 - ``nox -s unasync``: regenerate the blocking ``_sync`` code from its asyncio ``_async`` source.
-- ``nox -t ci``: everything CI runs (lint, check_generated, check_unasync, tests, conformance).
+- ``nox -s api``: print the public API; ``nox -s api -- --write`` refreshes ``api/sentinelhub_byoc.api.txt``.
+- ``nox -t ci``: everything CI runs (lint, check_generated, check_unasync, check_api, tests, conformance).
 - ``nox -s demo``: the main job, a tour of the client against the embedded emulator.
 - ``nox -s bench``: speed and memory ratios against a baseline measured in the same run.
 """
@@ -21,6 +22,8 @@ RUFF = "ruff==0.17.5"
 MYPY = "mypy==2.4.1"
 SPEC_TOOLS = ("pyyaml>=6.0.1",)
 SCHEMATHESIS = "schemathesis==4.32.5"
+# Reads the public API statically for its snapshot and compares versions of it.
+GRIFFE = "griffe==2.4.1"
 # Examples per operation in CI; set CONFORMANCE_MAX_EXAMPLES for a longer local run.
 CONFORMANCE_MAX_EXAMPLES = "20"
 TEST_TOOLS = (
@@ -35,13 +38,15 @@ TEST_TOOLS = (
     "build>=1.2",
     "hatchling>=1.27",
     "twine>=6.1",
+    # The public API's snapshot and checks (tests/api).
+    GRIFFE,
     # The incumbent client: tests/emulator/test_sentinelhub_py.py drives it against the emulator.
     "sentinelhub>=3.9,<4",
 )
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["lint", "check_generated", "check_unasync", "tests"]
+nox.options.sessions = ["lint", "check_generated", "check_unasync", "check_api", "tests"]
 
 
 def _install_generator(session: nox.Session) -> None:
@@ -81,6 +86,20 @@ def check_unasync(session: nox.Session) -> None:
     """Fail, naming the files, if a ``_sync`` folder differs from a fresh generation from ``_async``."""
     session.install(RUFF)
     session.run("python", "-m", "codegen.unasync", "--check")
+
+
+@nox.session
+def api(session: nox.Session) -> None:
+    """Print the public API as the snapshot lists it; ``-- --write`` refreshes the committed snapshot."""
+    session.install(GRIFFE)
+    session.run("python", "-m", "codegen.api_snapshot", *session.posargs)
+
+
+@nox.session(tags=["ci"])
+def check_api(session: nox.Session) -> None:
+    """Fail, naming each module and name, if the public API differs from the committed snapshot."""
+    session.install(GRIFFE)
+    session.run("python", "-m", "codegen.api_snapshot", "--check")
 
 
 @nox.session(tags=["ci"])

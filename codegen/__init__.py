@@ -11,5 +11,6 @@ Stages, one module each:
 ``python -m codegen --help`` drives them; ``nox -s spec``, ``generate`` and ``check_generated`` call it.
 
 Apart from the spec pipeline, :mod:`codegen.unasync` generates the client's blocking code from its
-asyncio code (``python -m codegen.unasync [--check]``; ``nox -s unasync`` and ``check_unasync``).
+asyncio code (``python -m codegen.unasync [--check]``; ``nox -s unasync`` and ``check_unasync``), and
+:mod:`codegen.api_snapshot` lists the public API and checks it (``nox -s api`` and ``check_api``).
 """

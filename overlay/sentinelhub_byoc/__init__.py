@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from sentinelhub_byoc._lazy import lazy_getattr
 
+#: The version of this package.
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:

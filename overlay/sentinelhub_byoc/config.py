@@ -44,6 +44,7 @@ __all__ = [
     "resolve_credentials",
 ]
 
+#: The profile read from the Sentinel Hub profiles file when none is named.
 DEFAULT_PROFILE = "default-profile"
 
 _PROFILE_KEYS = ("sh_client_id", "sh_client_secret", "sh_base_url", "sh_token_url")

@@ -146,21 +146,25 @@ class Deployment:
         return self.api_url + "/collections"
 
 
+#: Sentinel Hub's EU deployment, the default.
 EU = Deployment(
     name="eu",
     base_url="https://services.sentinel-hub.com",
     token_url="https://services.sentinel-hub.com" + TOKEN_PATH,
 )
+#: Sentinel Hub's US West (AWS us-west-2) deployment.
 US_WEST = Deployment(
     name="us-west",
     base_url="https://services-uswest2.sentinel-hub.com",
     token_url=EU.token_url,
 )
+#: Sentinel Hub's Google Cloud us-central1 deployment.
 GCP_US_CENTRAL = Deployment(
     name="gcp-us-central",
     base_url="https://services-gcp-us-central1.sentinel-hub.com",
     token_url=EU.token_url,
 )
+#: The Copernicus Data Space Ecosystem deployment.
 CDSE = Deployment(
     name="cdse",
     base_url="https://sh.dataspace.copernicus.eu",

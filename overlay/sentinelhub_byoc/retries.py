@@ -62,6 +62,7 @@ BUFFER_RESPONSE_EXTENSION = extensions.BUFFER_RESPONSE_EXTENSION
 so a connection dropped part-way through the body is retried like any other dropped
 connection. Meant for small JSON answers, not for file downloads."""
 
+#: HTTP methods safe to repeat: their requests are retried after any retryable failure.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 
 Jitter = Literal["full", "equal", "none"]

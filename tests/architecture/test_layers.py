@@ -65,7 +65,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ),
     ("models", ("models.", "models")),
     ("geometry", ("geometry.", "geometry")),
-    ("foundation", ("errors", "_logging", "_lazy", "_ids", "")),
+    ("foundation", ("errors", "_logging", "_lazy", "_deprecation", "_ids", "")),
 ]
 
 

@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from sentinelhub_byoc.cli import _demo, _serve
 
+__all__ = ["build_parser", "main"]
+
 _Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 _GROUPS: tuple[_Register, ...] = (_serve.register, _demo.register)

@@ -28,6 +28,8 @@ from sentinelhub_byoc.models._codec import (
     write_geometry,
 )
 
+__all__ = ["Band", "Collection", "CollectionAdditionalData"]
+
 
 @attrs.frozen(slots=False)
 class Band(ApiModel):

@@ -7,6 +7,8 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+__all__ = ["Page"]
+
 T = TypeVar("T")
 
 

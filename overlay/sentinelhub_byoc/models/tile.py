@@ -25,6 +25,8 @@ from sentinelhub_byoc.models._codec import (
 )
 from sentinelhub_byoc.models.enums import TileStatus
 
+__all__ = ["FINAL_STATUSES", "Tile", "TileAdditionalData"]
+
 #: States after which a tile's status no longer changes by itself.
 FINAL_STATUSES = frozenset({TileStatus.INGESTED, TileStatus.FAILED})
 
