@@ -17,7 +17,9 @@ import httpx
 
 from ._responses import json_response
 
+#: The client id every emulator accepts unless given other clients.
 DEMO_CLIENT_ID = "demo-client-id"
+#: The secret of :data:`DEMO_CLIENT_ID`.
 DEMO_CLIENT_SECRET = "demo-client-secret"
 
 

@@ -14,6 +14,8 @@ import pytest
 if TYPE_CHECKING:
     from sentinelhub_byoc.testing import Emulator, EmulatorServer
 
+__all__ = ["byoc_emulator", "byoc_emulator_server"]
+
 
 @pytest.fixture
 def byoc_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
