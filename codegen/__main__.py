@@ -9,6 +9,7 @@ from pathlib import Path
 from codegen import _yaml, routes
 from codegen._files import write_text_atomic
 from codegen.changes import diff_api, format_report
+from codegen.coverage import coverage, format_coverage
 from codegen.extract import HTTP_METHODS, extract_byoc
 from codegen.generate import GenerationError, check, generate
 from codegen.source import PUBLISHED_URL, SpecError, load_openapi
@@ -35,6 +36,7 @@ def _spec(arguments: argparse.Namespace) -> int:
     write_text_atomic(output, text)
     operations = sum(1 for item in byoc["paths"].values() for method in HTTP_METHODS if method in item)
     print(f"wrote {output} ({operations} operations, {len(byoc['paths'])} paths)")
+    print(format_coverage(coverage(byoc)))
     return 0
 
 
@@ -42,6 +44,7 @@ def _generate(arguments: argparse.Namespace) -> int:
     target = generate(arguments.spec, arguments.config, arguments.output)
     print(f"generated {target}")
     print(f"generated {routes.write(arguments.spec, ROOT)}")
+    print(format_coverage(coverage(_yaml.load(arguments.spec.read_text(encoding="utf-8")))))
     return 0
 
 
