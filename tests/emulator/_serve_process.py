@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from sentinelhub_byoc.deployments import TOKEN_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
-TOKEN_PATH = "/auth/realms/main/protocol/openid-connect/token"
 
 
 def environment() -> dict[str, str]:

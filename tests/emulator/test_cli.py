@@ -2,54 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import re
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
+from _serve_process import start
 from sentinelhub_byoc.cli import build_parser, main
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _start(*arguments: str) -> tuple[subprocess.Popen[str], str, str]:
-    """Start ``byoc emulator serve`` as a user would; return it, its base URL and what it printed."""
-    env = dict(os.environ)
-    paths = [str(ROOT / "overlay"), str(ROOT / "generated")]
-    env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")])
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sentinelhub_byoc.cli", "emulator", "serve", "--port", "0", *arguments],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    assert process.stdout is not None
-    lines = []
-    for line in process.stdout:
-        lines.append(line)
-        if line.startswith("Press Ctrl-C"):
-            break
-    text = "".join(lines)
-    match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", text)
-    if match is None:
-        process.kill()
-        raise AssertionError(text + process.communicate()[1])
-    return process, match.group(1), text
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        process.kill()
-        process.wait()
 
 
 def test_cli_serves_a_token_and_stops_on_sigint(tmp_path: Path) -> None:
-    process, base, text = _start("--data-dir", str(tmp_path))
+    served = start("--data-dir", str(tmp_path))
+    process, base, text = served.process, served.base_url, served.banner
     try:
         assert f"{base}/api/v1/byoc" in text
         assert f"{base}/byoc/v1" in text
@@ -66,13 +30,14 @@ def test_cli_serves_a_token_and_stops_on_sigint(tmp_path: Path) -> None:
         assert process.stdout is not None
         assert "stopped" in process.stdout.read()
     finally:
-        _stop(process)
+        served.stop()
 
 
 def test_cli_serves_the_cdse_flavour(tmp_path: Path) -> None:
     from sentinelhub_byoc import BYOCClient, Collection, CollectionAdditionalData, Deployment
 
-    process, base, text = _start("--data-dir", str(tmp_path), "--flavour", "cdse")
+    served = start("--data-dir", str(tmp_path), "--flavour", "cdse")
+    base, text = served.base_url, served.banner
     try:
         assert "Flavour:       cdse" in text
         assert "cdse=True" in text  # the printed Python snippet gives the deployment's rules
@@ -90,7 +55,7 @@ def test_cli_serves_the_cdse_flavour(tmp_path: Path) -> None:
         assert again.additional_data.storage_identifier == "waw3-2"
         assert again.s3_bucket == "a1b2c3d4:my-bucket"
     finally:
-        _stop(process)
+        served.stop()
 
 
 def test_cli_requires_a_command(capsys: pytest.CaptureFixture[str]) -> None:
