@@ -34,7 +34,7 @@ def test_cli_serves_a_token_and_stops_on_sigint(tmp_path: Path) -> None:
 
 
 def test_cli_serves_the_cdse_flavour(tmp_path: Path) -> None:
-    from sentinelhub_byoc import BYOCClient, Collection, CollectionAdditionalData, Deployment
+    from sentinelhub_byoc import BYOCClient, Deployment
 
     served = start("--data-dir", str(tmp_path), "--flavour", "cdse")
     base, text = served.base_url, served.banner
@@ -44,11 +44,7 @@ def test_cli_serves_the_cdse_flavour(tmp_path: Path) -> None:
         deployment = Deployment.custom(base, cdse=True)
         with BYOCClient("demo-client-id", "demo-client-secret", deployment=deployment) as client:
             collection = client.collections.create(
-                Collection(
-                    name="cdse",
-                    s3_bucket="a1b2c3d4:my-bucket",
-                    additional_data=CollectionAdditionalData(storage_identifier="waw3-2"),
-                )
+                name="cdse", s3_bucket="a1b2c3d4:my-bucket", storage_identifier="waw3-2"
             )
             again = client.collections.get(collection)
         assert again.additional_data is not None

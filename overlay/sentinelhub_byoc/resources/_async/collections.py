@@ -8,7 +8,7 @@ from typing import Any
 from sentinelhub_byoc import _operations as ops
 from sentinelhub_byoc import _pagination
 from sentinelhub_byoc._ids import as_uuid
-from sentinelhub_byoc.models import Collection, Page
+from sentinelhub_byoc.models import Collection, CollectionAdditionalData, Page
 from sentinelhub_byoc.resources._async.runner import AsyncRunner
 from sentinelhub_byoc.resources._creation import new_collection
 
@@ -66,9 +66,17 @@ class AsyncCollections:
         name: str | None = None,
         s3_bucket: str | None = None,
         no_data: float | None = None,
+        storage_identifier: str | None = None,
     ) -> Collection:
-        """Create a collection from a :class:`Collection` or from its fields."""
-        new = new_collection(collection, name, s3_bucket, no_data=no_data)
+        """Create a collection from a :class:`Collection` or from its fields.
+
+        ``storage_identifier`` (Copernicus Data Space only: ``"waw3-1"``, ``"waw3-2"`` or
+        ``"waw4-1"``) chooses the storage the collection's bucket lives in.
+        """
+        additional = (
+            CollectionAdditionalData(storage_identifier=storage_identifier) if storage_identifier else None
+        )
+        new = new_collection(collection, name, s3_bucket, no_data=no_data, additional_data=additional)
         return await self._client._send(ops.create_collection(new))
 
     async def update(self, collection: Collection) -> Collection:
