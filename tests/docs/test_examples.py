@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,5 +28,17 @@ def test_there_are_examples() -> None:
 
 
 @pytest.mark.parametrize("code", EXAMPLES)
-def test_example_runs(code: str) -> None:
-    exec(compile(code, "<docs example>", "exec"), {"__name__": "docs_example"})
+def test_example_runs(code: str, tmp_path: Path) -> None:
+    if re.search(r"^def test_", code, re.MULTILINE):
+        # A test using the package's pytest fixtures: run it with pytest.
+        (tmp_path / "test_example.py").write_text(code, encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_example.py"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    else:
+        exec(compile(code, "<docs example>", "exec"), {"__name__": "docs_example"})
