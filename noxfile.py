@@ -5,7 +5,9 @@
 - ``nox -s generate``: regenerate ``generated/`` and the emulator's route table from ``openapi.yaml``.
 - ``nox -s unasync``: regenerate the blocking ``_sync`` code from its asyncio ``_async`` source.
 - ``nox -s api``: print the public API; ``nox -s api -- --write`` refreshes ``api/sentinelhub_byoc.api.txt``.
-- ``nox -t ci``: everything CI runs (lint, check_generated, check_unasync, check_api, tests, conformance).
+- ``nox -s docs``: build the documentation site into ``site/`` (``mkdocs build --strict``).
+- ``nox -t ci``: everything CI runs (lint, check_generated, check_unasync, check_api, tests, conformance,
+  docs).
 - ``nox -s demo``: the main job, a tour of the client against the embedded emulator.
 - ``nox -s bench``: speed and memory ratios against a baseline measured in the same run.
 """
@@ -26,6 +28,17 @@ SCHEMATHESIS = "schemathesis==4.32.5"
 GRIFFE = "griffe==2.4.1"
 # Examples per operation in CI; set CONFORMANCE_MAX_EXAMPLES for a longer local run.
 CONFORMANCE_MAX_EXAMPLES = "20"
+# The documentation site (mkdocs.yml); tests/docs builds it too.
+DOCS_TOOLS = (
+    "mkdocs==1.6.1",
+    "mkdocs-material==9.8.2",
+    "mkdocs-autorefs==1.4.5",
+    "mkdocstrings[python]==1.0.8",
+    "mkdocstrings-python==2.0.11",
+    GRIFFE,
+    # Formats the signatures.
+    RUFF,
+)
 TEST_TOOLS = (
     "pytest>=8.3",
     "hypothesis>=6.100",
@@ -42,6 +55,7 @@ TEST_TOOLS = (
     GRIFFE,
     # The incumbent client: tests/emulator/test_sentinelhub_py.py drives it against the emulator.
     "sentinelhub>=3.9,<4",
+    *DOCS_TOOLS,
 )
 
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -111,6 +125,7 @@ def lint(session: nox.Session) -> None:
     session.run("mypy", "--strict", "overlay/sentinelhub_byoc")
     session.run("mypy", "--strict", "generated/sentinelhub_byoc_api")
     session.run("mypy", "--strict", "codegen")
+    session.run("mypy", "--strict", "docs")
 
 
 @nox.session(tags=["ci"])
@@ -118,6 +133,13 @@ def tests(session: nox.Session) -> None:
     """The test suite, against the installed package."""
     session.install(".[all]", GENERATOR, RUFF, *SPEC_TOOLS, *TEST_TOOLS)
     session.run("pytest", *session.posargs)
+
+
+@nox.session(tags=["ci"])
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into site/ from docs/ and the docstrings; warnings fail it."""
+    session.install(*DOCS_TOOLS)
+    session.run("mkdocs", "build", "--strict", *session.posargs, env={"NO_MKDOCS_2_WARNING": "1"})
 
 
 @nox.session
