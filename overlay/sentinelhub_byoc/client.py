@@ -11,7 +11,26 @@ from it by ``codegen/unasync.py``, so the two cannot drift apart.
 ...         print(collection.name, collection.s3_bucket)
 """
 
-from sentinelhub_byoc._async.client import AsyncBYOCClient
-from sentinelhub_byoc._sync.client import BYOCClient
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sentinelhub_byoc._lazy import lazy_getattr
+
+if TYPE_CHECKING:
+    from sentinelhub_byoc._async.client import AsyncBYOCClient
+    from sentinelhub_byoc._sync.client import BYOCClient
+
+# Imported on first use: a blocking client never loads the asyncio half, nor the other way round.
+_EXPORTS = {
+    "AsyncBYOCClient": "sentinelhub_byoc._async.client",
+    "BYOCClient": "sentinelhub_byoc._sync.client",
+}
 
 __all__ = ["AsyncBYOCClient", "BYOCClient"]
+
+__getattr__ = lazy_getattr(globals(), _EXPORTS)
+
+
+def __dir__() -> list[str]:
+    return __all__

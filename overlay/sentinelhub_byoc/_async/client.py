@@ -14,7 +14,9 @@ from sentinelhub_byoc._operations import Operation
 from sentinelhub_byoc._settings import Settings, TokenCacheOption, resolve_settings
 from sentinelhub_byoc._transport._async.sending import AsyncSender, async_pool
 from sentinelhub_byoc.deployments import Deployment
-from sentinelhub_byoc.resources import AsyncCollections, AsyncTileFiles, AsyncTiles
+from sentinelhub_byoc.resources._async.collections import AsyncCollections
+from sentinelhub_byoc.resources._async.files import AsyncTileFiles
+from sentinelhub_byoc.resources._async.tiles import AsyncTiles
 from sentinelhub_byoc.retries import RetryPolicy
 
 T = TypeVar("T")

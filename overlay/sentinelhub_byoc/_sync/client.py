@@ -15,7 +15,9 @@ from sentinelhub_byoc._operations import Operation
 from sentinelhub_byoc._settings import Settings, TokenCacheOption, resolve_settings
 from sentinelhub_byoc._transport._sync.sending import Sender, sync_pool
 from sentinelhub_byoc.deployments import Deployment
-from sentinelhub_byoc.resources import Collections, TileFiles, Tiles
+from sentinelhub_byoc.resources._sync.collections import Collections
+from sentinelhub_byoc.resources._sync.files import TileFiles
+from sentinelhub_byoc.resources._sync.tiles import Tiles
 from sentinelhub_byoc.retries import RetryPolicy
 
 T = TypeVar("T")

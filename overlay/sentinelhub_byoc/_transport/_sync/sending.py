@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import httpx
 
 from sentinelhub_byoc._operations import Operation
+from sentinelhub_byoc._transport._sync.retrying import RetryTransport
 from sentinelhub_byoc._transport.error_mapping import error_from_response, error_from_transport_error
 from sentinelhub_byoc._transport.messages import (
     HEADERS,
@@ -29,7 +30,6 @@ from sentinelhub_byoc._transport.messages import (
     mark_unreadable,
     streamed_error,
 )
-from sentinelhub_byoc._transport.retrying import RetryTransport
 from sentinelhub_byoc.ratelimit import RateLimiter
 from sentinelhub_byoc.retries import RetryPolicy
 
