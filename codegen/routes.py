@@ -9,15 +9,13 @@ router matches requests against that table and finds each operation's handler by
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from codegen import _yaml
 from codegen._files import write_text_atomic
+from codegen._ruff import RuffError, run_ruff
 from codegen.extract import HTTP_METHODS
 
 ROUTES_MODULE = Path("overlay") / "sentinelhub_byoc" / "testing" / "_spec_routes.py"
@@ -218,19 +216,10 @@ def render(document: dict[str, Any]) -> str:
 
 def _format(text: str, root: Path) -> str:
     """Format with the pinned ruff and the project's settings, so that lint and check agree."""
-    executable = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
-    command = [executable] if executable else [sys.executable, "-m", "ruff"]
-    completed = subprocess.run(
-        [*command, "format", "--stdin-filename", str(root / ROUTES_MODULE), "-"],
-        input=text,
-        capture_output=True,
-        text=True,
-        cwd=root,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RoutesError(f"ruff could not format the route table: {completed.stderr.strip()}")
-    return completed.stdout
+    try:
+        return run_ruff(["format"], text, root / ROUTES_MODULE, cwd=root)
+    except RuffError as error:
+        raise RoutesError(f"ruff could not format the route table: {error}") from None
 
 
 def render_file(spec_path: Path, root: Path) -> str:

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from codegen._files import write_text_atomic
+from codegen._ruff import run_ruff
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "overlay" / "sentinelhub_byoc"
@@ -92,33 +91,15 @@ def _shown(path: Path) -> str:
     return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.as_posix()
 
 
-def _ruff() -> list[str]:
-    executable = shutil.which("ruff", path=str(Path(sys.executable).parent))
-    return [executable] if executable else [sys.executable, "-m", "ruff"]
-
-
-def _ruff_pass(arguments: list[str], text: str, source: Path) -> str:
-    # Ruff is told the text is *source*: it then reads the project's settings and knows which
-    # imports are first-party from a file that exists, whatever state the _sync folder is in.
-    completed = subprocess.run(
-        [*_ruff(), *arguments, "--quiet", "--stdin-filename", str(source), "-"],
-        input=text,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"ruff {arguments[0]} failed on text from {_shown(source)}:\n{completed.stderr}")
-    return completed.stdout
-
-
 def formatted(text: str, source: Path) -> str:
     """*text*, generated from *source*, with imports sorted and formatted as ``ruff format`` would.
 
     Renamed imports can change their sorted order, so the import fix runs before formatting.
     """
-    text = _ruff_pass(["check", "--select", "I", "--fix", "--exit-zero"], text, source)
-    return _ruff_pass(["format"], text, source)
+    # Told the text is *source*, ruff reads the project's settings and sorts first-party imports
+    # the same whatever state the _sync folder is in.
+    text = run_ruff(["check", "--select", "I", "--fix", "--exit-zero"], text, source)
+    return run_ruff(["format"], text, source)
 
 
 def sync_path(source: Path) -> Path:
