@@ -9,6 +9,10 @@ these errors::
     ├── ValidationError           bad input caught on the client, before any request is sent
     ├── ConfigurationError        no credentials found, unreadable profiles file, unknown profile
     ├── PaginationError           the service sent a page token it had already sent
+    ├── WorkflowError             a workflow (sync, wait, downloads...) could not finish its work
+    │   ├── IngestionFailedError  tiles ended FAILED, or were still ingesting when time ran out
+    │   ├── StorageAccessError    a folder, bucket or URL with COGs could not be read or written
+    │   └── DownloadError         a downloaded file does not have the size the service announced
     ├── APIConnectionError        no usable HTTP response: DNS, refused or dropped connection, TLS
     │   └── APITimeoutError       ... or the request timed out
     └── APIError                  the service answered, with an error status or unreadably
@@ -45,12 +49,16 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "ConflictError",
+    "DownloadError",
+    "IngestionFailedError",
     "NotFoundError",
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
+    "StorageAccessError",
     "ValidationError",
+    "WorkflowError",
 ]
 
 
@@ -219,3 +227,33 @@ class RateLimitError(APIError):
 
 class ServerError(APIError):
     """5xx: the service failed. Usually transient; retried automatically for safe requests."""
+
+
+class WorkflowError(BYOCError):
+    """A workflow of :mod:`sentinelhub_byoc.workflows` could not finish what it was asked to do."""
+
+
+class IngestionFailedError(WorkflowError):
+    """Tiles ended FAILED, or were not final when the wait ran out (``raise_on_failure=True``).
+
+    ``result`` is the :class:`~sentinelhub_byoc.workflows.WaitResult` with every tile's final
+    state and each failure's cause.
+    """
+
+    def __init__(self, message: str, *, result: Any = None) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+class StorageAccessError(WorkflowError):
+    """A local folder, an S3 bucket or an HTTP(S) URL holding COGs could not be read or written.
+
+    The message names the place and what failed (missing bucket, access denied, no connection).
+    """
+
+
+class DownloadError(WorkflowError):
+    """A download ended with other than the size the service announced for the file.
+
+    The partial data is kept beside the destination (``.part``) so that the next call resumes.
+    """
