@@ -64,6 +64,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     ("models", ("models.", "models")),
+    ("cog checks", ("cog.", "cog")),
     ("geometry", ("geometry.", "geometry")),
     ("foundation", ("errors", "_logging", "_lazy", "_deprecation", "_ids", "")),
 ]

@@ -1,0 +1,94 @@
+"""Which files make which tile: band files grouped by a ``(BAND)`` pattern.
+
+A layout pattern is a path pattern relative to a prefix, with ``(BAND)`` where each file's
+band name stands: ``*`` matches within one folder name, ``**/`` any number of folders, and
+everything else itself. ``"**/(BAND).tif"`` groups ``2024/05/01/B04.tif`` and
+``2024/05/01/B08.tif`` into the tile ``2024/05/01/(BAND).tif``; ``"*_(BAND).tif"`` groups
+``S2_20240501_B04.tif`` and ``S2_20240501_B08.tif`` into ``S2_20240501_(BAND).tif``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sentinelhub_byoc.errors import ValidationError
+
+__all__ = ["BAND", "DEFAULT_LAYOUT", "TileFiles", "compile_layout", "group_band_files"]
+
+BAND = "(BAND)"
+"""What a band's name replaces in a tile path, as the service reads it."""
+
+DEFAULT_LAYOUT = "**/(BAND).tif"
+"""Every ``.tif`` file is a band, named after the file; the files of one folder are one tile."""
+
+
+@dataclass(frozen=True)
+class TileFiles:
+    """The band files of one tile: its ``path`` as the service takes it, and each band's file."""
+
+    path: str
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def keys(self) -> list[str]:
+        """The tile's file keys, in band order."""
+        return [self.files[band] for band in sorted(self.files)]
+
+
+@lru_cache(maxsize=32)
+def compile_layout(layout: str) -> re.Pattern[str]:
+    """The regular expression that matches keys following *layout*, with a ``band`` group.
+
+    Raises :class:`~sentinelhub_byoc.errors.ValidationError` unless *layout* holds ``(BAND)``
+    exactly once and is relative.
+    """
+    if not isinstance(layout, str) or layout.count(BAND) != 1:
+        raise ValidationError(
+            f"layout must be a path pattern holding {BAND} exactly once, such as "
+            f"{DEFAULT_LAYOUT!r} or '*_{BAND}.tif', got {layout!r}"
+        )
+    if layout.startswith("/"):
+        raise ValidationError(f"layout {layout!r} must be relative: leave out the leading '/'")
+    parts: list[str] = []
+    index = 0
+    while index < len(layout):
+        if layout.startswith("**/", index):
+            parts.append("(?:[^/]+/)*")
+            index += 3
+        elif layout.startswith(BAND, index):
+            parts.append("(?P<band>[^/]+?)")
+            index += len(BAND)
+        elif layout[index] == "*":
+            parts.append("[^/]*")
+            index += 1
+        else:
+            parts.append(re.escape(layout[index]))
+            index += 1
+    return re.compile("".join(parts))
+
+
+def group_band_files(keys: Iterable[str], layout: str = DEFAULT_LAYOUT, *, prefix: str = "") -> list[TileFiles]:
+    """Group file *keys* into tiles by *layout*, matched against each key after *prefix*.
+
+    Keys that do not start with *prefix* or do not follow the layout are left out. Tiles come
+    sorted by path; a tile path keeps the prefix, so it is the path in the bucket.
+
+    >>> [(t.path, t.files) for t in group_band_files(["a/B04.tif", "a/B08.tif", "notes.txt"])]
+    [('a/(BAND).tif', {'B04': 'a/B04.tif', 'B08': 'a/B08.tif'})]
+    """
+    pattern = compile_layout(layout)
+    tiles: dict[str, dict[str, str]] = {}
+    for key in keys:
+        if not key.startswith(prefix):
+            continue
+        match = pattern.fullmatch(key[len(prefix) :])
+        if match is None:
+            continue
+        start, end = match.span("band")
+        start, end = start + len(prefix), end + len(prefix)
+        path = key[:start] + BAND + key[end:]
+        tiles.setdefault(path, {})[match.group("band")] = key
+    return [TileFiles(path, dict(sorted(files.items()))) for path, files in sorted(tiles.items())]
