@@ -63,6 +63,14 @@ SUBSTITUTIONS: dict[str, str] = {
     "_adiscard": "_discard",
     "AsyncAuthFlow": "AuthFlow",
     "AsyncTokenLock": "TokenLock",
+    # Workflows: asyncio tasks become threads; each workflow's asyncio name loses its prefix.
+    "_tasks": "_threads",
+    "async_wait": "wait",
+    "async_sync": "sync",
+    "async_plan_sync": "plan_sync",
+    "async_reingest": "reingest",
+    "async_delete_collection": "delete_collection",
+    "async_copy_tiles": "copy_tiles",
 }
 
 

@@ -22,14 +22,67 @@ from typing import TYPE_CHECKING
 from sentinelhub_byoc._lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from sentinelhub_byoc.workflows._async.maintenance import (
+        async_copy_tiles,
+        async_delete_collection,
+        async_reingest,
+    )
+    from sentinelhub_byoc.workflows._async.syncing import async_plan_sync, async_sync
+    from sentinelhub_byoc.workflows._async.waiting import async_wait
+    from sentinelhub_byoc.workflows._plan import PlannedTile, SensingTime, SyncPlan
+    from sentinelhub_byoc.workflows._sync.maintenance import copy_tiles, delete_collection, reingest
+    from sentinelhub_byoc.workflows._sync.syncing import plan_sync, sync
+    from sentinelhub_byoc.workflows._sync.waiting import wait
     from sentinelhub_byoc.workflows.events import Progress, ProgressCallback
+    from sentinelhub_byoc.workflows.reports import ReingestReport, SyncReport, WaitResult
 
+_ASYNC = "sentinelhub_byoc.workflows._async."
+_SYNC = "sentinelhub_byoc.workflows._sync."
 _EXPORTS = {
     "Progress": "sentinelhub_byoc.workflows.events",
     "ProgressCallback": "sentinelhub_byoc.workflows.events",
+    "PlannedTile": "sentinelhub_byoc.workflows._plan",
+    "SensingTime": "sentinelhub_byoc.workflows._plan",
+    "SyncPlan": "sentinelhub_byoc.workflows._plan",
+    "ReingestReport": "sentinelhub_byoc.workflows.reports",
+    "SyncReport": "sentinelhub_byoc.workflows.reports",
+    "WaitResult": "sentinelhub_byoc.workflows.reports",
+    "async_copy_tiles": _ASYNC + "maintenance",
+    "async_delete_collection": _ASYNC + "maintenance",
+    "async_reingest": _ASYNC + "maintenance",
+    "async_plan_sync": _ASYNC + "syncing",
+    "async_sync": _ASYNC + "syncing",
+    "async_wait": _ASYNC + "waiting",
+    "copy_tiles": _SYNC + "maintenance",
+    "delete_collection": _SYNC + "maintenance",
+    "reingest": _SYNC + "maintenance",
+    "plan_sync": _SYNC + "syncing",
+    "sync": _SYNC + "syncing",
+    "wait": _SYNC + "waiting",
 }
 
-__all__ = ["Progress", "ProgressCallback"]
+__all__ = [
+    "PlannedTile",
+    "Progress",
+    "ProgressCallback",
+    "ReingestReport",
+    "SensingTime",
+    "SyncPlan",
+    "SyncReport",
+    "WaitResult",
+    "async_copy_tiles",
+    "async_delete_collection",
+    "async_plan_sync",
+    "async_reingest",
+    "async_sync",
+    "async_wait",
+    "copy_tiles",
+    "delete_collection",
+    "plan_sync",
+    "reingest",
+    "sync",
+    "wait",
+]
 
 __getattr__ = lazy_getattr(globals(), _EXPORTS)
 

@@ -1,8 +1,9 @@
 """Progress of long work, reported to a callback: what the CLI turns into progress bars.
 
 Every workflow takes ``on_progress``, a callable that receives a :class:`Progress` each time
-an item of work starts a stage or finishes. Callbacks run in the caller's thread (or event loop),
-must be quick and must not raise; ``None`` reports nothing.
+an item of work finishes. Asyncio workflows call it on the event loop; blocking workflows call
+it from their worker threads, so it must be thread-safe (rich's progress bars are). It must be
+quick and must not raise; ``None`` reports nothing.
 
 >>> seen = []
 >>> report = Progress("register", done=3, total=10, item="2024/05/01/(BAND).tif")
@@ -17,10 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Progress", "ProgressCallback", "Stage", "report_progress"]
+__all__ = ["Progress", "ProgressCallback", "Stage", "Unit", "report_progress"]
 
 Stage = Literal["check", "upload", "plan", "register", "reingest", "delete", "wait", "download"]
 """The stages of work a workflow reports: each has its own count of items (or bytes)."""
+
+Unit = Literal["tiles", "files", "bytes"]
+"""What a stage counts."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class Progress:
     done: int
     total: int | None = None
     item: str | None = None
-    unit: Literal["tiles", "files", "bytes"] = "tiles"
+    unit: Unit = "tiles"
     message: str | None = None
 
     @property

@@ -1,0 +1,417 @@
+"""Sync: register a folder, an S3 prefix or a list of keys as tiles, plan first, then act."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from sentinelhub_byoc._async.client import AsyncBYOCClient
+from sentinelhub_byoc._ids import as_uuid
+from sentinelhub_byoc.cog._layout import BAND, DEFAULT_LAYOUT, TileFiles, group_band_files
+from sentinelhub_byoc.errors import BYOCError, ConflictError, IngestionFailedError, ValidationError
+from sentinelhub_byoc.workflows import _checks, _sources, _tasks, _upload
+from sentinelhub_byoc.workflows._async import waiting
+from sentinelhub_byoc.workflows._plan import (
+    KnownTile,
+    PlannedTile,
+    SensingTime,
+    SyncPlan,
+    make_plan,
+    sensing_time_reader,
+)
+from sentinelhub_byoc.workflows.events import Progress, ProgressCallback, Stage, Unit, report_progress
+from sentinelhub_byoc.workflows.reports import SyncReport
+
+__all__ = ["async_plan_sync", "async_sync"]
+
+Source = str | os.PathLike[str] | Sequence[str]
+
+
+@dataclass(frozen=True)
+class _Target:
+    """A sync's source, checked: where the files are listed and where the tiles point."""
+
+    description: str
+    folder: Path | None
+    s3: _sources.S3Location | None
+    keys: tuple[str, ...] | None
+    upload_to: _sources.S3Location | None
+
+    @property
+    def scope(self) -> str:
+        """The key prefix every tile of this source starts with."""
+        location = self.upload_to or self.s3
+        return location.prefix if location is not None else ""
+
+    @property
+    def bucket(self) -> str | None:
+        location = self.upload_to or self.s3
+        return location.bucket if location is not None else None
+
+
+def _target(source: Source, upload_to: str | None) -> _Target:
+    if _sources.is_key_list(source):
+        if upload_to is not None:
+            raise ValidationError("upload_to needs a local folder as source, not a list of keys")
+        keys = tuple(source)  # type: ignore[arg-type]
+        _sources.explicit_files(keys)
+        return _Target(f"{len(keys)} listed path(s)", None, None, keys, None)
+    if isinstance(source, str) and source.startswith("s3://"):
+        if upload_to is not None:
+            raise ValidationError("upload_to needs a local folder as source; the source is already in S3")
+        location = _sources.parse_s3_url(source)
+        return _Target(str(location), None, location, None, None)
+    if not isinstance(source, str | os.PathLike):
+        raise ValidationError(
+            "source must be a folder, an s3://bucket/prefix URL or a list of keys, "
+            f"got {type(source).__name__}"
+        )
+    folder = Path(source)
+    if not folder.is_dir():
+        raise ValidationError(
+            f"source {str(folder)!r} is not a folder; give a folder of COGs, an s3://bucket/prefix "
+            "URL or a list of keys"
+        )
+    upload = None if upload_to is None else _sources.parse_s3_url(upload_to, "upload_to")
+    return _Target(str(folder), folder, None, None, upload)
+
+
+def _list_files(target: _Target, s3_client: Any) -> _sources.Files:
+    if target.keys is not None:
+        return _sources.explicit_files(target.keys)
+    if target.s3 is not None:
+        return _sources.list_s3(s3_client, target.s3)
+    assert target.folder is not None
+    prefix = target.upload_to.prefix if target.upload_to is not None else ""
+    return _sources.list_folder(target.folder, prefix)
+
+
+def _groups(target: _Target, files: _sources.Files, layout: str) -> tuple[list[TileFiles], list[str]]:
+    keys = list(files)
+    groups: list[TileFiles] = []
+    if target.keys is not None:
+        # Listed tile paths are taken as they are; listed files are grouped like any others.
+        groups = [TileFiles(key) for key in keys if BAND in key]
+        keys = [key for key in keys if BAND not in key]
+    groups += group_band_files(keys, layout, prefix=target.scope)
+    grouped = {key for tile in groups for key in tile.files.values()}
+    unmatched = [key for key in keys if key not in grouped]
+    return sorted(groups, key=lambda tile: tile.path), unmatched
+
+
+async def _known_tiles(client: AsyncBYOCClient, collection: UUID) -> dict[str, KnownTile]:
+    known: dict[str, KnownTile] = {}
+    async for tile in client.tiles.list(collection):
+        status = tile.status.value if tile.status is not None else None
+        since = tile.ingestion_start or tile.created
+        cause = tile.failure_cause if status == "FAILED" else None
+        known[tile.path] = KnownTile(tile.id, status, since, cause)
+    return known
+
+
+async def _check_bucket(client: AsyncBYOCClient, collection: UUID, target: _Target) -> None:
+    if target.bucket is None:
+        return
+    bucket = (await client.collections.get(collection)).s3_bucket
+    # CDSE names buckets PROJECT_ID:bucket; S3 knows them by the part after the colon.
+    if bucket.rpartition(":")[2] != target.bucket:
+        raise ValidationError(
+            f"collection {collection} reads bucket {bucket!r}, but the files are in {target.bucket!r}; "
+            "sync into the collection's bucket"
+        )
+
+
+async def _plan(
+    client: AsyncBYOCClient,
+    collection: UUID,
+    target: _Target,
+    *,
+    layout: str,
+    sensing_time: SensingTime,
+    delete_missing: bool,
+    s3_client: Any,
+    on_progress: ProgressCallback | None,
+) -> tuple[SyncPlan, _sources.Files]:
+    read_time = sensing_time_reader(sensing_time)
+    await _check_bucket(client, collection, target)
+    files = await _tasks.in_thread(_list_files, target, s3_client)
+    uploads: list[str] = []
+    if target.upload_to is not None:
+        remote = await _tasks.in_thread(_sources.list_s3, s3_client, target.upload_to)
+        uploads = [file.key for file in _upload.plan_uploads(files, remote)]
+    groups, unmatched = _groups(target, files, layout)
+    known = await _known_tiles(client, collection)
+    plan = make_plan(
+        str(collection),
+        target.description,
+        groups,
+        files,
+        known,
+        scope=target.scope,
+        delete_missing=delete_missing,
+        changed_keys=uploads,
+        sensing_time=read_time,
+        uploads=uploads,
+        unmatched=unmatched,
+    )
+    report_progress(on_progress, Progress("plan", len(plan.tiles), len(plan.tiles)))
+    return plan, files
+
+
+def _s3_client(target: _Target, s3_client: Any) -> Any:
+    needs_s3 = target.s3 is not None or target.upload_to is not None
+    return _sources.make_s3_client(s3_client) if needs_s3 else None
+
+
+async def async_plan_sync(
+    client: AsyncBYOCClient,
+    collection: Any,
+    source: Source,
+    *,
+    layout: str = DEFAULT_LAYOUT,
+    sensing_time: SensingTime = None,
+    upload_to: str | None = None,
+    delete_missing: bool = False,
+    s3_client: Any | None = None,
+) -> SyncPlan:
+    """Plan a sync without changing anything: what :func:`async_sync` would do, tile by tile.
+
+    ``print(plan)`` shows it as a dry run. The arguments are :func:`async_sync`'s.
+    """
+    collection_id = as_uuid(collection, "collection")
+    target = _target(source, upload_to)
+    plan, _ = await _plan(
+        client,
+        collection_id,
+        target,
+        layout=layout,
+        sensing_time=sensing_time,
+        delete_missing=delete_missing,
+        s3_client=_s3_client(target, s3_client),
+        on_progress=None,
+    )
+    return plan
+
+
+class _Run:
+    """The record of one sync run, turned into a :class:`SyncReport` at the end.
+
+    The blocking sync updates it from worker threads, hence the lock around the counts.
+    """
+
+    def __init__(self, on_progress: ProgressCallback | None) -> None:
+        self.on_progress = on_progress
+        self.failed: dict[str, str] = {}
+        self.done: dict[str, list[str]] = {"create": [], "reingest": [], "delete": [], "upload": []}
+        self.ids: dict[str, UUID] = {}
+        self._finished: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def progress(self, stage: Stage, total: int, item: str, message: str | None = None) -> None:
+        with self._lock:
+            self._finished[stage] += 1
+            count = self._finished[stage]
+        unit: Unit = "files" if stage == "upload" else "tiles"
+        report_progress(self.on_progress, Progress(stage, count, total, item, unit, message))
+
+
+async def _upload_files(
+    plan: SyncPlan, files: _sources.Files, target: _Target, s3_client: Any, concurrency: int, run: _Run
+) -> set[str]:
+    """Upload the plan's files; return the keys that failed (their tiles are not registered)."""
+    location = target.upload_to
+    if location is None or not plan.uploads:
+        return set()
+    failed: dict[str, str] = {}
+    total = len(plan.uploads)
+
+    async def upload(key: str) -> None:
+        try:
+            await _tasks.in_thread(_upload.upload_file, s3_client, location, files[key])
+        except BYOCError as error:
+            failed[key] = str(error)
+            run.progress("upload", total, key, str(error))
+            return
+        run.done["upload"].append(key)
+        run.progress("upload", total, key)
+
+    await _tasks.run_bounded(plan.uploads, upload, concurrency=min(concurrency, 8))
+    for tile in plan.tiles:
+        broken = [failed[key] for key in tile.files if key in failed]
+        if broken and tile.action in ("create", "reingest"):
+            run.failed[tile.path] = f"upload failed: {broken[0]}"
+    return set(failed)
+
+
+async def _register(
+    client: AsyncBYOCClient,
+    collection: UUID,
+    tiles: list[PlannedTile],
+    covers: dict[str, Any],
+    concurrency: int,
+    run: _Run,
+) -> None:
+    totals = {
+        action: sum(1 for t in tiles if t.action == action) for action in ("create", "reingest", "delete")
+    }
+
+    async def act(tile: PlannedTile) -> None:
+        stage: Stage = "register" if tile.action == "create" else tile.action  # type: ignore[assignment]
+        total = totals[tile.action]
+        try:
+            if tile.action == "create":
+                created = await _create(client, collection, tile, covers.get(tile.path))
+                if created is not None:
+                    run.ids[tile.path] = created
+            elif tile.action == "reingest":
+                await client.tiles.reingest(collection, tile.tile_id)
+                if tile.tile_id is not None:
+                    run.ids[tile.path] = tile.tile_id
+            else:
+                await client.tiles.delete(collection, tile.tile_id)
+        except BYOCError as error:
+            run.failed[tile.path] = str(error)
+            run.progress(stage, total, tile.path, str(error))
+            return
+        run.done[tile.action].append(tile.path)
+        run.progress(stage, total, tile.path)
+
+    await _tasks.run_bounded(tiles, act, concurrency=concurrency)
+
+
+async def _create(
+    client: AsyncBYOCClient, collection: UUID, tile: PlannedTile, cover: Any | None
+) -> UUID | None:
+    sensing_time: datetime | None = tile.sensing_time
+    try:
+        created = await client.tiles.create(
+            collection, tile.path, sensing_time=sensing_time, cover_geometry=cover
+        )
+    except ConflictError:
+        # Another run made it since the plan was drawn: the path is what makes a tile the same.
+        existing = await client.tiles.find(collection, tile.path)
+        if existing is None:
+            raise
+        created = existing
+    return created.id
+
+
+async def async_sync(
+    client: AsyncBYOCClient,
+    collection: Any,
+    source: Source,
+    *,
+    layout: str = DEFAULT_LAYOUT,
+    sensing_time: SensingTime = None,
+    upload_to: str | None = None,
+    check: bool = False,
+    cover: bool = False,
+    delete_missing: bool = False,
+    wait: bool = True,
+    timeout: float | None = 600.0,
+    concurrency: int = 16,
+    dry_run: bool = False,
+    raise_on_failure: bool = False,
+    on_progress: ProgressCallback | None = None,
+    s3_client: Any | None = None,
+) -> SyncReport:
+    """Make *collection*'s tiles match the COGs in *source*; rerunning it is always safe.
+
+    *source* is a local folder, an ``s3://bucket/prefix`` URL or a list of keys in the
+    collection's bucket (file keys, or tile paths holding ``(BAND)``). Files are grouped into
+    tiles by *layout* (:data:`~sentinelhub_byoc.cog.DEFAULT_LAYOUT`: the ``.tif`` files of a
+    folder make a tile, each file a band). A folder is the bucket itself (tile paths are
+    relative to it) unless *upload_to* (``s3://bucket/prefix``) names where to upload it
+    first: only missing, resized or newer files are uploaded, large ones in parts, each
+    verified by checksum.
+
+    First a plan is made (see :func:`async_plan_sync`): new tiles are created, tiles whose
+    files changed after their ingestion began are reingested, others are skipped, and with
+    *delete_missing* tiles whose files are gone are deleted. With *dry_run* nothing more
+    happens. *sensing_time* reads each new tile's sensing time from its path (a ``strptime``
+    format such as ``"%Y%m%d"``, or a function). *check* checks the COGs against the
+    ingestion rules first and leaves out tiles that break them; *cover* traces each new
+    tile's cover geometry from its data (local folders only, needs the ``raster`` extra).
+    Tiles are registered *concurrency* at a time under the client's rate limiter (a 429 is
+    waited out as the service asks). With *wait*, it then waits up to *timeout* seconds for
+    ingestion. Returns a :class:`~sentinelhub_byoc.workflows.SyncReport`; with
+    *raise_on_failure*, any failed tile raises
+    :class:`~sentinelhub_byoc.errors.IngestionFailedError` after the work is done.
+
+    A run that is stopped (even killed) can simply be run again: tiles are known by path, so
+    the rerun creates only what is missing and never a duplicate.
+
+    >>> report = await async_sync(client, collection, "s3://my-bucket/scenes/")  # doctest: +SKIP
+    >>> print(report)  # doctest: +SKIP
+    0 file(s) uploaded; tiles: 48 created, 0 reingested, 0 deleted, 0 unchanged, 2 failed
+    """
+    collection_id = as_uuid(collection, "collection")
+    if not isinstance(concurrency, int) or concurrency < 1:
+        raise ValidationError(f"concurrency must be a whole number >= 1, got {concurrency!r}")
+    target = _target(source, upload_to)
+    if cover and target.folder is None:
+        raise ValidationError("cover=True traces geometries from local files: give a local folder as source")
+    if check and target.keys is not None:
+        raise ValidationError("check=True reads the files: give a local folder or an s3:// URL as source")
+    s3 = _s3_client(target, s3_client)
+    plan, files = await _plan(
+        client,
+        collection_id,
+        target,
+        layout=layout,
+        sensing_time=sensing_time,
+        delete_missing=delete_missing,
+        s3_client=s3,
+        on_progress=on_progress,
+    )
+    if dry_run:
+        return SyncReport(plan, dry_run=True, skipped=tuple(t.path for t in plan.of("skip")))
+    run = _Run(on_progress)
+    await _upload_files(plan, files, target, s3, concurrency, run)
+    work = [t for t in plan.tiles if t.action != "skip" and t.path not in run.failed]
+    if check:
+        rules = "cdse" if client.deployment.cdse else "sentinel-hub"
+        failures = await _tasks.in_thread(_checks.check_tiles, work, files, target.bucket, s3, rules)
+        for path, cause in failures.items():
+            run.failed[path] = cause
+        work = [t for t in work if t.path not in run.failed]
+    covers: dict[str, Any] = {}
+    if cover:
+        covers = await _tasks.in_thread(
+            _checks.trace_covers, [t for t in work if t.action == "create"], files, run.failed
+        )
+        work = [t for t in work if t.path not in run.failed]
+    await _register(client, collection_id, work, covers, concurrency, run)
+    ingestion = None
+    if wait:
+        # Tiles an interrupted run registered are still on their way: they are this run's too.
+        unfinished = {t.tile_id for t in plan.of("skip") if t.pending and t.tile_id}
+        ingestion = await waiting.async_wait(
+            client,
+            collection_id,
+            set(run.ids.values()) | unfinished,
+            timeout=timeout,
+            on_progress=on_progress,
+        )
+        for path, cause in ingestion.failed.items():
+            run.failed[path] = cause
+    report = SyncReport(
+        plan,
+        uploaded=tuple(run.done["upload"]),
+        created=tuple(run.done["create"]),
+        reingested=tuple(run.done["reingest"]),
+        deleted=tuple(run.done["delete"]),
+        skipped=tuple(t.path for t in plan.of("skip")),
+        failed=dict(sorted(run.failed.items())),
+        ingestion=ingestion,
+    )
+    if raise_on_failure and not report.ok:
+        raise IngestionFailedError(f"the sync did not succeed for every tile: {report}", result=report)
+    return report

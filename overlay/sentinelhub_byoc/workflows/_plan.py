@@ -1,0 +1,252 @@
+"""A sync's plan: what to do with each tile, decided before any change is made (no I/O here)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+from uuid import UUID
+
+from sentinelhub_byoc.cog._layout import TileFiles
+from sentinelhub_byoc.errors import ValidationError
+from sentinelhub_byoc.workflows._sources import Files
+
+__all__ = [
+    "Action",
+    "KnownTile",
+    "PlannedTile",
+    "SensingTime",
+    "SyncPlan",
+    "make_plan",
+    "sensing_time_reader",
+]
+
+Action = Literal["create", "skip", "reingest", "delete"]
+"""What a sync does with a tile."""
+
+SensingTime = str | Callable[[str], datetime | None] | None
+"""How a tile's sensing time is found: a ``strptime`` format searched for in the tile path
+(``"%Y%m%dT%H%M%S"``, ``"%Y/%m/%d"``), a function of the tile path, or ``None`` for none."""
+
+_DIRECTIVES = {
+    "Y": r"\d{4}",
+    "y": r"\d{2}",
+    "m": r"\d{2}",
+    "d": r"\d{2}",
+    "H": r"\d{2}",
+    "M": r"\d{2}",
+    "S": r"\d{2}",
+    "j": r"\d{3}",
+    "f": r"\d{1,6}",
+    "b": r"[A-Za-z]{3}",
+    "%": "%",
+}
+
+
+@dataclass(frozen=True)
+class KnownTile:
+    """What a plan needs of a tile already in the collection (not the whole tile)."""
+
+    id: UUID | None
+    status: str | None
+    since: datetime | None
+    failure_cause: str | None = None
+
+
+@dataclass(frozen=True)
+class PlannedTile:
+    """One tile of a plan: the ``action``, the tile's ``path`` and why (``reason``)."""
+
+    action: Action
+    path: str
+    reason: str
+    files: tuple[str, ...] = ()
+    tile_id: UUID | None = None
+    sensing_time: datetime | None = None
+    pending: bool = False
+    """For a skipped tile: it is still waiting or ingesting (an earlier run registered it)."""
+
+
+@dataclass(frozen=True)
+class SyncPlan:
+    """What a sync will do, tile by tile, and which files it uploads first.
+
+    ``print(plan)`` shows it as a dry run. Build one with
+    :func:`~sentinelhub_byoc.workflows.plan_sync`; :func:`~sentinelhub_byoc.workflows.sync`
+    makes and carries out one.
+    """
+
+    collection: str
+    source: str
+    tiles: tuple[PlannedTile, ...]
+    uploads: tuple[str, ...] = ()
+    unmatched: tuple[str, ...] = ()
+    failed_before: Mapping[str, str] = field(default_factory=dict)
+
+    def of(self, action: Action) -> list[PlannedTile]:
+        """The planned tiles with *action*."""
+        return [tile for tile in self.tiles if tile.action == action]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many tiles each action has, and how many files are uploaded."""
+        counts = Counter(tile.action for tile in self.tiles)
+        result = {action: counts.get(action, 0) for action in ("create", "reingest", "delete", "skip")}
+        result["upload"] = len(self.uploads)
+        return result
+
+    @property
+    def changes(self) -> int:
+        """How many tiles the plan creates, reingests or deletes."""
+        return sum(1 for tile in self.tiles if tile.action != "skip")
+
+    def format(self, limit: int = 20) -> str:
+        """The plan as text: a summary line, then up to *limit* tiles per action with reasons."""
+        counts = self.counts
+        lines = [
+            f"sync {self.source} -> collection {self.collection}: "
+            + ", ".join(f"{counts[a]} to {a}" for a in ("upload", "create", "reingest", "delete"))
+            + f", {counts['skip']} unchanged"
+        ]
+        actions: tuple[Action, ...] = ("create", "reingest", "delete")
+        for action in actions:
+            tiles = self.of(action)
+            for tile in tiles[:limit]:
+                lines.append(f"  {action:<8} {tile.path}  ({tile.reason})")
+            if len(tiles) > limit:
+                lines.append(f"  ... and {len(tiles) - limit} more to {action}")
+        if self.unmatched:
+            lines.append(f"  {len(self.unmatched)} file(s) do not follow the layout and are left out")
+        if self.failed_before:
+            lines.append(
+                f"  {len(self.failed_before)} unchanged tile(s) are FAILED from before: fix their files, "
+                "or reingest them"
+            )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def sensing_time_reader(sensing_time: SensingTime) -> Callable[[str], datetime | None]:
+    """A function giving a tile path's sensing time by *sensing_time* (see :data:`SensingTime`).
+
+    A format that does not match a path raises :class:`~sentinelhub_byoc.errors.ValidationError`
+    when the path is read: a sync stops before it makes any change.
+    """
+    if sensing_time is None:
+        return lambda path: None
+    if callable(sensing_time):
+        return sensing_time
+    if not isinstance(sensing_time, str) or "%" not in sensing_time:
+        raise ValidationError(
+            f"sensing_time must be a strptime format such as '%Y%m%dT%H%M%S' or a function of the "
+            f"tile path, got {sensing_time!r}"
+        )
+    pattern = re.compile(_format_regex(sensing_time))
+
+    def read(path: str) -> datetime:
+        match = pattern.search(path)
+        if match is None:
+            raise ValidationError(
+                f"tile path {path!r} holds no date and time in the format {sensing_time!r}; fix the "
+                "format, or pass a function that reads the sensing time from a path"
+            )
+        try:
+            value = datetime.strptime(match.group(0), sensing_time)
+        except ValueError as error:
+            raise ValidationError(
+                f"tile path {path!r}: {match.group(0)!r} is not a valid time ({error})"
+            ) from None
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+    return read
+
+
+def _format_regex(format_: str) -> str:
+    parts = []
+    index = 0
+    while index < len(format_):
+        if format_[index] == "%" and index + 1 < len(format_):
+            directive = format_[index + 1]
+            if directive not in _DIRECTIVES:
+                raise ValidationError(
+                    f"sensing_time format {format_!r} uses %{directive}; use %Y %y %m %d %H %M %S %j %f %b"
+                )
+            parts.append(_DIRECTIVES[directive])
+            index += 2
+        else:
+            parts.append(re.escape(format_[index]))
+            index += 1
+    return "".join(parts)
+
+
+def _changed(tile: TileFiles, files: Files, known: KnownTile, changed_keys: set[str]) -> str | None:
+    for key in tile.keys:
+        if key in changed_keys:
+            return f"{key} was uploaded again"
+    if known.since is None:
+        return None
+    for key in tile.keys:
+        modified = files[key].modified
+        if modified is not None and modified > known.since:
+            return f"{key} changed after ingestion ({modified:%Y-%m-%d %H:%M:%S} UTC)"
+    return None
+
+
+def make_plan(
+    collection: str,
+    source: str,
+    groups: Iterable[TileFiles],
+    files: Files,
+    existing: Mapping[str, KnownTile],
+    *,
+    scope: str = "",
+    delete_missing: bool = False,
+    changed_keys: Iterable[str] = (),
+    sensing_time: Callable[[str], datetime | None] = lambda path: None,
+    uploads: Iterable[str] = (),
+    unmatched: Iterable[str] = (),
+) -> SyncPlan:
+    """Decide each tile's action.
+
+    A tile of *groups* not in *existing* (by path) is created; one whose files changed after
+    its ingestion began (or that are in *changed_keys*) is reingested; others are skipped.
+    With *delete_missing*, tiles of the collection under *scope* that no group has any more
+    are deleted.
+    """
+    changed = set(changed_keys)
+    planned: list[PlannedTile] = []
+    failed_before: dict[str, str] = {}
+    seen: set[str] = set()
+    for tile in groups:
+        seen.add(tile.path)
+        known = existing.get(tile.path)
+        keys = tuple(tile.keys)
+        if known is None:
+            when = sensing_time(tile.path)
+            planned.append(PlannedTile("create", tile.path, "new", keys, None, when))
+            continue
+        reason = _changed(tile, files, known, changed)
+        if reason is not None:
+            planned.append(PlannedTile("reingest", tile.path, reason, keys, known.id))
+        else:
+            pending = known.status not in ("INGESTED", "FAILED", None)
+            planned.append(PlannedTile("skip", tile.path, "unchanged", keys, known.id, pending=pending))
+            if known.status == "FAILED":
+                failed_before[tile.path] = known.failure_cause or "ingestion failed"
+    if delete_missing:
+        for path, known in sorted(existing.items()):
+            if path not in seen and path.startswith(scope):
+                planned.append(PlannedTile("delete", path, "its files are gone", (), known.id))
+    return SyncPlan(
+        collection=collection,
+        source=source,
+        tiles=tuple(planned),
+        uploads=tuple(uploads),
+        unmatched=tuple(unmatched),
+        failed_before=failed_before,
+    )

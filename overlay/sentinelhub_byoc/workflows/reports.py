@@ -1,0 +1,135 @@
+"""What workflows return: the final states of a wait, and what a sync did."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from sentinelhub_byoc.models import Tile
+from sentinelhub_byoc.workflows._plan import SyncPlan
+
+__all__ = ["ReingestReport", "SyncReport", "WaitResult"]
+
+
+@dataclass(frozen=True)
+class WaitResult:
+    """Where each waited-for tile ended: INGESTED, FAILED (with its cause) or still pending.
+
+    ``tiles`` holds each tile as last read, by id; ``missing`` the ids that no longer exist
+    (deleted while waiting).
+
+    >>> result = WaitResult(tiles={}, timed_out=False)
+    >>> result.ok, result.failed
+    (True, {})
+    """
+
+    tiles: Mapping[UUID, Tile]
+    timed_out: bool
+    missing: tuple[UUID, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def ingested(self) -> list[Tile]:
+        """The tiles that were ingested."""
+        return [t for t in self.tiles.values() if t.status is not None and t.status.value == "INGESTED"]
+
+    @property
+    def failed(self) -> dict[str, str]:
+        """Failed tiles' causes, by tile path."""
+        return {
+            t.path: t.failure_cause or "ingestion failed (the service gave no cause)"
+            for t in self.tiles.values()
+            if t.status is not None and t.status.value == "FAILED"
+        }
+
+    @property
+    def pending(self) -> list[Tile]:
+        """Tiles still waiting or ingesting when the wait ended (only after a timeout)."""
+        return [t for t in self.tiles.values() if not t.is_final]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every tile was ingested: nothing failed, pending or missing."""
+        return not self.failed and not self.pending and not self.missing
+
+    def __str__(self) -> str:
+        parts = [f"{len(self.ingested)} ingested", f"{len(self.failed)} failed"]
+        if self.pending:
+            parts.append(f"{len(self.pending)} still ingesting (timed out)")
+        if self.missing:
+            parts.append(f"{len(self.missing)} deleted while waiting")
+        lines = [", ".join(parts) + f" after {self.seconds:.1f} s"]
+        lines.extend(f"  FAILED {path}: {cause}" for path, cause in sorted(self.failed.items()))
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What a sync did: the plan, then what happened to each tile.
+
+    Paths are tile paths. ``failed`` maps each tile that failed in this run (its COG check,
+    its upload, its registration or its ingestion) to the cause; ``failed_before`` holds
+    unchanged tiles that were already FAILED and were left alone.
+    """
+
+    plan: SyncPlan
+    dry_run: bool = False
+    uploaded: tuple[str, ...] = ()
+    created: tuple[str, ...] = ()
+    reingested: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
+    failed: Mapping[str, str] = field(default_factory=dict)
+    ingestion: WaitResult | None = None
+
+    @property
+    def failed_before(self) -> Mapping[str, str]:
+        """Unchanged tiles that were FAILED before this run, with their causes."""
+        return self.plan.failed_before
+
+    @property
+    def ok(self) -> bool:
+        """Whether every tile this run touched ended well (and none is still ingesting)."""
+        pending = self.ingestion is not None and bool(self.ingestion.pending)
+        return not self.failed and not pending
+
+    def __str__(self) -> str:
+        if self.dry_run:
+            return "dry run, nothing changed:\n" + self.plan.format()
+        lines = [
+            f"{len(self.uploaded)} file(s) uploaded; tiles: {len(self.created)} created, "
+            f"{len(self.reingested)} reingested, {len(self.deleted)} deleted, "
+            f"{len(self.skipped)} unchanged, {len(self.failed)} failed"
+        ]
+        if self.ingestion is not None and self.ingestion.pending:
+            lines.append(f"  {len(self.ingestion.pending)} tile(s) still ingesting when the wait timed out")
+        lines.extend(f"  FAILED {path}: {cause}" for path, cause in sorted(self.failed.items()))
+        if self.failed_before:
+            lines.append(f"  {len(self.failed_before)} unchanged tile(s) were already FAILED")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ReingestReport:
+    """What a reingest did: tiles asked to ingest again, refusals, and how ingestion ended.
+
+    ``errors`` maps the paths of tiles the service would not reingest to its answer;
+    ``ingestion`` is the wait's result (``None`` with ``wait=False``).
+    """
+
+    reingested: tuple[str, ...]
+    errors: Mapping[str, str] = field(default_factory=dict)
+    ingestion: WaitResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether every tile was reingested and, when waited for, ingested."""
+        return not self.errors and (self.ingestion is None or self.ingestion.ok)
+
+    def __str__(self) -> str:
+        lines = [f"{len(self.reingested)} tile(s) reingested, {len(self.errors)} refused"]
+        lines.extend(f"  REFUSED {path}: {cause}" for path, cause in sorted(self.errors.items()))
+        if self.ingestion is not None:
+            lines.append(str(self.ingestion))
+        return "\n".join(lines)
