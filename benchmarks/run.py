@@ -9,7 +9,10 @@ Client benchmarks (issue 8), each against a baseline measured in this run:
 - ``listing``: listing 100,000 tiles from the emulator over loopback against raw httpx paging,
   and the client's peak memory at 10,000 and 100,000 tiles (``client_listing.py``);
 - ``import``: ``from sentinelhub_byoc import BYOCClient`` against ``import sentinelhub`` and
-  against ``import httpx``, in fresh interpreters (``import_time.py``).
+  against ``import httpx``, in fresh interpreters (``import_time.py``);
+- ``workflows``: registering 2,000 tiles at 20 ms latency with ``workflows.async_sync`` against
+  raw ``httpx.AsyncClient`` and sentinelhub-py's one-by-one loop, and the sync's memory
+  (``workflow_registration.py``, issue 10).
 
 Emulator benchmarks (``emulator``): these time the test emulator, not the client
 (``emulator_tile_creation.py``, ``emulator_pagination.py``).
@@ -36,6 +39,7 @@ import client_listing
 import emulator_pagination
 import emulator_tile_creation
 import import_time
+import workflow_registration
 from _common import CLIENT, EMULATOR, GROUP_TITLES, Result, table
 
 
@@ -48,6 +52,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], list[Result]]]] = {
     "cpu": (CLIENT, client_cpu.run),
     "listing": (CLIENT, client_listing.run),
     "import": (CLIENT, import_time.run),
+    "workflows": (CLIENT, workflow_registration.run),
     "emulator": (EMULATOR, _emulator),
 }
 
