@@ -51,6 +51,9 @@ def test_the_listed_public_modules_are_found() -> None:
         "sentinelhub_byoc.testing.ingestion",
         "sentinelhub_byoc.testing.pytest_plugin",
         "sentinelhub_byoc.token_cache",
+        "sentinelhub_byoc.workflows",
+        "sentinelhub_byoc.workflows.events",
+        "sentinelhub_byoc.workflows.reports",
     }
     assert expected <= MODULES.keys()
 

@@ -1,0 +1,1 @@
+"""The workflows; see :mod:`sentinelhub_byoc.workflows`."""
