@@ -114,3 +114,28 @@ def test_folder_of_fifty_cogs_upload_register_wait_rerun_and_touch(
         tiles = list(client.tiles.list(collection))
         assert len(tiles) == GOOD + 3
         assert len({t.path for t in tiles}) == len(tiles)
+
+
+def test_sync_of_an_s3_prefix_reingests_what_was_put_again(
+    tmp_path: Path, s3_server: EmulatorServer, s3_client: Any
+) -> None:
+    bucket = _bucket(s3_client)
+    local = tmp_path / "scenes"
+    for index in range(3):
+        write_scene(local / f"s{index}", index=index)
+    for path in sorted(local.rglob("*.tif")):
+        s3_client.upload_file(str(path), bucket, f"in/{path.relative_to(local).as_posix()}")
+    s3_client.put_object(Bucket=bucket, Key="in/readme.txt", Body=b"not a band")
+    collection = s3_server.emulator.create_collection("s3-source", bucket, bands=BANDS)
+    with client_for(s3_server) as client:
+        first = workflows.sync(client, collection, f"s3://{bucket}/in", s3_client=s3_client, timeout=60)
+        assert first.created == ("in/s0/(BAND).tif", "in/s1/(BAND).tif", "in/s2/(BAND).tif")
+        assert first.ok
+        assert first.plan.unmatched == ("in/readme.txt",)
+        # S3 keeps whole seconds: the new copy must be a second younger than the ingestion.
+        time.sleep(1.1)
+        s3_client.upload_file(str(local / "s1" / "B04.tif"), bucket, "in/s1/B04.tif")
+        second = workflows.sync(client, collection, f"s3://{bucket}/in/", s3_client=s3_client, timeout=60)
+        assert second.reingested == ("in/s1/(BAND).tif",)
+        assert second.created == ()
+        assert second.ok

@@ -68,9 +68,9 @@ class WaitResult:
 class SyncReport:
     """What a sync did: the plan, then what happened to each tile.
 
-    Paths are tile paths. ``failed`` maps each tile that failed in this run (its COG check,
-    its upload, its registration or its ingestion) to the cause; ``failed_before`` holds
-    unchanged tiles that were already FAILED and were left alone.
+    Paths are tile paths (file keys for ``uploaded``), sorted. ``failed`` maps each tile that
+    failed in this run (its COG check, its upload, its registration or its ingestion) to the
+    cause; ``failed_before`` holds unchanged tiles that were already FAILED and were left alone.
     """
 
     plan: SyncPlan

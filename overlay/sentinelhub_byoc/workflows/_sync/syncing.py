@@ -401,10 +401,10 @@ def sync(
             run.failed[path] = cause
     report = SyncReport(
         plan,
-        uploaded=tuple(run.done["upload"]),
-        created=tuple(run.done["create"]),
-        reingested=tuple(run.done["reingest"]),
-        deleted=tuple(run.done["delete"]),
+        uploaded=tuple(sorted(run.done["upload"])),
+        created=tuple(sorted(run.done["create"])),
+        reingested=tuple(sorted(run.done["reingest"])),
+        deleted=tuple(sorted(run.done["delete"])),
         skipped=tuple(t.path for t in plan.of("skip")),
         failed=dict(sorted(run.failed.items())),
         ingestion=ingestion,
