@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         to_feature_collection,
     )
     from sentinelhub_byoc.geometry._funnel import as_geometry
+    from sentinelhub_byoc.geometry._plot import plot_footprints
     from sentinelhub_byoc.geometry._simplify import SimplifyResult
     from sentinelhub_byoc.geometry._validate import MAX_COVER_POINTS, validate
     from sentinelhub_byoc.geometry._value import Geometry
@@ -58,6 +59,7 @@ _EXPORTS = {
     "tile_collection_geo_interface": "sentinelhub_byoc.geometry._export",
     "to_feature_collection": "sentinelhub_byoc.geometry._export",
     "as_geometry": "sentinelhub_byoc.geometry._funnel",
+    "plot_footprints": "sentinelhub_byoc.geometry._plot",
     "SimplifyResult": "sentinelhub_byoc.geometry._simplify",
     "MAX_COVER_POINTS": "sentinelhub_byoc.geometry._validate",
     "validate": "sentinelhub_byoc.geometry._validate",
@@ -80,6 +82,7 @@ __all__ = [
     "is_supported_crs",
     "iter_features",
     "parse_crs",
+    "plot_footprints",
     "tile_collection_geo_interface",
     "to_feature_collection",
     "validate",
