@@ -71,6 +71,7 @@ SUBSTITUTIONS: dict[str, str] = {
     "async_reingest": "reingest",
     "async_delete_collection": "delete_collection",
     "async_copy_tiles": "copy_tiles",
+    "async_download_tile_files": "download_tile_files",
 }
 
 

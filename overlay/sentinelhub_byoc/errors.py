@@ -255,5 +255,13 @@ class StorageAccessError(WorkflowError):
 class DownloadError(WorkflowError):
     """A download ended with other than the size the service announced for the file.
 
-    The partial data is kept beside the destination (``.part``) so that the next call resumes.
+    A short partial file is kept beside the destination (``.part``) so that the next call
+    resumes; a long one is removed. From
+    :func:`~sentinelhub_byoc.workflows.download_tile_files` with ``raise_on_failure=True``,
+    ``report`` is the :class:`~sentinelhub_byoc.workflows.DownloadReport` naming every file
+    that failed and why (``None`` otherwise).
     """
+
+    def __init__(self, message: str, *, report: Any = None) -> None:
+        super().__init__(message)
+        self.report = report

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sentinelhub_byoc.errors import ValidationError
+from sentinelhub_byoc.errors import DownloadError, ValidationError
 
 _PART_SUFFIX = ".part"
 
@@ -27,9 +27,37 @@ def part_file(destination: Path) -> Path:
     return destination.with_name(destination.name + _PART_SUFFIX)
 
 
-def resume_offset(part: Path, resume: bool) -> int:
-    """How many bytes of the file *part* already holds; without *resume*, remove it and start at 0."""
+def resume_offset(part: Path, resume: bool, size: int | None = None) -> int:
+    """How many bytes of the file *part* already holds; 0 after removing it.
+
+    The part file is removed without *resume*, and when it is longer than the file's *size*
+    (when known): such a part belongs to an older version of the file.
+    """
     if resume and part.is_file():
-        return part.stat().st_size
+        held = part.stat().st_size
+        if size is None or held <= size:
+            return held
     part.unlink(missing_ok=True)
     return 0
+
+
+def check_complete(part: Path, size: int | None, name: str) -> None:
+    """Raise :class:`DownloadError` unless *part* holds *size* bytes (any size when ``None``).
+
+    A short part file is kept so that the next download resumes; a long one cannot be a
+    prefix of the file and is removed.
+    """
+    if size is None:
+        return
+    held = part.stat().st_size if part.is_file() else 0
+    if held == size:
+        return
+    if held > size:
+        part.unlink(missing_ok=True)
+        raise DownloadError(
+            f"{name!r}: received {held} bytes, more than its {size}; the partial file was removed"
+        )
+    raise DownloadError(
+        f"{name!r}: received {held} of its {size} bytes; the partial file {part.name!r} is kept "
+        "for the next download to resume"
+    )

@@ -13,7 +13,7 @@ from . import _validation as check
 from ._band_changes import updated_bands
 from ._geojson import to_crs84
 from ._model import Collection, Json, Tile
-from ._responses import ApiError, bad_payload, empty_response, json_response, not_found
+from ._responses import ApiError, bad_payload, empty_response, file_response, json_response, not_found
 from ._routing import NoRoute, Router
 from ._serialize import collection_json, tile_json
 from ._spec_routes import ROUTES
@@ -321,22 +321,20 @@ class Api:
         if call.request.method == "HEAD":
             return httpx.Response(200, headers={"Content-Length": str(size)})
         span = _byte_range(call.request.headers.get("range"), size)
+
+        def read(start: int, end: int) -> bytes:
+            return storage.read(key, start, end)
+
         if span is None:
-            return httpx.Response(
-                200,
-                headers={"Content-Type": "application/octet-stream", "Accept-Ranges": "bytes"},
-                content=storage.read(key),
-            )
+            headers = {"Content-Type": "application/octet-stream", "Accept-Ranges": "bytes"}
+            return file_response(200, headers, read, 0, size)
         start, end = span
-        return httpx.Response(
-            206,
-            headers={
-                "Content-Type": "application/octet-stream",
-                "Content-Range": f"bytes {start}-{end - 1}/{size}",
-                "Accept-Ranges": "bytes",
-            },
-            content=storage.read(key, start, end),
-        )
+        headers = {
+            "Content-Type": "application/octet-stream",
+            "Content-Range": f"bytes {start}-{end - 1}/{size}",
+            "Accept-Ranges": "bytes",
+        }
+        return file_response(206, headers, read, start, end)
 
 
 def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:

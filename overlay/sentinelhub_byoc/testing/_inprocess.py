@@ -42,7 +42,7 @@ def _to_response(reply: Reply, request: httpx.Request) -> httpx.Response:
     lost = reply.response
     if lost is None:
         raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-    body = lost.content
+    body = lost.read()
     headers = httpx.Headers(lost.headers)
     # The full length is announced, then the body stops short: a truncated transfer.
     headers["Content-Length"] = str(len(body))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -127,3 +128,43 @@ def format_millis(epoch_ms: float) -> str:
     seconds, micros = divmod(round(epoch_ms * 1000), 1_000_000)
     moment = _dt.datetime.fromtimestamp(seconds, tz=_dt.UTC)
     return f"{moment.strftime('%Y-%m-%dT%H:%M:%S')}.{micros:06d}Z"
+
+
+_FILE_CHUNK = 1 << 20
+
+
+class FileBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """Bytes ``[start, end)`` of a stored file, read a chunk at a time as they are sent.
+
+    A file of any size is served in constant memory, to sync and async clients alike.
+    """
+
+    def __init__(self, read: Callable[[int, int], bytes], start: int, end: int) -> None:
+        self._read = read
+        self._start = start
+        self._end = end
+
+    def __iter__(self) -> Iterator[bytes]:
+        position = self._start
+        while position < self._end:
+            chunk = self._read(position, min(self._end, position + _FILE_CHUNK))
+            if not chunk:
+                # The file shrank while it was being sent; the client sees a short body.
+                return
+            position += len(chunk)
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self:
+            yield chunk
+
+
+def file_response(
+    status: int, headers: dict[str, str], read: Callable[[int, int], bytes], start: int, end: int
+) -> httpx.Response:
+    """An answer whose body, bytes ``[start, end)`` of a file, is read from *read* while sent."""
+    return httpx.Response(
+        status,
+        headers={**headers, "Content-Length": str(end - start)},
+        stream=FileBody(read, start, end),
+    )

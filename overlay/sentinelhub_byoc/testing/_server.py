@@ -16,7 +16,7 @@ from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from ._emulator import TOKEN_PATHS, Emulator, Flavour
 from ._handlers import PREFIXES
 from ._reply import Dropped
-from ._responses import error_response
+from ._responses import FileBody, error_response
 
 _log = logging.getLogger(__name__)
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
@@ -80,8 +80,18 @@ class _Handler(BaseHTTPRequestHandler):
             reply = error_response(500, "COMMON_EXCEPTION", f"Emulator error: {error}")
         if isinstance(reply, Dropped):
             self._drop(reply.response)
+        elif isinstance(reply.stream, FileBody):
+            self._send_file(reply, reply.stream)
         else:
             self._send(reply, reply.content)
+
+    def _send_file(self, response: httpx.Response, body: FileBody) -> None:
+        # Written chunk by chunk as it is read: a large file never sits in memory.
+        self._send(response, b"", length=int(response.headers["content-length"]))
+        if self.command != "HEAD":
+            for chunk in body:
+                self.wfile.write(chunk)
+            self.wfile.flush()
 
     def _send(self, response: httpx.Response, body: bytes, length: int | None = None) -> None:
         self.send_response(response.status_code, response.reason_phrase)
@@ -100,7 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _drop(self, lost: httpx.Response | None) -> None:
         if lost is not None:
             # Announce the whole body, send half of it, then hang up.
-            body = lost.content
+            body = lost.read()
             self._send(lost, body[: len(body) // 2], length=len(body))
         self.close_connection = True
         with contextlib.suppress(OSError):

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sentinelhub_byoc._lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from sentinelhub_byoc.workflows._async.downloads import async_download_tile_files
     from sentinelhub_byoc.workflows._async.maintenance import (
         async_copy_tiles,
         async_delete_collection,
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
     )
     from sentinelhub_byoc.workflows._async.syncing import async_plan_sync, async_sync
     from sentinelhub_byoc.workflows._async.waiting import async_wait
+    from sentinelhub_byoc.workflows._downloading import DownloadReport, FileFailure
     from sentinelhub_byoc.workflows._plan import PlannedTile, SensingTime, SyncPlan
+    from sentinelhub_byoc.workflows._sync.downloads import download_tile_files
     from sentinelhub_byoc.workflows._sync.maintenance import copy_tiles, delete_collection, reingest
     from sentinelhub_byoc.workflows._sync.syncing import plan_sync, sync
     from sentinelhub_byoc.workflows._sync.waiting import wait
@@ -39,6 +42,8 @@ if TYPE_CHECKING:
 _ASYNC = "sentinelhub_byoc.workflows._async."
 _SYNC = "sentinelhub_byoc.workflows._sync."
 _EXPORTS = {
+    "DownloadReport": "sentinelhub_byoc.workflows._downloading",
+    "FileFailure": "sentinelhub_byoc.workflows._downloading",
     "Progress": "sentinelhub_byoc.workflows.events",
     "ProgressCallback": "sentinelhub_byoc.workflows.events",
     "PlannedTile": "sentinelhub_byoc.workflows._plan",
@@ -49,12 +54,14 @@ _EXPORTS = {
     "WaitResult": "sentinelhub_byoc.workflows.reports",
     "async_copy_tiles": _ASYNC + "maintenance",
     "async_delete_collection": _ASYNC + "maintenance",
+    "async_download_tile_files": _ASYNC + "downloads",
     "async_reingest": _ASYNC + "maintenance",
     "async_plan_sync": _ASYNC + "syncing",
     "async_sync": _ASYNC + "syncing",
     "async_wait": _ASYNC + "waiting",
     "copy_tiles": _SYNC + "maintenance",
     "delete_collection": _SYNC + "maintenance",
+    "download_tile_files": _SYNC + "downloads",
     "reingest": _SYNC + "maintenance",
     "plan_sync": _SYNC + "syncing",
     "sync": _SYNC + "syncing",
@@ -62,6 +69,8 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "DownloadReport",
+    "FileFailure",
     "PlannedTile",
     "Progress",
     "ProgressCallback",
@@ -72,12 +81,14 @@ __all__ = [
     "WaitResult",
     "async_copy_tiles",
     "async_delete_collection",
+    "async_download_tile_files",
     "async_plan_sync",
     "async_reingest",
     "async_sync",
     "async_wait",
     "copy_tiles",
     "delete_collection",
+    "download_tile_files",
     "plan_sync",
     "reingest",
     "sync",

@@ -1,19 +1,59 @@
 """Bounded concurrency for the asyncio workflows; :mod:`._threads` is its blocking twin.
 
 ``codegen/unasync.py`` maps this module's name to ``_threads``, so the workflows in ``_async``
-call ``_tasks.run_bounded`` and their generated blocking versions call ``_threads.run_bounded``.
+call ``_tasks.run_bounded`` and their generated blocking versions call ``_threads.run_bounded``,
+which keeps the same contract with threads. :func:`run_bounded` runs on asyncio or trio
+(through anyio).
+
+>>> import anyio
+>>> async def double(n: int) -> int:
+...     return 2 * n
+>>> anyio.run(lambda: run_bounded(range(5), double, concurrency=2))
+[0, 2, 4, 6, 8]
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
-__all__ = ["in_thread", "run_bounded", "sleep"]
+import anyio
+import anyio.abc
+
+from sentinelhub_byoc.errors import ValidationError
+
+__all__ = ["check_concurrency", "in_thread", "run_bounded", "sleep"]
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+def check_concurrency(concurrency: int) -> int:
+    """*concurrency*, refused with a :class:`ValidationError` unless it is a whole number >= 1."""
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ValidationError(f"concurrency must be a whole number of 1 or more, got {concurrency!r}")
+    return concurrency
+
+
+@overload
+async def run_bounded(
+    items: Iterable[T],
+    work: Callable[[T], Awaitable[R]],
+    *,
+    concurrency: int,
+    return_exceptions: Literal[False] = False,
+) -> list[R]: ...
+
+
+@overload
+async def run_bounded(
+    items: Iterable[T],
+    work: Callable[[T], Awaitable[R]],
+    *,
+    concurrency: int,
+    return_exceptions: Literal[True],
+) -> list[R | Exception]: ...
 
 
 async def run_bounded(
@@ -22,35 +62,46 @@ async def run_bounded(
     *,
     concurrency: int,
     return_exceptions: bool = False,
-) -> list[R | BaseException]:
-    """Run ``work(item)`` for every item, at most *concurrency* at once; results in item order.
+) -> list[R] | list[R | Exception]:
+    """``[await work(item) for item in items]``, with at most *concurrency* calls running at once.
 
-    Workers pull items from the iterable as they finish, so a million items never become a
-    million pending tasks. The first exception cancels the rest and is raised, unless
-    *return_exceptions*, in which case each failed item's exception (``Exception`` only) takes
-    its place in the results.
+    *concurrency* workers each take the next item from *items* when they finish one, so a long
+    (or endless) iterable is consumed only as fast as the work goes. Results come in the order of
+    *items*. The first exception from *work* (or from iterating *items*) cancels the calls still
+    running and is raised as it is; with ``return_exceptions=True`` an exception from *work* is
+    put in that item's place instead and the other items go on.
     """
-    if concurrency < 1:
-        raise ValueError(f"concurrency must be at least 1, got {concurrency}")
-    iterator = enumerate(items)
-    results: dict[int, R | BaseException] = {}
+    check_concurrency(concurrency)
+    pending = enumerate(items)
+    results: dict[int, R | Exception] = {}
+    failures: list[Exception] = []
 
-    async def worker() -> None:
-        for index, item in iterator:
+    async def worker(group: anyio.abc.TaskGroup) -> None:
+        while True:
+            try:
+                index, item = next(pending)
+            except StopIteration:
+                return
+            except Exception as error:
+                failures.append(error)
+                group.cancel_scope.cancel()
+                return
             try:
                 results[index] = await work(item)
             except Exception as error:
                 if not return_exceptions:
-                    raise
+                    failures.append(error)
+                    group.cancel_scope.cancel()
+                    return
                 results[index] = error
 
-    try:
-        async with asyncio.TaskGroup() as group:
-            for _ in range(concurrency):
-                group.create_task(worker())
-    except BaseExceptionGroup as failed:
-        # Callers catch the error work raised, not the group asyncio wraps it in.
-        raise failed.exceptions[0] from None
+    # Failures are taken out of the task group by hand: anyio would wrap them in an
+    # ExceptionGroup, and callers should catch the error their work raised.
+    async with anyio.create_task_group() as group:
+        for _ in range(concurrency):
+            group.start_soon(worker, group)
+    if failures:
+        raise failures[0]
     return [results[index] for index in range(len(results))]
 
 

@@ -4,12 +4,19 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sentinelhub_byoc import _operations as ops
 from sentinelhub_byoc._ids import as_uuid
-from sentinelhub_byoc.resources._downloads import destination_path, part_file, resume_offset
+from sentinelhub_byoc.errors import ValidationError
+from sentinelhub_byoc.resources._downloads import (
+    check_complete,
+    destination_path,
+    part_file,
+    resume_offset,
+)
 from sentinelhub_byoc.resources._sync.runner import Runner
 
 
@@ -54,6 +61,7 @@ class TileFiles:
         destination: str | os.PathLike[str],
         *,
         resume: bool = True,
+        size: int | None = None,
     ) -> Path:
         """Stream a file to *destination* without holding it in memory; return the path.
 
@@ -61,10 +69,51 @@ class TileFiles:
         interrupted download leaves the ``.part`` file, and the next call resumes from where it
         stopped (with an HTTP ``Range`` request) unless ``resume=False``; a ``.part`` file that
         already holds the whole file is just renamed.
+
+        *size*, the file's size when known (from :meth:`size`), is checked before renaming: a
+        shorter ``.part`` file is kept for the next call to resume and a longer one is removed,
+        and either raises :class:`~sentinelhub_byoc.errors.DownloadError`. A ``.part`` file
+        already longer than *size* is stale and the download starts over.
+
+        >>> size = client.files.size(collection, tile, "scene.tif")  # doctest: +SKIP
+        >>> client.files.download(collection, tile, "scene.tif", "a.tif", size=size)  # doctest: +SKIP
         """
+        return self._download(collection, tile, name, destination, resume=resume, size=size)
+
+    def _download(
+        self,
+        collection: Any,
+        tile: Any,
+        name: str,
+        destination: str | os.PathLike[str],
+        *,
+        resume: bool = True,
+        size: int | None = None,
+        on_bytes: Callable[[int], None] | None = None,
+    ) -> Path:
+        # on_bytes hears of every chunk written, so the download workflow can report bytes as
+        # they arrive rather than one jump per file.
+        if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
+            raise ValidationError(f"size must be a whole number of bytes (0 or more), got {size!r}")
         target = destination_path(destination)
         part = part_file(target)
-        offset = resume_offset(part, resume)
+        offset = resume_offset(part, resume, size)
+        # An empty file has no .part yet even when nothing is missing.
+        if size is None or offset < size or not part.is_file():
+            self._fetch(collection, tile, name, part, offset, on_bytes)
+        check_complete(part, size, name)
+        os.replace(part, target)
+        return target
+
+    def _fetch(
+        self,
+        collection: Any,
+        tile: Any,
+        name: str,
+        part: Path,
+        offset: int,
+        on_bytes: Callable[[int], None] | None,
+    ) -> None:
         operation = ops.get_tile_file(
             as_uuid(collection, "collection"), as_uuid(tile, "tile"), name, start=offset
         )
@@ -77,5 +126,5 @@ class TileFiles:
                 with part.open(mode) as stream:
                     for chunk in response.iter_bytes():
                         stream.write(chunk)
-        os.replace(part, target)
-        return target
+                        if on_bytes is not None:
+                            on_bytes(len(chunk))
