@@ -34,7 +34,8 @@ def _format(value: float, unit: str) -> str:
 class Result:
     """One measurement against its baseline from the same run.
 
-    ``max_ratio`` ``None`` marks a ratio given for information only; ``skipped`` says why a
+    ``max_ratio`` ``None`` marks a ratio given for information only (the target is then
+    ``max_value`` alone, when there is one); ``skipped`` says why a
     benchmark could not run (it then neither passes nor fails); ``violation`` names a condition
     besides the ratio that was broken (it then fails).
     """
@@ -71,10 +72,11 @@ class Result:
             return "SKIP"
         if self.violation is not None:
             return "FAIL"
-        if self.max_ratio is None:
+        if self.max_ratio is None and self.max_value is None:
             return "info"
         within = self.max_value is None or self.value < self.max_value
-        return "PASS" if self.ratio <= self.max_ratio and within else "FAIL"
+        ratio_met = self.max_ratio is None or self.ratio <= self.max_ratio
+        return "PASS" if ratio_met and within else "FAIL"
 
     @property
     def failed(self) -> bool:
@@ -86,12 +88,12 @@ class Result:
         """The target, as text."""
         if self.skipped is not None or self.error is not None:
             return "-"
-        if self.max_ratio is None:
+        if self.max_ratio is None and self.max_value is None:
             return "(information)"
-        text = f"<= {self.max_ratio:g}x"
+        limits = [] if self.max_ratio is None else [f"<= {self.max_ratio:.3g}x"]
         if self.max_value is not None:
-            text += f" and < {self.max_value:g} {self.unit}"
-        return text
+            limits.append(f"< {self.max_value:g} {self.unit}")
+        return " and ".join(limits)
 
     def lines(self) -> list[str]:
         """Human-readable report lines."""

@@ -12,7 +12,10 @@ Client benchmarks (issue 8), each against a baseline measured in this run:
   against ``import httpx``, in fresh interpreters (``import_time.py``);
 - ``workflows``: registering 2,000 tiles at 20 ms latency with ``workflows.async_sync`` against
   raw ``httpx.AsyncClient`` and sentinelhub-py's one-by-one loop, and the sync's memory
-  (``workflow_registration.py``, issue 10).
+  (``workflow_registration.py``, issue 10);
+- ``download``: ``client.files.download`` of a 1 GiB file (64 MiB with ``--quick``) served by
+  the emulator in another process over loopback, against raw ``httpx.stream`` to a file:
+  throughput, and the resident memory the download adds (``download_streaming.py``).
 
 Emulator benchmarks (``emulator``): these time the test emulator, not the client
 (``emulator_tile_creation.py``, ``emulator_pagination.py``).
@@ -36,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import client_cpu
 import client_listing
+import download_streaming
 import emulator_pagination
 import emulator_tile_creation
 import import_time
@@ -53,6 +57,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], list[Result]]]] = {
     "listing": (CLIENT, client_listing.run),
     "import": (CLIENT, import_time.run),
     "workflows": (CLIENT, workflow_registration.run),
+    "download": (CLIENT, download_streaming.run),
     "emulator": (EMULATOR, _emulator),
 }
 

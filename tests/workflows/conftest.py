@@ -46,3 +46,8 @@ def local_server(tmp_path: Path) -> Iterator[EmulatorServer]:
 def client(local_server: EmulatorServer) -> Iterator[Any]:
     with client_for(local_server) as byoc:
         yield byoc
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
