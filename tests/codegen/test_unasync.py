@@ -34,6 +34,12 @@ from codegen import unasync
         ("class AsyncTileFiles:", "class TileFiles:"),
         ("self.tiles = AsyncTiles(self)", "self.tiles = Tiles(self)"),
         ("class AsyncBYOCClient(ClientBase):", "class BYOCClient(ClientBase):"),
+        (
+            "from sentinelhub_byoc.workflows._tasks import run_bounded",
+            "from sentinelhub_byoc.workflows._threads import run_bounded",
+        ),
+        ("await run_bounded(files, fetch, concurrency=4)", "run_bounded(files, fetch, concurrency=4)"),
+        ("async def async_download_tile_files(", "def download_tile_files("),
     ],
 )
 def test_asyncio_words_become_blocking_words(asyncio: str, blocking: str) -> None:

@@ -184,3 +184,10 @@ async def test_concurrency_must_be_a_whole_number_of_one_or_more(concurrency: ob
         await _tasks.run_bounded([1], echo, concurrency=concurrency)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="concurrency"):
         _threads.run_bounded([1], lambda item: item, concurrency=concurrency)  # type: ignore[arg-type]
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    for module in (_tasks, _threads):
+        assert doctest.testmod(module).failed == 0
