@@ -30,20 +30,25 @@ if TYPE_CHECKING:
     )
     from sentinelhub_byoc.workflows._async.syncing import async_plan_sync, async_sync
     from sentinelhub_byoc.workflows._async.waiting import async_wait
-    from sentinelhub_byoc.workflows._downloading import DownloadReport, FileFailure
     from sentinelhub_byoc.workflows._plan import PlannedTile, SensingTime, SyncPlan
     from sentinelhub_byoc.workflows._sync.downloads import download_tile_files
     from sentinelhub_byoc.workflows._sync.maintenance import copy_tiles, delete_collection, reingest
     from sentinelhub_byoc.workflows._sync.syncing import plan_sync, sync
     from sentinelhub_byoc.workflows._sync.waiting import wait
     from sentinelhub_byoc.workflows.events import Progress, ProgressCallback
-    from sentinelhub_byoc.workflows.reports import ReingestReport, SyncReport, WaitResult
+    from sentinelhub_byoc.workflows.reports import (
+        DownloadReport,
+        FileFailure,
+        ReingestReport,
+        SyncReport,
+        WaitResult,
+    )
 
 _ASYNC = "sentinelhub_byoc.workflows._async."
 _SYNC = "sentinelhub_byoc.workflows._sync."
 _EXPORTS = {
-    "DownloadReport": "sentinelhub_byoc.workflows._downloading",
-    "FileFailure": "sentinelhub_byoc.workflows._downloading",
+    "DownloadReport": "sentinelhub_byoc.workflows.reports",
+    "FileFailure": "sentinelhub_byoc.workflows.reports",
     "Progress": "sentinelhub_byoc.workflows.events",
     "ProgressCallback": "sentinelhub_byoc.workflows.events",
     "PlannedTile": "sentinelhub_byoc.workflows._plan",

@@ -1,4 +1,4 @@
-"""What both halves of the download workflow share: where files go, the report, the byte count.
+"""What both halves of the download workflow share: where files go, which tiles, the progress.
 
 No network I/O here; ``_async/downloads.py`` (and its generated ``_sync`` twin) does that.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from uuid import UUID
@@ -16,49 +15,6 @@ from uuid import UUID
 from sentinelhub_byoc._ids import as_uuid
 from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.workflows.events import Progress, ProgressCallback, report_progress
-
-
-@dataclass(frozen=True)
-class FileFailure:
-    """A file that could not be downloaded, and why.
-
-    ``name`` is ``None`` when the tile's list of files could not be read.
-    """
-
-    tile: str
-    name: str | None
-    error: Exception
-
-    @property
-    def cause(self) -> str:
-        """The error, as one line for people: its type and message."""
-        return f"{type(self.error).__name__}: {self.error}"
-
-
-@dataclass(frozen=True)
-class DownloadReport:
-    """What :func:`~sentinelhub_byoc.workflows.download_tile_files` did, file by file.
-
-    ``written`` are the files downloaded by this call and ``skipped`` those already complete at
-    their destination, both in the order of the tiles and their files; ``bytes`` counts the
-    bytes received. ``failed`` lists each file (or tile listing) that failed with its error;
-    their partial data is kept as ``.part`` files for the next call to resume.
-    """
-
-    written: tuple[Path, ...] = ()
-    skipped: tuple[Path, ...] = ()
-    failed: tuple[FileFailure, ...] = ()
-    bytes: int = 0
-
-    @property
-    def ok(self) -> bool:
-        """Whether every file is now complete at its destination."""
-        return not self.failed
-
-    @property
-    def paths(self) -> tuple[Path, ...]:
-        """Every complete file: those written and those skipped."""
-        return self.written + self.skipped
 
 
 def file_destination(root: Path, tile: str, name: str) -> Path:

@@ -1,15 +1,16 @@
-"""What workflows return: the final states of a wait, and what a sync did."""
+"""What workflows return: the final states of a wait, what a sync did, what a download wrote."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from uuid import UUID
 
 from sentinelhub_byoc.models import Tile
 from sentinelhub_byoc.workflows._plan import SyncPlan
 
-__all__ = ["ReingestReport", "SyncReport", "WaitResult"]
+__all__ = ["DownloadReport", "FileFailure", "ReingestReport", "SyncReport", "WaitResult"]
 
 
 @dataclass(frozen=True)
@@ -133,3 +134,50 @@ class ReingestReport:
         if self.ingestion is not None:
             lines.append(str(self.ingestion))
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class FileFailure:
+    """A file that could not be downloaded, and why.
+
+    ``name`` is ``None`` when the tile's list of files could not be read.
+    """
+
+    tile: str
+    name: str | None
+    error: Exception
+
+    @property
+    def cause(self) -> str:
+        """The error, as one line for people: its type and message."""
+        return f"{type(self.error).__name__}: {self.error}"
+
+
+@dataclass(frozen=True)
+class DownloadReport:
+    """What :func:`~sentinelhub_byoc.workflows.download_tile_files` did, file by file.
+
+    ``written`` are the files downloaded by this call and ``skipped`` those already complete at
+    their destination, both in the order of the tiles and their files; ``bytes`` counts the
+    bytes received. ``failed`` lists each file (or tile listing) that failed with its error;
+    their partial data is kept as ``.part`` files for the next call to resume.
+
+    >>> report = DownloadReport(written=(Path("downloads/tile/scene.tif"),), bytes=1024)
+    >>> report.ok, [path.name for path in report.paths]
+    (True, ['scene.tif'])
+    """
+
+    written: tuple[Path, ...] = ()
+    skipped: tuple[Path, ...] = ()
+    failed: tuple[FileFailure, ...] = ()
+    bytes: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Whether every file is now complete at its destination."""
+        return not self.failed
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """Every complete file: those written and those skipped."""
+        return self.written + self.skipped

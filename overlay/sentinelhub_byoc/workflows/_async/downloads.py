@@ -20,14 +20,13 @@ from sentinelhub_byoc.errors import BYOCError, DownloadError
 from sentinelhub_byoc.resources._downloads import part_file
 from sentinelhub_byoc.workflows._downloading import (
     DownloadProgress,
-    DownloadReport,
-    FileFailure,
     destination_folder,
     file_destination,
     tile_ids,
 )
 from sentinelhub_byoc.workflows._tasks import check_concurrency, run_bounded
 from sentinelhub_byoc.workflows.events import ProgressCallback
+from sentinelhub_byoc.workflows.reports import DownloadReport, FileFailure
 
 if TYPE_CHECKING:
     from sentinelhub_byoc._async.client import AsyncBYOCClient
@@ -124,13 +123,13 @@ async def async_download_tile_files(
         len(files), sum(size for size in sizes if not isinstance(size, Exception)), on_progress
     )
     wanted_files: list[tuple[_File, int]] = []
-    complete: dict[_File, bool] = {}
+    complete: set[_File] = set()
     for file, size in zip(files, sizes, strict=True):
         if isinstance(size, Exception):
             failed.append(FileFailure(str(file.tile), file.name, size))
             progress.file_finished(file.item, f"failed: {failed[-1].cause}")
         elif _complete(file.path, size):
-            complete[file] = True
+            complete.add(file)
             progress.credit(size)
             progress.file_finished(file.item, "skipped: already complete")
         else:
@@ -162,7 +161,7 @@ async def async_download_tile_files(
     skipped: list[Path] = []
     for file in files:
         outcome = outcomes.get(file)
-        if complete.get(file):
+        if file in complete:
             skipped.append(file.path)
         elif isinstance(outcome, Path):
             written.append(outcome)

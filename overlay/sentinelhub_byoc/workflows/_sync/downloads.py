@@ -21,14 +21,13 @@ from sentinelhub_byoc.errors import BYOCError, DownloadError
 from sentinelhub_byoc.resources._downloads import part_file
 from sentinelhub_byoc.workflows._downloading import (
     DownloadProgress,
-    DownloadReport,
-    FileFailure,
     destination_folder,
     file_destination,
     tile_ids,
 )
 from sentinelhub_byoc.workflows._threads import check_concurrency, run_bounded
 from sentinelhub_byoc.workflows.events import ProgressCallback
+from sentinelhub_byoc.workflows.reports import DownloadReport, FileFailure
 
 if TYPE_CHECKING:
     from sentinelhub_byoc._sync.client import BYOCClient
@@ -125,13 +124,13 @@ def download_tile_files(
         len(files), sum(size for size in sizes if not isinstance(size, Exception)), on_progress
     )
     wanted_files: list[tuple[_File, int]] = []
-    complete: dict[_File, bool] = {}
+    complete: set[_File] = set()
     for file, size in zip(files, sizes, strict=True):
         if isinstance(size, Exception):
             failed.append(FileFailure(str(file.tile), file.name, size))
             progress.file_finished(file.item, f"failed: {failed[-1].cause}")
         elif _complete(file.path, size):
-            complete[file] = True
+            complete.add(file)
             progress.credit(size)
             progress.file_finished(file.item, "skipped: already complete")
         else:
@@ -163,7 +162,7 @@ def download_tile_files(
     skipped: list[Path] = []
     for file in files:
         outcome = outcomes.get(file)
-        if complete.get(file):
+        if file in complete:
             skipped.append(file.path)
         elif isinstance(outcome, Path):
             written.append(outcome)
