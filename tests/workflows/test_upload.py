@@ -73,3 +73,6 @@ def test_what_needs_uploading() -> None:
     assert needs_upload(local, StoredFile("k", 10, T0 - timedelta(seconds=1)))
     assert not needs_upload(local, StoredFile("k", 10, T0))
     assert not needs_upload(local, StoredFile("k", 10, T0 + timedelta(seconds=1)))
+    # Written and uploaded within one second: S3's whole-second time is not older.
+    written = StoredFile("k", 10, T0 + timedelta(milliseconds=300))
+    assert not needs_upload(written, StoredFile("k", 10, T0))

@@ -185,6 +185,9 @@ def _format_regex(format_: str) -> str:
 
 
 def _changed(tile: TileFiles, files: Files, known: KnownTile, changed_keys: set[str]) -> str | None:
+    # A file counts as changed when it was modified after the tile's ingestion began. S3 keeps
+    # whole seconds, so an object replaced within the second its ingestion began is not seen;
+    # files this run uploads are in changed_keys and need no time at all.
     for key in tile.keys:
         if key in changed_keys:
             return f"{key} was uploaded again"

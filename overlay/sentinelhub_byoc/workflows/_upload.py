@@ -1,7 +1,8 @@
 """Copying local COGs into a bucket: only what is missing or changed, verified after upload.
 
 A file is uploaded when the bucket lacks it, holds another size, or holds an older copy (the
-local file was modified after the object): the rule ``aws s3 sync`` follows. Large files go
+local file was modified after the object, to the second, as S3 keeps times): the rule
+``aws s3 sync`` follows. Large files go
 up in parts. After each upload the object's ETag is compared with the one computed locally
 (the MD5, or for a multipart upload the MD5 of the parts' MD5s and the part count), so a
 corrupted transfer is caught rather than ingested. Blocking (boto3); run in a worker thread.
@@ -29,7 +30,9 @@ def needs_upload(local: StoredFile, remote: StoredFile | None) -> bool:
         return True
     if local.modified is None or remote.modified is None:
         return False
-    return local.modified > remote.modified
+    # S3 keeps whole seconds: a file written at 12:00:05.3 and uploaded at 12:00:05.8 is stored
+    # as modified at 12:00:05, which must not make it look newer than its copy.
+    return local.modified.replace(microsecond=0) > remote.modified
 
 
 def expected_etag(path: Path, part_size: int = PART_SIZE) -> str:
