@@ -54,8 +54,11 @@ _HINTS: tuple[tuple[type[BaseException], str], ...] = (
     ),
     (errors.RateLimitError, "too many requests; wait a little and run the command again"),
     (errors.ServerError, "the service failed; try again later, and quote the request id if it persists"),
-    (errors.APITimeoutError, "the service did not answer in time; try again"),
-    (errors.APIConnectionError, "check the network connection and --deployment/--base-url"),
+    (
+        errors.ConfigurationError,
+        "on the command line: export SH_CLIENT_ID and SH_CLIENT_SECRET, or --profile NAME; "
+        "--emulator needs neither",
+    ),
 )
 
 
