@@ -33,6 +33,10 @@ class Byoc:
             byoc, ["--base-url", self.server.base_url, *args], input=input, env=environment, prog_name="byoc"
         )
 
+    def bare(self, *args: str, input: str | None = None, env: dict[str, Any] | None = None) -> Result:
+        """``byoc ARGS`` as given: no --base-url, no credentials."""
+        return CliRunner().invoke(byoc, list(args), input=input, env=env, prog_name="byoc")
+
     def collection(self, name: str = "cli") -> str:
         result = self("-o", "json", "collections", "create", "--name", name, "--bucket", BUCKET)
         assert result.exit_code == 0, result.stderr

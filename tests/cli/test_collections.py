@@ -34,7 +34,9 @@ def test_create_from_json_text_file_and_stdin(run: Byoc, tmp_path: Path) -> None
     ]
     for option, value in given:
         assert run("collections", "create", option, value).exit_code == 0
-    piped = run("collections", "create", "--json", "-", input='{"name": "from-stdin", "s3Bucket": "cli-bucket"}')
+    piped = run(
+        "collections", "create", "--json", "-", input='{"name": "from-stdin", "s3Bucket": "cli-bucket"}'
+    )
     assert piped.exit_code == 0, piped.stderr
     names = sorted(item["name"] for item in json.loads(run("-o", "json", "collections", "list").stdout))
     assert names == ["from-file", "from-file", "from-stdin", "from-text"]

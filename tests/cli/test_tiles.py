@@ -43,7 +43,14 @@ def ingested(run: Byoc, scenes: Path) -> str:
 def test_create_one_tile_from_a_path(run: Byoc, scenes: Path) -> None:
     collection = run.collection()
     result = run(
-        "-o", "json", "tiles", "create", collection, "2024/05/01/a/(BAND).tif", "--sensing-time", "2024-05-01T10:00:00Z"
+        "-o",
+        "json",
+        "tiles",
+        "create",
+        collection,
+        "2024/05/01/a/(BAND).tif",
+        "--sensing-time",
+        "2024-05-01T10:00:00Z",
     )
     assert result.exit_code == 0, result.stderr
     tile = json.loads(result.stdout)
@@ -56,7 +63,16 @@ def test_create_with_a_cover_geometry_from_a_file(run: Byoc, scenes: Path, tmp_p
     collection = run.collection()
     cover = tmp_path / "cover.geojson"
     cover.write_text(json.dumps(COVER))
-    result = run("-o", "json", "tiles", "create", collection, "2024/05/01/b/(BAND).tif", "--cover-geometry", f"@{cover}")
+    result = run(
+        "-o",
+        "json",
+        "tiles",
+        "create",
+        collection,
+        "2024/05/01/b/(BAND).tif",
+        "--cover-geometry",
+        f"@{cover}",
+    )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["coverGeometry"]["type"] == "Polygon"
 
@@ -70,7 +86,16 @@ def test_create_many_from_ndjson_and_list_them(run: Byoc, ingested: str) -> None
         "2024/05/02/strips/(BAND).tif": "FAILED",
     }
     table = run("tiles", "list", ingested).stdout
-    assert table.splitlines()[0].split() == ["id", "path", "status", "sensing", "time", "created", "failure", "cause"]
+    assert table.splitlines()[0].split() == [
+        "id",
+        "path",
+        "status",
+        "sensing",
+        "time",
+        "created",
+        "failure",
+        "cause",
+    ]
     assert "FAILED" in table
     assert "INGESTED" in table
 
@@ -114,7 +139,9 @@ def test_get_and_update(run: Byoc, ingested: str) -> None:
     feature = json.loads(run("-o", "geojson", "tiles", "get", ingested, tile["id"]).stdout)
     assert feature["type"] == "Feature"
     assert feature["properties"]["id"] == tile["id"]
-    result = run("-o", "json", "tiles", "update", ingested, tile["id"], "--sensing-time", "2024-05-03T00:00:00Z")
+    result = run(
+        "-o", "json", "tiles", "update", ingested, tile["id"], "--sensing-time", "2024-05-03T00:00:00Z"
+    )
     assert result.exit_code == 0, result.stderr
     updated = json.loads(result.stdout)
     assert updated["sensingTime"].startswith("2024-05-03T00:00:00")
@@ -212,4 +239,6 @@ def test_an_invalid_cover_geometry_is_refused_before_sending(run: Byoc, scenes: 
     result = run("tiles", "create", collection, "2024/05/01/a/(BAND).tif", "--cover-geometry", bad)
     assert result.exit_code == 2
     assert result.stderr.startswith("byoc: error:")
-    assert not [record for record in run.emulator.requests if record.method == "POST" and "/tiles" in record.path]
+    assert not [
+        record for record in run.emulator.requests if record.method == "POST" and "/tiles" in record.path
+    ]

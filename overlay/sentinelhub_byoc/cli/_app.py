@@ -52,6 +52,9 @@ class ByocGroup(click.Group):
             raise _errors.from_exception(error, debug=_debug(ctx)) from error
         except ImportError as error:
             raise _errors.missing_dependency(error, "all") from error
+        except OSError as error:
+            # A file that cannot be read or written is the user's to fix, not a bug to trace.
+            raise _errors.CommandError(_errors.describe(error), _errors.FAILURE, debug=_debug(ctx)) from error
 
 
 def _debug(ctx: click.Context) -> bool:

@@ -81,6 +81,7 @@ def _run(output_dir: Path | None) -> None:
     from sentinelhub_byoc.testing import Emulator, Faults, client_for, serve
 
     output = output_dir or Path(tempfile.mkdtemp(prefix="byoc-demo-"))
+    output.mkdir(parents=True, exist_ok=True)
     with Emulator() as emulator, serve(emulator) as server, client_for(server) as client:
         _step("A local BYOC service")
         print(f"emulator at {server.base_url} (API under /api/v1/byoc and /byoc/v1), client: {client!r}")
