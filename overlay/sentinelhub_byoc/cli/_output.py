@@ -7,7 +7,6 @@ is the API's own camelCase form of each object (``to_dict()``), the same the ser
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -26,8 +25,9 @@ def _console(stderr: bool = False) -> Any:
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    # A pipe or file has no width of its own; rich would cut rows at 80 columns.
-    width = None if stream.isatty() or "COLUMNS" in os.environ else 160
+    # A pipe or file has no width of its own: rows stay whole there (rich would wrap them at 80
+    # columns), so that grep, cut and awk see one line per item.
+    width = None if stream.isatty() else 10_000
     return Console(file=stream, width=width, soft_wrap=False)
 
 
@@ -66,6 +66,8 @@ def _tile_row(tile: Tile) -> list[str]:
 
 
 COLLECTION_COLUMNS = ("id", "name", "bucket", "bands", "created")
+# On a narrow terminal these keep their width; names, paths and causes wrap instead.
+_NO_WRAP = ("id", "status", "sensing time", "created")
 TILE_COLUMNS = ("id", "path", "status", "sensing time", "created", "failure cause")
 
 
@@ -85,7 +87,14 @@ def print_table(
         table.add_column(column, no_wrap=column in no_wrap, overflow="fold")
     for row in rows:
         table.add_row(*row)
-    _console().print(table)
+    console = _console()
+    if console.is_terminal:
+        console.print(table)
+        return
+    # Rich pads every cell to its column's width; in a file the padding at the end is noise.
+    with console.capture() as captured:
+        console.print(table)
+    click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
 
 
 def print_json(value: Any) -> None:
@@ -118,7 +127,7 @@ def _emit(
                 ("field", "value"), zip(columns, row(item), strict=True), no_wrap=("field",), header=False
             )
     else:
-        print_table(columns, (row(item) for item in items), no_wrap=("id",))
+        print_table(columns, (row(item) for item in items), no_wrap=_NO_WRAP)
 
 
 def no_geojson(output: OutputFormat) -> None:
