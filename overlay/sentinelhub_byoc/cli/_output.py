@@ -54,14 +54,14 @@ def _collection_row(collection: Collection) -> list[str]:
     ]
 
 
-def _tile_row(tile: Tile) -> list[str]:
+def _tile_row(tile: Tile, cause_width: int = CAUSE_WIDTH) -> list[str]:
     return [
         str(tile.id or ""),
         tile.path,
         str(tile.status or ""),
         _time(tile.sensing_time),
         _time(tile.created),
-        _short(tile.failure_cause),
+        _short(tile.failure_cause, cause_width),
     ]
 
 
@@ -144,8 +144,13 @@ def show_collections(
     _emit(collections, output, COLLECTION_COLUMNS, _collection_row, single=single)
 
 
-def show_tiles(tiles: Iterable[Tile], output: OutputFormat, *, single: bool = False) -> None:
-    """Tiles as a table, JSON, or GeoJSON features in WGS84 (cover geometry, else bounding box)."""
+def show_tiles(
+    tiles: Iterable[Tile], output: OutputFormat, *, single: bool = False, cause_width: int = CAUSE_WIDTH
+) -> None:
+    """Tiles as a table, JSON, or GeoJSON features in WGS84 (cover geometry, else bounding box).
+
+    A table shortens failure causes to *cause_width* characters.
+    """
     if output == "geojson":
         features = [tile.__geo_interface__ for tile in tiles]
         if single and len(features) == 1:
@@ -153,7 +158,7 @@ def show_tiles(tiles: Iterable[Tile], output: OutputFormat, *, single: bool = Fa
         else:
             print_json({"type": "FeatureCollection", "features": features})
         return
-    _emit(tiles, output, TILE_COLUMNS, _tile_row, single=single)
+    _emit(tiles, output, TILE_COLUMNS, lambda tile: _tile_row(tile, cause_width), single=single)
 
 
 def show_values(column: str, values: Iterable[Any], output: OutputFormat) -> None:

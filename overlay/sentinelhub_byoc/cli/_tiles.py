@@ -210,6 +210,7 @@ def failures(state: CliState, collection: str, limit: int | None) -> None:
     if state.output == "table" and not tiles:
         _output.message("no failed tiles")
         return
-    _output.show_tiles(tiles, state.output)
+    # Here the cause is the point: it is shown whole.
+    _output.show_tiles(tiles, state.output, cause_width=10_000)
     if tiles:
         raise click.exceptions.Exit(_errors.TILES_FAILED)
