@@ -242,3 +242,13 @@ def test_an_invalid_cover_geometry_is_refused_before_sending(run: Byoc, scenes: 
     assert not [
         record for record in run.emulator.requests if record.method == "POST" and "/tiles" in record.path
     ]
+
+
+def test_tiles_created_before_a_failure_are_shown(run: Byoc, scenes: Path) -> None:
+    collection = run.collection()
+    assert run("tiles", "create", collection, "2024/05/01/a/(BAND).tif").exit_code == 0
+    lines = '{"path": "2024/05/01/b/(BAND).tif"}\n{"path": "2024/05/01/a/(BAND).tif"}\n'
+    result = run("-o", "ndjson", "tiles", "create", collection, "--json", "-", input=lines)
+    assert result.exit_code == 1
+    assert [json.loads(line)["path"] for line in result.stdout.splitlines()] == ["2024/05/01/b/(BAND).tif"]
+    assert result.stderr.startswith("byoc: error: 409")

@@ -95,20 +95,26 @@ def create(
             {"path": tile.path, "sensing_time": tile.sensing_time, "cover_geometry": tile.cover_geometry}
             for tile in tiles
         ]
+    if any(not request["path"] for request in requests):
+        raise _errors.InputError('--json: every tile needs a "path"')
     client = state.client()
     created = []
-    for request in requests:
-        if not request["path"]:
-            raise _errors.InputError('--json: every tile needs a "path"')
-        created.append(
-            client.tiles.create(
-                collection,
-                request["path"],
-                sensing_time=request["sensing_time"],
-                cover_geometry=request["cover_geometry"],
-            )
-        )
-    _output.show_tiles(created, state.output, single=len(created) == 1 and path is not None)
+    try:
+        with ProgressBars() as bars:
+            for number, request in enumerate(requests, 1):
+                created.append(
+                    client.tiles.create(
+                        collection,
+                        request["path"],
+                        sensing_time=request["sensing_time"],
+                        cover_geometry=request["cover_geometry"],
+                    )
+                )
+                bars(Progress("register", number, len(requests), item=request["path"]))
+    finally:
+        # Tiles registered before a failure exist: say which, so that a rerun can leave them out.
+        if created:
+            _output.show_tiles(created, state.output, single=len(created) == 1 and path is not None)
 
 
 @group.command("update")
