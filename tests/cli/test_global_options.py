@@ -42,6 +42,7 @@ def test_every_command_has_help() -> None:
             result = CliRunner().invoke(byoc, [group, command, "--help"], prog_name="byoc")
             assert result.exit_code == 0, (group, command)
             assert f"byoc {group} {command}" in result.stdout
+            assert "\\b" not in result.stdout  # click's no-rewrap mark was taken as text
 
 
 def test_missing_credentials_is_one_line_and_exit_3(run: Byoc) -> None:

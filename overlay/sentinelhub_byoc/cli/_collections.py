@@ -61,7 +61,7 @@ def create(
     storage_identifier: str | None,
     json_source: str | None,
 ) -> None:
-    r"""Create a collection from options, JSON, or both.
+    """Create a collection from options, JSON, or both.
 
     \b
     byoc collections create --name my-cogs --bucket my-bucket
@@ -104,7 +104,7 @@ def update(
     no_data: float | None,
     json_source: str | None,
 ) -> None:
-    r"""Change a collection's name, bucket, no-data value or bands; what is not given is kept.
+    """Change a collection's name, bucket, no-data value or bands; what is not given is kept.
 
     \b
     byoc collections update COLLECTION --name renamed

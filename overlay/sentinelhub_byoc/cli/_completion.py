@@ -17,7 +17,7 @@ SHELLS = ("bash", "zsh", "fish")
 @click.argument("shell", type=click.Choice(SHELLS))
 @click.pass_context
 def command(ctx: click.Context, shell: str) -> None:
-    r"""Print the completion script for SHELL (bash, zsh or fish).
+    """Print the completion script for SHELL (bash, zsh or fish).
 
     \b
     bash: eval "$(byoc completion bash)"       in ~/.bashrc

@@ -74,7 +74,7 @@ def create(
     cover_geometry: str | None,
     json_source: str | None,
 ) -> None:
-    r"""Register tiles: the COG files at PATH, or each tile given as JSON.
+    """Register tiles: the COG files at PATH, or each tile given as JSON.
 
     \b
     byoc tiles create COLLECTION '2024/05/01/(BAND).tif' --sensing-time 2024-05-01T10:00:00Z
@@ -196,7 +196,7 @@ def delete(state: CliState, collection: str, tiles: tuple[str, ...]) -> None:
 @click.argument("tiles", nargs=-1)
 @pass_state
 def reingest(state: CliState, collection: str, tiles: tuple[str, ...]) -> None:
-    r"""Ingest tiles again, e.g. after fixing their files.
+    """Ingest tiles again, e.g. after fixing their files.
 
     \b
     byoc tiles failures COLLECTION -o ndjson | byoc tiles reingest COLLECTION -
