@@ -142,3 +142,19 @@ def test_geojson_is_for_tiles(run: Byoc) -> None:
     result = run("-o", "geojson", "collections", "list")
     assert result.exit_code == 2
     assert "-o geojson is for tiles" in result.stderr
+
+
+def test_update_merges_nested_members(run: Byoc) -> None:
+    created = run(
+        "-o", "json", "collections", "create", "--name", "n", "--bucket", "cli-bucket", "--no-data", "1"
+    )
+    collection = json.loads(created.stdout)["id"]
+    bands = (
+        '{"additionalData": {"bands": {"B01": {"bitDepth": 16, "sampleFormat": "UINT", "source": "B01"}}}}'
+    )
+    result = run("-o", "json", "collections", "update", collection, "--json", bands)
+    assert result.exit_code == 0, result.stderr
+    updated = json.loads(result.stdout)
+    assert updated["noData"] == 1
+    assert updated["additionalData"]["bands"]["B01"]["bitDepth"] == 16
+    assert "hasSensingTimes" in updated["additionalData"]

@@ -116,9 +116,23 @@ def update(
         raise click.UsageError("nothing to change: give --name, --bucket, --no-data or --json")
     client = state.client()
     current = client.collections.get(collection)
-    merged = _input.to_model(Collection, {**current.to_dict(), **changes})
+    merged = _input.to_model(Collection, _merge(current.to_dict(), changes))
     updated = client.collections.update(attrs.evolve(merged, **fields))
     _output.show_collections([updated], state.output, single=True)
+
+
+def _merge(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """*current* with *changes* applied member by member, into nested objects too.
+
+    ``{"additionalData": {"bands": ...}}`` changes the bands and keeps the storage identifier.
+    """
+    merged = dict(current)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 @group.command("delete")
