@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Byoc, write_scene
+from _cli_helpers import Byoc, write_scene
 
 
 def test_list_is_empty_at_first(run: Byoc) -> None:

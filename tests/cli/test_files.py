@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import BUCKET, Byoc
+from _cli_helpers import BUCKET, Byoc
 
 CONTENT = bytes(range(256)) * 8
 

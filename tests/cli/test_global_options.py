@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from _cli_helpers import Byoc
 from click.testing import CliRunner
-from conftest import Byoc
 from sentinelhub_byoc import __version__
 from sentinelhub_byoc.cli import main
 from sentinelhub_byoc.cli._app import byoc

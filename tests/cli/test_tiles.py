@@ -8,7 +8,7 @@ from typing import Any
 
 import geopandas
 import pytest
-from conftest import Byoc
+from _cli_helpers import Byoc
 
 COVER = {
     "type": "Polygon",
