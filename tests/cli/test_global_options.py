@@ -162,3 +162,11 @@ def test_shell_completion_completes_commands() -> None:
     assert "tiles" in result.stdout
     options = {"_BYOC_COMPLETE": "bash_complete", "COMP_WORDS": "byoc -o ge", "COMP_CWORD": "2"}
     assert "geojson" in CliRunner().invoke(byoc, [], env=options, prog_name="byoc").stdout
+
+
+def test_output_may_follow_the_command(run: Byoc) -> None:
+    run.collection("after")
+    after = run("collections", "list", "-o", "ndjson")
+    assert [json.loads(line)["name"] for line in after.stdout.splitlines()] == ["after"]
+    # The one nearer the command wins.
+    assert run("-o", "json", "collections", "list", "--output", "table").stdout.startswith("id")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from sentinelhub_byoc.cli import _output
-from sentinelhub_byoc.cli._context import CliState, pass_state
+from sentinelhub_byoc.cli._context import CliState, output_option, pass_state
 
 
 @click.group("auth")
@@ -14,6 +14,7 @@ def group() -> None:
 
 
 @group.command("check")
+@output_option
 @pass_state
 def check(state: CliState) -> None:
     """Get a token and list one collection: the credentials and the deployment work."""

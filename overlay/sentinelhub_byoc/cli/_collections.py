@@ -9,7 +9,7 @@ import attrs
 import click
 
 from sentinelhub_byoc.cli import _input, _output
-from sentinelhub_byoc.cli._context import CliState, pass_state
+from sentinelhub_byoc.cli._context import CliState, output_option, pass_state
 from sentinelhub_byoc.models import Collection
 
 
@@ -19,6 +19,7 @@ def group() -> None:
 
 
 @group.command("list")
+@output_option
 @click.option("--search", metavar="TEXT", help="only collections matching a word (a|b or, a&b and).")
 @click.option("--limit", type=click.IntRange(min=1), help="at most this many.")
 @pass_state
@@ -28,6 +29,7 @@ def list_(state: CliState, search: str | None, limit: int | None) -> None:
 
 
 @group.command("get")
+@output_option
 @click.argument("collection")
 @pass_state
 def get(state: CliState, collection: str) -> None:
@@ -47,6 +49,7 @@ _JSON_HELP = (
 
 
 @group.command("create")
+@output_option
 @click.option("--name", help="the collection's name.")
 @click.option("--bucket", help="the S3 bucket holding its COGs.")
 @click.option("--no-data", type=float, help="the no-data value of every band.")
@@ -90,6 +93,7 @@ def _storage(identifier: str) -> Any:
 
 
 @group.command("update")
+@output_option
 @click.argument("collection")
 @click.option("--name", help="a new name.")
 @click.option("--bucket", help="a new bucket.")

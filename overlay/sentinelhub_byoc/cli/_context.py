@@ -142,5 +142,22 @@ def enable_debug_logging(state: CliState) -> None:
     state._resources.callback(restore)
 
 
+def _set_output(ctx: click.Context, param: click.Parameter, value: OutputFormat | None) -> None:
+    state = ctx.find_object(CliState)
+    if value is not None and state is not None:
+        state.output = value
+
+
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Choice(OUTPUT_FORMATS),
+    default=None,
+    expose_value=False,
+    callback=_set_output,
+    help="table, json, ndjson or geojson (tiles); the same as the global -o.",
+)
+"""Lets ``-o`` come after the command too (``byoc tiles list C -o ndjson``), as people type it."""
+
 pass_state = click.make_pass_decorator(CliState)
 """Gives a command the :class:`CliState` of the run as its first argument."""

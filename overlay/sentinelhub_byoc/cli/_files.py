@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 import click
 
 from sentinelhub_byoc.cli import _output
-from sentinelhub_byoc.cli._context import CliState, pass_state
+from sentinelhub_byoc.cli._context import CliState, output_option, pass_state
 
 
 @click.group("files")
@@ -17,6 +17,7 @@ def group() -> None:
 
 
 @group.command("ls")
+@output_option
 @click.argument("collection")
 @click.argument("tile")
 @pass_state
@@ -26,6 +27,7 @@ def ls(state: CliState, collection: str, tile: str) -> None:
 
 
 @group.command("size")
+@output_option
 @click.argument("collection")
 @click.argument("tile")
 @click.argument("name")

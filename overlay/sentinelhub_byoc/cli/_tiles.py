@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from sentinelhub_byoc.cli import _errors, _input, _output
-from sentinelhub_byoc.cli._context import CliState, pass_state
+from sentinelhub_byoc.cli._context import CliState, output_option, pass_state
 from sentinelhub_byoc.cli._progress import ProgressBars
 from sentinelhub_byoc.errors import BYOCError
 from sentinelhub_byoc.models import Tile, TileStatus
@@ -23,6 +23,7 @@ def group() -> None:
 
 
 @group.command("list")
+@output_option
 @click.argument("collection")
 @click.option("--status", type=_STATUSES, help="only tiles in this status.")
 @click.option("--path", metavar="PATH", help="only the tile with exactly this path.")
@@ -45,6 +46,7 @@ def list_(
 
 
 @group.command("get")
+@output_option
 @click.argument("collection")
 @click.argument("tile")
 @pass_state
@@ -54,6 +56,7 @@ def get(state: CliState, collection: str, tile: str) -> None:
 
 
 @group.command("create")
+@output_option
 @click.argument("collection")
 @click.argument("path", required=False)
 @click.option("--sensing-time", metavar="TIME", help="when the data was acquired (ISO 8601).")
@@ -118,6 +121,7 @@ def create(
 
 
 @group.command("update")
+@output_option
 @click.argument("collection")
 @click.argument("tile")
 @click.option("--sensing-time", metavar="TIME", help="a new sensing time (ISO 8601).")
@@ -207,6 +211,7 @@ def reingest(state: CliState, collection: str, tiles: tuple[str, ...]) -> None:
 
 
 @group.command("failures")
+@output_option
 @click.argument("collection")
 @click.option("--limit", type=click.IntRange(min=1), help="at most this many.")
 @pass_state
