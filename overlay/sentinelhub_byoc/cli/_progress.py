@@ -22,17 +22,12 @@ class ProgressBars:
 
     def __init__(self, *, enabled: bool | None = None) -> None:
         from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as RichProgress
 
         stream = sys.stderr
         shown = stream.isatty() if enabled is None else enabled
-        self._progress = Progress(
+        self._progress = RichProgress(
             TextColumn("{task.description:<10}"),
             BarColumn(),
             MofNCompleteColumn(),
