@@ -158,3 +158,13 @@ def test_update_merges_nested_members(run: Byoc) -> None:
     assert updated["noData"] == 1
     assert updated["additionalData"]["bands"]["B01"]["bitDepth"] == 16
     assert "hasSensingTimes" in updated["additionalData"]
+
+
+def test_a_missing_json_file_is_named(run: Byoc, tmp_path: Path) -> None:
+    for given in (f"@{tmp_path / 'none.json'}", str(tmp_path / "none.json")):
+        result = run("collections", "create", "--json", given)
+        assert result.exit_code == 2
+        assert (
+            result.stderr.strip()
+            == f"byoc: error: --json: cannot read {tmp_path / 'none.json'}: No such file or directory"
+        )

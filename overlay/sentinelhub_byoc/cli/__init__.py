@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         error.show()
         return error.exit_code
     except click.Abort:
+        # A declined confirmation, or Ctrl-C at a prompt: nothing was done.
         click.echo("byoc: aborted", err=True)
-        return 130
+        return 1
     return result if isinstance(result, int) else 0

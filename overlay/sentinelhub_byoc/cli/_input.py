@@ -26,6 +26,9 @@ def read_text(source: str, what: str = "--json") -> str:
         return sys.stdin.read()
     path_text = source[1:] if source.startswith("@") else source
     looks_like_json = source.lstrip()[:1] in ("{", "[", '"')
+    if not looks_like_json and path_text.endswith((".json", ".geojson", ".ndjson")):
+        # Clearly meant as a file: "no such file" helps more than "malformed JSON".
+        source = "@" + path_text
     if source.startswith("@") or (not looks_like_json and Path(path_text).is_file()):
         try:
             return Path(path_text).read_text(encoding="utf-8")
