@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2] / "overlay" / PACKAGE
 #: Highest first. A module belongs to the first layer with a prefix matching its dotted name
 #: (without the package name); a prefix ending in "." matches a folder.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("command line", ("cli.", "cli")),
+    ("command line", ("cli.", "cli", "__main__")),
     ("emulator", ("testing.", "testing")),
     ("workflows", ("workflows.", "workflows")),
     ("clients", ("client", "_client_base", "_settings", "_async.", "_async", "_sync.", "_sync")),

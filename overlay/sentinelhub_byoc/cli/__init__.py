@@ -1,37 +1,41 @@
-"""The ``byoc`` command line: ``byoc <group> <command> [options]``.
+"""The ``byoc`` command line: ``byoc [GLOBAL OPTIONS] GROUP COMMAND [ARGUMENTS]``.
 
-Each command group lives in its own module and registers itself through a function that
-adds its sub-parser; add new groups to ``_GROUPS``.
+Built on click (tables and progress bars by rich), both from the ``cli`` extra. Each command group
+is a module of its own: ``_collections``, ``_tiles``, ``_files``, ``_auth``, ``_serve``
+(``emulator serve``) and ``_demo``; ``_app`` puts them together under the global options. What they
+share: ``_context`` (the global options and the client made from them), ``_input`` (JSON and tile
+ids from arguments, files or stdin), ``_output`` (tables, JSON, NDJSON, GeoJSON), ``_errors``
+(exit codes, one-line errors) and ``_progress`` (progress bars from workflow events).
 """
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Callable
+import sys
 
-from sentinelhub_byoc.cli import _demo, _serve
-
-__all__ = ["build_parser", "main"]
-
-_Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
-
-_GROUPS: tuple[_Register, ...] = (_serve.register, _demo.register)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """Return the ``byoc`` argument parser with every command group."""
-    parser = argparse.ArgumentParser(
-        prog="byoc", description="Tools for Sentinel Hub's Bring Your Own COG (BYOC) API."
-    )
-    groups = parser.add_subparsers(dest="group", metavar="GROUP", required=True)
-    for register in _GROUPS:
-        register(groups)
-    return parser
+__all__ = ["main"]
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the ``byoc`` command line and return its exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    run: Callable[[argparse.Namespace], int] = args.run
-    return run(args)
+    """Run the ``byoc`` command line with *argv* (default: ``sys.argv[1:]``); return its exit code."""
+    try:
+        import click
+        import rich  # noqa: F401  # checked here so that a missing extra is one line, not a traceback
+    except ImportError as error:
+        print(
+            f"byoc: error: the command line needs {error.name}, which is not installed: "
+            "pip install 'sentinelhub-byoc[cli]'",
+            file=sys.stderr,
+        )
+        return 3
+    from sentinelhub_byoc.cli._app import byoc
+
+    try:
+        result = byoc.main(args=argv, prog_name="byoc", standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.Abort:
+        # A declined confirmation, or Ctrl-C at a prompt: nothing was done.
+        click.echo("byoc: aborted", err=True)
+        return 1
+    return result if isinstance(result, int) else 0

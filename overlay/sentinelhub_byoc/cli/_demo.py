@@ -6,23 +6,31 @@ on 127.0.0.1, and its bucket is a local folder where the tour writes real Cloud-
 
 from __future__ import annotations
 
-import argparse
 import json
 import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import click
+
 if TYPE_CHECKING:
     from sentinelhub_byoc.client import BYOCClient
     from sentinelhub_byoc.models import Tile
 
 
-def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``demo`` command."""
-    demo = groups.add_parser("demo", help="tour the client against a local emulator (no account needed)")
-    demo.add_argument("--output", type=Path, default=None, help="folder for the exported GeoJSON")
-    demo.set_defaults(run=_run)
+@click.command("demo")
+@click.option(
+    "--output-dir",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="folder for the exported GeoJSON (default: a temporary folder).",
+)
+def command(output: Path | None) -> None:
+    """Tour the client against a local emulator (no account needed)."""
+    _run(output)
 
 
 def _step(text: str) -> None:
@@ -67,12 +75,13 @@ def _write_cogs(bucket: Path) -> None:
         )
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(output_dir: Path | None) -> None:
     from sentinelhub_byoc.errors import ConflictError
     from sentinelhub_byoc.geometry import to_feature_collection
     from sentinelhub_byoc.testing import Emulator, Faults, client_for, serve
 
-    output = args.output or Path(tempfile.mkdtemp(prefix="byoc-demo-"))
+    output = output_dir or Path(tempfile.mkdtemp(prefix="byoc-demo-"))
+    output.mkdir(parents=True, exist_ok=True)
     with Emulator() as emulator, serve(emulator) as server, client_for(server) as client:
         _step("A local BYOC service")
         print(f"emulator at {server.base_url} (API under /api/v1/byoc and /byoc/v1), client: {client!r}")
@@ -160,4 +169,3 @@ def _run(args: argparse.Namespace) -> int:
         destination.write_text(json.dumps(to_feature_collection(ingested), indent=2), encoding="utf-8")
         print(f"  wrote {len(ingested)} features to {destination}")
     print("\nDone: the emulator stopped and its bucket folder was removed.")
-    return 0

@@ -2,60 +2,94 @@
 
 from __future__ import annotations
 
-import argparse
 import signal
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import Literal, cast
+
+import click
+
+_Flavour = Literal["sentinel-hub", "cdse"]
 
 
-def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``emulator`` command group."""
-    group = groups.add_parser("emulator", help="run a local emulator of the BYOC service")
-    commands = group.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    serve = commands.add_parser("serve", help="serve the emulator over HTTP until Ctrl-C")
-    serve.add_argument("--port", type=int, default=8080, help="port to listen on; 0 picks one")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="folder holding one sub-folder per bucket (default: STATE/buckets with --state, "
-        "else a temporary folder)",
-    )
-    serve.add_argument(
-        "--seed",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="YAML or JSON file of clients, bucket folders, collections and tiles to start with",
-    )
-    serve.add_argument(
-        "--state",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="keep collections and tiles in DIR (SQLite) so that a restarted emulator still has them",
-    )
-    serve.add_argument(
-        "--flavour",
-        choices=("sentinel-hub", "cdse"),
-        default="sentinel-hub",
-        help="which deployment's rules to follow: cdse adds storageIdentifier, PROJECT_ID:bucket "
-        "bucket names and EPSG:6933 (default: sentinel-hub)",
-    )
-    serve.set_defaults(run=_serve)
+@click.group("emulator")
+def group() -> None:
+    """Run a local emulator of the BYOC service (no account needed)."""
 
 
-def _serve(args: argparse.Namespace) -> int:
+@group.command("serve")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="port to listen on; 0 picks one.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to bind.")
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="folder holding one sub-folder per bucket "
+    "(default: STATE/buckets with --state, else a temporary folder).",
+)
+@click.option(
+    "--seed",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="YAML or JSON file of clients, bucket folders, collections and tiles to start with.",
+)
+@click.option(
+    "--state",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="keep collections and tiles in DIR (SQLite) so that a restarted emulator still has them.",
+)
+@click.option(
+    "--flavour",
+    type=click.Choice(["sentinel-hub", "cdse"]),
+    default="sentinel-hub",
+    show_default=True,
+    help="which deployment's rules to follow: cdse adds storageIdentifier, PROJECT_ID:bucket bucket "
+    "names and EPSG:6933.",
+)
+@click.pass_context
+def serve_command(
+    ctx: click.Context,
+    port: int,
+    host: str,
+    data_dir: Path | None,
+    seed: Path | None,
+    state: Path | None,
+    flavour: str,
+) -> None:
+    """Serve the emulator over HTTP until Ctrl-C, printing how to connect to it."""
+    arguments = _ServeArguments(
+        port=port, host=host, data_dir=data_dir, seed=seed, state=state, flavour=cast(_Flavour, flavour)
+    )
+    ctx.exit(_serve(arguments))
+
+
+@dataclass(frozen=True)
+class _ServeArguments:
+    port: int
+    host: str
+    data_dir: Path | None
+    seed: Path | None
+    state: Path | None
+    flavour: _Flavour
+
+
+def _serve(args: _ServeArguments) -> int:
     from sentinelhub_byoc.testing import Emulator, serve
     from sentinelhub_byoc.testing._seed import Seed, SeedError, apply_seed, load_seed
     from sentinelhub_byoc.testing._store import StoreError
 
-    if not 0 <= args.port <= 65535:
-        print(f"byoc: --port must be 0..65535, got {args.port}", file=sys.stderr)
-        return 2
     seed: Seed | None = None
     if args.seed is not None:
         try:

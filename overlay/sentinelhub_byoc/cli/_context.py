@@ -1,0 +1,163 @@
+"""What the global options decide, shared by every command: the client, the output format, debug.
+
+The client is built on first use, so ``byoc --help`` and usage errors need no credentials. With
+``--emulator`` the command runs against an emulator served on loopback for this one command,
+kept in ``--emulator-state`` between commands when that is given.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import click
+
+from sentinelhub_byoc.cli._errors import InputError, missing_dependency
+
+if TYPE_CHECKING:
+    from sentinelhub_byoc.client import BYOCClient
+    from sentinelhub_byoc.deployments import Deployment
+
+OutputFormat = Literal["table", "json", "ndjson", "geojson"]
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("table", "json", "ndjson", "geojson")
+
+
+@dataclass
+class CliState:
+    """The global options of one ``byoc`` run, and the client made from them."""
+
+    deployment: str | None = None
+    profile: str | None = None
+    base_url: str | None = None
+    token_url: str | None = None
+    emulator: bool = False
+    emulator_state: Path | None = None
+    output: OutputFormat = "table"
+    debug: bool = False
+    _client: BYOCClient | None = field(default=None, repr=False)
+    _resources: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, repr=False)
+
+    @property
+    def uses_emulator(self) -> bool:
+        """Whether commands run against an embedded emulator."""
+        return self.emulator or self.emulator_state is not None
+
+    def check(self) -> None:
+        """Refuse combinations of global options that contradict each other."""
+        if self.uses_emulator and (self.deployment or self.base_url or self.token_url or self.profile):
+            raise click.UsageError(
+                "--emulator runs against a local emulator; leave out --deployment, --base-url, "
+                "--token-url and --profile"
+            )
+        if self.deployment and (self.base_url or self.token_url):
+            raise click.UsageError("give either --deployment or --base-url/--token-url, not both")
+        if self.token_url and not self.base_url:
+            raise click.UsageError("--token-url needs --base-url")
+
+    def chosen_deployment(self) -> str | Deployment | None:
+        """The deployment the options name, or ``None`` for the client's own choice (profile, EU)."""
+        if self.base_url is None:
+            return self.deployment
+        from sentinelhub_byoc.deployments import Deployment, deployment_from_urls
+        from sentinelhub_byoc.errors import ValidationError
+
+        try:
+            found = deployment_from_urls(self.base_url, self.token_url)
+            if found.name == "custom" and self.token_url is None:
+                # Not a Sentinel Hub address: a private installation or an emulator, whose token
+                # endpoint lives under the same base URL.
+                return Deployment.custom(self.base_url)
+        except ValidationError as error:
+            raise click.BadParameter(str(error), param_hint="--base-url/--token-url") from None
+        return found
+
+    def client(self) -> BYOCClient:
+        """The client for this run, made on first use and closed when the run ends."""
+        if self._client is None:
+            self._client = self._resources.enter_context(
+                self._emulator_client() if self.uses_emulator else self._service_client()
+            )
+        return self._client
+
+    def deployment_description(self) -> str:
+        """Where the commands go, for messages."""
+        client = self.client()
+        return f"{client.deployment.name} ({client.deployment.api_url})"
+
+    def close(self) -> None:
+        """Close the client and stop the emulator, if either was started."""
+        self._resources.close()
+        self._client = None
+
+    def _service_client(self) -> BYOCClient:
+        from sentinelhub_byoc.client import BYOCClient
+
+        return BYOCClient(deployment=self.chosen_deployment(), profile=self.profile)
+
+    def _emulator_client(self) -> BYOCClient:
+        try:
+            from sentinelhub_byoc.testing import Emulator, client_for, serve
+        except ImportError as error:
+            raise missing_dependency(error, "emulator") from None
+        if (
+            self.emulator_state is not None
+            and self.emulator_state.exists()
+            and not self.emulator_state.is_dir()
+        ):
+            raise InputError(f"--emulator-state {self.emulator_state} is not a folder")
+        emulator = self._resources.enter_context(Emulator(state_dir=self.emulator_state))
+        server = self._resources.enter_context(serve(emulator))
+        return client_for(server)
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is when a record arrives (test runners swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(self.format(record), err=True)
+        except Exception:  # a broken stderr must not end the command
+            self.handleError(record)
+
+
+def enable_debug_logging(state: CliState) -> None:
+    """Under ``--debug``, send the package's log (secrets already redacted there) to stderr.
+
+    The handler is removed when the run ends.
+    """
+    logger = logging.getLogger("sentinelhub_byoc")
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+    def restore() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+    state._resources.callback(restore)
+
+
+def _set_output(ctx: click.Context, param: click.Parameter, value: OutputFormat | None) -> None:
+    state = ctx.find_object(CliState)
+    if value is not None and state is not None:
+        state.output = value
+
+
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Choice(OUTPUT_FORMATS),
+    default=None,
+    expose_value=False,
+    callback=_set_output,
+    help="table, json, ndjson or geojson (tiles); the same as the global -o.",
+)
+"""Lets ``-o`` come after the command too (``byoc tiles list C -o ndjson``), as people type it."""
+
+pass_state = click.make_pass_decorator(CliState)
+"""Gives a command the :class:`CliState` of the run as its first argument."""

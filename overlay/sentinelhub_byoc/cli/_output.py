@@ -1,0 +1,193 @@
+"""Writing results: rich tables for people, JSON, NDJSON or GeoJSON for programs.
+
+Data goes to stdout; messages (``deleted ...``) go to stderr, so a pipe carries only data. JSON
+is the API's own camelCase form of each object (``to_dict()``), the same the service answers.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from sentinelhub_byoc.cli._context import OutputFormat
+from sentinelhub_byoc.models import Collection, Tile
+
+#: Longest failure cause shown in a table cell; ``-o json`` has the whole text.
+CAUSE_WIDTH = 60
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    # A pipe or file has no width of its own: rows stay whole there (rich would wrap them at 80
+    # columns), so that grep, cut and awk see one line per item.
+    width = None if stream.isatty() else 10_000
+    return Console(file=stream, width=width, soft_wrap=False)
+
+
+def _time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _short(text: str | None, width: int = CAUSE_WIDTH) -> str:
+    if not text:
+        return ""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _collection_row(collection: Collection) -> list[str]:
+    return [
+        str(collection.id or ""),
+        collection.name,
+        collection.s3_bucket,
+        ", ".join(collection.bands),
+        _time(collection.created),
+    ]
+
+
+def _tile_row(tile: Tile, cause_width: int = CAUSE_WIDTH) -> list[str]:
+    return [
+        str(tile.id or ""),
+        tile.path,
+        str(tile.status or ""),
+        _time(tile.sensing_time),
+        _time(tile.created),
+        _short(tile.failure_cause, cause_width),
+    ]
+
+
+COLLECTION_COLUMNS = ("id", "name", "bucket", "bands", "created")
+# On a narrow terminal these keep their width; names, paths and causes wrap instead.
+_NO_WRAP = ("id", "status", "sensing time", "created")
+TILE_COLUMNS = ("id", "path", "status", "sensing time", "created", "failure cause")
+
+
+def print_table(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    no_wrap: Sequence[str] = (),
+    header: bool = True,
+) -> None:
+    """A rich table of *rows* on stdout."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, show_header=header)
+    for column in columns:
+        table.add_column(column, no_wrap=column in no_wrap, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console = _console()
+    if console.is_terminal:
+        console.print(table)
+        return
+    # Rich pads every cell to its column's width; in a file the padding at the end is noise.
+    with console.capture() as captured:
+        console.print(table)
+    click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
+
+
+def print_json(value: Any) -> None:
+    """*value* as indented JSON on stdout."""
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def print_ndjson(values: Iterable[Any]) -> None:
+    """Each value as one line of compact JSON, written as it comes (a listing streams)."""
+    for value in values:
+        click.echo(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def _emit(
+    items: Iterable[Any],
+    output: OutputFormat,
+    columns: Sequence[str],
+    row: Callable[[Any], list[str]],
+    *,
+    single: bool,
+) -> None:
+    if output == "ndjson":
+        print_ndjson(item.to_dict() for item in items)
+    elif output == "json":
+        dicts = [item.to_dict() for item in items]
+        print_json(dicts[0] if single and len(dicts) == 1 else dicts)
+    elif single:
+        for item in items:
+            print_table(
+                ("field", "value"), zip(columns, row(item), strict=True), no_wrap=("field",), header=False
+            )
+    else:
+        print_table(columns, (row(item) for item in items), no_wrap=_NO_WRAP)
+
+
+def no_geojson(output: OutputFormat) -> None:
+    """Refuse ``-o geojson`` for what has no geometry."""
+    if output == "geojson":
+        raise click.UsageError("-o geojson is for tiles; use table, json or ndjson here")
+
+
+def show_collections(
+    collections: Iterable[Collection], output: OutputFormat, *, single: bool = False
+) -> None:
+    """Collections as a table (id, name, bucket, bands, created) or JSON."""
+    no_geojson(output)
+    _emit(collections, output, COLLECTION_COLUMNS, _collection_row, single=single)
+
+
+def show_tiles(
+    tiles: Iterable[Tile], output: OutputFormat, *, single: bool = False, cause_width: int = CAUSE_WIDTH
+) -> None:
+    """Tiles as a table, JSON, or GeoJSON features in WGS84 (cover geometry, else bounding box).
+
+    A table shortens failure causes to *cause_width* characters.
+    """
+    if output == "geojson":
+        features = [tile.__geo_interface__ for tile in tiles]
+        if single and len(features) == 1:
+            print_json(features[0])
+        else:
+            print_json({"type": "FeatureCollection", "features": features})
+        return
+    _emit(tiles, output, TILE_COLUMNS, lambda tile: _tile_row(tile, cause_width), single=single)
+
+
+def show_values(column: str, values: Iterable[Any], output: OutputFormat) -> None:
+    """Plain values (file names...): one column, a JSON array, or one JSON value per line."""
+    no_geojson(output)
+    if output == "ndjson":
+        print_ndjson(values)
+    elif output == "json":
+        print_json(list(values))
+    else:
+        print_table((column,), ([str(value)] for value in values))
+
+
+def show_record(record: dict[str, Any], output: OutputFormat) -> None:
+    """One small record (a file size, an auth check): a two-column table or one JSON object."""
+    no_geojson(output)
+    if output == "ndjson":
+        print_ndjson([record])
+    elif output == "json":
+        print_json(record)
+    else:
+        print_table(
+            ("field", "value"),
+            ([key, str(value)] for key, value in record.items()),
+            no_wrap=("field",),
+            header=False,
+        )
+
+
+def message(text: str) -> None:
+    """A note for the person at the terminal, on stderr (never mixed into piped data)."""
+    click.echo(text, err=True)

@@ -1,0 +1,227 @@
+"""``byoc tiles``: list, get, create, update, delete, reingest, failures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from sentinelhub_byoc.cli import _errors, _input, _output
+from sentinelhub_byoc.cli._context import CliState, output_option, pass_state
+from sentinelhub_byoc.cli._progress import ProgressBars
+from sentinelhub_byoc.errors import BYOCError
+from sentinelhub_byoc.models import Tile, TileStatus
+from sentinelhub_byoc.workflows.events import Progress, Stage
+
+_STATUSES = click.Choice([status.value for status in TileStatus], case_sensitive=False)
+
+
+@click.group("tiles")
+def group() -> None:
+    """Tiles: COG files at a path of the bucket, ingested by the service."""
+
+
+@group.command("list")
+@output_option
+@click.argument("collection")
+@click.option("--status", type=_STATUSES, help="only tiles in this status.")
+@click.option("--path", metavar="PATH", help="only the tile with exactly this path.")
+@click.option("--sort", type=click.Choice(["created:asc", "created:desc"]), help="order by creation time.")
+@click.option("--limit", type=click.IntRange(min=1), help="at most this many.")
+@pass_state
+def list_(
+    state: CliState,
+    collection: str,
+    status: str | None,
+    path: str | None,
+    sort: str | None,
+    limit: int | None,
+) -> None:
+    """List a collection's tiles (-o geojson: their footprints in WGS84, for QGIS or geopandas)."""
+    tiles = state.client().tiles.list(
+        collection, status=status.upper() if status else None, path=path, sort=sort, limit=limit
+    )
+    _output.show_tiles(tiles, state.output)
+
+
+@group.command("get")
+@output_option
+@click.argument("collection")
+@click.argument("tile")
+@pass_state
+def get(state: CliState, collection: str, tile: str) -> None:
+    """Show one tile."""
+    _output.show_tiles([state.client().tiles.get(collection, tile)], state.output, single=True)
+
+
+@group.command("create")
+@output_option
+@click.argument("collection")
+@click.argument("path", required=False)
+@click.option("--sensing-time", metavar="TIME", help="when the data was acquired (ISO 8601).")
+@click.option("--cover-geometry", metavar="GEOJSON", help="outline of the data: GeoJSON text, @FILE or -.")
+@click.option(
+    "--json",
+    "json_source",
+    metavar="JSON",
+    help="tiles as JSON (path, sensingTime, coverGeometry): one object, an array or NDJSON; "
+    "text, @FILE or -.",
+)
+@pass_state
+def create(
+    state: CliState,
+    collection: str,
+    path: str | None,
+    sensing_time: str | None,
+    cover_geometry: str | None,
+    json_source: str | None,
+) -> None:
+    """Register tiles: the COG files at PATH, or each tile given as JSON.
+
+    \b
+    byoc tiles create COLLECTION '2024/05/01/(BAND).tif' --sensing-time 2024-05-01T10:00:00Z
+    byoc tiles list OTHER -o ndjson | byoc tiles create COLLECTION --json -
+    """
+    if (path is None) == (json_source is None):
+        raise click.UsageError("give either PATH or --json")
+    if path is not None:
+        geometry = _input.read_object(cover_geometry, "--cover-geometry") if cover_geometry else None
+        requests: list[dict[str, Any]] = [
+            {"path": path, "sensing_time": sensing_time, "cover_geometry": geometry}
+        ]
+    else:
+        if sensing_time or cover_geometry:
+            raise click.UsageError("--sensing-time and --cover-geometry go with PATH; put them in the JSON")
+        tiles = [_input.to_model(Tile, item) for item in _input.read_objects(str(json_source))]
+        requests = [
+            {"path": tile.path, "sensing_time": tile.sensing_time, "cover_geometry": tile.cover_geometry}
+            for tile in tiles
+        ]
+    if any(not request["path"] for request in requests):
+        raise _errors.InputError('--json: every tile needs a "path"')
+    client = state.client()
+    created = []
+    try:
+        with ProgressBars() as bars:
+            for number, request in enumerate(requests, 1):
+                created.append(
+                    client.tiles.create(
+                        collection,
+                        request["path"],
+                        sensing_time=request["sensing_time"],
+                        cover_geometry=request["cover_geometry"],
+                    )
+                )
+                bars(Progress("register", number, len(requests), item=request["path"]))
+    finally:
+        # Tiles registered before a failure exist: say which, so that a rerun can leave them out.
+        if created:
+            _output.show_tiles(created, state.output, single=len(created) == 1 and path is not None)
+
+
+@group.command("update")
+@output_option
+@click.argument("collection")
+@click.argument("tile")
+@click.option("--sensing-time", metavar="TIME", help="a new sensing time (ISO 8601).")
+@click.option("--cover-geometry", metavar="GEOJSON", help="a new cover geometry: GeoJSON text, @FILE or -.")
+@click.option("--json", "json_source", metavar="JSON", help="sensingTime and/or coverGeometry as JSON.")
+@pass_state
+def update(
+    state: CliState,
+    collection: str,
+    tile: str,
+    sensing_time: str | None,
+    cover_geometry: str | None,
+    json_source: str | None,
+) -> None:
+    """Change a tile's sensing time or cover geometry; what is not given is kept."""
+    changes = _input.read_object(json_source) if json_source else {}
+    unknown = sorted(set(changes) - {"sensingTime", "coverGeometry"})
+    if unknown:
+        raise _errors.InputError(
+            f"--json: a tile update takes sensingTime and coverGeometry, not {', '.join(unknown)}"
+        )
+    if sensing_time is not None:
+        changes["sensingTime"] = sensing_time
+    if cover_geometry is not None:
+        changes["coverGeometry"] = _input.read_object(cover_geometry, "--cover-geometry")
+    if not changes:
+        raise click.UsageError("nothing to change: give --sensing-time, --cover-geometry or --json")
+    client = state.client()
+    current = client.tiles.get(collection, tile)
+    # The API replaces both members: what the user left out is sent as it is now.
+    client.tiles.update(
+        collection,
+        tile,
+        sensing_time=changes.get("sensingTime", current.sensing_time),
+        cover_geometry=changes.get("coverGeometry", current.cover_geometry),
+    )
+    _output.show_tiles([client.tiles.get(collection, tile)], state.output, single=True)
+
+
+def _each_tile(ids: list[str], stage: Stage, action: Callable[[str], None], done: str) -> None:
+    """Apply *action* to every tile id, going on after a failure; exit 1 if any failed."""
+    failed = 0
+    with ProgressBars() as bars:
+        bars(Progress(stage, 0, len(ids)))
+        for number, tile in enumerate(ids, 1):
+            try:
+                action(tile)
+            except BYOCError as error:
+                if len(ids) == 1:
+                    raise
+                failed += 1
+                _output.message(f"byoc: error: tile {tile}: {_errors.describe(error)}")
+            else:
+                _output.message(f"{done} tile {tile}")
+            bars(Progress(stage, number, len(ids), item=tile))
+    if failed:
+        raise _errors.CommandError(f"{failed} of {len(ids)} tile(s) could not be {done}", _errors.FAILURE)
+
+
+_IDS_HELP = "TILES are ids, or - to read ids (or NDJSON tiles, as -o ndjson writes them) from stdin."
+
+
+@group.command("delete", epilog=_IDS_HELP)
+@click.argument("collection")
+@click.argument("tiles", nargs=-1)
+@pass_state
+def delete(state: CliState, collection: str, tiles: tuple[str, ...]) -> None:
+    """Delete tiles."""
+    ids = _input.tile_ids(tiles)
+    client = state.client()
+    _each_tile(ids, "delete", lambda tile: client.tiles.delete(collection, tile), "deleted")
+
+
+@group.command("reingest", epilog=_IDS_HELP)
+@click.argument("collection")
+@click.argument("tiles", nargs=-1)
+@pass_state
+def reingest(state: CliState, collection: str, tiles: tuple[str, ...]) -> None:
+    """Ingest tiles again, e.g. after fixing their files.
+
+    \b
+    byoc tiles failures COLLECTION -o ndjson | byoc tiles reingest COLLECTION -
+    """
+    ids = _input.tile_ids(tiles)
+    client = state.client()
+    _each_tile(ids, "reingest", lambda tile: client.tiles.reingest(collection, tile), "reingested")
+
+
+@group.command("failures")
+@output_option
+@click.argument("collection")
+@click.option("--limit", type=click.IntRange(min=1), help="at most this many.")
+@pass_state
+def failures(state: CliState, collection: str, limit: int | None) -> None:
+    """List the tiles whose ingestion FAILED, with the cause; exit code 4 when there are any."""
+    tiles = list(state.client().tiles.list(collection, status="FAILED", limit=limit))
+    if state.output == "table" and not tiles:
+        _output.message("no failed tiles")
+        return
+    # Here the cause is the point: it is shown whole.
+    _output.show_tiles(tiles, state.output, cause_width=10_000)
+    if tiles:
+        raise click.exceptions.Exit(_errors.TILES_FAILED)
