@@ -70,7 +70,9 @@ def compile_layout(layout: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-def group_band_files(keys: Iterable[str], layout: str = DEFAULT_LAYOUT, *, prefix: str = "") -> list[TileFiles]:
+def group_band_files(
+    keys: Iterable[str], layout: str = DEFAULT_LAYOUT, *, prefix: str = ""
+) -> list[TileFiles]:
     """Group file *keys* into tiles by *layout*, matched against each key after *prefix*.
 
     Keys that do not start with *prefix* or do not follow the layout are left out. Tiles come

@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from sentinelhub_byoc.cog._storage import Storage
 from sentinelhub_byoc.testing.ingestion._rejection import TileRejectedError
-from sentinelhub_byoc.testing.ingestion._storage import Storage
 
 __all__ = [
     "MAX_BANDS",
