@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from sentinelhub_byoc._lazy import lazy_getattr
 
 if TYPE_CHECKING:
-    from sentinelhub_byoc.cog._check import CogReport, TileCheck, check_cog, check_prefix, check_tile
+    from sentinelhub_byoc.cog._check import CogReport, Source, TileCheck, check_cog, check_prefix, check_tile
     from sentinelhub_byoc.cog._layout import BAND, DEFAULT_LAYOUT, TileFiles, group_band_files
     from sentinelhub_byoc.cog._problems import Problem, RuleSet, Severity
 
@@ -32,6 +32,7 @@ _EXPORTS = {
     "TileFiles": "sentinelhub_byoc.cog._layout",
     "group_band_files": "sentinelhub_byoc.cog._layout",
     "CogReport": "sentinelhub_byoc.cog._check",
+    "Source": "sentinelhub_byoc.cog._check",
     "TileCheck": "sentinelhub_byoc.cog._check",
     "check_cog": "sentinelhub_byoc.cog._check",
     "check_prefix": "sentinelhub_byoc.cog._check",
@@ -48,6 +49,7 @@ __all__ = [
     "Problem",
     "RuleSet",
     "Severity",
+    "Source",
     "TileCheck",
     "TileFiles",
     "check_cog",

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from sentinelhub_byoc.cog._rules import FileFacts
 
-__all__ = ["CogReport", "TileCheck", "check_cog", "check_prefix", "check_tile"]
+__all__ = ["CogReport", "Source", "TileCheck", "check_cog", "check_prefix", "check_tile"]
 
 Source = str | os.PathLike[str]
 """A local path, an ``s3://bucket/key`` URL or an ``http(s)://`` URL."""
@@ -77,7 +77,6 @@ class CogReport:
     bit_depth: int | None = None
     sample_format: str | None = None
     nodata: int | float | None = None
-    _facts: FileFacts | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -257,16 +256,17 @@ def _read_failure(name: str, failure: StorageError) -> StorageAccessError:
     return StorageAccessError(f"could not read {name}: {failure}")
 
 
-def _check_opened(opened: _Opened, rules: RuleSet) -> CogReport:
+def _check_opened(opened: _Opened, rules: RuleSet) -> tuple[CogReport, FileFacts | None]:
+    """Return the file's report, and the facts the tile rules need when it has no errors."""
     from sentinelhub_byoc.cog._rules import check_header
     from sentinelhub_byoc.cog._tiff import read_header
 
     try:
         header = read_header(opened.storage, opened.key, name=opened.name)
     except ProblemError as unreadable:
-        return CogReport(opened.name, problems=(unreadable.problem,))
+        return CogReport(opened.name, problems=(unreadable.problem,)), None
     check = check_header(header, rules=rules)
-    return CogReport(
+    report = CogReport(
         opened.name,
         problems=check.problems,
         epsg=check.epsg,
@@ -276,8 +276,8 @@ def _check_opened(opened: _Opened, rules: RuleSet) -> CogReport:
         bit_depth=check.bit_depth,
         sample_format=check.sample_format,
         nodata=check.nodata,
-        _facts=check.facts,
     )
+    return report, check.facts
 
 
 def _require_tifffile() -> None:
@@ -319,7 +319,7 @@ def check_cog(
     text = opener.check_source(source)
     _require_tifffile()
     try:
-        return _check_opened(opener.open(text), chosen)
+        return _check_opened(opener.open(text), chosen)[0]
     except StorageError as failure:
         raise _read_failure(text, failure) from None
     finally:
@@ -349,11 +349,13 @@ def _check_files(
     from sentinelhub_byoc.cog._tile import check_together
 
     reports: dict[str, CogReport] = {}
+    facts: list[FileFacts | None] = []
     missing: list[Problem] = []
     for band, text in sources.items():
         opened: _Opened = (open_ or opener.open)(text)
         try:
-            reports[band] = _check_opened(opened, rules)
+            reports[band], found = _check_opened(opened, rules)
+            facts.append(found)
         except StorageKeyError:
             missing.append(
                 error(
@@ -368,7 +370,6 @@ def _check_files(
             raise _read_failure(opened.name, failure) from None
     if missing:
         return TileCheck(path, files=reports, tile_problems=tuple(missing))
-    facts = [r._facts for r in reports.values()]
     if any(f is None for f in facts):
         return TileCheck(path, files=reports)
     problems, place = check_together([f for f in facts if f is not None], path)
