@@ -270,6 +270,14 @@ CASES: list[CogCase] = [
         "compression",
     ),
     CogCase("tiff-extension", {"tile/B04.tiff": cog(), "tile/B08.tiff": cog(np.ones((300, 300), np.int16))}),
+    CogCase("band-name-not-an-identifier", {"tile/4B.tif": cog()}, "band name '4B'", "band-name"),
+    CogCase(
+        "band-name-reserved", {"tile/B04.tif": cog(), "tile/var.tif": cog()}, "band name 'var'", "band-name"
+    ),
+    CogCase(
+        "many-bands", {"tile/many.tif": cog(np.ones((101, 16, 16), np.uint8))}, "101 bands", "band-count"
+    ),
+    CogCase("a-hundred-bands", {"tile/many.tif": cog(np.ones((100, 16, 16), np.uint8))}),
     CogCase("utm-big-tiles", {"tile/B04.tif": cog(np.ones((1000, 2000), np.uint8), tile_size=512)}),
 ]
 """Every case, by name; the names are unique."""

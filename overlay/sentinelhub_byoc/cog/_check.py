@@ -346,6 +346,7 @@ def _tile_path(bands: Mapping[str, str]) -> str:
 def _check_files(
     path: str, sources: Mapping[str, str], opener: _Opener, rules: RuleSet, open_: Any = None
 ) -> TileCheck:
+    from sentinelhub_byoc.cog._names import band_name_problems
     from sentinelhub_byoc.cog._tile import check_together
 
     reports: dict[str, CogReport] = {}
@@ -372,8 +373,16 @@ def _check_files(
         return TileCheck(path, files=reports, tile_problems=tuple(missing))
     if any(f is None for f in facts):
         return TileCheck(path, files=reports)
-    problems, place = check_together([f for f in facts if f is not None], path)
-    if place is None:
+    # A multi-band file gives the bands source_1, source_2...: their names are checked too.
+    origins: dict[str, str] = {}
+    for band, report in reports.items():
+        samples = report.samples or 1
+        names = [band] if samples == 1 else [f"{band}_{i}" for i in range(1, samples + 1)]
+        origins.update(dict.fromkeys(names, report.source))
+    problems = band_name_problems(origins)
+    together, place = check_together([f for f in facts if f is not None], path)
+    problems += together
+    if problems or place is None:
         return TileCheck(path, files=reports, tile_problems=tuple(problems))
     return TileCheck(path, files=reports, epsg=place.epsg, bbox=place.bbox, wgs84_bounds=place.wgs84_bounds)
 
@@ -390,8 +399,10 @@ def check_tile(
     ``sources`` maps each band name to its file (a local path, ``s3://`` or ``http(s)://``
     URL, as for :func:`check_cog`), or is a sequence of files, each band named after its
     file (``B04.tif`` is band ``B04``). Band files are checked in band-name order, as the
-    service does. The tile rules: every file is in one CRS, and each file's box is within a
-    pixel of the box all files have in common; the tile may not cross a pole. A file that
+    service does. The tile rules: band names are JavaScript identifiers (a multi-band file
+    ``RGB`` gives bands ``RGB_1``, ``RGB_2``...), at most 100 bands, every file is in one
+    CRS, and each file's box is within a pixel of the box all files have in common; the tile
+    may not cross a pole. A file that
     does not exist is a ``missing-band`` problem. Errors are raised as for :func:`check_cog`.
 
     >>> check = check_tile({"B04": "scene/B04.tif", "B08": "scene/B08.tif"})  # doctest: +SKIP
