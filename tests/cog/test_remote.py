@@ -137,6 +137,9 @@ class _RangeHandler(http.server.BaseHTTPRequestHandler):
         return self.server.files.get(self.path)  # type: ignore[attr-defined]
 
     def do_HEAD(self) -> None:
+        if not self.server.head_allowed:  # type: ignore[attr-defined]
+            self.send_error(403)
+            return
         content = self._content()
         if content is None:
             self.send_error(404)
@@ -151,7 +154,8 @@ class _RangeHandler(http.server.BaseHTTPRequestHandler):
         if content is None:
             self.send_error(404)
             return
-        match = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+        wanted = self.headers.get("Range", "") if self.server.ranges else ""  # type: ignore[attr-defined]
+        match = re.fullmatch(r"bytes=(\d+)-(\d*)", wanted)
         if match is None:
             body, status = content, 200
         else:
@@ -178,6 +182,8 @@ def http_server() -> Iterator[Any]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RangeHandler)
     server.files = {}  # type: ignore[attr-defined]
     server.sent = 0  # type: ignore[attr-defined]
+    server.head_allowed = True  # type: ignore[attr-defined]
+    server.ranges = True  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -228,3 +234,15 @@ def test_a_tile_of_http_files(http_server: Any, tmp_path: Path) -> None:
     http_server.files["/t/B04.tif"] = content
     check = check_tile({"B04": _url(http_server, "/t/B04.tif"), "B08": _url(http_server, "/t/B08.tif")})
     assert [p.rule for p in check.errors] == ["missing-band"]
+
+
+def test_servers_refusing_head_or_ignoring_ranges_still_work(http_server: Any) -> None:
+    content = write_cog_bytes(np.ones((300, 300), np.uint16), epsg=32633, bounds=BOUNDS)
+    http_server.files["/B04.tif"] = content
+    http_server.head_allowed = False
+    assert check_cog(_url(http_server, "/B04.tif")).ok
+    http_server.ranges = False
+    http_server.sent = 0
+    assert check_cog(_url(http_server, "/B04.tif")).ok
+    # The whole file, once: later reads are served from it.
+    assert http_server.sent == len(content)

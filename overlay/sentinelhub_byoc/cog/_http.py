@@ -25,6 +25,8 @@ class HttpStorage:
 
     def __init__(self, client: httpx.Client) -> None:
         self.client = client
+        # Files of servers that ignore Range arrive whole; one download serves every read.
+        self._whole: dict[str, bytes] = {}
 
     def __repr__(self) -> str:
         return "HttpStorage()"
@@ -50,15 +52,24 @@ class HttpStorage:
 
     def size(self, key: str) -> int:
         """Return the file's size in bytes; raise :class:`StorageKeyError` if it is missing."""
-        head = self._get(key, "HEAD")
-        length = head.headers.get("content-length")
-        if length is not None and length.isdigit() and head.status_code == 200:
+        if key in self._whole:
+            return len(self._whole[key])
+        try:
+            head = self._get(key, "HEAD")
+        except StorageKeyError:
+            raise
+        except StorageError:
+            # Some servers refuse HEAD (a presigned S3 URL is signed for GET only).
+            head = None
+        length = None if head is None else head.headers.get("content-length")
+        if head is not None and length is not None and length.isdigit() and head.status_code == 200:
             return int(length)
         probe = self._get(key, "GET", {"Range": "bytes=0-0"})
         total = probe.headers.get("content-range", "").rpartition("/")[2]
         if total.isdigit():
             return int(total)
         if probe.status_code == 200:
+            self._whole[key] = probe.content
             return len(probe.content)
         raise StorageError(f"could not learn the size of {key}: the server sends no Content-Length")
 
@@ -67,6 +78,8 @@ class HttpStorage:
         check_range(start, end)
         if end is not None and end == start:
             return b""
+        if key in self._whole:
+            return self._whole[key][start:end]
         byte_range = f"bytes={start}-" if end is None else f"bytes={start}-{end - 1}"
         response = self._get(key, "GET", {"Range": byte_range})
         if response.status_code == 416:
@@ -74,6 +87,7 @@ class HttpStorage:
         if response.status_code == 206:
             return response.content
         # The server ignored the range and sent the whole file.
+        self._whole[key] = response.content
         return response.content[start:end]
 
     def exists(self, key: str) -> bool:
