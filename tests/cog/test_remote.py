@@ -246,3 +246,10 @@ def test_servers_refusing_head_or_ignoring_ranges_still_work(http_server: Any) -
     assert check_cog(_url(http_server, "/B04.tif")).ok
     # The whole file, once: later reads are served from it.
     assert http_server.sent == len(content)
+
+
+def test_a_bad_default_s3_endpoint_is_a_storage_access_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("boto3")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "not a url")
+    with pytest.raises(StorageAccessError, match="could not make an S3 client"):
+        check_cog("s3://some-bucket/B04.tif")

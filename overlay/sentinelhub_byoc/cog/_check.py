@@ -202,7 +202,11 @@ def _s3_client(s3_client: Any) -> Any:
             "reading s3:// URLs needs boto3: pip install 'sentinelhub-byoc[s3]', or pass s3_client"
         ) from None
     # boto3 finds the endpoint (AWS_ENDPOINT_URL), region and credentials the usual ways.
-    return boto3.client("s3")
+    try:
+        return boto3.client("s3")
+    except Exception as failure:
+        # A bad endpoint URL or profile fails here, in one of many boto3 exception types.
+        raise StorageAccessError(f"could not make an S3 client: {failure}; pass s3_client") from None
 
 
 class _Opener:
