@@ -10,29 +10,15 @@ import pytest
 from _workflow_helpers import FAST
 from sentinelhub_byoc.testing import Emulator, EmulatorServer, client_for, serve
 
+from tests.s3_fixtures import moto_endpoint
+from tests.s3_fixtures import s3_client as make_s3_client
 
-@pytest.fixture(scope="session")
-def moto_endpoint() -> Iterator[str]:
-    server_module = pytest.importorskip("moto.server")
-    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+__all__ = ["moto_endpoint"]
 
 
 @pytest.fixture
 def s3_client(moto_endpoint: str) -> Any:
-    boto3 = pytest.importorskip("boto3")
-    return boto3.client(
-        "s3",
-        endpoint_url=moto_endpoint,
-        region_name="eu-central-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return make_s3_client(moto_endpoint)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ emulator ingests with, so a file they pass is one the emulator ingests.
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -191,24 +190,6 @@ def _split_s3(url: str, *, key_required: bool) -> tuple[str, str]:
     return bucket, key
 
 
-def _s3_client(s3_client: Any) -> Any:
-    if s3_client is not None:
-        return s3_client
-    try:
-        # boto3 ships without type information; importing it by name keeps mypy from needing stubs.
-        boto3 = importlib.import_module("boto3")
-    except ImportError:
-        raise StorageAccessError(
-            "reading s3:// URLs needs boto3: pip install 'sentinelhub-byoc[s3]', or pass s3_client"
-        ) from None
-    # boto3 finds the endpoint (AWS_ENDPOINT_URL), region and credentials the usual ways.
-    try:
-        return boto3.client("s3")
-    except Exception as failure:
-        # A bad endpoint URL or profile fails here, in one of many boto3 exception types.
-        raise StorageAccessError(f"could not make an S3 client: {failure}; pass s3_client") from None
-
-
 class _Opener:
     """Turns sources into a storage, a key and a name, making each client at most once."""
 
@@ -218,7 +199,9 @@ class _Opener:
         self._owned: list[httpx.Client] = []
 
     def s3(self) -> Any:
-        self._s3_client = _s3_client(self._s3_client)
+        from sentinelhub_byoc.cog._s3 import default_s3_client
+
+        self._s3_client = default_s3_client(self._s3_client, "reading s3:// URLs")
         return self._s3_client
 
     def http(self) -> httpx.Client:
@@ -489,12 +472,12 @@ def check_prefix(
     scheme, separator, _ = text.partition("://")
     storage: Storage
     if separator and scheme.lower() == "s3":
-        from sentinelhub_byoc.cog._s3 import S3Storage
+        from sentinelhub_byoc.cog._s3 import S3Storage, default_s3_client
 
         bucket, key_prefix = _split_s3(text, key_required=False)
         group_band_files([], layout)
         _require_tifffile()
-        storage = S3Storage(_s3_client(s3_client), bucket)
+        storage = S3Storage(default_s3_client(s3_client, "reading s3:// URLs"), bucket)
 
         def name(key: str) -> str:
             return f"s3://{bucket}/{key}"

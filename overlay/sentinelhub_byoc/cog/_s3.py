@@ -16,7 +16,7 @@ from sentinelhub_byoc.cog._storage import (
     validate_bucket_name,
 )
 
-__all__ = ["S3Storage", "s3_buckets"]
+__all__ = ["S3Storage", "default_s3_client", "s3_buckets"]
 
 _MISSING_KEY_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
 _MISSING_BUCKET_CODES = frozenset({"NoSuchBucket"})
@@ -154,3 +154,28 @@ def s3_buckets(
         return S3Storage(client(), validate_bucket_name(storage_bucket(bucket)))
 
     return resolve
+
+
+def default_s3_client(s3_client: Any, purpose: str) -> Any:
+    """*s3_client*, or a new boto3 S3 client for *purpose* (e.g. ``"reading s3:// URLs"``).
+
+    boto3 finds the endpoint (``AWS_ENDPOINT_URL``), region and credentials the usual ways.
+    Raises :class:`~sentinelhub_byoc.errors.StorageAccessError` when boto3 is not installed
+    (naming the extra) or the client cannot be made.
+    """
+    from sentinelhub_byoc.errors import StorageAccessError
+
+    if s3_client is not None:
+        return s3_client
+    try:
+        # boto3 ships without type information; importing it by name keeps mypy from needing stubs.
+        boto3 = importlib.import_module("boto3")
+    except ImportError:
+        raise StorageAccessError(
+            f"{purpose} needs boto3: pip install 'sentinelhub-byoc[s3]', or pass s3_client"
+        ) from None
+    try:
+        return boto3.client("s3")
+    except Exception as failure:
+        # A bad endpoint URL or profile fails here, in one of many boto3 exception types.
+        raise StorageAccessError(f"could not make an S3 client: {failure}; pass s3_client") from None

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sentinelhub_byoc.cog._s3 import default_s3_client
 from sentinelhub_byoc.errors import StorageAccessError, ValidationError
 
 __all__ = [
@@ -89,15 +90,7 @@ def list_folder(folder: Path, key_prefix: str = "") -> Files:
 
 def make_s3_client(s3_client: Any | None) -> Any:
     """*s3_client*, or a new ``boto3`` S3 client (it reads ``AWS_*`` settings from the environment)."""
-    if s3_client is not None:
-        return s3_client
-    try:
-        boto3 = importlib.import_module("boto3")
-    except ImportError:
-        raise ValidationError(
-            "reading or writing S3 needs boto3: pip install 'sentinelhub-byoc[s3]'"
-        ) from None
-    return boto3.client("s3")
+    return default_s3_client(s3_client, "reading or writing S3")
 
 
 def s3_error(error: Exception, location: str) -> StorageAccessError:
