@@ -34,6 +34,7 @@ def test_the_listed_public_modules_are_found() -> None:
         "sentinelhub_byoc.auth",
         "sentinelhub_byoc.cli",
         "sentinelhub_byoc.client",
+        "sentinelhub_byoc.cog",
         "sentinelhub_byoc.config",
         "sentinelhub_byoc.deployments",
         "sentinelhub_byoc.errors",

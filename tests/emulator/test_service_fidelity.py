@@ -16,6 +16,10 @@ from sentinelhub_byoc.models import CollectionAdditionalData
 from sentinelhub_byoc.testing import Emulator, ManualClock, client_for, serve
 from sentinelhub_byoc.testing.cogs import write_cog
 
+from tests.cog_cases import CASES
+
+CASES_BY_NAME = {case.name: case for case in CASES}
+
 UTM_BOUNDS = (500000.0, 5000000.0, 502560.0, 5002560.0)  # 256 pixels of 10 m
 MICROS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
@@ -400,3 +404,24 @@ def test_a_sentinel_hub_client_refuses_a_cover_in_epsg_6933_before_sending() -> 
         with pytest.raises(ValidationError, match="6933"):
             client.tiles.create(collection, "t/(BAND).tif", cover_geometry=as_geometry(SQUARE_6933, crs=6933))
         assert len(emulator.requests) == before
+
+
+def test_only_the_cdse_flavour_refuses_palette_files(
+    cdse: Emulator, cdse_api: httpx.Client, emu: Emulator, api: httpx.Client
+) -> None:
+    case = CASES_BY_NAME["palette-on-cdse"]
+    statuses = {}
+    for emulator, client in ((cdse, cdse_api), (emu, api)):
+        case.write(emulator.bucket_dir("test-bucket"))
+        created = new_collection(client)
+        tile = new_tile(client, created["id"], path=case.tile)
+        emulator.wait_idle()
+        answer = _tile(client, created["id"], tile["id"])
+        statuses[emulator.flavour] = (
+            answer["status"],
+            answer.get("additionalData", {}).get("failedIngestionCause"),
+        )
+    assert statuses["cdse"][0] == "FAILED"
+    assert case.cause is not None
+    assert case.cause in statuses["cdse"][1]
+    assert statuses[emu.flavour][0] == "INGESTED"

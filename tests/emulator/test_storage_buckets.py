@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -23,6 +22,10 @@ from sentinelhub_byoc.testing.ingestion import (
     s3_buckets,
 )
 
+from tests.s3_fixtures import moto_endpoint, s3_client
+
+__all__ = ["moto_endpoint"]
+
 OBJECTS = {
     "tiles/t1/B04.tif": b"0123456789",
     "tiles/t1/B08.tif": b"abc",
@@ -31,27 +34,7 @@ OBJECTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    server_module = pytest.importorskip("moto.server")
-    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
-def _s3_client(endpoint: str) -> Any:
-    boto3 = pytest.importorskip("boto3")
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="eu-central-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+_s3_client = s3_client
 
 
 def _fill_local(root: Path) -> None:

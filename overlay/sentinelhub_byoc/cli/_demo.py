@@ -1,12 +1,15 @@
-"""``byoc demo``: a guided tour of the client against the embedded emulator, over real loopback HTTP.
+"""``byoc demo``: the story of a collection, told against the embedded emulator over loopback HTTP.
 
-It needs no account and no network: the emulator serves the BYOC API and an OAuth2 token endpoint
-on 127.0.0.1, and its bucket is a local folder where the tour writes real Cloud-Optimized GeoTIFFs.
+No account and no network: the emulator serves the BYOC API and its OAuth2 token endpoint on
+127.0.0.1, and its bucket is a folder of the output directory, where the demo writes real
+Cloud-Optimized GeoTIFFs. Every step uses the public API (the client, :mod:`sentinelhub_byoc.cog`,
+:mod:`sentinelhub_byoc.workflows`), as a user's script would.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -14,9 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from sentinelhub_byoc.cli import _errors, _output
+from sentinelhub_byoc.cli._progress import ProgressBars
+
 if TYPE_CHECKING:
-    from sentinelhub_byoc.client import BYOCClient
-    from sentinelhub_byoc.models import Tile
+    from rich.console import Console
+
+_BUCKET = "demo-bucket"
+_LAYOUT = "**/(BAND).tif"
+_SENSING_TIME = "%Y%m%dT%H%M%S"
+_BROKEN = 4  # the scene written in strips, as some tools do by default
 
 
 @click.command("demo")
@@ -26,146 +36,234 @@ if TYPE_CHECKING:
     "output",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="folder for the exported GeoJSON (default: a temporary folder).",
+    help="folder for the COGs, the GeoJSON, the map and the downloads (default: a new temporary "
+    "folder, kept).",
 )
 def command(output: Path | None) -> None:
-    """Tour the client against a local emulator (no account needed)."""
-    _run(output)
+    """Tell the story of a collection against a local emulator (no account needed, < 1 minute).
+
+    Makes six COG scenes (one broken on purpose), checks them, syncs the folder, waits for
+    ingestion, shows the broken tile's cause, fixes it, exports GeoJSON and a footprint map,
+    downloads a Planet-style file with resume and cleans up.
+    """
+    _check_dependencies()
+    folder = _output_folder(output)
+    _Story(folder).run()
 
 
-def _step(text: str) -> None:
-    print(f"\n== {text}")
-
-
-def _wait_until_final(client: BYOCClient, collection: Any, tile: Any, timeout: float = 30.0) -> Tile:
-    deadline = time.monotonic() + timeout
-    current = client.tiles.get(collection, tile)
-    while not current.is_final and time.monotonic() < deadline:
-        time.sleep(0.05)
-        current = client.tiles.get(collection, tile)
-    return current
-
-
-def _write_cogs(bucket: Path) -> None:
-    import numpy as np
-
-    from sentinelhub_byoc.testing.cogs import write_cog
-
-    rng = np.random.default_rng(7)
-    # Two 512x512 scenes in UTM zone 33N (10 m pixels), bands B04 and B08, side by side.
-    for index, folder in enumerate(("2024/05/01/scene-a", "2024/05/01/scene-b")):
-        west = 500_000.0 + index * 5_120.0
-        for band in ("B04", "B08"):
-            data = rng.integers(1, 10_000, size=(512, 512), dtype=np.uint16)
-            write_cog(
-                bucket / folder / f"{band}.tif",
-                data,
-                epsg=32633,
-                bounds=(west, 5_100_000.0, west + 5_120.0, 5_105_120.0),
-            )
-    # A third scene that breaks the COG rules: stored in strips instead of tiles.
-    flat = rng.integers(1, 10_000, size=(256, 256), dtype=np.uint16)
-    for band in ("B04", "B08"):
-        write_cog(
-            bucket / "2024/05/02/broken" / f"{band}.tif",
-            flat,
-            epsg=32633,
-            bounds=(510_240.0, 5_100_000.0, 512_800.0, 5_102_560.0),
-            tiled=False,
+def _check_dependencies() -> None:
+    missing = [name for name in ("numpy", "tifffile", "pyproj") if not _importable(name)]
+    if missing:
+        raise _errors.CommandError(
+            f"byoc demo needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not "
+            "installed: pip install 'sentinelhub-byoc[demo]'",
+            _errors.AUTH,
         )
 
 
-def _run(output_dir: Path | None) -> None:
-    from sentinelhub_byoc.errors import ConflictError
-    from sentinelhub_byoc.geometry import to_feature_collection
-    from sentinelhub_byoc.testing import Emulator, Faults, client_for, serve
+def _importable(name: str) -> bool:
+    import importlib.util
 
-    output = output_dir or Path(tempfile.mkdtemp(prefix="byoc-demo-"))
-    output.mkdir(parents=True, exist_ok=True)
-    with Emulator() as emulator, serve(emulator) as server, client_for(server) as client:
-        _step("A local BYOC service")
-        print(f"emulator at {server.base_url} (API under /api/v1/byoc and /byoc/v1), client: {client!r}")
+    return importlib.util.find_spec(name) is not None
 
-        _step("Write real COGs into the bucket 'demo-bucket' (a local folder)")
-        bucket = emulator.bucket_dir("demo-bucket")
-        _write_cogs(bucket)
-        for path in sorted(bucket.rglob("*.tif")):
-            print(f"  {path.relative_to(bucket)}  {path.stat().st_size:,} bytes")
 
-        _step("Create a collection and register three tiles")
-        collection = client.collections.create(name="demo-sentinel-2", s3_bucket="demo-bucket")
-        print(f"collection {collection.id} '{collection.name}' in bucket {collection.s3_bucket}")
-        cover = {
-            "type": "Polygon",
-            "coordinates": [[[15.0, 46.04], [15.06, 46.04], [15.06, 46.08], [15.0, 46.08], [15.0, 46.04]]],
-        }
-        tiles = [
-            client.tiles.create(collection, "2024/05/01/scene-a", sensing_time="2024-05-01T10:00:00Z"),
-            client.tiles.create(
-                collection,
-                "2024/05/01/scene-b/(BAND).tif",
-                sensing_time="2024-05-01T10:00:05Z",
-                cover_geometry=cover,
-            ),
-            client.tiles.create(collection, "2024/05/02/broken", sensing_time="2024-05-02T10:00:00Z"),
+def _output_folder(output: Path | None) -> Path:
+    """The output folder, made and proven writable before any work starts."""
+    if output is None:
+        return Path(tempfile.mkdtemp(prefix="byoc-demo-"))
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=output, prefix=".byoc-demo-"):
+            pass
+    except OSError as error:
+        raise _errors.CommandError(
+            f"cannot write to --output-dir {str(output)!r}: {error.strerror}; give a folder you can write to",
+            _errors.USAGE,
+        ) from None
+    if any(output.iterdir()):
+        leftovers = [
+            p.name for p in output.iterdir() if p.name in ("cogs", "footprints.geojson", "downloads")
         ]
-        for tile in tiles:
-            print(f"  tile {tile.id} {tile.path!r}: {tile.status}")
-
-        _step("Wait for ingestion (WAITING → QUEUED → INGESTING → INGESTED | FAILED)")
-        for created in tiles:
-            tile = _wait_until_final(client, collection, created)
-            line = f"  {tile.path!r}: {tile.status}"
-            if tile.tile_geometry is not None:
-                line += f", bbox in EPSG:{tile.tile_geometry.crs} = {tile.tile_geometry.bounds}"
-            if tile.failure_cause:
-                line += f"\n    cause: {tile.failure_cause}"
-            print(line)
-
-        _step("The collection learnt its bands and extent from the first ingested tile")
-        collection = client.collections.get(collection)
-        for name, band in collection.bands.items():
-            print(f"  band {name}: {band.bit_depth}-bit {band.sample_format}")
-        extent = collection.additional_data.extent if collection.additional_data else None
-        if extent is not None:
-            print(f"  extent (WGS84): {tuple(round(value, 4) for value in extent.bounds)}")
-
-        _step("List tiles: filters, lazy pagination, page by page")
-        print(f"  INGESTED: {[tile.path for tile in client.tiles.list(collection, status='INGESTED')]}")
-        print(f"  FAILED:   {[tile.path for tile in client.tiles.list(collection, status='FAILED')]}")
-        for number, page in enumerate(client.tiles.pages(collection, page_size=2, sort="created:desc"), 1):
-            print(f"  page {number}: {[tile.path for tile in page]} next token: {page.next_token}")
-
-        _step("Typed errors: registering a path twice")
-        try:
-            client.tiles.create(collection, "2024/05/01/scene-a")
-        except ConflictError as error:
-            print(f"  {type(error).__name__}: {error}")
-
-        _step("Resilience: 15% of requests answer 503, 10% answer 429 with Retry-After (ms), 5% drop")
-        emulator.set_faults(
-            Faults(
-                seed=3,
-                error_rate=0.15,
-                error_statuses=(503,),
-                throttle_rate=0.1,
-                retry_after_ms=20,
-                drop_rate=0.05,
+        if leftovers:
+            raise _errors.CommandError(
+                f"--output-dir {str(output)!r} holds an earlier demo's {', '.join(sorted(leftovers))}; "
+                "give an empty or new folder",
+                _errors.USAGE,
             )
-        )
-        for day in range(20):
-            client.tiles.create(collection, f"2024/06/{day + 1:02d}/(BAND).tif")
-        emulator.set_faults(None)
-        june = [tile for tile in client.tiles.list(collection) if tile.path.startswith("2024/06/")]
-        faults = sum(1 for record in emulator.requests if record.fault)
-        print(
-            f"  20 tiles requested, {len(june)} exist, {faults} faults absorbed, "
-            f"{emulator.token_requests} token request(s) in all"
-        )
+    return output
 
-        _step("Export the tiles as GeoJSON in WGS84 (opens in QGIS, loads in geopandas)")
-        ingested = list(client.tiles.list(collection, status="INGESTED"))
-        destination = output / "demo-tiles.geojson"
-        destination.write_text(json.dumps(to_feature_collection(ingested), indent=2), encoding="utf-8")
-        print(f"  wrote {len(ingested)} features to {destination}")
-    print("\nDone: the emulator stopped and its bucket folder was removed.")
+
+def _write_atomically(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class _Story:
+    """The demo's steps, in order; each says what it does and shows what came of it."""
+
+    def __init__(self, output: Path) -> None:
+        from rich.console import Console
+
+        self.output = output
+        self.cogs = output / "cogs"
+        # Long lines (paths, causes) stay whole: a story is read, not laid out.
+        self.console: Console = Console(highlight=False, soft_wrap=True)
+        self.outputs: list[tuple[str, Path]] = []
+        self.number = 0
+
+    def step(self, title: str) -> None:
+        self.number += 1
+        self.console.print(f"\n[bold cyan]{self.number}. {title}[/]")
+
+    def say(self, text: str) -> None:
+        self.console.print(f"   {text}")
+
+    def run(self) -> None:
+        from sentinelhub_byoc.testing import Emulator, client_for, serve
+
+        started = time.monotonic()
+        folders = {_BUCKET: self.cogs}
+        self.cogs.mkdir(parents=True, exist_ok=True)
+        with Emulator(bucket_folders=folders) as emulator, serve(emulator) as server:
+            self.step("A local BYOC service")
+            self.say(f"the emulator serves the BYOC API and its token endpoint at {server.base_url}")
+            self.say(f"its bucket {_BUCKET!r} is the folder {self.cogs}")
+            with client_for(server) as client:
+                self._make_scenes()
+                self._check()
+                collection = self._sync(client)
+                self._show(client, collection)
+                self._fix(client, collection)
+                self._export(client, collection)
+                self._download(client, emulator, collection)
+                self._clean_up(client, collection)
+        self._summary(time.monotonic() - started)
+
+    def _make_scenes(self) -> None:
+        from sentinelhub_byoc.cli._demo_scenes import SCENES, write_scene
+
+        self.step("Six Sentinel-2-like scenes as COGs, side by side, with noData borders")
+        for index, scene in enumerate(SCENES):
+            broken = index == _BROKEN
+            write_scene(self.cogs, scene, broken=broken)
+            note = "  [red](written in strips, not tiles: broken on purpose)[/]" if broken else ""
+            self.say(f"{scene.folder}/B04.tif, B08.tif{note}")
+        self.outputs.append(("COGs (the emulator's bucket)", self.cogs))
+
+    def _check(self) -> None:
+        from sentinelhub_byoc.cog import check_prefix
+
+        self.step("Check the COGs against the ingestion rules before ingesting")
+        checks = check_prefix(self.cogs, layout=_LAYOUT)
+        for check in checks:
+            if check.ok:
+                self.say(f"[green]ok[/]      {check.path}")
+                continue
+            first = check.errors[0]
+            self.say(f"[red]broken[/]  {check.path}: {first.message}")
+            self.say(f"        fix: {first.fix}")
+        self.say("(the demo ingests the broken scene anyway, to show what the service says)")
+
+    def _sync(self, client: Any) -> Any:
+        from sentinelhub_byoc import workflows
+
+        self.step("Create a collection and sync the folder: plan, register, wait for ingestion")
+        collection = client.collections.create(name="demo-sentinel-2", s3_bucket=_BUCKET)
+        self.say(f"collection {collection.id} reads bucket {_BUCKET!r}")
+        plan = workflows.plan_sync(client, collection, self.cogs, layout=_LAYOUT, sensing_time=_SENSING_TIME)
+        self.say(plan.format().splitlines()[0])
+        with ProgressBars() as bars:
+            report = workflows.sync(
+                client,
+                collection,
+                self.cogs,
+                layout=_LAYOUT,
+                sensing_time=_SENSING_TIME,
+                timeout=60,
+                on_progress=bars,
+            )
+        self.say(str(report).splitlines()[0])
+        return collection
+
+    def _show(self, client: Any, collection: Any) -> None:
+        self.step("The tiles, and why one failed")
+        tiles = list(client.tiles.list(collection, sort="created:asc"))
+        _output.show_tiles(tiles, "table", cause_width=60)
+        for tile in tiles:
+            if tile.failure_cause:
+                self.say(f"[red]{tile.path}[/] failed: {tile.failure_cause}")
+
+    def _fix(self, client: Any, collection: Any) -> None:
+        from sentinelhub_byoc import workflows
+        from sentinelhub_byoc.cli._demo_scenes import SCENES, write_scene
+
+        self.step("Fix the broken scene (rewrite it as a COG) and sync again")
+        write_scene(self.cogs, SCENES[_BROKEN])
+        plan = workflows.plan_sync(client, collection, self.cogs, layout=_LAYOUT)
+        for tile in plan.of("reingest"):
+            self.say(f"plan: reingest {tile.path} ({tile.reason})")
+        with ProgressBars() as bars:
+            report = workflows.sync(
+                client, collection, self.cogs, layout=_LAYOUT, timeout=60, on_progress=bars
+            )
+        self.say(str(report).splitlines()[0])
+        ingested = sum(1 for tile in client.tiles.list(collection, status="INGESTED"))
+        self.say(f"[green]{ingested} of {len(SCENES)} tiles ingested[/]")
+
+    def _export(self, client: Any, collection: Any) -> None:
+        from sentinelhub_byoc.geometry import MissingExtraError, plot_footprints, to_feature_collection
+
+        self.step("Export the footprints as GeoJSON and draw them on a map")
+        tiles = list(client.tiles.list(collection))
+        geojson = self.output / "footprints.geojson"
+        # The tiles' extents (tileGeometry): where each COG lies, in WGS84.
+        features = to_feature_collection(tiles, geometry="tile")
+        _write_atomically(geojson, json.dumps(features, indent=2))
+        self.say(f"{len(tiles)} footprints in WGS84 -> {geojson} (opens in QGIS, loads in geopandas)")
+        self.outputs.append(("footprints as GeoJSON", geojson))
+        try:
+            picture = plot_footprints(tiles, self.output / "footprints.png", title="demo-sentinel-2")
+        except MissingExtraError as error:
+            self.say(f"[yellow]no map: {error}[/]")
+            return
+        self.say(f"footprint map -> {picture}")
+        self.outputs.append(("footprint map", picture))
+
+    def _download(self, client: Any, emulator: Any, collection: Any) -> None:
+        from sentinelhub_byoc import workflows
+
+        self.step("Planet-style delivery: download a tile's file, cut off half-way, then resumed")
+        # Collections delivered by a Planet order offer their tiles' files for download.
+        emulator.mark_planet(str(collection.id))
+        tile = next(iter(client.tiles.list(collection, limit=1)))
+        downloads = self.output / "downloads"
+        # The size is answered, then the emulator cuts the file's body off half-way.
+        emulator.script_faults([None, "lost"])
+        first = workflows.download_tile_files(client, collection, tile, downloads, names=["B04.tif"])
+        part = next(downloads.rglob("B04.tif.part"), None)
+        held = part.stat().st_size if part is not None else 0
+        cause = first.failed[0].cause if first.failed else "none"
+        self.say(f"first attempt: cut off after {held:,} bytes ({cause.split(':')[0]}); kept as {part}")
+        second = workflows.download_tile_files(client, collection, tile, downloads, names=["B04.tif"])
+        (path,) = second.paths
+        self.say(f"second attempt: resumed with a Range request, {second.bytes:,} more bytes -> {path}")
+        self.say(f"{path.stat().st_size:,} bytes, the size the service announced")
+        self.outputs.append(("downloaded file", path))
+
+    def _clean_up(self, client: Any, collection: Any) -> None:
+        from sentinelhub_byoc import workflows
+
+        self.step("Clean up: delete the collection with its tiles")
+        deleted = workflows.delete_collection(client, collection, force=True)
+        self.say(f"deleted {deleted} tiles and the collection; the files stay in {self.output}")
+
+    def _summary(self, seconds: float) -> None:
+        self.console.print(f"\n[bold]Done in {seconds:.1f} s.[/] Everything the demo made:")
+        for what, path in self.outputs:
+            self.console.print(f"   {what:<30} {path}")

@@ -17,16 +17,19 @@ Choices where the service's documentation leaves room:
 - ``tileGeometry`` is the intersection of the files' boxes (they must agree within a
   pixel anyway); geometries always carry a ``crs`` member, ``EPSG::4326`` included.
 
+The COG rules themselves, header reading and the buckets live in :mod:`sentinelhub_byoc.cog`,
+which users call to check files before ingesting them; this package is the emulator's part:
+finding a tile's files, defining or checking the collection's bands, and the outcome.
+
 Importing this package is cheap: tifffile, numpy, pyproj and boto3 are imported only when a
 tile is ingested or a bucket is read.
 """
 
 from __future__ import annotations
 
-from sentinelhub_byoc.testing.ingestion._crs_rules import SUPPORTED_EPSG, geometry_epsg
-from sentinelhub_byoc.testing.ingestion._engine import IngestionOutcome, ingest_tile
-from sentinelhub_byoc.testing.ingestion._s3 import S3Storage, s3_buckets
-from sentinelhub_byoc.testing.ingestion._storage import (
+from sentinelhub_byoc.cog._crs_rules import SUPPORTED_EPSG, geometry_epsg
+from sentinelhub_byoc.cog._s3 import S3Storage, s3_buckets
+from sentinelhub_byoc.cog._storage import (
     BucketResolver,
     InvalidBucketNameError,
     LocalStorage,
@@ -35,7 +38,8 @@ from sentinelhub_byoc.testing.ingestion._storage import (
     StorageKeyError,
     local_buckets,
 )
-from sentinelhub_byoc.testing.ingestion._transforms import reproject_geometry
+from sentinelhub_byoc.cog._transforms import reproject_geometry
+from sentinelhub_byoc.testing.ingestion._engine import IngestionOutcome, ingest_tile
 
 __all__ = [
     "SUPPORTED_EPSG",

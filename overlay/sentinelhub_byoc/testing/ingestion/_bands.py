@@ -11,8 +11,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from sentinelhub_byoc.cog._names import MAX_BANDS, band_name_problems, is_js_identifier
+from sentinelhub_byoc.cog._storage import Storage
 from sentinelhub_byoc.testing.ingestion._rejection import TileRejectedError
-from sentinelhub_byoc.testing.ingestion._storage import Storage
 
 __all__ = [
     "MAX_BANDS",
@@ -24,74 +25,7 @@ __all__ = [
 ]
 
 PLACEHOLDER = "(BAND)"
-MAX_BANDS = 100
 _EXTENSIONS = (".tiff", ".tif")
-
-# Words JavaScript reserves, which cannot name a variable in an evalscript.
-_RESERVED = frozenset(
-    [
-        "await",
-        "break",
-        "case",
-        "catch",
-        "class",
-        "const",
-        "continue",
-        "debugger",
-        "default",
-        "delete",
-        "do",
-        "else",
-        "enum",
-        "export",
-        "extends",
-        "false",
-        "finally",
-        "for",
-        "function",
-        "if",
-        "implements",
-        "import",
-        "in",
-        "instanceof",
-        "interface",
-        "let",
-        "new",
-        "null",
-        "package",
-        "private",
-        "protected",
-        "public",
-        "return",
-        "static",
-        "super",
-        "switch",
-        "this",
-        "throw",
-        "true",
-        "try",
-        "typeof",
-        "var",
-        "void",
-        "while",
-        "with",
-        "yield",
-    ]
-)
-
-
-def is_js_identifier(name: str) -> bool:
-    """Return whether ``name`` can name a JavaScript variable.
-
-    Letters are any Unicode letters, a close reading of JavaScript's ID_Start and
-    ID_Continue; ``$`` and ``_`` are allowed anywhere and reserved words are refused.
-    """
-    if not name or name in _RESERVED:
-        return False
-    first, rest = name[0], name[1:]
-    if not (first.isalpha() or first in "$_"):
-        return False
-    return all(c.isalnum() or c in "$_" for c in rest)
 
 
 def _folder(tile_path: str) -> str:
@@ -177,12 +111,6 @@ def check_band_names(names: Mapping[str, str]) -> None:
 
     ``names`` maps each band name to the file it came from, for the message.
     """
-    for name, key in names.items():
-        if not is_js_identifier(name):
-            raise TileRejectedError(
-                f"{key} gives band name {name!r}, which is not a valid JavaScript identifier; "
-                "rename the file, or define the collection's bands first with valid names "
-                'whose "source" points at the file'
-            )
-    if len(names) > MAX_BANDS:
-        raise TileRejectedError(f"the tile has {len(names)} bands; a collection may have at most {MAX_BANDS}")
+    problems = band_name_problems(names)
+    if problems:
+        raise TileRejectedError(problems[0].message)

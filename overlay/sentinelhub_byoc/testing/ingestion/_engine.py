@@ -6,22 +6,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sentinelhub_byoc.cog._problems import ProblemError, RuleSet
+from sentinelhub_byoc.cog._rules import FileFacts, check_header
+from sentinelhub_byoc.cog._storage import Storage, StorageError
+from sentinelhub_byoc.cog._tiff import read_header
+from sentinelhub_byoc.cog._tile import band_type_problem, check_together
+from sentinelhub_byoc.cog._transforms import bbox_polygon, meters_per_pixel
 from sentinelhub_byoc.testing.ingestion._bands import (
     band_keys,
     check_band_names,
     discover_files,
 )
 from sentinelhub_byoc.testing.ingestion._rejection import TileRejectedError
-from sentinelhub_byoc.testing.ingestion._rules import FileFacts, check_file
-from sentinelhub_byoc.testing.ingestion._storage import Storage, StorageError
-from sentinelhub_byoc.testing.ingestion._tiff import read_header
-from sentinelhub_byoc.testing.ingestion._transforms import (
-    BBox,
-    bbox_polygon,
-    meters_per_pixel,
-    pole_inside,
-    wgs84_bounds,
-)
 
 __all__ = ["IngestionOutcome", "ingest_tile"]
 
@@ -52,14 +48,21 @@ class IngestionOutcome:
 class _FileCache:
     """Reads and checks each file once, however many bands it serves."""
 
-    def __init__(self, storage: Storage, cdse: bool) -> None:
+    def __init__(self, storage: Storage, rules: RuleSet) -> None:
         self._storage = storage
-        self._cdse = cdse
+        self._rules = rules
         self._facts: dict[str, FileFacts] = {}
 
     def facts(self, key: str) -> FileFacts:
         if key not in self._facts:
-            self._facts[key] = check_file(read_header(self._storage, key), cdse=self._cdse)
+            try:
+                check = check_header(read_header(self._storage, key), rules=self._rules)
+            except ProblemError as unreadable:
+                raise TileRejectedError(unreadable.problem.message) from None
+            # The service stops at a file's first error, and that error is the failure cause.
+            if check.facts is None:
+                raise TileRejectedError(check.errors[0].message)
+            self._facts[key] = check.facts
         return self._facts[key]
 
     def all(self) -> list[FileFacts]:
@@ -105,45 +108,10 @@ def _check_bands(
                 "upload a file with that band or fix the band's bandIndex"
             )
         wanted = (band.get("bitDepth"), band.get("sampleFormat"))
-        if wanted != (facts.bit_depth, facts.sample_format):
-            raise TileRejectedError(
-                f"{key} holds {facts.bit_depth}-bit {facts.sample_format} data but band {name} "
-                f"is {wanted[0]}-bit {wanted[1]}; every file of a band must have the band's "
-                "data type: convert it with gdal_translate -ot"
-            )
+        mismatch = band_type_problem(key, name, (facts.bit_depth, facts.sample_format), wanted)
+        if mismatch is not None:
+            raise TileRejectedError(mismatch.message)
     return {name: dict(band) for name, band in bands.items()}
-
-
-def _tile_bbox(facts: list[FileFacts]) -> tuple[int, BBox]:
-    crss = {f.epsg for f in facts}
-    if len(crss) > 1:
-        listing = ", ".join(f"{f.key} is in EPSG:{f.epsg}" for f in facts)
-        raise TileRejectedError(
-            f"the tile's files are in different CRSs ({listing}); reproject them to one CRS"
-        )
-    epsg = crss.pop()
-    bbox = (
-        max(f.bbox[0] for f in facts),
-        max(f.bbox[1] for f in facts),
-        min(f.bbox[2] for f in facts),
-        min(f.bbox[3] for f in facts),
-    )
-    for f in facts:
-        size_x, size_y = f.pixel_size
-        # A relative slack keeps rounding in far-off coordinates from failing aligned files.
-        slack_x, slack_y = size_x * (1 + 1e-9), size_y * (1 + 1e-9)
-        gaps = [abs(a - b) for a, b in zip(f.bbox, bbox, strict=True)]
-        if max(gaps[0], gaps[2]) > slack_x or max(gaps[1], gaps[3]) > slack_y:
-            raise TileRejectedError(
-                f"{f.key} covers {_show(f.bbox)} but the tile's files have only "
-                f"{_show(bbox)} in common, more than a pixel less; all files of a tile must "
-                "cover the same area: crop them to a common extent (gdal_translate -projwin)"
-            )
-    return epsg, bbox
-
-
-def _show(bbox: BBox) -> str:
-    return "(" + ", ".join(f"{v:.10g}" for v in bbox) + ")"
 
 
 def _ingest(
@@ -157,16 +125,10 @@ def _ingest(
     else:
         formats = _define_bands(storage, tile_path, files)
     facts = files.all()
-    epsg, bbox = _tile_bbox(facts)
-    pole = pole_inside(bbox, epsg)
-    if pole is not None:
-        raise TileRejectedError(
-            f"the tile {_show(bbox)} in EPSG:{epsg} crosses the {pole} Pole; split it into tiles that do not"
-        )
-    try:
-        bounds = wgs84_bounds(bbox, epsg)
-    except ValueError as error:
-        raise TileRejectedError(f"the tile cannot be placed on the globe: {error}") from None
+    problems, place = check_together(facts, tile_path)
+    if place is None:
+        raise TileRejectedError(problems[0].message)
+    epsg, bbox, bounds = place.epsg, place.bbox, place.wgs84_bounds
     return IngestionOutcome(
         failure_cause=None,
         warnings=_join(w for f in facts for w in f.warnings),
@@ -194,11 +156,13 @@ def ingest_tile(
 
     ``bands`` are the collection's bands (BYOCFormat dicts by band name), or None or empty
     when the collection has none yet, in which case this tile's files define them. ``cdse``
-    applies the Copernicus Data Space deployment's rules (EPSG:6933 is accepted). Never
+    applies the Copernicus Data Space deployment's rules (see
+    :func:`sentinelhub_byoc.cog.check_cog`: EPSG:6933 is accepted, photometric
+    interpretation and pixel-interleaved band counts are checked). Never
     raises for a bad tile, bad files or a failing bucket: the outcome's ``failure_cause``
     then says what is wrong and how to fix it.
     """
-    files = _FileCache(storage, cdse)
+    files = _FileCache(storage, "cdse" if cdse else "sentinel-hub")
     try:
         return _ingest(storage, tile_path, bands, files)
     except (TileRejectedError, StorageError) as error:

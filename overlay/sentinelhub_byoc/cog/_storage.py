@@ -10,6 +10,7 @@ from typing import Protocol
 
 __all__ = [
     "BucketResolver",
+    "FileStorage",
     "InvalidBucketNameError",
     "LocalStorage",
     "Storage",
@@ -183,6 +184,49 @@ class LocalStorage:
     def exists(self, key: str) -> bool:
         """Return whether the bucket holds an object under ``key``."""
         return self._path(key).is_file()
+
+
+class FileStorage:
+    """The local file system as a storage whose keys are file paths, as a user gives them.
+
+    It serves :func:`sentinelhub_byoc.cog.check_cog` for a local file; there is no bucket to
+    keep keys inside, so any readable path is a key.
+    """
+
+    def __repr__(self) -> str:
+        return "FileStorage()"
+
+    def list_keys(self, prefix: str) -> list[str]:
+        """Return the files whose path starts with ``prefix``, at any depth, sorted."""
+        folder = Path(prefix) if prefix.endswith(("/", os.sep)) else Path(prefix).parent
+        found = [str(path) for path in folder.rglob("*") if path.is_file()]
+        return sorted(key for key in found if key.startswith(prefix))
+
+    def size(self, key: str) -> int:
+        """Return the size of the file in bytes; raise :class:`StorageKeyError` if missing."""
+        try:
+            path = Path(key)
+            if not path.is_file():
+                raise StorageKeyError(f"{key} does not exist or is not a file")
+            return path.stat().st_size
+        except OSError as error:
+            raise StorageError(f"could not read {key}: {error.strerror}") from None
+
+    def read(self, key: str, start: int = 0, end: int | None = None) -> bytes:
+        """Return the bytes ``[start, end)`` of the file, fewer where it ends sooner."""
+        check_range(start, end)
+        try:
+            with Path(key).open("rb") as file:
+                file.seek(start)
+                return file.read() if end is None else file.read(end - start)
+        except FileNotFoundError:
+            raise StorageKeyError(f"{key} does not exist") from None
+        except OSError as error:
+            raise StorageError(f"could not read {key}: {error.strerror}") from None
+
+    def exists(self, key: str) -> bool:
+        """Return whether ``key`` is a file."""
+        return Path(key).is_file()
 
 
 def local_buckets(root: Path | str) -> BucketResolver:

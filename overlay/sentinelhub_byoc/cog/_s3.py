@@ -6,7 +6,7 @@ import importlib
 import threading
 from typing import Any
 
-from sentinelhub_byoc.testing.ingestion._storage import (
+from sentinelhub_byoc.cog._storage import (
     BucketResolver,
     Storage,
     StorageError,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from sentinelhub_byoc.testing.ingestion._rangefile import ReadBudgetExceededError, StorageFile
-from sentinelhub_byoc.testing.ingestion._rejection import TileRejectedError
-from sentinelhub_byoc.testing.ingestion._storage import Storage, StorageError
+from sentinelhub_byoc.cog._problems import MAKE_COG, ProblemError, error
+from sentinelhub_byoc.cog._rangefile import ReadBudgetExceededError, StorageFile
+from sentinelhub_byoc.cog._storage import Storage, StorageError
 
 if TYPE_CHECKING:
     from tifffile import TiffPage
 
-__all__ = ["HEADER_LIMIT", "TiffHeader", "UnreadableTiffError", "read_header"]
+__all__ = ["HEADER_LIMIT", "TiffHeader", "UnreadableTiffError", "read_header", "require_tifffile"]
 
 HEADER_LIMIT = 1024 * 1024
 """The most bytes the IFDs and their tag values may take: the service's "1 MB"."""
@@ -29,8 +29,24 @@ _SUBFILE_REDUCED = 0b001
 _SUBFILE_MASK = 0b100
 
 
-class UnreadableTiffError(TileRejectedError):
+class UnreadableTiffError(ProblemError):
     """The object is not a TIFF that tifffile can parse, or its header is too large."""
+
+
+def _unreadable(key: str, message: str, rule: str = "unreadable") -> UnreadableTiffError:
+    return UnreadableTiffError(
+        error(key, rule, message, f"write it as a Cloud Optimized GeoTIFF: {MAKE_COG}")
+    )
+
+
+def require_tifffile() -> None:
+    """Raise ImportError naming the ``cog`` extra unless tifffile can be imported."""
+    try:
+        import tifffile  # noqa: F401
+    except ImportError as missing:
+        raise ImportError(
+            "reading COG headers needs tifffile, numpy and pyproj: pip install 'sentinelhub-byoc[cog]'"
+        ) from missing
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,8 @@ class TiffHeader:
     compression_name: str
     tile_width: int
     tile_height: int
+    photometric: int
+    planar_config: int
     nodata: str | None
     geokeys: dict[str, Any]
     pixel_scale: tuple[float, ...] | None
@@ -109,8 +127,9 @@ def _parse(file: StorageFile, key: str) -> TiffHeader:
         pages = list(tif.pages)
         first = pages[0] if pages else None
         if not isinstance(first, TiffPage):
-            raise UnreadableTiffError(
-                f"{key} is not a readable TIFF file (it holds no image); upload a Cloud Optimized GeoTIFF"
+            raise _unreadable(
+                key,
+                f"{key} is not a readable TIFF file (it holds no image); upload a Cloud Optimized GeoTIFF",
             )
         subpages = list(first.pages) if first.pages is not None else []
         header_bytes = 8 if not tif.is_bigtiff else 16
@@ -130,6 +149,8 @@ def _parse(file: StorageFile, key: str) -> TiffHeader:
             compression_name=_compression_name(int(first.compression)),
             tile_width=first.tilewidth,
             tile_height=first.tilelength,
+            photometric=int(first.photometric),
+            planar_config=int(first.planarconfig),
             nodata=None if nodata is None else str(nodata).strip("\0 "),
             geokeys=dict(first.geotiff_tags or {}),
             pixel_scale=_numbers(first, _MODEL_PIXEL_SCALE),
@@ -140,26 +161,31 @@ def _parse(file: StorageFile, key: str) -> TiffHeader:
         )
 
 
-def read_header(storage: Storage, key: str) -> TiffHeader:
+def read_header(storage: Storage, key: str, *, name: str | None = None) -> TiffHeader:
     """Read the header of the TIFF at ``key``, fetching only the ranges tifffile asks for.
 
-    Raises :class:`UnreadableTiffError` for an object that is not a readable TIFF or whose
-    header needs more than a few MB to parse; storage errors pass through.
+    ``name`` is how messages name the file (``key`` unless given). Raises
+    :class:`UnreadableTiffError` for an object that is not a readable TIFF or whose header
+    needs more than a few MB to parse; storage errors pass through.
     """
+    require_tifffile()
     file = StorageFile(storage, key, budget=_FETCH_BUDGET)
+    shown = key if name is None else name
     try:
-        return _parse(file, key)
+        return _parse(file, shown)
     except StorageError:
         raise
-    except ReadBudgetExceededError as error:
-        raise UnreadableTiffError(
-            f"{key}: the TIFF header (IFDs and tag values) is larger than "
-            f"{HEADER_LIMIT} bytes; write it as a COG with fewer or larger tiles"
-        ) from error
+    except ReadBudgetExceededError as exceeded:
+        raise _unreadable(
+            shown,
+            f"{shown}: the TIFF header (IFDs and tag values) is larger than "
+            f"{HEADER_LIMIT} bytes; write it as a COG with fewer or larger tiles",
+            "header-size",
+        ) from exceeded
     except UnreadableTiffError:
         raise
-    except Exception as error:
+    except Exception as problem:
         # Broken bytes can make a TIFF parser fail in many ways; each one means the same here.
-        raise UnreadableTiffError(
-            f"{key} is not a readable TIFF file ({error}); upload a Cloud Optimized GeoTIFF"
-        ) from error
+        raise _unreadable(
+            shown, f"{shown} is not a readable TIFF file ({problem}); upload a Cloud Optimized GeoTIFF"
+        ) from problem

@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sentinelhub_byoc.testing.ingestion._crs_rules import crs_member, geometry_epsg, supported_epsg
+from sentinelhub_byoc.cog._crs_rules import crs_member, geometry_epsg, supported_epsg
 
 if TYPE_CHECKING:
     from pyproj import Transformer

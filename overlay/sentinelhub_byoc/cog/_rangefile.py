@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 
-from sentinelhub_byoc.testing.ingestion._storage import Storage
+from sentinelhub_byoc.cog._storage import Storage
 
 _BLOCK = 64 * 1024
 

@@ -1,0 +1,530 @@
+"""Checking COGs against the service's ingestion rules before ingesting them.
+
+:func:`check_cog` checks one file, :func:`check_tile` the band files of one tile, and
+:func:`check_prefix` every tile under a folder or an S3 prefix. They apply the very rules the
+emulator ingests with, so a file they pass is one the emulator ingests.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from sentinelhub_byoc.cog._layout import DEFAULT_LAYOUT, group_band_files
+from sentinelhub_byoc.cog._problems import Problem, ProblemError, RuleSet, check_rules, error
+from sentinelhub_byoc.cog._storage import (
+    FileStorage,
+    InvalidBucketNameError,
+    LocalStorage,
+    Storage,
+    StorageError,
+    StorageKeyError,
+    validate_bucket_name,
+)
+from sentinelhub_byoc.errors import StorageAccessError, ValidationError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from sentinelhub_byoc.cog._rules import FileFacts
+
+__all__ = ["CogReport", "Source", "TileCheck", "check_cog", "check_prefix", "check_tile"]
+
+Source = str | os.PathLike[str]
+"""A local path, an ``s3://bucket/key`` URL or an ``http(s)://`` URL."""
+
+
+def _count(problems: Sequence[Problem]) -> str:
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    parts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
+    parts += [f"{warnings} warning{'s' * (warnings != 1)}"] if warnings else []
+    return ", ".join(parts) or "OK"
+
+
+def _listing(problems: Sequence[Problem]) -> list[str]:
+    lines = []
+    for problem in problems:
+        lines.append(f"  {problem.severity} [{problem.rule}] {problem.message}")
+        lines.append(f"    fix: {problem.fix}")
+    return lines
+
+
+@dataclass(frozen=True)
+class CogReport:
+    """What :func:`check_cog` found in one file: every problem, and the facts it could read.
+
+    ``ok`` is true when no problem is an error, that is when the service would ingest the file
+    (warnings do not stop ingestion). The facts (``epsg``, ``bbox`` as (min x, min y, max x,
+    max y) in that CRS, ``pixel_size``, ``samples``, ``bit_depth``, ``sample_format``,
+    ``nodata``) are None where the file could not be read or the rule giving them failed.
+
+    >>> report = CogReport("B04.tif", problems=())
+    >>> report.ok, str(report)
+    (True, 'B04.tif: OK')
+    """
+
+    source: str
+    problems: tuple[Problem, ...] = ()
+    epsg: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    pixel_size: tuple[float, float] | None = None
+    samples: int | None = None
+    bit_depth: int | None = None
+    sample_format: str | None = None
+    nodata: int | float | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file has no errors (warnings allowed)."""
+        return not self.errors
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems that make ingestion fail; the first is the service's failure cause."""
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """The problems that do not stop ingestion."""
+        return tuple(p for p in self.problems if not p.is_error)
+
+    def format(self) -> str:
+        """Return a readable summary: the file, its verdict, and each problem with its fix."""
+        return "\n".join([f"{self.source}: {_count(self.problems)}", *_listing(self.problems)])
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+@dataclass(frozen=True)
+class TileCheck:
+    """What :func:`check_tile` found in the band files of one tile.
+
+    ``files`` holds each band's :class:`CogReport` (in band order); ``tile_problems`` the
+    problems of the files together (different CRSs, boxes that disagree by more than a
+    pixel, a tile crossing a pole, a missing band file, a band whose data type differs from
+    other tiles'). ``problems`` lists them all, files first, in the order the service checks
+    them, so the first error is the service's failure cause. ``epsg``, ``bbox`` and
+    ``wgs84_bounds`` describe the tile when it has no errors.
+
+    >>> check = TileCheck("scene/(BAND).tif", files={})
+    >>> check.ok
+    True
+    """
+
+    path: str
+    files: Mapping[str, CogReport] = field(default_factory=dict)
+    tile_problems: tuple[Problem, ...] = ()
+    epsg: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    wgs84_bounds: tuple[float, float, float, float] | None = None
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem: each file's, in band order, then the tile's."""
+        return tuple(p for report in self.files.values() for p in report.problems) + self.tile_problems
+
+    @property
+    def ok(self) -> bool:
+        """Whether the tile has no errors: the service would ingest it."""
+        return not self.errors
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems that make ingestion fail; the first is the service's failure cause."""
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """The problems that do not stop ingestion."""
+        return tuple(p for p in self.problems if not p.is_error)
+
+    def format(self) -> str:
+        """Return a readable summary: the tile, each file's verdict, and each problem with its fix."""
+        lines = [f"tile {self.path}: {_count(self.problems)}"]
+        for report in self.files.values():
+            lines.extend("  " + line for line in report.format().splitlines())
+        lines.extend(_listing(self.tile_problems))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+@dataclass(frozen=True)
+class _Opened:
+    storage: Storage
+    key: str
+    name: str
+
+
+def _source_text(source: object, what: str = "source") -> str:
+    if isinstance(source, str):
+        text = source
+    elif isinstance(source, os.PathLike):
+        text = os.fspath(source)
+        if not isinstance(text, str):
+            raise ValidationError(f"{what} must be a str path or URL, not a bytes path {text!r}")
+    else:
+        raise ValidationError(
+            f"{what} must be a local path, an s3://bucket/key or an http(s):// URL, "
+            f"not {type(source).__name__}"
+        )
+    if not text:
+        raise ValidationError(f"{what} is empty: give a local path, an s3://bucket/key or an http(s):// URL")
+    return text
+
+
+def _split_s3(url: str, *, key_required: bool) -> tuple[str, str]:
+    bucket, _, key = url[len("s3://") :].partition("/")
+    try:
+        validate_bucket_name(bucket)
+    except InvalidBucketNameError as bad:
+        raise ValidationError(f"{url}: {bad}") from None
+    if key_required and (not key or key.endswith("/")):
+        raise ValidationError(f"{url} names no object: give s3://bucket/path/to/file.tif")
+    return bucket, key
+
+
+def _s3_client(s3_client: Any) -> Any:
+    if s3_client is not None:
+        return s3_client
+    try:
+        # boto3 ships without type information; importing it by name keeps mypy from needing stubs.
+        boto3 = importlib.import_module("boto3")
+    except ImportError:
+        raise StorageAccessError(
+            "reading s3:// URLs needs boto3: pip install 'sentinelhub-byoc[s3]', or pass s3_client"
+        ) from None
+    # boto3 finds the endpoint (AWS_ENDPOINT_URL), region and credentials the usual ways.
+    try:
+        return boto3.client("s3")
+    except Exception as failure:
+        # A bad endpoint URL or profile fails here, in one of many boto3 exception types.
+        raise StorageAccessError(f"could not make an S3 client: {failure}; pass s3_client") from None
+
+
+class _Opener:
+    """Turns sources into a storage, a key and a name, making each client at most once."""
+
+    def __init__(self, s3_client: Any, http_client: httpx.Client | None) -> None:
+        self._s3_client = s3_client
+        self._http_client = http_client
+        self._owned: list[httpx.Client] = []
+
+    def s3(self) -> Any:
+        self._s3_client = _s3_client(self._s3_client)
+        return self._s3_client
+
+    def http(self) -> httpx.Client:
+        if self._http_client is None:
+            import httpx
+
+            self._http_client = httpx.Client(follow_redirects=True, timeout=30.0)
+            self._owned.append(self._http_client)
+        return self._http_client
+
+    def close(self) -> None:
+        for client in self._owned:
+            client.close()
+
+    def check_source(self, source: object, what: str = "source") -> str:
+        text = _source_text(source, what)
+        scheme, separator, _ = text.partition("://")
+        if separator and scheme.lower() not in ("s3", "http", "https"):
+            raise ValidationError(f"{text}: only local paths, s3:// and http(s):// URLs can be checked")
+        if scheme.lower() == "s3" and separator:
+            _split_s3(text, key_required=True)
+        return text
+
+    def open(self, text: str) -> _Opened:
+        scheme, separator, _ = text.partition("://")
+        if separator and scheme.lower() == "s3":
+            from sentinelhub_byoc.cog._s3 import S3Storage
+
+            bucket, key = _split_s3(text, key_required=True)
+            return _Opened(S3Storage(self.s3(), bucket), key, text)
+        if separator:
+            from sentinelhub_byoc.cog._http import HttpStorage
+
+            return _Opened(HttpStorage(self.http()), text, text)
+        return _Opened(FileStorage(), text, text)
+
+
+def _read_failure(name: str, failure: StorageError) -> StorageAccessError:
+    return StorageAccessError(f"could not read {name}: {failure}")
+
+
+def _check_opened(opened: _Opened, rules: RuleSet) -> tuple[CogReport, FileFacts | None]:
+    """Return the file's report, and the facts the tile rules need when it has no errors."""
+    from sentinelhub_byoc.cog._rules import check_header
+    from sentinelhub_byoc.cog._tiff import read_header
+
+    try:
+        header = read_header(opened.storage, opened.key, name=opened.name)
+    except ProblemError as unreadable:
+        return CogReport(opened.name, problems=(unreadable.problem,)), None
+    check = check_header(header, rules=rules)
+    report = CogReport(
+        opened.name,
+        problems=check.problems,
+        epsg=check.epsg,
+        bbox=check.bbox,
+        pixel_size=check.pixel_size,
+        samples=check.samples,
+        bit_depth=check.bit_depth,
+        sample_format=check.sample_format,
+        nodata=check.nodata,
+    )
+    return report, check.facts
+
+
+def _require_tifffile() -> None:
+    from sentinelhub_byoc.cog._tiff import require_tifffile
+
+    require_tifffile()
+
+
+def check_cog(
+    source: Source,
+    *,
+    rules: RuleSet = "sentinel-hub",
+    s3_client: Any = None,
+    http_client: httpx.Client | None = None,
+) -> CogReport:
+    """Check one file against the service's COG rules and report every problem it has.
+
+    ``source`` is a local path, an ``s3://bucket/key`` URL (read with ``s3_client``, a boto3
+    S3 client, or else ``boto3.client("s3")``, which honours ``AWS_ENDPOINT_URL``; needs the
+    ``s3`` extra) or an ``http(s)://`` URL (read with ``http_client``, or a client of its
+    own). Only the header is read, with ranged reads. ``rules`` is ``"sentinel-hub"`` or
+    ``"cdse"`` (the Copernicus Data Space Ecosystem's rules: EPSG:6933 is accepted too, and
+    the photometric interpretation and the band count of pixel-interleaved files are checked).
+
+    A file that is not a readable TIFF gives a report with an ``unreadable`` error. Raises
+    :class:`~sentinelhub_byoc.errors.ValidationError` for bad arguments, before any read;
+    :class:`~sentinelhub_byoc.errors.StorageAccessError` when the file, bucket or URL cannot
+    be read (missing, access denied, no connection); ImportError naming the ``cog`` extra when
+    tifffile is not installed.
+
+    >>> report = check_cog("scene/B04.tif")  # doctest: +SKIP
+    >>> print(report)  # doctest: +SKIP
+    scene/B04.tif: 1 error
+      error [compression] scene/B04.tif uses compression JPEG, which ingestion does not accept; ...
+        fix: gdal_translate -of COG -co BLOCKSIZE=1024 -co COMPRESS=DEFLATE in.tif out.tif
+    """
+    chosen = check_rules(rules)
+    opener = _Opener(s3_client, http_client)
+    text = opener.check_source(source)
+    _require_tifffile()
+    try:
+        return _check_opened(opener.open(text), chosen)[0]
+    except StorageError as failure:
+        raise _read_failure(text, failure) from None
+    finally:
+        opener.close()
+
+
+def _band_name(text: str) -> str:
+    name = PurePosixPath(text.replace("\\", "/").rstrip("/")).name
+    for extension in (".tiff", ".tif", ".TIFF", ".TIF"):
+        if name.endswith(extension):
+            return name[: -len(extension)]
+    return name
+
+
+def _tile_path(bands: Mapping[str, str]) -> str:
+    texts = list(bands.items())
+    if not texts:
+        return ""
+    band, text = texts[0]
+    start = text.rfind(band)
+    return text[:start] + "(BAND)" + text[start + len(band) :] if start >= 0 else text
+
+
+def _check_files(
+    path: str, sources: Mapping[str, str], opener: _Opener, rules: RuleSet, open_: Any = None
+) -> TileCheck:
+    from sentinelhub_byoc.cog._names import band_name_problems
+    from sentinelhub_byoc.cog._tile import check_together
+
+    reports: dict[str, CogReport] = {}
+    facts: list[FileFacts | None] = []
+    missing: list[Problem] = []
+    for band, text in sources.items():
+        opened: _Opened = (open_ or opener.open)(text)
+        try:
+            reports[band], found = _check_opened(opened, rules)
+            facts.append(found)
+        except StorageKeyError:
+            missing.append(
+                error(
+                    opened.name,
+                    "missing-band",
+                    f"the tile's files are missing (band {band} needs {opened.name!r}); "
+                    "upload them or fix the tile path",
+                    f"upload {opened.name}",
+                )
+            )
+        except StorageError as failure:
+            raise _read_failure(opened.name, failure) from None
+    if missing:
+        return TileCheck(path, files=reports, tile_problems=tuple(missing))
+    if any(f is None for f in facts):
+        return TileCheck(path, files=reports)
+    # A multi-band file gives the bands source_1, source_2...: their names are checked too.
+    origins: dict[str, str] = {}
+    for band, report in reports.items():
+        samples = report.samples or 1
+        names = [band] if samples == 1 else [f"{band}_{i}" for i in range(1, samples + 1)]
+        origins.update(dict.fromkeys(names, report.source))
+    problems = band_name_problems(origins)
+    together, place = check_together([f for f in facts if f is not None], path)
+    problems += together
+    if problems or place is None:
+        return TileCheck(path, files=reports, tile_problems=tuple(problems))
+    return TileCheck(path, files=reports, epsg=place.epsg, bbox=place.bbox, wgs84_bounds=place.wgs84_bounds)
+
+
+def check_tile(
+    sources: Mapping[str, Source] | Sequence[Source],
+    *,
+    rules: RuleSet = "sentinel-hub",
+    s3_client: Any = None,
+    http_client: httpx.Client | None = None,
+) -> TileCheck:
+    """Check the band files of one tile: each file's rules, then the rules of the tile.
+
+    ``sources`` maps each band name to its file (a local path, ``s3://`` or ``http(s)://``
+    URL, as for :func:`check_cog`), or is a sequence of files, each band named after its
+    file (``B04.tif`` is band ``B04``). Band files are checked in band-name order, as the
+    service does. The tile rules: band names are JavaScript identifiers (a multi-band file
+    ``RGB`` gives bands ``RGB_1``, ``RGB_2``...), at most 100 bands, every file is in one
+    CRS, and each file's box is within a pixel of the box all files have in common; the tile
+    may not cross a pole. A file that
+    does not exist is a ``missing-band`` problem. Errors are raised as for :func:`check_cog`.
+
+    >>> check = check_tile({"B04": "scene/B04.tif", "B08": "scene/B08.tif"})  # doctest: +SKIP
+    >>> check.ok, [p.rule for p in check.errors]  # doctest: +SKIP
+    (False, ['bounds'])
+    """
+    chosen = check_rules(rules)
+    opener = _Opener(s3_client, http_client)
+    named: dict[str, str] = {}
+    if isinstance(sources, Mapping):
+        for band, source in sources.items():
+            if not isinstance(band, str) or not band:
+                raise ValidationError(f"band names must be non-empty strings, got {band!r}")
+            named[band] = opener.check_source(source, f"the file of band {band}")
+    elif isinstance(sources, Sequence) and not isinstance(sources, str | bytes):
+        for source in sources:
+            text = opener.check_source(source)
+            band = _band_name(text)
+            if band in named:
+                raise ValidationError(f"{named[band]} and {text} both give band {band}; name the bands")
+            named[band] = text
+    else:
+        raise ValidationError(
+            "sources must be a mapping of band name to file or a sequence of files, "
+            f"not {type(sources).__name__}"
+        )
+    if not named:
+        raise ValidationError("sources is empty: give the tile's band files")
+    _require_tifffile()
+    ordered = dict(sorted(named.items()))
+    try:
+        return _check_files(_tile_path(ordered), ordered, opener, chosen)
+    finally:
+        opener.close()
+
+
+def _same_band_types(checks: list[TileCheck]) -> list[TileCheck]:
+    from sentinelhub_byoc.cog._tile import band_type_problem
+
+    first: dict[str, tuple[int, str]] = {}
+    result = []
+    for check in checks:
+        extra: list[Problem] = []
+        for band, report in check.files.items():
+            if report.bit_depth is None or report.sample_format is None:
+                continue
+            found = (report.bit_depth, report.sample_format)
+            wanted = first.setdefault(band, found)
+            problem = band_type_problem(report.source, band, found, wanted)
+            if problem is not None:
+                extra.append(problem)
+        if extra:
+            check = TileCheck(check.path, files=check.files, tile_problems=check.tile_problems + tuple(extra))
+        result.append(check)
+    return result
+
+
+def check_prefix(
+    prefix: Source,
+    *,
+    layout: str = DEFAULT_LAYOUT,
+    rules: RuleSet = "sentinel-hub",
+    s3_client: Any = None,
+) -> list[TileCheck]:
+    """Check every tile under a local folder or an ``s3://bucket/prefix``.
+
+    Files are grouped into tiles by ``layout`` (see
+    :func:`~sentinelhub_byoc.cog.group_band_files`; by default each folder's ``.tif`` files
+    are one tile's bands) and each tile is checked as by :func:`check_tile`. Across tiles,
+    every file of a band must have the same bit depth and sample format (a collection's band
+    has one): a file that differs from the band's first file gets a ``bit-depth`` problem.
+    Tiles come sorted by path; an empty folder or prefix gives an empty list. Errors are
+    raised as for :func:`check_cog`.
+
+    >>> for tile in check_prefix("s3://my-bucket/scenes/"):  # doctest: +SKIP
+    ...     print(tile)
+    """
+    chosen = check_rules(rules)
+    text = _source_text(prefix, "prefix")
+    scheme, separator, _ = text.partition("://")
+    storage: Storage
+    if separator and scheme.lower() == "s3":
+        from sentinelhub_byoc.cog._s3 import S3Storage
+
+        bucket, key_prefix = _split_s3(text, key_required=False)
+        group_band_files([], layout)
+        _require_tifffile()
+        storage = S3Storage(_s3_client(s3_client), bucket)
+
+        def name(key: str) -> str:
+            return f"s3://{bucket}/{key}"
+
+    elif separator:
+        raise ValidationError(f"{text}: only a local folder or an s3://bucket/prefix can be listed")
+    else:
+        group_band_files([], layout)
+        _require_tifffile()
+        folder = os.path.normpath(text)
+        if not os.path.isdir(folder):
+            raise StorageAccessError(f"could not read {text}: it is not a folder")
+        storage, key_prefix = LocalStorage(folder), ""
+        # Names are as the user would type them: "." adds nothing to a relative path.
+        shown = "" if folder == os.curdir else folder
+
+        def name(key: str) -> str:
+            return os.path.join(shown, *key.split("/"))
+
+    try:
+        keys = storage.list_keys(key_prefix)
+    except StorageError as failure:
+        raise _read_failure(text, failure) from None
+    opener = _Opener(None, None)
+
+    def open_(key: str) -> _Opened:
+        return _Opened(storage, key, name(key))
+
+    checks = [
+        _check_files(name(tile.path), tile.files, opener, chosen, open_)
+        for tile in group_band_files(keys, layout, prefix=key_prefix)
+    ]
+    return _same_band_types(checks)
