@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import MutableMapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sentinelhub_byoc.errors import BYOCError
 from sentinelhub_byoc.workflows._plan import PlannedTile
 from sentinelhub_byoc.workflows._sources import Files
+
+if TYPE_CHECKING:
+    from sentinelhub_byoc.cog import RuleSet
 
 __all__ = ["check_tiles", "trace_covers"]
 
@@ -20,7 +23,7 @@ def _source(key: str, files: Files, bucket: str | None) -> str:
 
 
 def check_tiles(
-    tiles: Sequence[PlannedTile], files: Files, bucket: str | None, s3_client: Any, rules: str
+    tiles: Sequence[PlannedTile], files: Files, bucket: str | None, s3_client: Any, rules: RuleSet
 ) -> dict[str, str]:
     """Check each created or reingested tile's files; return the causes of those that fail, by path."""
     from sentinelhub_byoc.cog import check_tile
