@@ -8,7 +8,7 @@
 - ``nox -s docs``: build the documentation site into ``site/`` (``mkdocs build --strict``).
 - ``nox -t ci``: everything CI runs (lint, check_generated, check_unasync, check_api, tests, conformance,
   docs).
-- ``nox -s demo``: the main job, a tour of the client against the embedded emulator.
+- ``nox -s demo``: the main job, the demo story against the embedded emulator (outputs in ./demo-output).
 - ``nox -s bench``: speed and memory ratios against a baseline measured in the same run.
 """
 

@@ -211,3 +211,16 @@ def test_cover_geometries_are_traced_from_local_files(local_server: EmulatorServ
     tile = client.tiles.find(collection, "2024/s00/(BAND).tif")
     assert tile is not None
     assert tile.cover_geometry is not None
+
+
+def test_check_leaves_out_broken_tiles_before_registering(local_server: EmulatorServer, client: Any) -> None:
+    bucket = _bucket(local_server, "check-bucket")
+    _scenes(bucket, 3, broken=1)
+    collection = local_server.emulator.create_collection("check", "check-bucket")
+    report = workflows.sync(client, collection, bucket, check=True, timeout=30)
+    assert report.created == ("2024/s00/(BAND).tif", "2024/s02/(BAND).tif")
+    cause = report.failed["2024/s01/(BAND).tif"]
+    assert cause.startswith("COG check: ")
+    assert "not tiled" in cause
+    assert "gdal_translate -of COG" in cause
+    assert client.tiles.find(collection, "2024/s01/(BAND).tif") is None

@@ -34,7 +34,8 @@ _BROKEN = 4  # the scene written in strips, as some tools do by default
     "--output-dir",
     "--output",
     "output",
-    type=click.Path(file_okay=False, path_type=Path),
+    # Checked by the demo itself, so that a bad folder is one line like every other error.
+    type=click.Path(path_type=Path),
     default=None,
     help="folder for the COGs, the GeoJSON, the map and the downloads (default: a new temporary "
     "folder, kept).",
@@ -71,6 +72,10 @@ def _output_folder(output: Path | None) -> Path:
     """The output folder, made and proven writable before any work starts."""
     if output is None:
         return Path(tempfile.mkdtemp(prefix="byoc-demo-"))
+    if output.exists() and not output.is_dir():
+        raise _errors.CommandError(
+            f"--output-dir {str(output)!r} is a file; give a folder (it is made if missing)", _errors.USAGE
+        )
     try:
         output.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=output, prefix=".byoc-demo-"):
@@ -161,12 +166,15 @@ class _Story:
 
         self.step("Check the COGs against the ingestion rules before ingesting")
         checks = check_prefix(self.cogs, layout=_LAYOUT)
+        # Paths in the bucket, as the service will name them.
+        folder = f"{self.cogs}/"
         for check in checks:
+            path = check.path.replace(folder, "")
             if check.ok:
-                self.say(f"[green]ok[/]      {check.path}")
+                self.say(f"[green]ok[/]      {path}")
                 continue
             first = check.errors[0]
-            self.say(f"[red]broken[/]  {check.path}: {first.message}")
+            self.say(f"[red]broken[/]  {path}: [{first.rule}] {first.message.replace(folder, '')}")
             self.say(f"        fix: {first.fix}")
         self.say("(the demo ingests the broken scene anyway, to show what the service says)")
 
@@ -193,7 +201,7 @@ class _Story:
 
     def _show(self, client: Any, collection: Any) -> None:
         self.step("The tiles, and why one failed")
-        tiles = list(client.tiles.list(collection, sort="created:asc"))
+        tiles = sorted(client.tiles.list(collection), key=lambda tile: tile.path)
         _output.show_tiles(tiles, "table", cause_width=60)
         for tile in tiles:
             if tile.failure_cause:

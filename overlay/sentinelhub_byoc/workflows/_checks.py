@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from sentinelhub_byoc.cog import RuleSet
 from sentinelhub_byoc.errors import BYOCError
 from sentinelhub_byoc.workflows._plan import PlannedTile
 from sentinelhub_byoc.workflows._sources import Files

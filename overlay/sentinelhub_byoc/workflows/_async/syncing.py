@@ -14,6 +14,7 @@ from uuid import UUID
 
 from sentinelhub_byoc._async.client import AsyncBYOCClient
 from sentinelhub_byoc._ids import as_uuid
+from sentinelhub_byoc.cog import RuleSet
 from sentinelhub_byoc.cog._layout import BAND, DEFAULT_LAYOUT, TileFiles, group_band_files
 from sentinelhub_byoc.errors import BYOCError, ConflictError, IngestionFailedError, ValidationError
 from sentinelhub_byoc.workflows import _checks, _sources, _tasks, _upload
@@ -377,7 +378,7 @@ async def async_sync(
     await _upload_files(plan, files, target, s3, concurrency, run)
     work = [t for t in plan.tiles if t.action != "skip" and t.path not in run.failed]
     if check:
-        rules = "cdse" if client.deployment.cdse else "sentinel-hub"
+        rules: RuleSet = "cdse" if client.deployment.cdse else "sentinel-hub"
         failures = await _tasks.in_thread(_checks.check_tiles, work, files, target.bucket, s3, rules)
         for path, cause in failures.items():
             run.failed[path] = cause
