@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import MutableMapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sentinelhub_byoc.cog import RuleSet
 from sentinelhub_byoc.errors import BYOCError
 from sentinelhub_byoc.workflows._plan import PlannedTile
 from sentinelhub_byoc.workflows._sources import Files
-
-if TYPE_CHECKING:
-    from sentinelhub_byoc.cog import RuleSet
 
 __all__ = ["check_tiles", "trace_covers"]
 
