@@ -208,7 +208,6 @@ def _plan_dict(plan: SyncPlan) -> dict[str, Any]:
         ],
         "uploads": list(plan.uploads),
         "unmatched": list(plan.unmatched),
-        "failedBefore": dict(plan.failed_before),
     }
 
 
