@@ -13,6 +13,10 @@ from _cli_helpers import BUCKET, Byoc, write_scene
 from sentinelhub_byoc.testing import Emulator, serve
 from sentinelhub_byoc.testing._lifecycle import IngestionDelays
 
+from tests.s3_fixtures import moto_endpoint, s3_client
+
+__all__ = ["moto_endpoint"]
+
 STRIPS = "2024/05/02/strips/(BAND).tif"
 GOOD = ["2024/05/01/a/(BAND).tif", "2024/05/01/b/(BAND).tif"]
 UNKNOWN = "0b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"
@@ -329,3 +333,50 @@ def test_files_get_failures(run: Byoc, planet_tile: tuple[str, str], tmp_path: P
     assert (tmp_path / tile / "scene.tif").exists()
     assert run("files", "get", collection, tile, "a", "b", "c").exit_code == 2
     _one_line_error(run("files", "get", collection, tile, "../up.tif", "--dest", str(tmp_path)), 2)
+
+
+# --- tiles sync through S3 ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def s3_run(moto_endpoint: str) -> Iterator[Byoc]:
+    """The emulator reading its buckets from moto's S3 server, and the AWS settings boto3 reads."""
+    from sentinelhub_byoc.testing.ingestion import s3_buckets
+
+    client = s3_client(moto_endpoint)
+    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    with Emulator(buckets=s3_buckets(moto_endpoint)) as emulator, serve(emulator) as served:
+        yield Byoc(served)
+
+
+def test_sync_uploads_a_folder_to_s3_then_syncs_the_prefix(
+    s3_run: Byoc, moto_endpoint: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "local"
+    write_scene(folder, "20240501/a")
+    write_scene(folder, "20240502/strips", west=505_120.0, tiled=False)
+    env = {
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+    }
+    collection = s3_run.collection()
+    upload = [str(folder), "--upload-to", f"s3://{BUCKET}/scenes/", "--sensing-time", "%Y%m%d", "--check"]
+    result = s3_run("-o", "json", "tiles", "sync", collection, *upload, "--timeout", "30", env=env)
+    assert result.exit_code == 4, result.stderr
+    report = json.loads(result.stdout)
+    assert len(report["uploaded"]) == 4
+    assert report["created"] == ["scenes/20240501/a/(BAND).tif"]
+    assert list(report["failed"]) == ["scenes/20240502/strips/(BAND).tif"]
+    assert "not tiled" in report["failed"]["scenes/20240502/strips/(BAND).tif"]
+    # Without --check the broken tile, left out before, is registered now and fails ingestion.
+    again = s3_run("-o", "json", "tiles", "sync", collection, f"s3://{BUCKET}/scenes/", env=env)
+    assert again.exit_code == 4, again.stderr
+    second = json.loads(again.stdout)
+    assert second["skipped"] == ["scenes/20240501/a/(BAND).tif"]
+    assert second["created"] == ["scenes/20240502/strips/(BAND).tif"]
+    assert "not tiled" in second["failed"]["scenes/20240502/strips/(BAND).tif"]
+    wrong = s3_run("tiles", "sync", collection, "s3://other-bucket/scenes/", env=env)
+    _one_line_error(wrong, 2)
+    assert "sync into the collection's bucket" in wrong.stderr
