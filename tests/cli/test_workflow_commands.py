@@ -111,6 +111,18 @@ def test_sync_no_wait_and_delete_missing(run: Byoc, scenes: Path) -> None:
     assert sorted(tile["path"] for tile in _tiles(run, collection)) == GOOD
 
 
+def test_sync_cover_traces_geometries(run: Byoc) -> None:
+    write_scene(run.emulator.bucket_dir(BUCKET), "a")
+    collection = run.collection()
+    result = run("tiles", "sync", collection, str(run.emulator.bucket_dir(BUCKET)), "--cover")
+    assert result.exit_code == 0, result.stderr
+    [tile] = _tiles(run, collection)
+    assert tile["coverGeometry"]["type"] in ("Polygon", "MultiPolygon")
+    from_s3 = run("tiles", "sync", collection, f"s3://{BUCKET}/a/", "--cover")
+    _one_line_error(from_s3, 2)
+    assert "local folder" in from_s3.stderr
+
+
 def test_sync_with_a_layout(run: Byoc) -> None:
     bucket = run.emulator.bucket_dir(BUCKET)
     write_scene(bucket, "flat")
