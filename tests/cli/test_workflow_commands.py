@@ -143,6 +143,8 @@ def test_sync_bad_input(run: Byoc, scenes: Path, tmp_path: Path) -> None:
     assert "is not a folder" in missing.stderr
     _one_line_error(run("tiles", "sync", collection, str(scenes), "--sensing-time", "no-format"), 2)
     assert run("tiles", "sync", collection, str(scenes), "--concurrency", "0").exit_code == 2
+    # GeoJSON is for tiles: refused before anything is done.
+    assert run("-o", "geojson", "tiles", "sync", collection, str(scenes)).exit_code == 2
     assert _tiles(run, collection) == []
 
 

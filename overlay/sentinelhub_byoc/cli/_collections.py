@@ -147,6 +147,7 @@ def _merge(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
 @click.option(
     "--concurrency",
     type=click.IntRange(min=1),
+    metavar="N",
     default=16,
     show_default=True,
     help="tiles deleted at a time (--force).",
@@ -184,6 +185,7 @@ def delete(state: CliState, collections: tuple[str, ...], yes: bool, force: bool
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0),
+    metavar="S",
     default=600.0,
     show_default=True,
     help="seconds to wait for ingestion before giving up.",
@@ -200,6 +202,7 @@ def copy_tiles(state: CliState, source: str, target: str, wait: bool, timeout: f
         return
     from sentinelhub_byoc import workflows
 
+    _output.no_geojson(state.output)
     with ProgressBars() as bars:
         result = workflows.copy_tiles(state.client(), source, target, timeout=timeout, on_progress=bars)
     assert result is not None  # waited for, so there is a result

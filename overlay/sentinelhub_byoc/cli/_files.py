@@ -53,7 +53,12 @@ def size(state: CliState, collection: str, tile: str, name: str) -> None:
     help="download into DIR/<tile id>/<name>, several files at a time (default with no NAME: .).",
 )
 @click.option(
-    "--concurrency", type=click.IntRange(min=1), default=4, show_default=True, help="files at a time."
+    "--concurrency",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=4,
+    show_default=True,
+    help="files at a time.",
 )
 @click.option("--no-resume", is_flag=True, help="start again instead of resuming a partial download.")
 @pass_state
@@ -85,6 +90,7 @@ def get(
         return
     from sentinelhub_byoc import workflows
 
+    _output.no_geojson(state.output)
     with ProgressBars() as bars:
         report = workflows.download_tile_files(
             state.client(),

@@ -207,7 +207,14 @@ def delete(state: CliState, collection: str, tiles: tuple[str, ...]) -> None:
 @click.option(
     "--wait/--no-wait", default=False, help="wait for the tiles' ingestion to end (default: do not wait)."
 )
-@click.option("--timeout", type=click.FloatRange(min=0), default=600.0, show_default=True, help=_TIMEOUT_HELP)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=600.0,
+    metavar="S",
+    show_default=True,
+    help=_TIMEOUT_HELP,
+)
 @pass_state
 def reingest(
     state: CliState, collection: str, tiles: tuple[str, ...], all_failed: bool, wait: bool, timeout: float
@@ -229,6 +236,7 @@ def reingest(
         return
     from sentinelhub_byoc import workflows
 
+    _output.no_geojson(state.output)
     chosen = None if all_failed else _input.tile_ids(tiles)
     with ProgressBars() as bars:
         report = workflows.reingest(
@@ -262,10 +270,18 @@ def failures(state: CliState, collection: str, limit: int | None) -> None:
 @output_option
 @click.argument("collection")
 @click.argument("tiles", nargs=-1)
-@click.option("--timeout", type=click.FloatRange(min=0), default=600.0, show_default=True, help=_TIMEOUT_HELP)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=600.0,
+    metavar="S",
+    show_default=True,
+    help=_TIMEOUT_HELP,
+)
 @click.option(
     "--poll-interval",
     type=click.FloatRange(min=0.1),
+    metavar="S",
     default=1.0,
     show_default=True,
     help="seconds between the first polls (they slow down while nothing changes).",
@@ -325,9 +341,21 @@ def wait(
 @click.option("--cover", is_flag=True, help="trace new tiles' cover geometries (local folders).")
 @click.option("--delete-missing", is_flag=True, help="delete tiles whose files are gone.")
 @click.option("--wait/--no-wait", default=True, help="wait for ingestion (default), or not.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=600.0, show_default=True, help=_TIMEOUT_HELP)
 @click.option(
-    "--concurrency", type=click.IntRange(min=1), default=16, show_default=True, help="requests at a time."
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=600.0,
+    metavar="S",
+    show_default=True,
+    help=_TIMEOUT_HELP,
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=16,
+    show_default=True,
+    help="requests at a time.",
 )
 @click.option("--dry-run", is_flag=True, help="show the plan and change nothing.")
 @pass_state
@@ -359,6 +387,7 @@ def sync(
     """
     from sentinelhub_byoc import workflows
 
+    _output.no_geojson(state.output)
     with ProgressBars() as bars:
         report = workflows.sync(
             state.client(),
