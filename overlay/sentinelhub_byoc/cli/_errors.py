@@ -4,11 +4,14 @@
 code    meaning
 ======  =====================================================================================
 0       done
-1       the service or a workflow failed (API errors, no connection, pagination, storage)
-2       bad usage or input: unknown option, malformed JSON, an invalid id or geometry
+1       the service or a workflow failed (API errors, no connection, pagination, storage, a
+        wait that timed out with tiles still ingesting, files that could not be downloaded)
+2       bad usage or input: unknown option, malformed JSON, an invalid id or geometry, a bad
+        layout, a missing folder
 3       authentication or configuration: rejected credentials, none found, a broken profile,
         a missing optional dependency
-4       tiles failed: ``tiles failures`` found some, a workflow saw tiles end FAILED
+4       tiles failed: ``tiles failures`` found some, a workflow saw tiles end FAILED,
+        ``cog check`` found errors
 130     interrupted (Ctrl-C)
 ======  =====================================================================================
 """
