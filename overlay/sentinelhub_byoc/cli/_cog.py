@@ -9,6 +9,7 @@ import click
 
 from sentinelhub_byoc.cli import _errors, _output
 from sentinelhub_byoc.cli._context import CliState, output_option, pass_state
+from sentinelhub_byoc.cog import DEFAULT_LAYOUT
 
 if TYPE_CHECKING:
     from sentinelhub_byoc.cog import CogReport, Problem, RuleSet, TileCheck
@@ -74,7 +75,7 @@ def _result_dict(result: CogReport | TileCheck) -> dict[str, Any]:
 @click.option(
     "--layout",
     metavar="PATTERN",
-    default="**/(BAND).tif",
+    default=DEFAULT_LAYOUT,
     show_default=True,
     help="for folders and prefixes: which files make a tile; (BAND) marks the band name.",
 )

@@ -11,6 +11,7 @@ import click
 from sentinelhub_byoc.cli import _errors, _input, _output
 from sentinelhub_byoc.cli._context import CliState, output_option, pass_state
 from sentinelhub_byoc.cli._progress import ProgressBars
+from sentinelhub_byoc.cog import DEFAULT_LAYOUT
 from sentinelhub_byoc.errors import BYOCError
 from sentinelhub_byoc.models import Tile, TileStatus
 from sentinelhub_byoc.workflows.events import Progress, Stage
@@ -305,6 +306,7 @@ def wait(
             ids,
             timeout=timeout,
             poll_interval=poll_interval,
+            # The workflow's backoff ceiling, raised when a user asks for slower polls than that.
             max_poll_interval=max(poll_interval, 15.0),
             on_progress=bars,
         )
@@ -323,7 +325,7 @@ def wait(
 @click.option(
     "--layout",
     metavar="PATTERN",
-    default="**/(BAND).tif",
+    default=DEFAULT_LAYOUT,
     show_default=True,
     help="which files make a tile; (BAND) marks the band name, e.g. '*_(BAND).tif'.",
 )
