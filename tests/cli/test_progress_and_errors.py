@@ -10,6 +10,7 @@ import pytest
 from sentinelhub_byoc import errors
 from sentinelhub_byoc.cli._errors import describe, exit_code_for
 from sentinelhub_byoc.cli._progress import ProgressBars
+from sentinelhub_byoc.geometry import MissingExtraError
 from sentinelhub_byoc.workflows.events import Progress
 
 
@@ -21,6 +22,14 @@ def test_bars_follow_each_stage() -> None:
         bars(Progress("wait", 1, None))
         assert bars.state("register") == (2, 3)
         assert bars.state("wait") == (1, None)
+
+
+def test_a_download_counts_bytes_and_files_on_two_bars() -> None:
+    with ProgressBars(enabled=False) as bars:
+        bars(Progress("download", 1_000, 5_000, unit="bytes"))
+        bars(Progress("download", 1, 3, item="scene.tif", unit="files"))
+        assert bars.state("download") == (1, 3)
+        assert bars.state("download bytes") == (1_000, 5_000)
 
 
 def test_bars_are_off_when_stderr_is_not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,6 +68,7 @@ def _api_error(kind: type[errors.APIError], status: int) -> errors.APIError:
         (errors.PaginationError("loop"), 1),
         (errors.StorageAccessError("no bucket"), 1),
         (errors.IngestionFailedError("2 tiles failed"), 4),
+        (MissingExtraError('needs matplotlib: pip install "sentinelhub-byoc[plot]"'), 3),
         (RuntimeError("unexpected"), 1),
     ],
 )

@@ -83,3 +83,27 @@ def test_malformed_json_in_a_pipe(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("byoc: error: --json: malformed JSON in stdin")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_script_syncs_a_folder_and_exits_4_with_the_cause(tmp_path: Path) -> None:
+    from _cli_helpers import write_scene
+
+    state = tmp_path / "state"
+    bucket = state / "buckets" / "s-bucket"
+    write_scene(bucket, "2024/05/01/a")
+    write_scene(bucket, "2024/05/02/strips", west=510_240.0, tiled=False)
+    byoc = [_script(), "--emulator-state", str(state)]
+    created = _run(
+        [*byoc, "-o", "json", "collections", "create", "--name", "s", "--bucket", "s-bucket"], tmp_path
+    )
+    assert created.returncode == 0, created.stderr
+    collection = json.loads(created.stdout)["id"]
+    result = _run([*byoc, "tiles", "sync", collection, str(bucket), "--timeout", "60"], tmp_path)
+    assert result.returncode == 4, result.stderr
+    assert "2 created" in result.stdout
+    assert "FAILED 2024/05/02/strips/(BAND).tif: 2024/05/02/strips/B04.tif is not tiled" in result.stdout
+    # stderr is not a terminal here: no progress bars, no control characters.
+    assert "\x1b[" not in result.stderr
+    again = _run([*byoc, "-o", "json", "tiles", "sync", collection, str(bucket)], tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["created"] == []

@@ -12,7 +12,17 @@ from typing import Any
 import click
 
 from sentinelhub_byoc import __version__
-from sentinelhub_byoc.cli import _auth, _collections, _completion, _demo, _errors, _files, _serve, _tiles
+from sentinelhub_byoc.cli import (
+    _auth,
+    _cog,
+    _collections,
+    _completion,
+    _demo,
+    _errors,
+    _files,
+    _serve,
+    _tiles,
+)
 from sentinelhub_byoc.cli._context import OUTPUT_FORMATS, CliState, enable_debug_logging
 from sentinelhub_byoc.errors import BYOCError
 
@@ -20,6 +30,7 @@ COMMANDS: tuple[click.Command, ...] = (
     _collections.group,
     _tiles.group,
     _files.group,
+    _cog.group,
     _auth.group,
     _serve.group,
     _demo.command,

@@ -8,8 +8,9 @@ from typing import Any
 import attrs
 import click
 
-from sentinelhub_byoc.cli import _input, _output
+from sentinelhub_byoc.cli import _errors, _input, _output
 from sentinelhub_byoc.cli._context import CliState, output_option, pass_state
+from sentinelhub_byoc.cli._progress import ProgressBars
 from sentinelhub_byoc.models import Collection
 
 
@@ -142,22 +143,68 @@ def _merge(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
 @group.command("delete")
 @click.argument("collections", nargs=-1, required=True)
 @click.option("--yes", "-y", is_flag=True, help="do not ask for confirmation.")
+@click.option("--force", is_flag=True, help="delete every tile of the collection first.")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=16,
+    show_default=True,
+    help="tiles deleted at a time (--force).",
+)
 @pass_state
-def delete(state: CliState, collections: tuple[str, ...], yes: bool) -> None:
-    """Delete collections (asks first unless --yes or stdin is not a terminal)."""
+def delete(state: CliState, collections: tuple[str, ...], yes: bool, force: bool, concurrency: int) -> None:
+    """Delete collections (asks first unless --yes or stdin is not a terminal).
+
+    \b
+    byoc collections delete COLLECTION --force    # its tiles, then the collection
+    """
     if not yes and sys.stdin.isatty():
-        click.confirm(f"Delete {len(collections)} collection(s)?", abort=True, err=True)
+        what = f"{len(collections)} collection(s)" + (" and all their tiles" if force else "")
+        click.confirm(f"Delete {what}?", abort=True, err=True)
     client = state.client()
     for collection in collections:
-        client.collections.delete(collection)
-        _output.message(f"deleted collection {collection}")
+        if not force:
+            client.collections.delete(collection)
+            _output.message(f"deleted collection {collection}")
+            continue
+        from sentinelhub_byoc import workflows
+
+        with ProgressBars() as bars:
+            count = workflows.delete_collection(
+                client, collection, force=True, concurrency=concurrency, on_progress=bars
+            )
+        _output.message(f"deleted collection {collection} and its {count} tile(s)")
 
 
 @group.command("copy-tiles")
+@output_option
 @click.argument("source")
 @click.argument("target")
+@click.option("--wait", is_flag=True, help="wait for TARGET's tiles' ingestion, then show how it ended.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    metavar="S",
+    default=600.0,
+    show_default=True,
+    help="seconds to wait for ingestion before giving up.",
+)
 @pass_state
-def copy_tiles(state: CliState, source: str, target: str) -> None:
-    """Copy SOURCE's ingested tiles whose paths TARGET lacks (bands must match, or TARGET has none)."""
-    state.client().collections.copy_tiles(source, target)
-    _output.message(f"copying tiles of collection {source} into {target}")
+def copy_tiles(state: CliState, source: str, target: str, wait: bool, timeout: float) -> None:
+    """Copy SOURCE's ingested tiles whose paths TARGET lacks (bands must match, or TARGET has none).
+
+    With --wait, the exit code is 4 when some copies FAILED, 1 when the wait timed out.
+    """
+    if not wait:
+        state.client().collections.copy_tiles(source, target)
+        _output.message(f"copying tiles of collection {source} into {target}")
+        return
+    from sentinelhub_byoc import workflows
+
+    _output.no_geojson(state.output)
+    with ProgressBars() as bars:
+        result = workflows.copy_tiles(state.client(), source, target, timeout=timeout, on_progress=bars)
+    assert result is not None  # waited for, so there is a result
+    _output.show_report(result, _output.wait_result_dict, state.output)
+    _errors.exit_for_wait(result)

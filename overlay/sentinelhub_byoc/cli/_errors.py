@@ -4,11 +4,14 @@
 code    meaning
 ======  =====================================================================================
 0       done
-1       the service or a workflow failed (API errors, no connection, pagination, storage)
-2       bad usage or input: unknown option, malformed JSON, an invalid id or geometry
+1       the service or a workflow failed (API errors, no connection, pagination, storage, a
+        wait that timed out with tiles still ingesting, files that could not be downloaded)
+2       bad usage or input: unknown option, malformed JSON, an invalid id or geometry, a bad
+        layout, a missing folder
 3       authentication or configuration: rejected credentials, none found, a broken profile,
         a missing optional dependency
-4       tiles failed: ``tiles failures`` found some, a workflow saw tiles end FAILED
+4       tiles failed: ``tiles failures`` found some, a workflow saw tiles end FAILED,
+        ``cog check`` found errors
 130     interrupted (Ctrl-C)
 ======  =====================================================================================
 """
@@ -17,11 +20,14 @@ from __future__ import annotations
 
 import sys
 import traceback
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from sentinelhub_byoc import errors
+
+if TYPE_CHECKING:
+    from sentinelhub_byoc.workflows import WaitResult
 
 OK = 0
 FAILURE = 1
@@ -32,6 +38,8 @@ INTERRUPTED = 130
 
 # First match wins, so subclasses come before their bases.
 _EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    # The package's "install an extra" errors are ImportErrors too: configuration, not failure.
+    (ImportError, AUTH),
     (errors.AuthenticationError, AUTH),
     (errors.ConfigurationError, AUTH),
     (errors.ValidationError, USAGE),
@@ -115,3 +123,15 @@ def missing_dependency(error: ImportError, extra: str) -> CommandError:
         f"this command needs {name}, which is not installed: pip install 'sentinelhub-byoc[{extra}]'",
         AUTH,
     )
+
+
+def exit_for_wait(result: WaitResult) -> None:
+    """End the command as a wait for ingestion ended: 4 if tiles FAILED, else 1 if any did not finish.
+
+    Tiles still ingesting when the wait timed out, or deleted while waiting, are a workflow that
+    did not finish (1); tiles that failed are the user's to fix (4) and take precedence.
+    """
+    if result.failed:
+        raise click.exceptions.Exit(TILES_FAILED)
+    if not result.ok:
+        raise click.exceptions.Exit(FAILURE)

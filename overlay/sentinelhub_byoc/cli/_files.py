@@ -7,8 +7,9 @@ from pathlib import Path, PurePosixPath
 
 import click
 
-from sentinelhub_byoc.cli import _output
+from sentinelhub_byoc.cli import _errors, _output
 from sentinelhub_byoc.cli._context import CliState, output_option, pass_state
+from sentinelhub_byoc.cli._progress import ProgressBars
 
 
 @click.group("files")
@@ -40,19 +41,86 @@ def size(state: CliState, collection: str, tile: str, name: str) -> None:
 
 
 @group.command("get")
+@output_option
 @click.argument("collection")
 @click.argument("tile")
-@click.argument("name")
-@click.argument("destination", required=False, type=click.Path(path_type=Path, allow_dash=True))
+@click.argument("names", nargs=-1)
+@click.option(
+    "--dest",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="download into DIR/<tile id>/<name>, several files at a time (default with no NAME: .).",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=4,
+    show_default=True,
+    help="files at a time.",
+)
 @click.option("--no-resume", is_flag=True, help="start again instead of resuming a partial download.")
 @pass_state
 def get(
-    state: CliState, collection: str, tile: str, name: str, destination: Path | None, no_resume: bool
+    state: CliState,
+    collection: str,
+    tile: str,
+    names: tuple[str, ...],
+    folder: Path | None,
+    concurrency: int,
+    no_resume: bool,
 ) -> None:
-    """Download a file to DESTINATION (default: its name, in this folder; - for stdout).
+    """Download a tile's files: all of them, or the NAMEs, into --dest DIR/<tile id>/.
 
-    A partial download is kept as DESTINATION.part and resumed by the next run.
+    Without --dest, one NAME is downloaded to its name in this folder, or to DESTINATION
+    given after it (- for stdout). A partial download is kept as a .part file and resumed by
+    the next run; files already complete are skipped. Exit code 1 when some files failed.
+
+    \b
+    byoc files get COLLECTION TILE --dest downloads          # every file of the tile
+    byoc files get COLLECTION TILE scene.tif udm/udm2.tif --dest downloads
+    byoc files get COLLECTION TILE scene.tif scene-copy.tif  # one file, renamed
     """
+    if folder is None and names:
+        if len(names) > 2:
+            raise click.UsageError("give several NAMEs with --dest DIR")
+        destination = Path(names[1]) if len(names) == 2 else None
+        _get_one(state, collection, tile, names[0], destination, resume=not no_resume)
+        return
+    from sentinelhub_byoc import workflows
+
+    _output.no_geojson(state.output)
+    with ProgressBars() as bars:
+        report = workflows.download_tile_files(
+            state.client(),
+            collection,
+            tile,
+            folder if folder is not None else Path(),
+            names=names or None,
+            concurrency=concurrency,
+            resume=not no_resume,
+            on_progress=bars,
+        )
+    if state.output == "table":
+        _output.message(
+            f"{len(report.written)} file(s) written ({report.bytes:,} bytes), "
+            f"{len(report.skipped)} already complete, {len(report.failed)} failed"
+        )
+        for path in report.paths:
+            click.echo(str(path))
+        for failure in report.failed:
+            _output.message(f"  FAILED {failure.name or failure.tile}: {failure.cause}")
+    else:
+        _output.show_report(report, _output.download_report_dict, state.output)
+    if not report.ok:
+        raise click.exceptions.Exit(_errors.FAILURE)
+
+
+def _get_one(
+    state: CliState, collection: str, tile: str, name: str, destination: Path | None, *, resume: bool
+) -> None:
+    """One file to DESTINATION (default: its name, in this folder; ``-`` for stdout)."""
     client = state.client()
     if destination is not None and str(destination) == "-":
         stdout = sys.stdout.buffer
@@ -62,5 +130,5 @@ def get(
     target = destination if destination is not None else Path(PurePosixPath(name).name)
     if target.is_dir():
         target = target / PurePosixPath(name).name
-    written = client.files.download(collection, tile, name, target, resume=not no_resume)
+    written = client.files.download(collection, tile, name, target, resume=resume)
     _output.message(f"wrote {written} ({written.stat().st_size:,} bytes)")

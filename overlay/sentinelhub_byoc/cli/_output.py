@@ -10,12 +10,15 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sentinelhub_byoc.cli._context import OutputFormat
 from sentinelhub_byoc.models import Collection, Tile
+
+if TYPE_CHECKING:
+    from sentinelhub_byoc.workflows import DownloadReport, ReingestReport, SyncPlan, SyncReport, WaitResult
 
 #: Longest failure cause shown in a table cell; ``-o json`` has the whole text.
 CAUSE_WIDTH = 60
@@ -191,3 +194,87 @@ def show_record(record: dict[str, Any], output: OutputFormat) -> None:
 def message(text: str) -> None:
     """A note for the person at the terminal, on stderr (never mixed into piped data)."""
     click.echo(text, err=True)
+
+
+def _plan_dict(plan: SyncPlan) -> dict[str, Any]:
+    return {
+        "collection": plan.collection,
+        "source": plan.source,
+        "counts": plan.counts,
+        "tiles": [
+            {"action": tile.action, "path": tile.path, "reason": tile.reason}
+            for tile in plan.tiles
+            if tile.action != "skip"
+        ],
+        "uploads": list(plan.uploads),
+        "unmatched": list(plan.unmatched),
+    }
+
+
+def wait_result_dict(result: WaitResult) -> dict[str, Any]:
+    """A :class:`~sentinelhub_byoc.workflows.WaitResult` as JSON: tile paths by outcome, causes."""
+    return {
+        "ok": result.ok,
+        "timedOut": result.timed_out,
+        "seconds": round(result.seconds, 3),
+        "ingested": sorted(tile.path for tile in result.ingested),
+        "failed": dict(sorted(result.failed.items())),
+        "pending": sorted(tile.path for tile in result.pending),
+        "missing": [str(tile) for tile in result.missing],
+    }
+
+
+def sync_report_dict(report: SyncReport) -> dict[str, Any]:
+    """A :class:`~sentinelhub_byoc.workflows.SyncReport` as JSON, in the API's camelCase style.
+
+    A dry run carries the plan's tiles (those it would change); a real run what it did.
+    """
+    return {
+        "ok": report.ok,
+        "dryRun": report.dry_run,
+        "collection": report.plan.collection,
+        "source": report.plan.source,
+        "uploaded": list(report.uploaded),
+        "created": list(report.created),
+        "reingested": list(report.reingested),
+        "deleted": list(report.deleted),
+        "skipped": list(report.skipped),
+        "failed": dict(report.failed),
+        "failedBefore": dict(report.failed_before),
+        "ingestion": None if report.ingestion is None else wait_result_dict(report.ingestion),
+        "plan": _plan_dict(report.plan),
+    }
+
+
+def reingest_report_dict(report: ReingestReport) -> dict[str, Any]:
+    """A :class:`~sentinelhub_byoc.workflows.ReingestReport` as JSON."""
+    return {
+        "ok": report.ok,
+        "reingested": list(report.reingested),
+        "refused": dict(report.errors),
+        "ingestion": None if report.ingestion is None else wait_result_dict(report.ingestion),
+    }
+
+
+def download_report_dict(report: DownloadReport) -> dict[str, Any]:
+    """A :class:`~sentinelhub_byoc.workflows.DownloadReport` as JSON (paths as text)."""
+    return {
+        "ok": report.ok,
+        "written": [str(path) for path in report.written],
+        "skipped": [str(path) for path in report.skipped],
+        "bytes": report.bytes,
+        "failed": [
+            {"tile": failure.tile, "name": failure.name, "cause": failure.cause} for failure in report.failed
+        ],
+    }
+
+
+def show_report(report: Any, as_dict: Callable[[Any], dict[str, Any]], output: OutputFormat) -> None:
+    """A workflow's report: its own text for people, *as_dict* of it as JSON for programs."""
+    no_geojson(output)
+    if output == "ndjson":
+        print_ndjson([as_dict(report)])
+    elif output == "json":
+        print_json(as_dict(report))
+    else:
+        click.echo(str(report))

@@ -46,16 +46,21 @@ class ProgressBars:
 
     def __call__(self, event: Progress) -> None:
         """Show *event*: create its stage's bar on first sight, then move it."""
-        task = self._tasks.get(event.stage)
+        # A download reports bytes and files under one stage: each count gets a bar of its own.
+        key = f"{event.stage} bytes" if event.unit == "bytes" else event.stage
+        task = self._tasks.get(key)
         if task is None:
-            task = self._progress.add_task(event.stage, total=event.total, item="")
-            self._tasks[event.stage] = task
+            task = self._progress.add_task(key, total=event.total, item="")
+            self._tasks[key] = task
         self._progress.update(task, completed=event.done, total=event.total, item=event.item or "")
         if event.message and self.enabled:
             self._progress.console.print(f"{event.item or event.stage}: {event.message}")
 
     def state(self, stage: str) -> tuple[float, float | None] | None:
-        """``(done, total)`` of *stage*'s bar, or ``None`` if no event of it came yet."""
+        """``(done, total)`` of *stage*'s bar, or ``None`` if no event of it came yet.
+
+        A stage counting bytes has its bar under ``"<stage> bytes"``.
+        """
         task = self._tasks.get(stage)
         if task is None:
             return None

@@ -1,8 +1,9 @@
-"""``byoc tiles``: list, get, create, update, delete, reingest, failures."""
+"""``byoc tiles``: list, get, create, update, delete, reingest, failures, wait, sync, map."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -10,6 +11,7 @@ import click
 from sentinelhub_byoc.cli import _errors, _input, _output
 from sentinelhub_byoc.cli._context import CliState, output_option, pass_state
 from sentinelhub_byoc.cli._progress import ProgressBars
+from sentinelhub_byoc.cog import DEFAULT_LAYOUT
 from sentinelhub_byoc.errors import BYOCError
 from sentinelhub_byoc.models import Tile, TileStatus
 from sentinelhub_byoc.workflows.events import Progress, Stage
@@ -181,6 +183,9 @@ def _each_tile(ids: list[str], stage: Stage, action: Callable[[str], None], done
         raise _errors.CommandError(f"{failed} of {len(ids)} tile(s) could not be {done}", _errors.FAILURE)
 
 
+_TIMEOUT_HELP = "seconds to wait for ingestion before giving up."
+
+
 _IDS_HELP = "TILES are ids, or - to read ids (or NDJSON tiles, as -o ndjson writes them) from stdin."
 
 
@@ -196,18 +201,53 @@ def delete(state: CliState, collection: str, tiles: tuple[str, ...]) -> None:
 
 
 @group.command("reingest", epilog=_IDS_HELP)
+@output_option
 @click.argument("collection")
 @click.argument("tiles", nargs=-1)
+@click.option("--failed", "all_failed", is_flag=True, help="every FAILED tile of the collection.")
+@click.option(
+    "--wait/--no-wait", default=False, help="wait for the tiles' ingestion to end (default: do not wait)."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=600.0,
+    metavar="S",
+    show_default=True,
+    help=_TIMEOUT_HELP,
+)
 @pass_state
-def reingest(state: CliState, collection: str, tiles: tuple[str, ...]) -> None:
-    """Ingest tiles again, e.g. after fixing their files.
+def reingest(
+    state: CliState, collection: str, tiles: tuple[str, ...], all_failed: bool, wait: bool, timeout: float
+) -> None:
+    """Ingest tiles again, e.g. after fixing their files: the TILES given, or --failed ones.
+
+    With --wait, the exit code is 4 when some tiles fail again, 1 when the wait times out.
 
     \b
+    byoc tiles reingest COLLECTION --failed --wait
     byoc tiles failures COLLECTION -o ndjson | byoc tiles reingest COLLECTION -
     """
-    ids = _input.tile_ids(tiles)
-    client = state.client()
-    _each_tile(ids, "reingest", lambda tile: client.tiles.reingest(collection, tile), "reingested")
+    if all_failed and tiles:
+        raise click.UsageError("give either tile ids or --failed, not both")
+    if not all_failed and not wait:
+        ids = _input.tile_ids(tiles)
+        client = state.client()
+        _each_tile(ids, "reingest", lambda tile: client.tiles.reingest(collection, tile), "reingested")
+        return
+    from sentinelhub_byoc import workflows
+
+    _output.no_geojson(state.output)
+    chosen = None if all_failed else _input.tile_ids(tiles)
+    with ProgressBars() as bars:
+        report = workflows.reingest(
+            state.client(), collection, chosen, wait=wait, timeout=timeout, on_progress=bars
+        )
+    _output.show_report(report, _output.reingest_report_dict, state.output)
+    if report.errors:
+        raise click.exceptions.Exit(_errors.FAILURE)
+    if report.ingestion is not None:
+        _errors.exit_for_wait(report.ingestion)
 
 
 @group.command("failures")
@@ -225,3 +265,179 @@ def failures(state: CliState, collection: str, limit: int | None) -> None:
     _output.show_tiles(tiles, state.output, cause_width=10_000)
     if tiles:
         raise click.exceptions.Exit(_errors.TILES_FAILED)
+
+
+@group.command("wait", epilog=_IDS_HELP + " Without TILES, every tile of the collection.")
+@output_option
+@click.argument("collection")
+@click.argument("tiles", nargs=-1)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=600.0,
+    metavar="S",
+    show_default=True,
+    help=_TIMEOUT_HELP,
+)
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(min=0.1),
+    metavar="S",
+    default=1.0,
+    show_default=True,
+    help="seconds between the first polls (they slow down while nothing changes).",
+)
+@pass_state
+def wait(
+    state: CliState, collection: str, tiles: tuple[str, ...], timeout: float, poll_interval: float
+) -> None:
+    """Wait until tiles are INGESTED or FAILED, then show them.
+
+    Exit code 0 when all were ingested, 4 when some FAILED, 1 when the wait timed out with
+    tiles still ingesting (or tiles were deleted meanwhile).
+    """
+    from sentinelhub_byoc import workflows
+
+    ids = _input.tile_ids(tiles) if tiles else None
+    with ProgressBars() as bars:
+        result = workflows.wait(
+            state.client(),
+            collection,
+            ids,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            # The workflow's backoff ceiling, raised when a user asks for slower polls than that.
+            max_poll_interval=max(poll_interval, 15.0),
+            on_progress=bars,
+        )
+    found = sorted(result.tiles.values(), key=lambda tile: tile.path)
+    _output.show_tiles(found, state.output, cause_width=10_000)
+    if state.output == "table":
+        # The table shows each tile; the counts and the timeout are said once, for the person.
+        _output.message(str(result).splitlines()[0])
+    _errors.exit_for_wait(result)
+
+
+@group.command("sync")
+@output_option
+@click.argument("collection")
+@click.argument("source")
+@click.option(
+    "--layout",
+    metavar="PATTERN",
+    default=DEFAULT_LAYOUT,
+    show_default=True,
+    help="which files make a tile; (BAND) marks the band name, e.g. '*_(BAND).tif'.",
+)
+@click.option(
+    "--sensing-time",
+    metavar="FORMAT",
+    help="read each tile's sensing time from its path with this strptime format, e.g. %Y%m%dT%H%M%S.",
+)
+@click.option(
+    "--upload-to",
+    metavar="S3URL",
+    help="upload the folder's new and changed files to s3://bucket/prefix first.",
+)
+@click.option("--check", is_flag=True, help="check the COGs against the ingestion rules first.")
+@click.option("--cover", is_flag=True, help="trace new tiles' cover geometries (local folders).")
+@click.option("--delete-missing", is_flag=True, help="delete tiles whose files are gone.")
+@click.option("--wait/--no-wait", default=True, help="wait for ingestion (default), or not.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=600.0,
+    metavar="S",
+    show_default=True,
+    help=_TIMEOUT_HELP,
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=16,
+    show_default=True,
+    help="requests at a time.",
+)
+@click.option("--dry-run", is_flag=True, help="show the plan and change nothing.")
+@pass_state
+def sync(
+    state: CliState,
+    collection: str,
+    source: str,
+    layout: str,
+    sensing_time: str | None,
+    upload_to: str | None,
+    check: bool,
+    cover: bool,
+    delete_missing: bool,
+    wait: bool,
+    timeout: float,
+    concurrency: int,
+    dry_run: bool,
+) -> None:
+    """Make the collection's tiles match the COGs in SOURCE: a folder or s3://bucket/prefix.
+
+    New tiles are created, changed ones reingested, the rest left alone; running it again is
+    always safe. A local folder is the collection's bucket (tile paths are relative to it),
+    unless --upload-to names where to upload it. Exit code 4 when some tiles failed, 1 when
+    the wait timed out.
+
+    \b
+    byoc tiles sync COLLECTION ./scenes --sensing-time %Y%m%d --dry-run
+    byoc tiles sync COLLECTION ./scenes --upload-to s3://my-bucket/scenes --check
+    """
+    from sentinelhub_byoc import workflows
+
+    _output.no_geojson(state.output)
+    with ProgressBars() as bars:
+        report = workflows.sync(
+            state.client(),
+            collection,
+            source if source.startswith("s3://") else Path(source),
+            layout=layout,
+            sensing_time=sensing_time,
+            upload_to=upload_to,
+            check=check,
+            cover=cover,
+            delete_missing=delete_missing,
+            wait=wait,
+            timeout=timeout,
+            concurrency=concurrency,
+            dry_run=dry_run,
+            on_progress=bars,
+        )
+    _output.show_report(report, _output.sync_report_dict, state.output)
+    if report.failed:
+        raise click.exceptions.Exit(_errors.TILES_FAILED)
+    if not report.ok:
+        raise click.exceptions.Exit(_errors.FAILURE)
+
+
+@group.command("map")
+@click.argument("collection")
+@click.option(
+    "--out",
+    "destination",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="the picture to write: .png (or .svg, .pdf).",
+)
+@click.option("--status", type=_STATUSES, help="only tiles in this status.")
+@click.option("--title", metavar="TEXT", help="the picture's title (default: the collection's name).")
+@pass_state
+def map_(state: CliState, collection: str, destination: Path, status: str | None, title: str | None) -> None:
+    """Draw the tiles' footprints on a map, coloured by status (needs the plot extra).
+
+    \b
+    byoc tiles map COLLECTION --out footprints.png --status FAILED
+    """
+    from sentinelhub_byoc.geometry import plot_footprints
+
+    client = state.client()
+    if title is None:
+        title = client.collections.get(collection).name or f"Collection {collection}"
+    tiles = list(client.tiles.list(collection, status=status.upper() if status else None))
+    written = plot_footprints(tiles, destination, title=title)
+    _output.message(f"wrote {written} ({len(tiles)} tile(s))")

@@ -1,0 +1,396 @@
+"""The commands over the workflows: tiles wait/sync/reingest --failed/map, collections delete
+--force and copy-tiles --wait, files get of whole tiles; output, exit codes and bad input."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _cli_helpers import BUCKET, Byoc, write_scene
+from sentinelhub_byoc.testing import Emulator, serve
+from sentinelhub_byoc.testing._lifecycle import IngestionDelays
+
+from tests.s3_fixtures import moto_endpoint, s3_client
+
+__all__ = ["moto_endpoint"]
+
+STRIPS = "2024/05/02/strips/(BAND).tif"
+GOOD = ["2024/05/01/a/(BAND).tif", "2024/05/01/b/(BAND).tif"]
+UNKNOWN = "0b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"
+
+
+def _tiles(run: Byoc, collection: str) -> list[dict[str, Any]]:
+    result = run("-o", "json", "tiles", "list", collection)
+    assert result.exit_code == 0, result.stderr
+    return list(json.loads(result.stdout))
+
+
+def _one_line_error(result: Any, code: int) -> None:
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    assert result.stderr.startswith("byoc: error:"), result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def synced(run: Byoc, scenes: Path) -> str:
+    """A collection synced from the bucket folder: two INGESTED tiles, one FAILED."""
+    collection = run.collection()
+    result = run("tiles", "sync", collection, str(scenes), "--timeout", "30")
+    assert result.exit_code == 4, result.stderr
+    return collection
+
+
+# --- tiles sync ---------------------------------------------------------------------------------
+
+
+def test_sync_reports_created_tiles_and_the_failure_cause(run: Byoc, scenes: Path) -> None:
+    collection = run.collection()
+    result = run("tiles", "sync", collection, str(scenes), "--sensing-time", "%Y/%m/%d", "--timeout", "30")
+    assert result.exit_code == 4, result.stderr
+    assert "3 created" in result.stdout
+    assert f"FAILED {STRIPS}:" in result.stdout
+    assert "tiled" in result.stdout.lower()
+    tiles = {tile["path"]: tile for tile in _tiles(run, collection)}
+    assert tiles[GOOD[0]]["sensingTime"].startswith("2024-05-01T00:00:00")
+    # Nothing changed, so a second run does nothing, and the old failure is mentioned.
+    again = run("-o", "json", "tiles", "sync", collection, str(scenes))
+    assert again.exit_code == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert report["created"] == []
+    assert sorted(report["skipped"]) == sorted([*GOOD, STRIPS])
+    assert list(report["failedBefore"]) == [STRIPS]
+
+
+def test_sync_json_report(run: Byoc, scenes: Path) -> None:
+    collection = run.collection()
+    result = run("-o", "json", "tiles", "sync", collection, str(scenes), "--timeout", "30")
+    assert result.exit_code == 4
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert sorted(report["created"]) == sorted([*GOOD, STRIPS])
+    assert list(report["failed"]) == [STRIPS]
+    assert sorted(report["ingestion"]["ingested"]) == GOOD
+    assert report["plan"]["counts"]["create"] == 3
+
+
+def test_sync_check_leaves_out_the_broken_tile(run: Byoc, scenes: Path) -> None:
+    collection = run.collection()
+    result = run("tiles", "sync", collection, str(scenes), "--check", "--timeout", "30")
+    assert result.exit_code == 4
+    assert f"FAILED {STRIPS}" in result.stdout
+    assert sorted(tile["path"] for tile in _tiles(run, collection)) == GOOD
+
+
+def test_sync_dry_run_prints_the_plan_and_changes_nothing(run: Byoc, scenes: Path) -> None:
+    collection = run.collection()
+    result = run("tiles", "sync", collection, str(scenes), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("dry run, nothing changed:")
+    assert f"create   {GOOD[0]}" in result.stdout
+    assert _tiles(run, collection) == []
+    planned = json.loads(run("-o", "json", "tiles", "sync", collection, str(scenes), "--dry-run").stdout)
+    assert planned["dryRun"] is True
+    assert sorted(tile["path"] for tile in planned["plan"]["tiles"]) == sorted([*GOOD, STRIPS])
+
+
+def test_sync_no_wait_and_delete_missing(run: Byoc, scenes: Path) -> None:
+    collection = run.collection()
+    result = run("-o", "json", "tiles", "sync", collection, str(scenes), "--no-wait", "--concurrency", "2")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["ingestion"] is None
+    run.emulator.wait_idle()
+    for band in ("B04", "B08"):
+        (scenes / "2024/05/02/strips" / f"{band}.tif").unlink()
+    pruned = run("-o", "json", "tiles", "sync", collection, str(scenes), "--delete-missing")
+    assert pruned.exit_code == 0, pruned.stderr
+    assert json.loads(pruned.stdout)["deleted"] == [STRIPS]
+    assert sorted(tile["path"] for tile in _tiles(run, collection)) == GOOD
+
+
+def test_sync_cover_traces_geometries(run: Byoc) -> None:
+    write_scene(run.emulator.bucket_dir(BUCKET), "a")
+    collection = run.collection()
+    result = run("tiles", "sync", collection, str(run.emulator.bucket_dir(BUCKET)), "--cover")
+    assert result.exit_code == 0, result.stderr
+    [tile] = _tiles(run, collection)
+    assert tile["coverGeometry"]["type"] in ("Polygon", "MultiPolygon")
+    from_s3 = run("tiles", "sync", collection, f"s3://{BUCKET}/a/", "--cover")
+    _one_line_error(from_s3, 2)
+    assert "local folder" in from_s3.stderr
+
+
+def test_sync_with_a_layout(run: Byoc) -> None:
+    bucket = run.emulator.bucket_dir(BUCKET)
+    write_scene(bucket, "flat")
+    for band in ("B04", "B08"):
+        (bucket / "flat" / f"{band}.tif").rename(bucket / f"S2_20240501_{band}.tif")
+    collection = run.collection()
+    result = run("-o", "json", "tiles", "sync", collection, str(bucket), "--layout", "*_(BAND).tif")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["created"] == ["S2_20240501_(BAND).tif"]
+
+
+def test_sync_bad_input(run: Byoc, scenes: Path, tmp_path: Path) -> None:
+    collection = run.collection()
+    _one_line_error(run("tiles", "sync", UNKNOWN, str(scenes)), 1)
+    _one_line_error(run("tiles", "sync", collection, str(scenes), "--layout", "**/*.tif"), 2)
+    missing = run("tiles", "sync", collection, str(tmp_path / "nowhere"))
+    _one_line_error(missing, 2)
+    assert "is not a folder" in missing.stderr
+    _one_line_error(run("tiles", "sync", collection, str(scenes), "--sensing-time", "no-format"), 2)
+    assert run("tiles", "sync", collection, str(scenes), "--concurrency", "0").exit_code == 2
+    # GeoJSON is for tiles: refused before anything is done.
+    assert run("-o", "geojson", "tiles", "sync", collection, str(scenes)).exit_code == 2
+    assert _tiles(run, collection) == []
+
+
+# --- tiles wait ---------------------------------------------------------------------------------
+
+
+def test_wait_for_a_collection_shows_the_tiles_and_exits_4_on_failures(run: Byoc, synced: str) -> None:
+    result = run("tiles", "wait", synced, "--poll-interval", "0.1")
+    assert result.exit_code == 4
+    assert "2 ingested, 1 failed" in result.stderr
+    assert STRIPS in result.stdout
+    assert "FAILED" in result.stdout
+    tiles = json.loads(run("-o", "json", "tiles", "wait", synced).stdout)
+    assert sorted(tile["path"] for tile in tiles) == sorted([*GOOD, STRIPS])
+    lines = run("-o", "ndjson", "tiles", "wait", synced).stdout.splitlines()
+    assert len(lines) == 3
+
+
+def test_wait_for_given_tiles_from_stdin_exits_0(run: Byoc, synced: str) -> None:
+    good = [tile for tile in _tiles(run, synced) if tile["status"] == "INGESTED"]
+    piped = "\n".join(json.dumps(tile) for tile in good)
+    result = run("-o", "json", "tiles", "wait", synced, "-", input=piped)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(tile["path"] for tile in json.loads(result.stdout)) == GOOD
+    by_argument = run("tiles", "wait", synced, good[0]["id"])
+    assert by_argument.exit_code == 0
+    assert "1 ingested, 0 failed" in by_argument.stderr
+
+
+@pytest.fixture
+def slow(tmp_path: Path) -> Iterator[Byoc]:
+    """An emulator whose tiles stay WAITING for an hour."""
+    delays = IngestionDelays(waiting=3600.0)
+    with Emulator(data_dir=tmp_path / "slow", delays=delays) as emulator, serve(emulator) as served:
+        yield Byoc(served)
+
+
+def test_wait_times_out_with_exit_1(slow: Byoc) -> None:
+    write_scene(slow.emulator.bucket_dir(BUCKET), "a")
+    collection = slow.collection()
+    assert slow("tiles", "create", collection, "a/(BAND).tif").exit_code == 0
+    result = slow("tiles", "wait", collection, "--timeout", "0.3", "--poll-interval", "0.1")
+    assert result.exit_code == 1
+    assert "1 still ingesting (timed out)" in result.stderr
+    assert "WAITING" in result.stdout
+
+
+def test_wait_bad_input(run: Byoc, synced: str) -> None:
+    _one_line_error(run("tiles", "wait", UNKNOWN), 1)
+    _one_line_error(run("tiles", "wait", synced, "not-an-id"), 2)
+    assert run("tiles", "wait", synced, "--timeout", "-1").exit_code == 2
+
+
+# --- tiles reingest --failed --------------------------------------------------------------------
+
+
+def test_reingest_failed_and_wait(run: Byoc, synced: str) -> None:
+    result = run("tiles", "reingest", synced, "--failed", "--wait", "--timeout", "30")
+    # The strips are still strips: the tile fails again.
+    assert result.exit_code == 4
+    assert "1 tile(s) reingested, 0 refused" in result.stdout
+    assert f"FAILED {STRIPS}" in result.stdout
+    report = json.loads(run("-o", "json", "tiles", "reingest", synced, "--failed").stdout)
+    assert report["reingested"] == [STRIPS]
+    assert report["ingestion"] is None
+
+
+def test_reingest_failed_after_a_fix_exits_0(run: Byoc, synced: str) -> None:
+    write_scene(run.emulator.bucket_dir(BUCKET), "2024/05/02/strips", west=510_240.0)
+    result = run("-o", "json", "tiles", "reingest", synced, "--failed", "--wait")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["ingestion"]["ingested"] == [STRIPS]
+
+
+def test_reingest_ids_with_wait(run: Byoc, synced: str) -> None:
+    failed = next(tile for tile in _tiles(run, synced) if tile["status"] == "FAILED")
+    result = run("tiles", "reingest", synced, failed["id"], "--wait")
+    assert result.exit_code == 4
+    assert f"FAILED {STRIPS}" in result.stdout
+
+
+def test_reingest_failed_or_ids_not_both(run: Byoc, synced: str) -> None:
+    result = run("tiles", "reingest", synced, UNKNOWN, "--failed")
+    assert result.exit_code == 2
+    assert "not both" in result.stderr
+    _one_line_error(run("tiles", "reingest", UNKNOWN, "--failed"), 1)
+
+
+# --- tiles map ----------------------------------------------------------------------------------
+
+
+def test_map_writes_a_png(run: Byoc, synced: str, tmp_path: Path) -> None:
+    picture = tmp_path / "footprints.png"
+    result = run("tiles", "map", synced, "--out", str(picture), "--title", "My tiles")
+    assert result.exit_code == 0, result.stderr
+    assert f"wrote {picture} (3 tile(s))" in result.stderr
+    data = picture.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(data) > 10_000
+    failed_only = tmp_path / "failed.png"
+    assert run("tiles", "map", synced, "--out", str(failed_only), "--status", "failed").exit_code == 0
+    assert (
+        "(1 tile(s))" in run("tiles", "map", synced, "--out", str(failed_only), "--status", "FAILED").stderr
+    )
+
+
+def test_map_without_matplotlib_is_exit_3(
+    run: Byoc, synced: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(__import__("sys").modules, "matplotlib", None)
+    result = run("tiles", "map", synced, "--out", str(tmp_path / "x.png"))
+    _one_line_error(result, 3)
+    assert "sentinelhub-byoc[plot]" in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_map_needs_out_and_a_known_collection(run: Byoc, tmp_path: Path) -> None:
+    assert run("tiles", "map", UNKNOWN).exit_code == 2
+    _one_line_error(run("tiles", "map", UNKNOWN, "--out", str(tmp_path / "x.png")), 1)
+
+
+# --- collections delete --force, copy-tiles --wait ----------------------------------------------
+
+
+def test_delete_force_deletes_the_tiles_first(run: Byoc, synced: str) -> None:
+    result = run("collections", "delete", "--yes", "--force", synced)
+    assert result.exit_code == 0, result.stderr
+    assert f"deleted collection {synced} and its 3 tile(s)" in result.stderr
+    assert json.loads(run("-o", "json", "collections", "list").stdout) == []
+
+
+def test_delete_force_of_an_unknown_collection(run: Byoc) -> None:
+    _one_line_error(run("collections", "delete", "--yes", "--force", UNKNOWN), 1)
+
+
+def test_copy_tiles_wait(run: Byoc, synced: str) -> None:
+    target = run.collection("copy")
+    result = run("collections", "copy-tiles", synced, target, "--wait", "--timeout", "30")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("2 ingested, 0 failed")
+    assert sorted(tile["path"] for tile in _tiles(run, target)) == GOOD
+    again = run("-o", "json", "collections", "copy-tiles", synced, target, "--wait")
+    assert again.exit_code == 0
+    assert sorted(json.loads(again.stdout)["ingested"]) == GOOD
+
+
+# --- files get of whole tiles -------------------------------------------------------------------
+
+
+@pytest.fixture
+def planet_tile(run: Byoc) -> tuple[str, str]:
+    collection = run.collection("planet")
+    run.emulator.mark_planet(collection)
+    folder = run.emulator.bucket_dir(BUCKET) / "order1"
+    (folder / "udm").mkdir(parents=True)
+    (folder / "scene.tif").write_bytes(b"s" * 50_000)
+    (folder / "udm" / "udm2.tif").write_bytes(b"u" * 300)
+    created = run("-o", "json", "tiles", "create", collection, "order1")
+    assert created.exit_code == 0, created.stderr
+    return collection, json.loads(created.stdout)["id"]
+
+
+def test_files_get_a_whole_tile(run: Byoc, planet_tile: tuple[str, str], tmp_path: Path) -> None:
+    collection, tile = planet_tile
+    result = run("files", "get", collection, tile, "--dest", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / tile / "scene.tif").read_bytes() == b"s" * 50_000
+    assert (tmp_path / tile / "udm" / "udm2.tif").read_bytes() == b"u" * 300
+    assert "2 file(s) written (50,300 bytes), 0 already complete, 0 failed" in result.stderr
+    assert sorted(result.stdout.splitlines()) == sorted(
+        [str(tmp_path / tile / "scene.tif"), str(tmp_path / tile / "udm" / "udm2.tif")]
+    )
+    # Complete files are skipped when run again.
+    again = json.loads(run("-o", "json", "files", "get", collection, tile, "--dest", str(tmp_path)).stdout)
+    assert again["written"] == []
+    assert len(again["skipped"]) == 2
+    assert again["bytes"] == 0
+
+
+def test_files_get_names_into_a_folder_and_the_current_one(
+    run: Byoc, planet_tile: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    collection, tile = planet_tile
+    result = run(
+        "files", "get", collection, tile, "udm/udm2.tif", "--dest", str(tmp_path), "--concurrency", "2"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert [path.name for path in (tmp_path / tile).rglob("*.tif")] == ["udm2.tif"]
+    monkeypatch.chdir(tmp_path)
+    assert run("files", "get", collection, tile).exit_code == 0
+    assert (tmp_path / tile / "scene.tif").stat().st_size == 50_000
+
+
+def test_files_get_failures(run: Byoc, planet_tile: tuple[str, str], tmp_path: Path) -> None:
+    collection, tile = planet_tile
+    result = run("files", "get", collection, tile, "nothing.tif", "scene.tif", "--dest", str(tmp_path))
+    assert result.exit_code == 1
+    assert "1 failed" in result.stderr
+    assert "FAILED nothing.tif" in result.stderr
+    assert (tmp_path / tile / "scene.tif").exists()
+    assert run("files", "get", collection, tile, "a", "b", "c").exit_code == 2
+    _one_line_error(run("files", "get", collection, tile, "../up.tif", "--dest", str(tmp_path)), 2)
+
+
+# --- tiles sync through S3 ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def s3_run(moto_endpoint: str) -> Iterator[Byoc]:
+    """The emulator reading its buckets from moto's S3 server, and the AWS settings boto3 reads."""
+    from sentinelhub_byoc.testing.ingestion import s3_buckets
+
+    client = s3_client(moto_endpoint)
+    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    with Emulator(buckets=s3_buckets(moto_endpoint)) as emulator, serve(emulator) as served:
+        yield Byoc(served)
+
+
+def test_sync_uploads_a_folder_to_s3_then_syncs_the_prefix(
+    s3_run: Byoc, moto_endpoint: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "local"
+    write_scene(folder, "20240501/a")
+    write_scene(folder, "20240502/strips", west=505_120.0, tiled=False)
+    env = {
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+    }
+    collection = s3_run.collection()
+    upload = [str(folder), "--upload-to", f"s3://{BUCKET}/scenes/", "--sensing-time", "%Y%m%d", "--check"]
+    result = s3_run("-o", "json", "tiles", "sync", collection, *upload, "--timeout", "30", env=env)
+    assert result.exit_code == 4, result.stderr
+    report = json.loads(result.stdout)
+    assert len(report["uploaded"]) == 4
+    assert report["created"] == ["scenes/20240501/a/(BAND).tif"]
+    assert list(report["failed"]) == ["scenes/20240502/strips/(BAND).tif"]
+    assert "not tiled" in report["failed"]["scenes/20240502/strips/(BAND).tif"]
+    # Without --check the broken tile, left out before, is registered now and fails ingestion.
+    again = s3_run("-o", "json", "tiles", "sync", collection, f"s3://{BUCKET}/scenes/", env=env)
+    assert again.exit_code == 4, again.stderr
+    second = json.loads(again.stdout)
+    assert second["skipped"] == ["scenes/20240501/a/(BAND).tif"]
+    assert second["created"] == ["scenes/20240502/strips/(BAND).tif"]
+    assert "not tiled" in second["failed"]["scenes/20240502/strips/(BAND).tif"]
+    wrong = s3_run("tiles", "sync", collection, "s3://other-bucket/scenes/", env=env)
+    _one_line_error(wrong, 2)
+    assert "sync into the collection's bucket" in wrong.stderr
