@@ -1,7 +1,12 @@
-"""An S3 store on loopback (moto's server) for the tests that read buckets."""
+"""An S3 store on loopback (moto's server) for the tests that read buckets.
+
+Every moto server of one test process shares one store, so each test makes buckets with names of
+their own (:func:`new_bucket`) rather than fixed ones, which another module may have made already.
+"""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,3 +36,13 @@ def s3_client(endpoint: str) -> Any:
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
+
+
+_numbers = itertools.count()
+
+
+def new_bucket(client: Any, stem: str = "bucket") -> str:
+    """Create a bucket named ``stem`` plus a number no other bucket of this test run has; return it."""
+    name = f"{stem}-{next(_numbers)}"
+    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    return name

@@ -10,7 +10,7 @@ import pytest
 from _cli_helpers import Byoc, write_scene
 from sentinelhub_byoc.testing.cogs import write_cog
 
-from tests.s3_fixtures import moto_endpoint, s3_client
+from tests.s3_fixtures import moto_endpoint, new_bucket, s3_client
 
 __all__ = ["moto_endpoint"]
 
@@ -95,24 +95,24 @@ def test_bad_input(run: Byoc, folder: Path, tmp_path: Path) -> None:
 
 def test_s3_files_and_prefixes(run: Byoc, folder: Path, moto_endpoint: str) -> None:
     client = s3_client(moto_endpoint)
-    client.create_bucket(Bucket="cogs", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    bucket = new_bucket(client, "cogs")
     for scene in ("good", "strips"):
         for band in ("B04", "B08"):
-            client.upload_file(str(folder / scene / f"{band}.tif"), "cogs", f"scenes/{scene}/{band}.tif")
+            client.upload_file(str(folder / scene / f"{band}.tif"), bucket, f"scenes/{scene}/{band}.tif")
     env = {
         "AWS_ENDPOINT_URL": moto_endpoint,
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "eu-central-1",
     }
-    one = run.bare("cog", "check", "s3://cogs/scenes/good/B04.tif", env=env)
+    one = run.bare("cog", "check", f"s3://{bucket}/scenes/good/B04.tif", env=env)
     assert one.exit_code == 0, one.stderr
-    assert one.stdout == "s3://cogs/scenes/good/B04.tif: OK\n"
-    prefix = run.bare("-o", "json", "cog", "check", "s3://cogs/scenes/", env=env)
+    assert one.stdout == f"s3://{bucket}/scenes/good/B04.tif: OK\n"
+    prefix = run.bare("-o", "json", "cog", "check", f"s3://{bucket}/scenes/", env=env)
     assert prefix.exit_code == 4
     assert [(tile["tile"], tile["ok"]) for tile in json.loads(prefix.stdout)] == [
-        ("s3://cogs/scenes/good/(BAND).tif", True),
-        ("s3://cogs/scenes/strips/(BAND).tif", False),
+        (f"s3://{bucket}/scenes/good/(BAND).tif", True),
+        (f"s3://{bucket}/scenes/strips/(BAND).tif", False),
     ]
     gone = run.bare("cog", "check", "s3://no-such-bucket/x.tif", env=env)
     assert gone.exit_code == 1

@@ -22,7 +22,7 @@ from sentinelhub_byoc.testing.ingestion import (
     s3_buckets,
 )
 
-from tests.s3_fixtures import moto_endpoint, s3_client
+from tests.s3_fixtures import moto_endpoint, new_bucket, s3_client
 
 __all__ = ["moto_endpoint"]
 
@@ -237,30 +237,30 @@ def test_valid_bucket_names_resolve_to_their_folder(tmp_path: Path, name: str) -
 
 def test_s3_reads_are_ranged_not_whole_downloads(moto_endpoint: str) -> None:
     client = _s3_client(moto_endpoint)
-    client.create_bucket(Bucket="ranged", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    client.put_object(Bucket="ranged", Key="big.bin", Body=bytes(range(256)) * 4096)
+    bucket = new_bucket(client, "ranged")
+    client.put_object(Bucket=bucket, Key="big.bin", Body=bytes(range(256)) * 4096)
     ranges: list[str] = []
     client.meta.events.register(
         "provide-client-params.s3.GetObject",
         lambda params, **_: ranges.append(params.get("Range")),
     )
-    storage = S3Storage(client, "ranged")
+    storage = S3Storage(client, bucket)
     assert storage.read("big.bin", 1000, 1004) == bytes([232, 233, 234, 235])
     assert ranges == ["bytes=1000-1003"]
 
 
 def test_a_cog_in_s3_is_ingested_from_ranged_reads(moto_endpoint: str) -> None:
     client = _s3_client(moto_endpoint)
-    client.create_bucket(Bucket="cogs", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    bucket = new_bucket(client, "cogs")
     noise = np.random.default_rng(0).integers(0, 65535, (1024, 1024), dtype=np.uint16)
     content = write_cog_bytes(noise, epsg=32633, bounds=(500000.0, 5000000.0, 510240.0, 5010240.0))
-    client.put_object(Bucket="cogs", Key="tiles/t1/B04.tiff", Body=content)
+    client.put_object(Bucket=bucket, Key="tiles/t1/B04.tiff", Body=content)
     ranges: list[str] = []
     client.meta.events.register(
         "provide-client-params.s3.GetObject",
         lambda params, **_: ranges.append(params.get("Range")),
     )
-    outcome = ingest_tile(S3Storage(client, "cogs"), "tiles/t1", None)
+    outcome = ingest_tile(S3Storage(client, bucket), "tiles/t1", None)
     assert outcome.ok, outcome.failure_cause
     assert outcome.bands == {"B04": {"bandIndex": 1, "bitDepth": 16, "sampleFormat": "UINT"}}
     assert ranges

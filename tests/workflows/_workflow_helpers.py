@@ -1,8 +1,7 @@
-"""Helpers of the workflow tests: real COG scenes, bucket names, fast ingestion."""
+"""Helpers of the workflow tests: real COG scenes, fast ingestion."""
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +13,6 @@ BANDS = {
 }
 # Fast ingestion: the tests wait for tiles by the dozen.
 FAST = IngestionDelays(waiting=0.01, queued=0.01, ingesting=0.02)
-
-_names = itertools.count()
-
-
-def unique_bucket() -> str:
-    return f"workflow-bucket-{next(_names)}"
 
 
 def write_scene(folder: Path, *, index: int, bands: tuple[str, ...] = ("B04", "B08"), **options: Any) -> None:

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _workflow_helpers import BANDS, FAST, unique_bucket, write_scene
+from _workflow_helpers import BANDS, FAST, write_scene
 from sentinelhub_byoc import workflows
 from sentinelhub_byoc.testing import Emulator, EmulatorServer, client_for, serve
+
+from tests.s3_fixtures import new_bucket
 
 GOOD = 22
 
@@ -42,9 +44,7 @@ def s3_server(moto_endpoint: str) -> Iterator[EmulatorServer]:
 
 
 def _bucket(s3_client: Any) -> str:
-    name = unique_bucket()
-    s3_client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    return name
+    return new_bucket(s3_client, "workflow")
 
 
 def test_folder_of_fifty_cogs_upload_register_wait_rerun_and_touch(

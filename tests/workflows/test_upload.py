@@ -7,18 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _workflow_helpers import unique_bucket
 from sentinelhub_byoc.errors import StorageAccessError
 from sentinelhub_byoc.workflows._sources import S3Location, StoredFile, list_s3
 from sentinelhub_byoc.workflows._upload import PART_SIZE, expected_etag, needs_upload, upload_file
+
+from tests.s3_fixtures import new_bucket
 
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
 
 
 def _location(s3_client: Any) -> S3Location:
-    name = unique_bucket()
-    s3_client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    return S3Location(name, "up/")
+    return S3Location(new_bucket(s3_client, "upload"), "up/")
 
 
 def _local(path: Path, key: str) -> StoredFile:
