@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.server
-import itertools
 import re
 import socket
 import sys
@@ -19,10 +18,9 @@ from sentinelhub_byoc.cog import check_cog, check_prefix, check_tile
 from sentinelhub_byoc.errors import StorageAccessError
 from sentinelhub_byoc.testing.cogs import write_cog_bytes
 
-from tests.s3_fixtures import s3_client
+from tests.s3_fixtures import new_bucket, s3_client
 
 BOUNDS = (500000.0, 5000000.0, 510240.0, 5010240.0)
-_buckets = itertools.count()
 
 
 def _noise(size: int = 1024) -> Any:
@@ -50,9 +48,7 @@ class _Counting:
 @pytest.fixture
 def bucket(moto_endpoint: str) -> tuple[Any, str]:
     client = s3_client(moto_endpoint)
-    name = f"cogs-{next(_buckets)}"
-    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    return client, name
+    return client, new_bucket(client, "remote-cogs")
 
 
 def test_a_cog_in_s3_is_checked_from_its_header(bucket: tuple[Any, str]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -44,18 +43,14 @@ def _fill_local(root: Path) -> None:
         path.write_bytes(content)
 
 
-_bucket_numbers = itertools.count()
-
-
 @pytest.fixture(params=["local", "s3"])
 def bucket(request: pytest.FixtureRequest, tmp_path: Path, moto_endpoint: str) -> Storage:
     """The same objects, in a local folder or in an S3 bucket."""
-    name = f"bucket-{next(_bucket_numbers)}"
     if request.param == "local":
-        _fill_local(tmp_path / name)
-        return local_buckets(tmp_path)(name)
+        _fill_local(tmp_path / "local-bucket")
+        return local_buckets(tmp_path)("local-bucket")
     client = _s3_client(moto_endpoint)
-    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    name = new_bucket(client, "objects")
     for key, content in OBJECTS.items():
         client.put_object(Bucket=name, Key=key, Body=content)
     return s3_buckets(moto_endpoint)(name)
