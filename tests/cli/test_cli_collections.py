@@ -168,3 +168,27 @@ def test_a_missing_json_file_is_named(run: Byoc, tmp_path: Path) -> None:
             result.stderr.strip()
             == f"byoc: error: --json: cannot read {tmp_path / 'none.json'}: No such file or directory"
         )
+
+
+def test_create_with_a_storage_identifier_on_a_cdse_service() -> None:
+    from sentinelhub_byoc.testing import Emulator, serve
+
+    with Emulator(flavour="cdse") as emulator, serve(emulator) as server:
+        run = Byoc(server)
+        result = run(
+            "-o",
+            "json",
+            "collections",
+            "create",
+            "--name",
+            "cdse",
+            "--bucket",
+            "project-1:cli-bucket",
+            "--storage-identifier",
+            "waw3-2",
+        )
+        assert result.exit_code == 0, result.stderr
+        created = json.loads(result.stdout)
+        assert created["additionalData"]["storageIdentifier"] == "waw3-2"
+        shown = json.loads(run("-o", "json", "collections", "get", created["id"]).stdout)
+        assert shown["additionalData"]["storageIdentifier"] == "waw3-2"

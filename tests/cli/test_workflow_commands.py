@@ -394,3 +394,22 @@ def test_sync_uploads_a_folder_to_s3_then_syncs_the_prefix(
     wrong = s3_run("tiles", "sync", collection, "s3://other-bucket/scenes/", env=env)
     _one_line_error(wrong, 2)
     assert "sync into the collection's bucket" in wrong.stderr
+
+
+def test_files_get_no_resume_starts_over(run: Byoc, planet_tile: tuple[str, str], tmp_path: Path) -> None:
+    collection, tile = planet_tile
+    part = tmp_path / tile / "scene.tif.part"
+    part.parent.mkdir(parents=True)
+    # A partial file from an earlier download that does not match the file: only a fresh start helps.
+    part.write_bytes(b"x" * 1000)
+    args = ("files", "get", collection, tile, "scene.tif", "--dest", str(tmp_path))
+    result = run(*args, "--no-resume")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / tile / "scene.tif").read_bytes() == b"s" * 50_000
+    assert not part.exists()
+    part.write_bytes(b"x" * 1000)
+    (tmp_path / tile / "scene.tif").unlink()
+    resumed = run(*args)
+    assert resumed.exit_code == 0, resumed.stderr
+    # Resuming keeps the 1,000 bytes already there (which are wrong here: hence --no-resume).
+    assert (tmp_path / tile / "scene.tif").read_bytes()[:1000] == b"x" * 1000
