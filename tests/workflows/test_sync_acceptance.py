@@ -139,3 +139,44 @@ def test_sync_of_an_s3_prefix_reingests_what_was_put_again(
         assert second.reingested == ("in/s1/(BAND).tif",)
         assert second.created == ()
         assert second.ok
+
+
+def test_a_failed_upload_fails_its_tile_and_registers_nothing_of_it(
+    tmp_path: Path, s3_server: EmulatorServer, s3_client: Any
+) -> None:
+    class CorruptingOneFile:
+        """An S3 client whose copy of one key is not what was sent (nothing real corrupts here)."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(s3_client, name)
+
+        def head_object(self, **kwargs: Any) -> dict[str, Any]:
+            head = dict(s3_client.head_object(**kwargs))
+            if kwargs["Key"].endswith("s1/B08.tif"):
+                head["ETag"] = '"0000"'
+            return head
+
+    local = tmp_path / "scenes"
+    for index in range(3):
+        write_scene(local / f"s{index}", index=index)
+    bucket = _bucket(s3_client)
+    collection = s3_server.emulator.create_collection("corrupt", bucket, bands=BANDS)
+    with client_for(s3_server) as client:
+        report = workflows.sync(
+            client,
+            collection,
+            local,
+            upload_to=f"s3://{bucket}/up",
+            s3_client=CorruptingOneFile(),
+            timeout=60,
+        )
+        assert report.created == ("up/s0/(BAND).tif", "up/s2/(BAND).tif")
+        assert list(report.failed) == ["up/s1/(BAND).tif"]
+        assert report.failed["up/s1/(BAND).tif"].startswith("upload failed: ")
+        assert "transfer was corrupted" in report.failed["up/s1/(BAND).tif"]
+        assert client.tiles.find(collection, "up/s1/(BAND).tif") is None
+        # The bad copy was removed, so a run with a sound client uploads it again.
+        again = workflows.sync(client, collection, local, upload_to=f"s3://{bucket}/up", s3_client=s3_client)
+        assert again.uploaded == ("up/s1/B08.tif",)
+        assert again.created == ("up/s1/(BAND).tif",)
+        assert again.ok

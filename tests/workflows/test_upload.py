@@ -49,11 +49,15 @@ def test_a_corrupted_upload_is_reported(tmp_path: Path, s3_client: Any) -> None:
         def head_object(self, **kwargs: Any) -> dict[str, Any]:
             return {**s3_client.head_object(**kwargs), "ETag": '"0000"'}
 
+        def delete_object(self, **kwargs: Any) -> None:
+            s3_client.delete_object(**kwargs)
+
     location = _location(s3_client)
     path = tmp_path / "file.tif"
     path.write_bytes(b"cog")
     with pytest.raises(StorageAccessError, match="transfer was corrupted"):
         upload_file(Corrupting(), location, _local(path, "up/file.tif"))
+    assert "up/file.tif" not in list_s3(s3_client, location)
 
 
 def test_missing_bucket_is_a_storage_error(tmp_path: Path, s3_client: Any) -> None:

@@ -5,11 +5,13 @@ local file was modified after the object, to the second, as S3 keeps times): the
 ``aws s3 sync`` follows. Large files go
 up in parts. After each upload the object's ETag is compared with the one computed locally
 (the MD5, or for a multipart upload the MD5 of the parts' MD5s and the part count), so a
-corrupted transfer is caught rather than ingested. Blocking (boto3); run in a worker thread.
+corrupted transfer is caught rather than ingested, and its copy removed so that the next run
+uploads the file again. Blocking (boto3); run in a worker thread.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 from pathlib import Path
@@ -69,9 +71,12 @@ def upload_file(client: Any, location: S3Location, file: StoredFile) -> None:
     stored = str(head.get("ETag", "")).strip('"')
     wanted = expected_etag(file.local)
     if stored != wanted:
+        # A bad copy left in the bucket would look up to date to the next run: remove it.
+        with contextlib.suppress(errors.ClientError, errors.BotoCoreError):
+            client.delete_object(Bucket=location.bucket, Key=file.key)
         raise StorageAccessError(
             f"{where} does not hold what was uploaded from {file.local} (ETag {stored}, expected "
-            f"{wanted}); the transfer was corrupted: run the sync again"
+            f"{wanted}); the transfer was corrupted and the copy removed: run the sync again"
         )
 
 

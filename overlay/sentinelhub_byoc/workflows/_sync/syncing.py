@@ -226,11 +226,11 @@ class _Run:
 
 def _upload_files(
     plan: SyncPlan, files: _sources.Files, target: _Target, s3_client: Any, concurrency: int, run: _Run
-) -> set[str]:
-    """Upload the plan's files; return the keys that failed (their tiles are not registered)."""
+) -> None:
+    """Upload the plan's files; the tiles of files that failed go into ``run.failed``, unregistered."""
     location = target.upload_to
     if location is None or not plan.uploads:
-        return set()
+        return
     failed: dict[str, str] = {}
     total = len(plan.uploads)
 
@@ -249,7 +249,6 @@ def _upload_files(
         broken = [failed[key] for key in tile.files if key in failed]
         if broken and tile.action in ("create", "reingest"):
             run.failed[tile.path] = f"upload failed: {broken[0]}"
-    return set(failed)
 
 
 def _register(
