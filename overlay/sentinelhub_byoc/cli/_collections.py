@@ -9,7 +9,13 @@ import attrs
 import click
 
 from sentinelhub_byoc.cli import _errors, _input, _output
-from sentinelhub_byoc.cli._context import CliState, output_option, pass_state
+from sentinelhub_byoc.cli._context import (
+    CliState,
+    concurrency_option,
+    output_option,
+    pass_state,
+    timeout_option,
+)
 from sentinelhub_byoc.cli._progress import ProgressBars
 from sentinelhub_byoc.models import Collection
 
@@ -144,14 +150,7 @@ def _merge(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
 @click.argument("collections", nargs=-1, required=True)
 @click.option("--yes", "-y", is_flag=True, help="do not ask for confirmation.")
 @click.option("--force", is_flag=True, help="delete every tile of the collection first.")
-@click.option(
-    "--concurrency",
-    type=click.IntRange(min=1),
-    metavar="N",
-    default=16,
-    show_default=True,
-    help="tiles deleted at a time (--force).",
-)
+@concurrency_option(16, "tiles deleted (--force)")
 @pass_state
 def delete(state: CliState, collections: tuple[str, ...], yes: bool, force: bool, concurrency: int) -> None:
     """Delete collections (asks first unless --yes or stdin is not a terminal).
@@ -182,14 +181,7 @@ def delete(state: CliState, collections: tuple[str, ...], yes: bool, force: bool
 @click.argument("source")
 @click.argument("target")
 @click.option("--wait", is_flag=True, help="wait for TARGET's tiles' ingestion, then show how it ended.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0),
-    metavar="S",
-    default=600.0,
-    show_default=True,
-    help="seconds to wait for ingestion before giving up.",
-)
+@timeout_option
 @pass_state
 def copy_tiles(state: CliState, source: str, target: str, wait: bool, timeout: float) -> None:
     """Copy SOURCE's ingested tiles whose paths TARGET lacks (bands must match, or TARGET has none).

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
@@ -158,6 +159,31 @@ output_option = click.option(
     help="table, json, ndjson or geojson (tiles); the same as the global -o.",
 )
 """Lets ``-o`` come after the command too (``byoc tiles list C -o ndjson``), as people type it."""
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=600.0,
+    metavar="S",
+    show_default=True,
+    help="seconds to wait for ingestion before giving up.",
+)
+"""``--timeout S`` of the commands that wait for ingestion."""
+
+
+def concurrency_option(default: int, what: str) -> Callable[[_Command], _Command]:
+    """``--concurrency N``: how many *what* (``"requests"``, ``"files"``) at a time."""
+    return click.option(
+        "--concurrency",
+        type=click.IntRange(min=1),
+        metavar="N",
+        default=default,
+        show_default=True,
+        help=f"{what} at a time.",
+    )
+
 
 pass_state = click.make_pass_decorator(CliState)
 """Gives a command the :class:`CliState` of the run as its first argument."""

@@ -8,7 +8,12 @@ from pathlib import Path, PurePosixPath
 import click
 
 from sentinelhub_byoc.cli import _errors, _output
-from sentinelhub_byoc.cli._context import CliState, output_option, pass_state
+from sentinelhub_byoc.cli._context import (
+    CliState,
+    concurrency_option,
+    output_option,
+    pass_state,
+)
 from sentinelhub_byoc.cli._progress import ProgressBars
 
 
@@ -52,14 +57,7 @@ def size(state: CliState, collection: str, tile: str, name: str) -> None:
     metavar="DIR",
     help="download into DIR/<tile id>/<name>, several files at a time (default with no NAME: .).",
 )
-@click.option(
-    "--concurrency",
-    type=click.IntRange(min=1),
-    metavar="N",
-    default=4,
-    show_default=True,
-    help="files at a time.",
-)
+@concurrency_option(4, "files")
 @click.option("--no-resume", is_flag=True, help="start again instead of resuming a partial download.")
 @pass_state
 def get(

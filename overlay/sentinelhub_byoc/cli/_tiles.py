@@ -9,7 +9,13 @@ from typing import Any
 import click
 
 from sentinelhub_byoc.cli import _errors, _input, _output
-from sentinelhub_byoc.cli._context import CliState, output_option, pass_state
+from sentinelhub_byoc.cli._context import (
+    CliState,
+    concurrency_option,
+    output_option,
+    pass_state,
+    timeout_option,
+)
 from sentinelhub_byoc.cli._progress import ProgressBars
 from sentinelhub_byoc.cog import DEFAULT_LAYOUT
 from sentinelhub_byoc.errors import BYOCError
@@ -183,9 +189,6 @@ def _each_tile(ids: list[str], stage: Stage, action: Callable[[str], None], done
         raise _errors.CommandError(f"{failed} of {len(ids)} tile(s) could not be {done}", _errors.FAILURE)
 
 
-_TIMEOUT_HELP = "seconds to wait for ingestion before giving up."
-
-
 _IDS_HELP = "TILES are ids, or - to read ids (or NDJSON tiles, as -o ndjson writes them) from stdin."
 
 
@@ -208,14 +211,7 @@ def delete(state: CliState, collection: str, tiles: tuple[str, ...]) -> None:
 @click.option(
     "--wait/--no-wait", default=False, help="wait for the tiles' ingestion to end (default: do not wait)."
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0),
-    default=600.0,
-    metavar="S",
-    show_default=True,
-    help=_TIMEOUT_HELP,
-)
+@timeout_option
 @pass_state
 def reingest(
     state: CliState, collection: str, tiles: tuple[str, ...], all_failed: bool, wait: bool, timeout: float
@@ -271,14 +267,7 @@ def failures(state: CliState, collection: str, limit: int | None) -> None:
 @output_option
 @click.argument("collection")
 @click.argument("tiles", nargs=-1)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0),
-    default=600.0,
-    metavar="S",
-    show_default=True,
-    help=_TIMEOUT_HELP,
-)
+@timeout_option
 @click.option(
     "--poll-interval",
     type=click.FloatRange(min=0.1),
@@ -343,22 +332,8 @@ def wait(
 @click.option("--cover", is_flag=True, help="trace new tiles' cover geometries (local folders).")
 @click.option("--delete-missing", is_flag=True, help="delete tiles whose files are gone.")
 @click.option("--wait/--no-wait", default=True, help="wait for ingestion (default), or not.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0),
-    default=600.0,
-    metavar="S",
-    show_default=True,
-    help=_TIMEOUT_HELP,
-)
-@click.option(
-    "--concurrency",
-    type=click.IntRange(min=1),
-    metavar="N",
-    default=16,
-    show_default=True,
-    help="requests at a time.",
-)
+@timeout_option
+@concurrency_option(16, "requests")
 @click.option("--dry-run", is_flag=True, help="show the plan and change nothing.")
 @pass_state
 def sync(
