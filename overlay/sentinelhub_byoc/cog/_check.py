@@ -53,8 +53,31 @@ def _listing(problems: Sequence[Problem]) -> list[str]:
     return lines
 
 
+class _Verdict:
+    """What a file's and a tile's results both say: ok, errors and warnings, from ``problems``."""
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        raise NotImplementedError
+
+    @property
+    def ok(self) -> bool:
+        """Whether there are no errors (warnings allowed): the service would ingest it."""
+        return not self.errors
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems that make ingestion fail; the first is the service's failure cause."""
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """The problems that do not stop ingestion."""
+        return tuple(p for p in self.problems if not p.is_error)
+
+
 @dataclass(frozen=True)
-class CogReport:
+class CogReport(_Verdict):
     """What :func:`check_cog` found in one file: every problem, and the facts it could read.
 
     ``ok`` is true when no problem is an error, that is when the service would ingest the file
@@ -77,21 +100,6 @@ class CogReport:
     sample_format: str | None = None
     nodata: int | float | None = None
 
-    @property
-    def ok(self) -> bool:
-        """Whether the file has no errors (warnings allowed)."""
-        return not self.errors
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        """The problems that make ingestion fail; the first is the service's failure cause."""
-        return tuple(p for p in self.problems if p.is_error)
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        """The problems that do not stop ingestion."""
-        return tuple(p for p in self.problems if not p.is_error)
-
     def format(self) -> str:
         """Return a readable summary: the file, its verdict, and each problem with its fix."""
         return "\n".join([f"{self.source}: {_count(self.problems)}", *_listing(self.problems)])
@@ -101,7 +109,7 @@ class CogReport:
 
 
 @dataclass(frozen=True)
-class TileCheck:
+class TileCheck(_Verdict):
     """What :func:`check_tile` found in the band files of one tile.
 
     ``files`` holds each band's :class:`CogReport` (in band order); ``tile_problems`` the
@@ -127,21 +135,6 @@ class TileCheck:
     def problems(self) -> tuple[Problem, ...]:
         """Every problem: each file's, in band order, then the tile's."""
         return tuple(p for report in self.files.values() for p in report.problems) + self.tile_problems
-
-    @property
-    def ok(self) -> bool:
-        """Whether the tile has no errors: the service would ingest it."""
-        return not self.errors
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        """The problems that make ingestion fail; the first is the service's failure cause."""
-        return tuple(p for p in self.problems if p.is_error)
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        """The problems that do not stop ingestion."""
-        return tuple(p for p in self.problems if not p.is_error)
 
     def format(self) -> str:
         """Return a readable summary: the tile, each file's verdict, and each problem with its fix."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import UUID
 
-from sentinelhub_byoc.models import Tile
+from sentinelhub_byoc.models import Tile, TileStatus
 from sentinelhub_byoc.workflows._plan import SyncPlan
 
 __all__ = ["DownloadReport", "FileFailure", "ReingestReport", "SyncReport", "WaitResult"]
@@ -33,7 +33,7 @@ class WaitResult:
     @property
     def ingested(self) -> list[Tile]:
         """The tiles that were ingested."""
-        return [t for t in self.tiles.values() if t.status is not None and t.status.value == "INGESTED"]
+        return [t for t in self.tiles.values() if t.status is TileStatus.INGESTED]
 
     @property
     def failed(self) -> dict[str, str]:
@@ -41,7 +41,7 @@ class WaitResult:
         return {
             t.path: t.failure_cause or "ingestion failed (the service gave no cause)"
             for t in self.tiles.values()
-            if t.status is not None and t.status.value == "FAILED"
+            if t.status is TileStatus.FAILED
         }
 
     @property
