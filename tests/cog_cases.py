@@ -8,6 +8,7 @@ so a case added here is one both must agree on. Each case writes its files into 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,8 +47,19 @@ def raw(content: bytes) -> Writer:
 _GEOKEYS_UTM = [1, 1, 0, 2, 1024, 0, 1, 1, 3072, 0, 1, 32633]
 
 
-def by_tifffile(array: Any, *, overview: bool = False, **layout: Any) -> Writer:
-    """Return a writer of a georeferenced TIFF written with tifffile directly (``layout``: its keywords)."""
+def by_tifffile(
+    array: Any,
+    *,
+    overview: bool = False,
+    overview_tile: tuple[int, int] = (256, 256),
+    cog_order: bool = True,
+    **layout: Any,
+) -> Writer:
+    """Return a writer of a georeferenced TIFF written with tifffile directly (``layout``: its keywords).
+
+    ``overview`` adds one reduced level (with ``overview_tile`` tiles); ``cog_order=False``
+    leaves its IFD after the image data, where tifffile writes it.
+    """
 
     def write(path: Path) -> None:
         import tifffile
@@ -60,10 +72,18 @@ def by_tifffile(array: Any, *, overview: bool = False, **layout: Any) -> Writer:
             (34735, "H", len(_GEOKEYS_UTM), _GEOKEYS_UTM, True),
         ]
         options = {"tile": (256, 256), "compression": "zlib", "metadata": None, **layout}
-        with tifffile.TiffWriter(path) as writer:
+        buffer = io.BytesIO()
+        with tifffile.TiffWriter(buffer) as writer:
             writer.write(array, extratags=tags, **options)
             if overview:
-                writer.write(array[::2, ::2], subfiletype=1, tile=(256, 256), compression="zlib")
+                writer.write(array[::2, ::2], subfiletype=1, tile=overview_tile, compression="zlib")
+        content = buffer.getvalue()
+        if overview and cog_order:
+            # Every IFD before the image data, as in a COG.
+            from sentinelhub_byoc.testing.cogs import _cog_layout
+
+            content = _cog_layout(content)
+        path.write_bytes(content)
 
     return write
 
@@ -102,6 +122,47 @@ def _one(
     return CogCase(name, {"tile/B04.tif": writer}, cause, rule, **more)
 
 
+def malformed(writer: Writer, tag: int, field: str, value: int) -> Writer:
+    """Return a writer of ``writer``'s file with one field of the first IFD's ``tag`` entry changed.
+
+    ``field`` is ``"type"``, ``"count"`` or ``"value"`` (the value or offset field).
+    """
+
+    def write(path: Path) -> None:
+        import struct
+
+        import tifffile
+
+        writer(path)
+        content = bytearray(path.read_bytes())
+        with tifffile.TiffFile(io.BytesIO(bytes(content))) as tif:
+            entry = tif.pages[0].tags[tag].offset
+        position, form = {"type": (2, "<H"), "count": (4, "<I"), "value": (8, "<I")}[field]
+        struct.pack_into(form, content, entry + position, value)
+        path.write_bytes(bytes(content))
+
+    return write
+
+
+def looped(writer: Writer) -> Writer:
+    """Return a writer of ``writer``'s file whose last IFD links back to the first."""
+
+    def write(path: Path) -> None:
+        import struct
+
+        import tifffile
+
+        writer(path)
+        content = bytearray(path.read_bytes())
+        with tifffile.TiffFile(io.BytesIO(bytes(content))) as tif:
+            last = tif.pages[-1]
+            link = last.offset + 2 + 12 * len(last.tags)
+        struct.pack_into("<I", content, link, 8)
+        path.write_bytes(bytes(content))
+
+    return write
+
+
 def _too_few_overviews(path: Path) -> None:
     by_tifffile(np.ones((2100, 300), np.uint8), overview=True, photometric="minisblack")(path)
 
@@ -113,6 +174,9 @@ _SOUTH_UP = [10.0, 0, 0, 500000.0, 0, 10.0, 0, 5000000.0, 0, 0, 0, 0, 0, 0, 0, 1
 # 10 m pixels over UTM_BOUNDS.
 _TEN_METRES = np.ones((500, 600), np.uint16)
 _PALETTE = np.zeros((300, 300), np.uint8)
+_GREY = np.ones((300, 300), np.uint8)
+_ONE_BIT = np.ones((300, 300), bool)
+_LEVELS = np.ones((600, 600), np.uint8)
 _COLORMAP = np.zeros((3, 256), np.uint16)
 
 CASES: list[CogCase] = [
@@ -225,6 +289,51 @@ CASES: list[CogCase] = [
         by_tifffile(np.ones((300, 300, 3), np.uint8), photometric="rgb", planarconfig="contig"),
         rules="cdse",
     ),
+    _one(
+        "overviews-after-data",
+        by_tifffile(_LEVELS, overview=True, cog_order=False, photometric="minisblack"),
+        "is not a cloud optimized GeoTIFF",
+        "ifd-order",
+    ),
+    _one(
+        "overview-tiles-128",
+        by_tifffile(_LEVELS, overview=True, overview_tile=(128, 128), photometric="minisblack"),
+        "tiles of image at index 1 have 128x128 pixels",
+        "tile-size",
+    ),
+    _one(
+        "overview-tiles-512",
+        by_tifffile(_LEVELS, overview=True, overview_tile=(512, 512), photometric="minisblack"),
+    ),
+    _one(
+        "tile-width-count-2",
+        malformed(cog(), 322, "count", 2),
+        "TileWidth tag holds 2 values",
+        "unreadable",
+    ),
+    _one(
+        "image-width-text",
+        malformed(cog(), 256, "type", 2),
+        "ImageWidth tag holds ',', not a whole number",
+        "unreadable",
+    ),
+    _one(
+        "tile-width-huge-count",
+        malformed(cog(), 322, "count", 2**31),
+        "TileWidth tag holds 2147483648 values",
+        "unreadable",
+    ),
+    _one("ifd-loop", looped(cog(np.ones((600, 600), np.uint8))), "IFDs form a loop", "unreadable"),
+    _one("miniswhite", by_tifffile(_GREY, photometric="miniswhite")),
+    _one(
+        "miniswhite-on-cdse",
+        by_tifffile(_GREY, photometric="miniswhite"),
+        "photometric interpretation MINISWHITE",
+        "photometric",
+        rules="cdse",
+    ),
+    _one("one-bit", by_tifffile(_ONE_BIT, photometric="minisblack"), "1-bit UINT data", "data-type"),
+    _one("one-bit-on-cdse", by_tifffile(_ONE_BIT, photometric="minisblack"), rules="cdse"),
     CogCase(
         "two-bands",
         {"tile/B04.tif": cog(), "tile/B08.tif": cog(np.ones((300, 300), np.uint8), nodata=255)},
@@ -266,7 +375,7 @@ CASES: list[CogCase] = [
     CogCase(
         "both-bands-broken",
         {"tile/B04.tif": cog(compression=None), "tile/B08.tif": cog(tiled=False)},
-        "tile/B04.tif uses compression not compressed",
+        "tile/B04.tif is not compressed",
         "compression",
     ),
     CogCase("tiff-extension", {"tile/B04.tiff": cog(), "tile/B08.tiff": cog(np.ones((300, 300), np.int16))}),

@@ -199,6 +199,9 @@ def test_check_prefix_groups_tiles_and_compares_bands_across_them(tmp_path: Path
         (lambda: check_tile(["a/B04.tif", "b/B04.tif"]), "both give band B04"),
         (lambda: check_prefix("/tmp", layout="no-band.tif"), "holding (BAND)"),
         (lambda: check_prefix("https://example.com/x/"), "only a local folder"),
+        (lambda: check_prefix("/tmp", concurrency=0), "concurrency must be"),
+        (lambda: check_prefix("/tmp", concurrency=True), "concurrency must be"),
+        (lambda: check_prefix("/tmp", concurrency="8"), "concurrency must be"),  # type: ignore[arg-type]
     ],
 )
 def test_bad_arguments_raise_validation_errors_before_any_read(call: Any, fragment: str) -> None:
@@ -219,3 +222,65 @@ def test_without_tifffile_the_error_names_the_extra(tmp_path: Path, monkeypatch:
     monkeypatch.setitem(sys.modules, "tifffile", None)
     with pytest.raises(ImportError, match=r"sentinelhub-byoc\[cog\]"):
         check_cog(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "rules", "fixed"),
+    [
+        ("strips", "sentinel-hub", True),
+        ("tile-128", "sentinel-hub", True),
+        ("overview-tiles-128", "sentinel-hub", True),
+        ("uncompressed", "sentinel-hub", True),
+        ("header-1mb", "sentinel-hub", True),
+        ("overviews-after-data", "sentinel-hub", True),
+        ("dtype-float64", "sentinel-hub", True),
+        ("one-bit", "sentinel-hub", True),
+        ("miniswhite-on-cdse", "cdse", True),
+        ("chunky-11-bands-on-cdse", "cdse", True),
+        ("swiss", "sentinel-hub", True),
+        ("rotated", "sentinel-hub", True),
+        ("not-a-tiff", "sentinel-hub", True),
+        ("no-crs", "sentinel-hub", False),
+        ("no-georeference", "sentinel-hub", False),
+        ("nodata-text", "sentinel-hub", False),
+    ],
+)
+def test_each_problem_says_whether_convert_fixes_it(
+    name: str, rules: Any, fixed: bool, tmp_path: Path
+) -> None:
+    path = _case_file(name, tmp_path)
+    problem = check_cog(path, rules=rules).errors[0]
+    assert problem.rule == CASES_BY_NAME[name].rule
+    assert problem.fixed_by_convert is fixed
+    if fixed:
+        assert problem.fix.startswith(f"byoc cog convert {path} --out DIR")
+        # Warping is what fixes a CRS or a rotation, so the command asks for it.
+        assert ("--reproject utm" in problem.fix) == (problem.rule in ("crs", "georeference"))
+    else:
+        assert not problem.fix.startswith("byoc cog convert")
+
+
+def test_problems_keep_their_positional_fields_and_default_to_not_fixed() -> None:
+    problem = Problem("B04.tif", "bounds", "message", "fix", "error")
+    assert problem.fixed_by_convert is False
+    assert Problem("B04.tif", "not-tiled", "m", "f", "error", True).fixed_by_convert
+
+
+def test_tile_rules_are_not_fixed_by_convert(tmp_path: Path) -> None:
+    b04 = _put(tmp_path / "B04.tif")
+    b08 = _put(tmp_path / "B08.tif", bounds=(600000.0, 5000000.0, 606000.0, 5005000.0))
+    check = check_tile([b04, b08, str(tmp_path / "4B.tif")])
+    assert check.errors
+    assert not any(p.fixed_by_convert for p in check.errors)
+    named = check_tile({"B04": b04, "var": _put(tmp_path / "x" / "var.tif")})
+    assert [p.rule for p in named.errors] == ["band-name"]
+    assert not named.errors[0].fixed_by_convert
+
+
+@pytest.mark.parametrize("concurrency", [1, 3, 16])
+def test_check_prefix_keeps_path_order_at_any_concurrency(tmp_path: Path, concurrency: int) -> None:
+    for i in range(7):
+        _put(tmp_path / f"t{i}" / "B04.tif", tiled=i % 3 != 1)
+    checks = check_prefix(tmp_path, concurrency=concurrency)
+    assert [c.path for c in checks] == [str(tmp_path / f"t{i}" / "(BAND).tif") for i in range(7)]
+    assert [c.ok for c in checks] == [i % 3 != 1 for i in range(7)]

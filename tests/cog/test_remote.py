@@ -63,6 +63,56 @@ def test_a_cog_in_s3_is_checked_from_its_header(bucket: tuple[Any, str]) -> None
     assert counting.bytes_read < 300_000
 
 
+def _count_calls(client: Any) -> dict[str, int]:
+    """Count the S3 operations ``client`` sends, by name, through botocore's event hooks."""
+    calls: dict[str, int] = {}
+
+    def count(model: Any, **_: Any) -> None:
+        calls[model.name] = calls.get(model.name, 0) + 1
+
+    client.meta.events.register("before-call.s3.*", count)
+    return calls
+
+
+def test_checking_a_prefix_costs_one_ranged_get_per_file(moto_endpoint: str) -> None:
+    client = s3_client(moto_endpoint)
+    name = new_bucket(client, "counted")
+    small = write_cog_bytes(np.ones((300, 300), np.uint16), epsg=32633, bounds=BOUNDS)
+    big = write_cog_bytes(_noise(), epsg=32633, bounds=BOUNDS)
+    keys = [f"scenes/t{i}/B0{j}.tif" for i in range(6) for j in (4, 8)]
+    for key in keys:
+        client.put_object(Bucket=name, Key=key, Body=big if key.startswith("scenes/t0/") else small)
+    calls = _count_calls(client)
+    checks = check_prefix(f"s3://{name}/scenes/", s3_client=client, concurrency=4)
+    assert [c.path for c in checks] == [f"s3://{name}/scenes/t{i}/(BAND).tif" for i in range(6)]
+    assert all(c.ok for c in checks), [c.format() for c in checks if not c.ok]
+    # No HEAD: the first ranged GET also gives the object's size (Content-Range).
+    assert calls == {"ListObjectsV2": 1, "GetObject": len(keys)}
+
+
+def test_a_header_beyond_the_first_read_costs_more_gets(bucket: tuple[Any, str]) -> None:
+    client, name = bucket
+    content = write_cog_bytes(
+        np.ones((300, 300), np.uint16),
+        epsg=32633,
+        bounds=BOUNDS,
+        extra_tags=[(65000, "B", 300_000, bytes(300_000), True)],
+    )
+    client.put_object(Bucket=name, Key="B04.tif", Body=content)
+    calls = _count_calls(client)
+    report = check_cog(f"s3://{name}/B04.tif", s3_client=client)
+    assert report.ok, report.format()
+    assert calls.get("HeadObject", 0) == 0
+    assert calls["GetObject"] >= 2
+
+
+def test_an_empty_object_is_unreadable_not_an_error(bucket: tuple[Any, str]) -> None:
+    client, name = bucket
+    client.put_object(Bucket=name, Key="empty.tif", Body=b"")
+    report = check_cog(f"s3://{name}/empty.tif", s3_client=client)
+    assert [p.rule for p in report.errors] == ["unreadable"]
+
+
 def test_problems_in_s3_name_the_url(bucket: tuple[Any, str]) -> None:
     client, name = bucket
     content = write_cog_bytes(np.ones((300, 300), np.uint16), epsg=None, bounds=BOUNDS, tiled=False)
@@ -133,6 +183,7 @@ class _RangeHandler(http.server.BaseHTTPRequestHandler):
         return self.server.files.get(self.path)  # type: ignore[attr-defined]
 
     def do_HEAD(self) -> None:
+        self.server.requests.append("HEAD")  # type: ignore[attr-defined]
         if not self.server.head_allowed:  # type: ignore[attr-defined]
             self.send_error(403)
             return
@@ -146,6 +197,7 @@ class _RangeHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_GET(self) -> None:
+        self.server.requests.append("GET")  # type: ignore[attr-defined]
         content = self._content()
         if content is None:
             self.send_error(404)
@@ -169,14 +221,16 @@ class _RangeHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Range", f"bytes {start}-{start + len(body) - 1}/{len(content)}")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        # Counted before sending: the client may read the answer before this thread goes on.
         self.server.sent += len(body)  # type: ignore[attr-defined]
+        self.wfile.write(body)
 
 
 @pytest.fixture
 def http_server() -> Iterator[Any]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RangeHandler)
     server.files = {}  # type: ignore[attr-defined]
+    server.requests = []  # type: ignore[attr-defined]
     server.sent = 0  # type: ignore[attr-defined]
     server.head_allowed = True  # type: ignore[attr-defined]
     server.ranges = True  # type: ignore[attr-defined]
@@ -203,6 +257,7 @@ def test_a_cog_behind_http_is_checked_from_ranges(http_server: Any) -> None:
     assert report.epsg == 32633
     assert len(content) > 2_000_000
     assert http_server.sent < 300_000
+    assert http_server.requests == ["GET"]
 
 
 def test_http_problems_and_a_given_client(http_server: Any) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-import tifffile
 from sentinelhub_byoc.testing.cogs import write_cog
 from sentinelhub_byoc.testing.ingestion import (
     IngestionOutcome,
@@ -15,6 +14,8 @@ from sentinelhub_byoc.testing.ingestion import (
     Storage,
     ingest_tile,
 )
+
+from tests.cog_cases import by_tifffile
 
 UTM_BOUNDS = (500000.0, 5000000.0, 506000.0, 5005000.0)
 
@@ -260,22 +261,7 @@ def test_too_few_overview_levels_warn(bucket: Bucket) -> None:
     data = np.ones((2100, 300), np.uint8)
     # write_cog always goes down to one tile, so this file is written by hand: one reduced
     # level (NewSubfileType 1) of 1050 rows, still five tiles tall.
-    path = bucket.root / "tile" / "B04.tif"
-    path.parent.mkdir()
-    with tifffile.TiffWriter(path) as writer:
-        writer.write(
-            data,
-            tile=(256, 256),
-            compression="zlib",
-            photometric="minisblack",
-            metadata=None,
-            extratags=[
-                (33550, "d", 3, [10.0, 10.0, 0.0], True),
-                (33922, "d", 6, [0, 0, 0, 500000.0, 5021000.0, 0], True),
-                (34735, "H", 12, [1, 1, 0, 2, 1024, 0, 1, 1, 3072, 0, 1, 32633], True),
-            ],
-        )
-        writer.write(data[::2, ::2], tile=(256, 256), compression="zlib", subfiletype=1)
+    by_tifffile(data, overview=True, photometric="minisblack")(bucket.root / "tile" / "B04.tif")
     outcome = bucket.ingest()
     assert outcome.ok, outcome.failure_cause
     assert outcome.warnings is not None

@@ -11,10 +11,10 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sentinelhub_byoc.cog._layout import DEFAULT_LAYOUT, group_band_files
-from sentinelhub_byoc.cog._problems import Problem, ProblemError, RuleSet, check_rules, error
+from sentinelhub_byoc.cog._problems import Problem, RuleSet, check_rules, error
 from sentinelhub_byoc.cog._storage import (
     FileStorage,
     InvalidBucketNameError,
@@ -237,15 +237,13 @@ def _read_failure(name: str, failure: StorageError) -> StorageAccessError:
 
 
 def _check_opened(opened: _Opened, rules: RuleSet) -> tuple[CogReport, FileFacts | None]:
-    """Return the file's report, and the facts the tile rules need when it has no errors."""
-    from sentinelhub_byoc.cog._rules import check_header
-    from sentinelhub_byoc.cog._tiff import read_header
+    """Return the file's report, and the facts the tile rules need when it has no errors.
 
-    try:
-        header = read_header(opened.storage, opened.key, name=opened.name)
-    except ProblemError as unreadable:
-        return CogReport(opened.name, problems=(unreadable.problem,)), None
-    check = check_header(header, rules=rules)
+    Storage errors pass through; a file that cannot be parsed is an ``unreadable`` problem.
+    """
+    from sentinelhub_byoc.cog._rules import check_file
+
+    check = check_file(opened.storage, opened.key, name=opened.name, rules=rules)
     report = CogReport(
         opened.name,
         problems=check.problems,
@@ -258,6 +256,17 @@ def _check_opened(opened: _Opened, rules: RuleSet) -> tuple[CogReport, FileFacts
         nodata=check.nodata,
     )
     return report, check.facts
+
+
+_FileOutcome: TypeAlias = "tuple[CogReport, FileFacts | None] | StorageError"
+"""A file's report and facts, or the storage error that kept it from being read."""
+
+
+def _outcome(opened: _Opened, rules: RuleSet) -> _FileOutcome:
+    try:
+        return _check_opened(opened, rules)
+    except StorageError as failure:
+        return failure
 
 
 def _require_tifffile() -> None:
@@ -323,21 +332,16 @@ def _tile_path(bands: Mapping[str, str]) -> str:
     return text[:start] + "(BAND)" + text[start + len(band) :] if start >= 0 else text
 
 
-def _check_files(
-    path: str, sources: Mapping[str, str], opener: _Opener, rules: RuleSet, open_: Any = None
-) -> TileCheck:
+def _check_files(path: str, files: Mapping[str, tuple[_Opened, _FileOutcome]]) -> TileCheck:
+    """Apply the tile rules to the outcomes of a tile's files (by band, in band order)."""
     from sentinelhub_byoc.cog._names import band_name_problems
     from sentinelhub_byoc.cog._tile import check_together
 
     reports: dict[str, CogReport] = {}
     facts: list[FileFacts | None] = []
     missing: list[Problem] = []
-    for band, text in sources.items():
-        opened: _Opened = (open_ or opener.open)(text)
-        try:
-            reports[band], found = _check_opened(opened, rules)
-            facts.append(found)
-        except StorageKeyError:
+    for band, (opened, outcome) in files.items():
+        if isinstance(outcome, StorageKeyError):
             missing.append(
                 error(
                     opened.name,
@@ -347,8 +351,11 @@ def _check_files(
                     f"upload {opened.name}",
                 )
             )
-        except StorageError as failure:
-            raise _read_failure(opened.name, failure) from None
+        elif isinstance(outcome, StorageError):
+            raise _read_failure(opened.name, outcome) from None
+        else:
+            reports[band], found = outcome
+            facts.append(found)
     if missing:
         return TileCheck(path, files=reports, tile_problems=tuple(missing))
     if any(f is None for f in facts):
@@ -414,7 +421,11 @@ def check_tile(
     _require_tifffile()
     ordered = dict(sorted(named.items()))
     try:
-        return _check_files(_tile_path(ordered), ordered, opener, chosen)
+        files = {}
+        for band, text in ordered.items():
+            opened = opener.open(text)
+            files[band] = (opened, _outcome(opened, chosen))
+        return _check_files(_tile_path(ordered), files)
     finally:
         opener.close()
 
@@ -446,6 +457,7 @@ def check_prefix(
     layout: str = DEFAULT_LAYOUT,
     rules: RuleSet = "sentinel-hub",
     s3_client: Any = None,
+    concurrency: int = 8,
 ) -> list[TileCheck]:
     """Check every tile under a local folder or an ``s3://bucket/prefix``.
 
@@ -454,13 +466,17 @@ def check_prefix(
     are one tile's bands) and each tile is checked as by :func:`check_tile`. Across tiles,
     every file of a band must have the same bit depth and sample format (a collection's band
     has one): a file that differs from the band's first file gets a ``bit-depth`` problem.
-    Tiles come sorted by path; an empty folder or prefix gives an empty list. Errors are
-    raised as for :func:`check_cog`.
+    Tiles come sorted by path; an empty folder or prefix gives an empty list. Up to
+    ``concurrency`` files are read at once, on threads (reading headers waits on the
+    store, not the CPU); a file that cannot be parsed is an ``unreadable`` problem of its
+    tile and the other files are still checked. Errors are raised as for :func:`check_cog`.
 
     >>> for tile in check_prefix("s3://my-bucket/scenes/"):  # doctest: +SKIP
     ...     print(tile)
     """
     chosen = check_rules(rules)
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ValidationError(f"concurrency must be a whole number of at least 1, got {concurrency!r}")
     text = _source_text(prefix, "prefix")
     scheme, separator, _ = text.partition("://")
     storage: Storage
@@ -494,13 +510,24 @@ def check_prefix(
         keys = storage.list_keys(key_prefix)
     except StorageError as failure:
         raise _read_failure(text, failure) from None
-    opener = _Opener(None, None)
-
-    def open_(key: str) -> _Opened:
-        return _Opened(storage, key, name(key))
-
+    tiles = group_band_files(keys, layout, prefix=key_prefix)
+    opened = {key: _Opened(storage, key, name(key)) for tile in tiles for key in tile.files.values()}
+    outcomes = _read_all(list(opened.values()), chosen, concurrency)
     checks = [
-        _check_files(name(tile.path), tile.files, opener, chosen, open_)
-        for tile in group_band_files(keys, layout, prefix=key_prefix)
+        _check_files(
+            name(tile.path), {band: (opened[key], outcomes[key]) for band, key in tile.files.items()}
+        )
+        for tile in tiles
     ]
     return _same_band_types(checks)
+
+
+def _read_all(files: Sequence[_Opened], rules: RuleSet, concurrency: int) -> dict[str, _FileOutcome]:
+    """Return each file's outcome by key, reading up to ``concurrency`` files at once."""
+    if concurrency == 1 or len(files) < 2:
+        return {opened.key: _outcome(opened, rules) for opened in files}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(files))) as pool:
+        results = list(pool.map(lambda opened: _outcome(opened, rules), files))
+    return {opened.key: result for opened, result in zip(files, results, strict=True)}

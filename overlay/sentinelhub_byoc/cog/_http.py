@@ -90,6 +90,31 @@ class HttpStorage:
         self._whole[key] = response.content
         return response.content[start:end]
 
+    def read_head(self, key: str, length: int) -> tuple[bytes, int]:
+        """Return the first ``length`` bytes of the file and its size, with one ranged GET.
+
+        The size comes from ``Content-Range``; a server that ignores ``Range`` sends the
+        whole file, which then serves every later read.
+        """
+        if key in self._whole:
+            content = self._whole[key]
+            return content[:length], len(content)
+        if length <= 0:
+            return b"", self.size(key)
+        response = self._get(key, "GET", {"Range": f"bytes=0-{length - 1}"})
+        total = response.headers.get("content-range", "").rpartition("/")[2]
+        if response.status_code == 416:
+            if total.isdigit():
+                return b"", int(total)
+            return b"", self.size(key)
+        if response.status_code == 206:
+            if total.isdigit():
+                return response.content, int(total)
+            return response.content, self.size(key)
+        # The server ignored the range and sent the whole file.
+        self._whole[key] = response.content
+        return response.content[:length], len(response.content)
+
     def exists(self, key: str) -> bool:
         """Return whether the URL answers with a file."""
         try:

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["MAKE_COG", "Problem", "ProblemError", "RuleSet", "Severity", "check_rules", "error", "warning"]
+__all__ = [
+    "CONVERT",
+    "MAKE_COG",
+    "Problem",
+    "ProblemError",
+    "RuleSet",
+    "Severity",
+    "check_rules",
+    "convert_fix",
+    "error",
+    "warning",
+]
 
 Severity = Literal["error", "warning"]
 """An ``"error"`` makes the service refuse the file or tile; a ``"warning"`` does not."""
@@ -14,7 +26,28 @@ RuleSet = Literal["sentinel-hub", "cdse"]
 """The rules of Sentinel Hub's BYOC service, or those of the Copernicus Data Space Ecosystem."""
 
 MAKE_COG = "gdal_translate -of COG -co BLOCKSIZE=1024 -co COMPRESS=DEFLATE in.tif out.tif"
-"""The one command that turns most rasters into a file the service ingests."""
+"""The one GDAL command that turns most rasters into a file the service ingests."""
+
+CONVERT = "byoc cog convert"
+"""This package's command that rewrites a file so that it meets the rules."""
+
+
+def convert_fix(file: str, gdal: str | None = None, *, reproject: bool = False, note: str = "") -> str:
+    """Return the fix of a problem :func:`~sentinelhub_byoc.cog.convert` repairs.
+
+    It leads with the ``byoc cog convert`` command for ``file`` (with ``--reproject utm``
+    when the file must be warped), adds ``note`` (a condition, e.g. ``"if GDAL reads it"``)
+    and ends with the equivalent ``gdal`` command when one is given.
+
+    >>> convert_fix("B04.tif", "gdal_translate -of COG in.tif out.tif")
+    'byoc cog convert B04.tif --out DIR, or: gdal_translate -of COG in.tif out.tif'
+    """
+    text = f"{CONVERT} {shlex.quote(file)} --out DIR" + (" --reproject utm" if reproject else "")
+    if note:
+        text += f" ({note})"
+    if gdal:
+        text += f", or: {gdal}"
+    return text
 
 
 @dataclass(frozen=True)
@@ -23,8 +56,11 @@ class Problem:
 
     ``file`` names the file (or the tile path, for a rule of the whole tile), ``rule`` is a
     short id such as ``"not-tiled"`` or ``"crs"``, ``message`` says what is wrong as the
-    service's failure cause would, ``fix`` is a concrete command or step that repairs it, and
-    ``severity`` is ``"error"`` (ingestion fails) or ``"warning"`` (it succeeds).
+    service's failure cause would, ``fix`` is a concrete command or step that repairs it,
+    ``severity`` is ``"error"`` (ingestion fails) or ``"warning"`` (it succeeds), and
+    ``fixed_by_convert`` says whether :func:`~sentinelhub_byoc.cog.convert` (``byoc cog
+    convert``) repairs it; its ``fix`` then leads with that command. Problems of a tile's files
+    together (different extents, band names, a missing file) are not fixed by converting.
 
     >>> Problem("B04.tif", "not-tiled", "B04.tif is not tiled", MAKE_COG).severity
     'error'
@@ -35,6 +71,7 @@ class Problem:
     message: str
     fix: str
     severity: Severity = "error"
+    fixed_by_convert: bool = False
 
     @property
     def is_error(self) -> bool:
@@ -53,14 +90,14 @@ class ProblemError(Exception):
         self.problem = problem
 
 
-def error(file: str, rule: str, message: str, fix: str) -> Problem:
+def error(file: str, rule: str, message: str, fix: str, *, fixed_by_convert: bool = False) -> Problem:
     """Return an error :class:`Problem`."""
-    return Problem(file, rule, message, fix, "error")
+    return Problem(file, rule, message, fix, "error", fixed_by_convert)
 
 
-def warning(file: str, rule: str, message: str, fix: str) -> Problem:
+def warning(file: str, rule: str, message: str, fix: str, *, fixed_by_convert: bool = False) -> Problem:
     """Return a warning :class:`Problem`."""
-    return Problem(file, rule, message, fix, "warning")
+    return Problem(file, rule, message, fix, "warning", fixed_by_convert)
 
 
 def check_rules(rules: object) -> RuleSet:

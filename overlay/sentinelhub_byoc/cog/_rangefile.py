@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 import os
 
-from sentinelhub_byoc.cog._storage import Storage
+from sentinelhub_byoc.cog._storage import Storage, StorageError, reads_head
 
 _BLOCK = 64 * 1024
+# The first read: two blocks hold the whole header of nearly every COG (GDAL's COG driver
+# puts every IFD first), so one request usually serves the whole check.
+FIRST_READ = 2 * _BLOCK
 
 
 class ReadBudgetExceededError(Exception):
@@ -18,19 +21,43 @@ class StorageFile(io.RawIOBase):
     """Reads ``key`` on demand in aligned blocks, fetching each block at most once.
 
     Only what a reader asks for is fetched, so parsing a TIFF header in S3 costs a few
-    ranged GETs instead of a download. ``budget`` caps the bytes fetched in all, so a file
-    whose header never ends cannot make ingestion read gigabytes.
+    ranged GETs instead of a download. A storage that can read an object's head and learn
+    its size in one request (:func:`~sentinelhub_byoc.cog._storage.reads_head`) is asked for
+    the first :data:`FIRST_READ` bytes at once; others for the size, then for blocks.
+    ``budget`` caps the bytes fetched in all, so a file whose header never ends cannot make
+    ingestion read gigabytes.
+
+    A failed fetch raises, and is also kept in ``failure``: a parser that catches
+    exceptions of its own must not turn a storage failure into a verdict on the file.
     """
 
     def __init__(self, storage: Storage, key: str, *, budget: int) -> None:
         super().__init__()
         self._storage = storage
         self._key = key
-        self._size = storage.size(key)
         self._position = 0
         self._blocks: dict[int, bytes] = {}
         self._budget = budget
+        self.failure: Exception | None = None
         self.fetched = 0
+        head = reads_head(storage)
+        if head is None:
+            self._size = storage.size(key)
+            return
+        wanted = min(FIRST_READ, budget)
+        first, self._size = head(key, wanted)
+        first = first[:wanted]
+        self.fetched = len(first)
+        for index in range(0, len(first), _BLOCK):
+            block = first[index : index + _BLOCK]
+            # Only whole blocks (or the object's last one) can stand for their block.
+            if len(block) == _BLOCK or index + len(block) >= self._size:
+                self._blocks[index // _BLOCK] = block
+
+    def raise_failure(self) -> None:
+        """Raise the first failure of a fetch again, if there was one."""
+        if self.failure is not None:
+            raise self.failure
 
     def readable(self) -> bool:
         """Return True: the file can be read."""
@@ -46,7 +73,10 @@ class StorageFile(io.RawIOBase):
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
         """Move to ``offset`` relative to the start, the current position or the end."""
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self._size}[whence]
+        bases = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self._size}
+        if whence not in bases:
+            raise ValueError(f"invalid whence {whence!r}")
+        base = bases[whence]
         if base + offset < 0:
             raise ValueError("negative seek position")
         self._position = base + offset
@@ -74,9 +104,16 @@ class StorageFile(io.RawIOBase):
         if block is None:
             start = index * _BLOCK
             end = min(start + _BLOCK, self._size)
-            if self.fetched + end - start > self._budget:
-                raise ReadBudgetExceededError(f"reading {self._key!r} needed more than {self._budget} bytes")
-            block = self._storage.read(self._key, start, end)
+            try:
+                if self.fetched + end - start > self._budget:
+                    raise ReadBudgetExceededError(
+                        f"reading {self._key!r} needed more than {self._budget} bytes"
+                    )
+                block = self._storage.read(self._key, start, end)
+            except (ReadBudgetExceededError, StorageError) as failure:
+                if self.failure is None:
+                    self.failure = failure
+                raise
             self.fetched += len(block)
             self._blocks[index] = block
         return block

@@ -6,17 +6,19 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 __all__ = [
     "BucketResolver",
     "FileStorage",
+    "HeadReader",
     "InvalidBucketNameError",
     "LocalStorage",
     "Storage",
     "StorageError",
     "StorageKeyError",
     "local_buckets",
+    "reads_head",
     "storage_bucket",
     "validate_bucket_name",
 ]
@@ -56,6 +58,25 @@ class Storage(Protocol):
     def exists(self, key: str) -> bool:
         """Return whether the bucket holds an object under ``key``."""
         ...
+
+
+@runtime_checkable
+class HeadReader(Protocol):
+    """A storage that reads the start of an object and learns its size in one request."""
+
+    def read_head(self, key: str, length: int) -> tuple[bytes, int]:
+        """Return the first ``length`` bytes of the object (fewer if it is shorter) and its size.
+
+        Raises :class:`StorageKeyError` when the object is missing, as ``size`` does.
+        """
+        ...
+
+
+def reads_head(storage: object) -> Callable[[str, int], tuple[bytes, int]] | None:
+    """Return ``storage.read_head`` when the storage has one (a :class:`HeadReader`), else None."""
+    if isinstance(storage, HeadReader):
+        return storage.read_head
+    return None
 
 
 BucketResolver = Callable[[str], Storage]
@@ -177,6 +198,15 @@ class LocalStorage:
         except OSError as error:
             raise self._unreadable(key, error) from None
 
+    def read_head(self, key: str, length: int) -> tuple[bytes, int]:
+        """Return the first ``length`` bytes of the object and its size."""
+        path = self._file(key)
+        try:
+            with path.open("rb") as file:
+                return file.read(length), os.fstat(file.fileno()).st_size
+        except OSError as error:
+            raise self._unreadable(key, error) from None
+
     def _unreadable(self, key: str, error: OSError) -> StorageError:
         # strerror, not str(error): the latter holds the file's path on this machine.
         return StorageError(f"could not read {key!r} in bucket {self.root.name!r}: {error.strerror}")
@@ -221,6 +251,16 @@ class FileStorage:
                 return file.read() if end is None else file.read(end - start)
         except FileNotFoundError:
             raise StorageKeyError(f"{key} does not exist") from None
+        except OSError as error:
+            raise StorageError(f"could not read {key}: {error.strerror}") from None
+
+    def read_head(self, key: str, length: int) -> tuple[bytes, int]:
+        """Return the first ``length`` bytes of the file and its size."""
+        try:
+            if not Path(key).is_file():
+                raise StorageKeyError(f"{key} does not exist or is not a file")
+            with Path(key).open("rb") as file:
+                return file.read(length), os.fstat(file.fileno()).st_size
         except OSError as error:
             raise StorageError(f"could not read {key}: {error.strerror}") from None
 

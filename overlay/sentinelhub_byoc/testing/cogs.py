@@ -1,7 +1,8 @@
 """Writing real GeoTIFFs for tests and demos: good COGs, and broken ones on purpose.
 
-:func:`write_cog` writes a tiled, compressed GeoTIFF with overviews that GDAL reads as a
-Cloud Optimized GeoTIFF, using tifffile (no GDAL needed). Its keywords can also break each
+:func:`write_cog` writes a tiled, compressed GeoTIFF with overviews laid out as a Cloud
+Optimized GeoTIFF (every IFD first, then the image data, smallest overview first, as GDAL's
+COG driver writes it), using tifffile (no GDAL needed). Its keywords can also break each
 rule ingestion checks (strips, JPEG, odd tile sizes, no CRS, no overviews...), so tests can
 see each failure. :func:`write_cog_bytes` gives the same file as bytes, for uploading.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -76,6 +78,69 @@ def _nodata_text(nodata: float) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
+_Entry = tuple[int, int, int, bytes]
+
+
+def _cog_layout(content: bytes) -> bytes:
+    """Return the classic little-endian TIFF ``content`` with every IFD first, data after.
+
+    As GDAL's COG driver lays a file out: the header, each IFD with its out-of-line tag
+    values, then the image data of the smallest overview first and of the full image last.
+    """
+    import tifffile
+
+    # tifffile writes each IFD before its own data, so overview IFDs follow the image data;
+    # GDAL, rio-cogeo and the service's 1 MB header want every IFD first.
+    pages: list[tuple[list[_Entry], list[bytes], int]] = []
+    with tifffile.TiffFile(io.BytesIO(content)) as tif:
+        if tif.is_bigtiff or tif.byteorder != "<":
+            return content
+        for page in tif.pages:
+            if not isinstance(page, tifffile.TiffPage):
+                return content
+            entries: list[_Entry] = []
+            for tag in page.tags:
+                size = tag.valuebytecount
+                start = tag.valueoffset if size > 4 else tag.offset + 8
+                entries.append((tag.code, tag.dtype, tag.count, content[start : start + size]))
+            spans = zip(page.dataoffsets, page.databytecounts, strict=True)
+            chunks = [content[offset : offset + count] for offset, count in spans]
+            pages.append((sorted(entries), chunks, 324 if page.is_tiled else 273))
+    sizes = [
+        2 + 12 * len(entries) + 4 + sum(len(raw) + len(raw) % 2 for *_, raw in entries if len(raw) > 4)
+        for entries, _, _ in pages
+    ]
+    # The data goes after every IFD, the last page's (the smallest overview's) first.
+    position = 8 + sum(sizes)
+    offsets: list[list[int]] = [[] for _ in pages]
+    for index in reversed(range(len(pages))):
+        for chunk in pages[index][1]:
+            offsets[index].append(position)
+            position += len(chunk)
+    out = bytearray(b"II*\x00" + struct.pack("<I", 8))
+    start = 8
+    for index, (entries, _, offsets_code) in enumerate(pages):
+        values_at = start + 2 + 12 * len(entries) + 4
+        table = bytearray(struct.pack("<H", len(entries)))
+        values = bytearray()
+        for code, dtype, count, raw in entries:
+            if code == offsets_code:
+                raw, dtype = struct.pack(f"<{len(offsets[index])}I", *offsets[index]), 4
+            if len(raw) > 4:
+                field = struct.pack("<I", values_at + len(values))
+                values += raw + b"\x00" * (len(raw) % 2)
+            else:
+                field = raw.ljust(4, b"\x00")
+            table += struct.pack("<HHI", code, dtype, count) + field
+        following = start + sizes[index] if index + 1 < len(pages) else 0
+        out += table + struct.pack("<I", following) + values
+        start += sizes[index]
+    for index in reversed(range(len(pages))):
+        for chunk in pages[index][1]:
+            out += chunk
+    return bytes(out)
+
+
 def write_cog_bytes(
     array: Any,
     *,
@@ -125,7 +190,7 @@ def write_cog_bytes(
         while overviews and (level.shape[-2] > tile[0] or level.shape[-1] > tile[1]):
             level = level[..., ::2, ::2]
             writer.write(level, subfiletype=_SUBFILE_REDUCED, **layout)
-    return buffer.getvalue()
+    return _cog_layout(buffer.getvalue())
 
 
 def write_cog(

@@ -12,7 +12,14 @@ Choices where the service's documentation leaves room:
   exists; discovering bands in a folder takes every ``.tif``/``.tiff`` file directly in it;
 - tiles may be square or not, each side 256 to 2048 pixels; uncompressed files fail like
   JPEG ones, since only DEFLATE/ZLIB, ZSTD, PIXTIFF_ZIP, PACKBITS and LZW are listed;
-- the header limit is 1 MiB (1,048,576 bytes) of IFDs and tag values, wherever they lie;
+- the header is every IFD (overviews, masks, SubIFDs) with its tag values: at most 1 MiB
+  (1,048,576 bytes), all of it before the image data as in a COG (GDAL's and rio-cogeo's
+  definition), so overviews added after the image data fail the tile;
+- every image's tiles are checked (the service's cause names the image index); tile sizes
+  that differ between levels, and a mask's tiles, only warn, as the documentation is silent;
+- on CDSE, unsigned 1, 2 and 4-bit files are read as bytes: their bands are 8-bit UINT;
+- a malformed header (a tag of the wrong type or count, an IFD loop) fails the tile with an
+  ``unreadable`` cause, never an exception;
 - missing overviews, or overviews that stop well above one tile, are warnings;
 - ``tileGeometry`` is the intersection of the files' boxes (they must agree within a
   pixel anyway); geometries always carry a ``crs`` member, ``EPSG::4326`` included.

@@ -6,10 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sentinelhub_byoc.cog._problems import ProblemError, RuleSet
-from sentinelhub_byoc.cog._rules import FileFacts, check_header
+from sentinelhub_byoc.cog._problems import RuleSet
+from sentinelhub_byoc.cog._rules import FileFacts, check_file
 from sentinelhub_byoc.cog._storage import Storage, StorageError
-from sentinelhub_byoc.cog._tiff import read_header
 from sentinelhub_byoc.cog._tile import band_type_problem, check_together
 from sentinelhub_byoc.cog._transforms import bbox_polygon, meters_per_pixel
 from sentinelhub_byoc.testing.ingestion._bands import (
@@ -55,10 +54,7 @@ class _FileCache:
 
     def facts(self, key: str) -> FileFacts:
         if key not in self._facts:
-            try:
-                check = check_header(read_header(self._storage, key), rules=self._rules)
-            except ProblemError as unreadable:
-                raise TileRejectedError(unreadable.problem.message) from None
+            check = check_file(self._storage, key, rules=self._rules)
             # The service stops at a file's first error, and that error is the failure cause.
             if check.facts is None:
                 raise TileRejectedError(check.errors[0].message)
