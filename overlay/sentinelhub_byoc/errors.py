@@ -9,6 +9,7 @@ these errors::
     ├── ValidationError           bad input caught on the client, before any request is sent
     ├── ConfigurationError        no credentials found, unreadable profiles file, unknown profile
     ├── PaginationError           the service sent a page token it had already sent
+    ├── ConversionError           a raster could not be converted into a COG the service ingests
     ├── WorkflowError             a workflow (sync, wait, downloads...) could not finish its work
     │   ├── IngestionFailedError  tiles ended FAILED, or were still ingesting when time ran out
     │   ├── StorageAccessError    a folder, bucket or URL with COGs could not be read or written
@@ -49,6 +50,7 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "ConflictError",
+    "ConversionError",
     "DownloadError",
     "IngestionFailedError",
     "NotFoundError",
@@ -82,6 +84,26 @@ class ConfigurationError(BYOCError):
 
 class PaginationError(BYOCError):
     """The service's pagination misbehaved, e.g. it repeated a page token (which would loop forever)."""
+
+
+class ConversionError(BYOCError):
+    """A raster could not be converted into a COG the service ingests.
+
+    ``source`` names the file and ``reason`` says what was wrong with it and what to do, e.g.
+    ``"it is in EPSG:2154, which the service does not accept; pass reproject=True (the UTM zone
+    of its centre) or reproject='EPSG:<code>'"``. Raised by :func:`sentinelhub_byoc.cog.convert`
+    for a file GDAL cannot read, one without a CRS, one whose CRS the rules refuse when
+    reprojecting was not asked for, or one whose converted output would not pass the rules.
+    """
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"cannot convert {source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[ConversionError], tuple[str, str]]:
+        # Batches run on other processes (Dask workers): the error must come back intact.
+        return (type(self), (self.source, self.reason))
 
 
 class APIConnectionError(BYOCError):

@@ -4,7 +4,9 @@
 :func:`check_prefix` every tile under a local folder or an ``s3://`` prefix. Each reports every
 problem at once, as a :class:`Problem` with a rule id, a message, a command that fixes it and a
 severity. These are the rules the emulator (:mod:`sentinelhub_byoc.testing`) ingests with, so
-the two cannot disagree.
+the two cannot disagree. :func:`convert` makes a file that passes them from any raster GDAL
+reads (:class:`ConvertOptions` says how, :class:`Conversion` what it did);
+:func:`needs_conversion` says whether a file needs it.
 
 >>> from sentinelhub_byoc.cog import check_cog
 >>> report = check_cog("scene/B04.tif")  # doctest: +SKIP
@@ -12,7 +14,7 @@ the two cannot disagree.
 (False, ['not-tiled', 'compression'])
 
 Names are imported on first use; tifffile, numpy and pyproj (the ``cog`` extra) and boto3 (the
-``s3`` extra) only when a file is read.
+``s3`` extra) only when a file is read, rasterio (the ``convert`` extra) only by :func:`convert`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sentinelhub_byoc._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from sentinelhub_byoc.cog._check import CogReport, Source, TileCheck, check_cog, check_prefix, check_tile
+    from sentinelhub_byoc.cog._convert import Conversion, ConvertOptions, convert, needs_conversion
     from sentinelhub_byoc.cog._layout import BAND, DEFAULT_LAYOUT, TileFiles, group_band_files
     from sentinelhub_byoc.cog._problems import Problem, RuleSet, Severity
 
@@ -37,6 +40,10 @@ _EXPORTS = {
     "check_cog": "sentinelhub_byoc.cog._check",
     "check_prefix": "sentinelhub_byoc.cog._check",
     "check_tile": "sentinelhub_byoc.cog._check",
+    "Conversion": "sentinelhub_byoc.cog._convert",
+    "ConvertOptions": "sentinelhub_byoc.cog._convert",
+    "convert": "sentinelhub_byoc.cog._convert",
+    "needs_conversion": "sentinelhub_byoc.cog._convert",
     "Problem": "sentinelhub_byoc.cog._problems",
     "RuleSet": "sentinelhub_byoc.cog._problems",
     "Severity": "sentinelhub_byoc.cog._problems",
@@ -46,6 +53,8 @@ __all__ = [
     "BAND",
     "DEFAULT_LAYOUT",
     "CogReport",
+    "Conversion",
+    "ConvertOptions",
     "Problem",
     "RuleSet",
     "Severity",
@@ -55,7 +64,9 @@ __all__ = [
     "check_cog",
     "check_prefix",
     "check_tile",
+    "convert",
     "group_band_files",
+    "needs_conversion",
 ]
 
 __getattr__ = lazy_getattr(globals(), _EXPORTS)
