@@ -72,6 +72,8 @@ SUBSTITUTIONS: dict[str, str] = {
     "async_delete_collection": "delete_collection",
     "async_copy_tiles": "copy_tiles",
     "async_download_tile_files": "download_tile_files",
+    "async_convert_files": "convert_files",
+    "async_run_many": "run_many",
 }
 
 

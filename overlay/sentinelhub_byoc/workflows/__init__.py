@@ -10,6 +10,8 @@
   cleaning up.
 - :func:`download_tile_files` / :func:`async_download_tile_files`: all files of tiles in a
   Planet-delivered collection, in parallel, resumable.
+- :func:`convert_files` / :func:`async_convert_files`: many rasters (files, folders, S3
+  prefixes) into COGs the service ingests, on every local core or on a Dask cluster.
 
 Progress goes to an ``on_progress`` callback (:mod:`sentinelhub_byoc.workflows.events`).
 Names are imported on first use.
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING
 from sentinelhub_byoc._lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from sentinelhub_byoc.workflows._async.converting import async_convert_files
     from sentinelhub_byoc.workflows._async.downloads import async_download_tile_files
     from sentinelhub_byoc.workflows._async.maintenance import (
         async_copy_tiles,
@@ -31,12 +34,14 @@ if TYPE_CHECKING:
     from sentinelhub_byoc.workflows._async.syncing import async_plan_sync, async_sync
     from sentinelhub_byoc.workflows._async.waiting import async_wait
     from sentinelhub_byoc.workflows._plan import PlannedTile, SensingTime, SyncPlan
+    from sentinelhub_byoc.workflows._sync.converting import convert_files
     from sentinelhub_byoc.workflows._sync.downloads import download_tile_files
     from sentinelhub_byoc.workflows._sync.maintenance import copy_tiles, delete_collection, reingest
     from sentinelhub_byoc.workflows._sync.syncing import plan_sync, sync
     from sentinelhub_byoc.workflows._sync.waiting import wait
     from sentinelhub_byoc.workflows.events import Progress, ProgressCallback
     from sentinelhub_byoc.workflows.reports import (
+        ConvertReport,
         DownloadReport,
         FileFailure,
         ReingestReport,
@@ -47,6 +52,7 @@ if TYPE_CHECKING:
 _ASYNC = "sentinelhub_byoc.workflows._async."
 _SYNC = "sentinelhub_byoc.workflows._sync."
 _EXPORTS = {
+    "ConvertReport": "sentinelhub_byoc.workflows.reports",
     "DownloadReport": "sentinelhub_byoc.workflows.reports",
     "FileFailure": "sentinelhub_byoc.workflows.reports",
     "Progress": "sentinelhub_byoc.workflows.events",
@@ -57,6 +63,7 @@ _EXPORTS = {
     "ReingestReport": "sentinelhub_byoc.workflows.reports",
     "SyncReport": "sentinelhub_byoc.workflows.reports",
     "WaitResult": "sentinelhub_byoc.workflows.reports",
+    "async_convert_files": _ASYNC + "converting",
     "async_copy_tiles": _ASYNC + "maintenance",
     "async_delete_collection": _ASYNC + "maintenance",
     "async_download_tile_files": _ASYNC + "downloads",
@@ -64,6 +71,7 @@ _EXPORTS = {
     "async_plan_sync": _ASYNC + "syncing",
     "async_sync": _ASYNC + "syncing",
     "async_wait": _ASYNC + "waiting",
+    "convert_files": _SYNC + "converting",
     "copy_tiles": _SYNC + "maintenance",
     "delete_collection": _SYNC + "maintenance",
     "download_tile_files": _SYNC + "downloads",
@@ -74,6 +82,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "ConvertReport",
     "DownloadReport",
     "FileFailure",
     "PlannedTile",
@@ -84,6 +93,7 @@ __all__ = [
     "SyncPlan",
     "SyncReport",
     "WaitResult",
+    "async_convert_files",
     "async_copy_tiles",
     "async_delete_collection",
     "async_download_tile_files",
@@ -91,6 +101,7 @@ __all__ = [
     "async_reingest",
     "async_sync",
     "async_wait",
+    "convert_files",
     "copy_tiles",
     "delete_collection",
     "download_tile_files",

@@ -20,6 +20,7 @@ __all__ = [
     "Files",
     "S3Location",
     "StoredFile",
+    "botocore_errors",
     "explicit_files",
     "is_key_list",
     "list_folder",
@@ -104,7 +105,8 @@ def s3_error(error: Exception, location: str) -> StorageAccessError:
     return StorageAccessError(f"{location}: {error}")
 
 
-def _botocore_errors() -> tuple[type[Exception], ...]:
+def botocore_errors() -> tuple[type[Exception], ...]:
+    """The two bases of botocore's exceptions, imported by name (botocore has no type information)."""
     exceptions = importlib.import_module("botocore.exceptions")
     return exceptions.ClientError, exceptions.BotoCoreError
 
@@ -121,7 +123,7 @@ def list_s3(client: Any, location: S3Location) -> Files:
                 if isinstance(modified, datetime) and modified.tzinfo is None:
                     modified = modified.replace(tzinfo=UTC)
                 files[key] = StoredFile(key, int(item.get("Size", 0)), modified)
-    except _botocore_errors() as error:
+    except botocore_errors() as error:
         raise s3_error(error, str(location)) from None
     return files
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,12 @@ def expected_etag(path: Path, part_size: int = PART_SIZE) -> str:
     return f"{combined}-{len(digests)}"
 
 
-def upload_file(client: Any, location: S3Location, file: StoredFile) -> None:
+def upload_file(
+    client: Any, location: S3Location, file: StoredFile, *, metadata: Mapping[str, str] | None = None
+) -> None:
     """Upload *file* to its key in *location*'s bucket and verify the stored copy's ETag.
+
+    *metadata* is stored with the object as its user metadata (``x-amz-meta-*``).
 
     Raises :class:`~sentinelhub_byoc.errors.StorageAccessError` when the upload fails or the
     bucket holds other bytes than were sent.
@@ -62,7 +67,8 @@ def upload_file(client: Any, location: S3Location, file: StoredFile) -> None:
     config = transfer.TransferConfig(multipart_threshold=PART_SIZE + 1, multipart_chunksize=PART_SIZE)
     where = f"s3://{location.bucket}/{file.key}"
     try:
-        client.upload_file(str(file.local), location.bucket, file.key, Config=config)
+        extra = {"Metadata": dict(metadata)} if metadata else None
+        client.upload_file(str(file.local), location.bucket, file.key, ExtraArgs=extra, Config=config)
         head = client.head_object(Bucket=location.bucket, Key=file.key)
     except (errors.ClientError, errors.BotoCoreError, transfer.S3UploadFailedError) as error:
         raise s3_error(error, f"uploading {file.local} to {where}") from None

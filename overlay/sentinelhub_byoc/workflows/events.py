@@ -20,7 +20,7 @@ from typing import Literal
 
 __all__ = ["Progress", "ProgressCallback", "Stage", "Unit", "report_progress"]
 
-Stage = Literal["check", "upload", "plan", "register", "reingest", "delete", "wait", "download"]
+Stage = Literal["convert", "check", "upload", "plan", "register", "reingest", "delete", "wait", "download"]
 """The stages of work a workflow reports: each has its own count of items (or bytes)."""
 
 Unit = Literal["tiles", "files", "bytes"]

@@ -1,16 +1,21 @@
-"""What workflows return: the final states of a wait, what a sync did, what a download wrote."""
+"""What workflows return: a wait's final states, what a sync, a download or a conversion did."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from sentinelhub_byoc.models import Tile, TileStatus
 from sentinelhub_byoc.workflows._plan import SyncPlan
 
-__all__ = ["DownloadReport", "FileFailure", "ReingestReport", "SyncReport", "WaitResult"]
+if TYPE_CHECKING:
+    # Only annotations: the conversion module needs rasterio, which a report must not import.
+    from sentinelhub_byoc.cog._convert_options import Conversion
+
+__all__ = ["ConvertReport", "DownloadReport", "FileFailure", "ReingestReport", "SyncReport", "WaitResult"]
 
 
 @dataclass(frozen=True)
@@ -181,3 +186,39 @@ class DownloadReport:
     def paths(self) -> tuple[Path, ...]:
         """Every complete file: those written and those skipped."""
         return self.written + self.skipped
+
+
+@dataclass(frozen=True)
+class ConvertReport:
+    """What :func:`~sentinelhub_byoc.workflows.convert_files` did, file by file.
+
+    ``converted`` holds the conversions written by this call and ``up_to_date`` those whose
+    outputs already matched their source and options (nothing was written); ``unchanged`` the
+    sources that already passed the checks (with ``only_failing=True``, not converted);
+    ``failed`` maps each source that could not be read, converted or stored to the reason.
+
+    >>> report = ConvertReport(failed={"scan.tif": "no CRS: set one with gdal_edit.py -a_srs"})
+    >>> report.ok
+    False
+    >>> print(report)
+    0 converted, 0 up to date, 0 already passing, 1 failed
+      FAILED scan.tif: no CRS: set one with gdal_edit.py -a_srs
+    """
+
+    converted: tuple[Conversion, ...] = ()
+    up_to_date: tuple[Conversion, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    failed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Whether no file failed."""
+        return not self.failed
+
+    def __str__(self) -> str:
+        lines = [
+            f"{len(self.converted)} converted, {len(self.up_to_date)} up to date, "
+            f"{len(self.unchanged)} already passing, {len(self.failed)} failed"
+        ]
+        lines.extend(f"  FAILED {source}: {reason}" for source, reason in sorted(self.failed.items()))
+        return "\n".join(lines)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from sentinelhub_byoc._async.client import AsyncBYOCClient
@@ -17,8 +17,17 @@ from sentinelhub_byoc._ids import as_uuid
 from sentinelhub_byoc.cog import RuleSet
 from sentinelhub_byoc.cog._layout import BAND, DEFAULT_LAYOUT, TileFiles, group_band_files
 from sentinelhub_byoc.errors import BYOCError, ConflictError, IngestionFailedError, ValidationError
-from sentinelhub_byoc.workflows import _checks, _sources, _tasks, _upload
+from sentinelhub_byoc.workflows import (
+    _checks,
+    _convert_jobs,
+    _converting,
+    _sources,
+    _staging,
+    _tasks,
+    _upload,
+)
 from sentinelhub_byoc.workflows._async import waiting
+from sentinelhub_byoc.workflows._executors import async_run_many, check_executor
 from sentinelhub_byoc.workflows._plan import (
     KnownTile,
     PlannedTile,
@@ -29,6 +38,13 @@ from sentinelhub_byoc.workflows._plan import (
 )
 from sentinelhub_byoc.workflows.events import Progress, ProgressCallback, Stage, Unit, report_progress
 from sentinelhub_byoc.workflows.reports import SyncReport
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from distributed import Client
+
+    from sentinelhub_byoc.cog._convert_options import ConvertOptions
 
 __all__ = ["async_plan_sync", "async_sync"]
 
@@ -107,6 +123,100 @@ def _groups(target: _Target, files: _sources.Files, layout: str) -> tuple[list[T
     return sorted(groups, key=lambda tile: tile.path), unmatched
 
 
+@dataclass(frozen=True)
+class _Staging:
+    """A sync's conversion: where the converted copies go, by which rules and options, on what."""
+
+    root: Path
+    rules: RuleSet
+    options: ConvertOptions | None
+    executor: Any
+    concurrency: int
+
+
+def _conversion_settings(
+    target: _Target, convert: bool, options: object, staging: object, executor: object, concurrency: int
+) -> tuple[Path, ConvertOptions | None] | None:
+    """The staging folder and options of a sync with *convert*, refusing what cannot work."""
+    check_executor(executor)
+    if not convert:
+        if options is not None or staging is not None:
+            raise ValidationError("convert_options and staging are used only with convert=True")
+        return None
+    if target.folder is None or target.upload_to is None:
+        raise ValidationError(
+            "convert=True needs a local folder as source and upload_to=s3://bucket/prefix: the "
+            "converted files are uploaded in place of the originals. For files already in S3, "
+            "convert them with workflows.convert_files(..., out='s3://bucket/prefix') and sync that prefix"
+        )
+    chosen = _converting.check_options(options)
+    if chosen is not None and chosen.split_bands:
+        raise ValidationError(
+            "convert_options.split_bands cannot be used by sync: each converted file replaces its "
+            "original under the same key; split the bands with workflows.convert_files first"
+        )
+    if staging is not None and not isinstance(staging, str | os.PathLike):
+        raise ValidationError(f"staging must be a local folder, got {type(staging).__name__}")
+    if isinstance(staging, str) and staging.startswith("s3://"):
+        raise ValidationError("staging must be a local folder (the converted files are uploaded from it)")
+    root = _staging.default_staging(target.folder) if staging is None else Path(staging)
+    source, resolved = target.folder.resolve(), root.resolve()
+    if resolved.is_relative_to(source) or source.is_relative_to(resolved):
+        raise ValidationError(
+            f"staging {str(root)!r} and the source folder {str(target.folder)!r} must not hold one "
+            "another; give a staging folder elsewhere"
+        )
+    if root.exists() and not root.is_dir():
+        raise ValidationError(f"staging {str(root)!r} is a file; give a folder")
+    return root, chosen
+
+
+async def _stage(
+    staging: _Staging,
+    target: _Target,
+    files: _sources.Files,
+    groups: list[TileFiles],
+    on_progress: ProgressCallback | None,
+) -> tuple[_sources.Files, dict[str, str], set[str]]:
+    """Check every file of a tile; convert those that break the rules into the staging folder.
+
+    Returns the files with each converted one in place of its original (same key), the keys
+    whose files could not be converted, with the reason, and the keys converted by this run.
+    """
+    assert target.folder is not None
+    folder = target.folder
+    jobs = [
+        _staging.StageJob(
+            key,
+            str(local),
+            str(staging.root / local.relative_to(folder)),
+            staging.rules,
+            staging.options,
+        )
+        for key in sorted({key for tile in groups for key in tile.files.values()})
+        if (local := files[key].local) is not None
+    ]
+    total = len(jobs)
+    done = Counter[str]()
+    lock = threading.Lock()
+
+    def progress(job: _staging.StageJob, result: _staging.Staged | Exception) -> None:
+        with lock:
+            done["convert"] += 1
+            count = done["convert"]
+        message = _convert_jobs.failure_reason(result) if isinstance(result, Exception) else result.reason
+        report_progress(on_progress, Progress("convert", count, total, job.key, "files", message))
+
+    results = await async_run_many(
+        _staging.stage_file,
+        jobs,
+        concurrency=staging.concurrency,
+        executor=staging.executor,
+        on_result=progress,
+    )
+    return await _tasks.in_thread(_staging.staged_files, files, jobs, results)
+
+
 async def _known_tiles(client: AsyncBYOCClient, collection: UUID) -> dict[str, KnownTile]:
     known: dict[str, KnownTile] = {}
     async for tile in client.tiles.list(collection):
@@ -139,15 +249,29 @@ async def _plan(
     delete_missing: bool,
     s3_client: Any,
     on_progress: ProgressCallback | None,
-) -> tuple[SyncPlan, _sources.Files]:
+    staging: _Staging | None = None,
+) -> tuple[SyncPlan, _sources.Files, dict[str, str]]:
     read_time = sensing_time_reader(sensing_time)
     await _check_bucket(client, collection, target)
     files = await _tasks.in_thread(_list_files, target, s3_client)
+    groups, unmatched = _groups(target, files, layout)
+    refused: dict[str, str] = {}
+    converted: set[str] = set()
+    if staging is not None:
+        # Converted copies replace their originals before the upload comparison, so a rerun
+        # compares the bucket with what was uploaded: the converted file.
+        files, refused, converted = await _stage(staging, target, files, groups, on_progress)
     uploads: list[str] = []
     if target.upload_to is not None:
         remote = await _tasks.in_thread(_sources.list_s3, s3_client, target.upload_to)
-        uploads = [file.key for file in _upload.plan_uploads(files, remote)]
-    groups, unmatched = _groups(target, files, layout)
+        # A copy converted by this run is uploaded even when written within the second of the
+        # bucket's older copy (S3 keeps whole seconds, and the sizes may agree).
+        uploads = [
+            file.key
+            for file in files.values()
+            if file.key not in refused
+            and (file.key in converted or _upload.needs_upload(file, remote.get(file.key)))
+        ]
     known = await _known_tiles(client, collection)
     plan = make_plan(
         str(collection),
@@ -163,7 +287,7 @@ async def _plan(
         unmatched=unmatched,
     )
     report_progress(on_progress, Progress("plan", len(plan.tiles), len(plan.tiles)))
-    return plan, files
+    return plan, files, refused
 
 
 def _s3_client(target: _Target, s3_client: Any) -> Any:
@@ -188,7 +312,7 @@ async def async_plan_sync(
     """
     collection_id = as_uuid(collection, "collection")
     target = _target(source, upload_to)
-    plan, _ = await _plan(
+    plan, _, _ = await _plan(
         client,
         collection_id,
         target,
@@ -224,14 +348,27 @@ class _Run:
 
 
 async def _upload_files(
-    plan: SyncPlan, files: _sources.Files, target: _Target, s3_client: Any, concurrency: int, run: _Run
+    plan: SyncPlan,
+    files: _sources.Files,
+    target: _Target,
+    s3_client: Any,
+    concurrency: int,
+    run: _Run,
+    executor: Any = None,
 ) -> None:
-    """Upload the plan's files; the tiles of files that failed go into ``run.failed``, unregistered."""
+    """Upload the plan's files; the tiles of files that failed go into ``run.failed``, unregistered.
+
+    With an *executor*, its workers upload (each with an S3 client of its own).
+    """
     location = target.upload_to
     if location is None or not plan.uploads:
         return
     failed: dict[str, str] = {}
     total = len(plan.uploads)
+    if executor is not None:
+        await _upload_on(executor, plan, files, location, s3_client, concurrency, run, failed)
+        _fail_tiles(plan, failed, run)
+        return
 
     async def upload(key: str) -> None:
         try:
@@ -244,10 +381,48 @@ async def _upload_files(
         run.progress("upload", total, key)
 
     await _tasks.run_bounded(plan.uploads, upload, concurrency=min(concurrency, 8))
+    _fail_tiles(plan, failed, run)
+
+
+def _fail_tiles(plan: SyncPlan, failed: dict[str, str], run: _Run) -> None:
     for tile in plan.tiles:
         broken = [failed[key] for key in tile.files if key in failed]
         if broken and tile.action in ("create", "reingest"):
             run.failed[tile.path] = f"upload failed: {broken[0]}"
+
+
+async def _upload_on(
+    executor: Any,
+    plan: SyncPlan,
+    files: _sources.Files,
+    location: _sources.S3Location,
+    s3_client: Any,
+    concurrency: int,
+    run: _Run,
+    failed: dict[str, str],
+) -> None:
+    jobs = []
+    for key in plan.uploads:
+        local = files[key].local
+        if local is not None:
+            jobs.append(_convert_jobs.UploadJob(location.bucket, key, str(local)))
+    total = len(jobs)
+
+    def uploaded(job: _convert_jobs.UploadJob, result: str | Exception | None) -> None:
+        reason = _convert_jobs.failure_reason(result) if isinstance(result, Exception) else result
+        if reason is not None:
+            failed[job.key] = reason
+        else:
+            run.done["upload"].append(job.key)
+        run.progress("upload", total, job.key, reason)
+
+    await async_run_many(
+        _converting.job_function(_convert_jobs.upload_job, executor, s3_client),
+        jobs,
+        concurrency=min(concurrency, 8),
+        executor=executor,
+        on_result=uploaded,
+    )
 
 
 async def _register(
@@ -321,6 +496,10 @@ async def async_sync(
     raise_on_failure: bool = False,
     on_progress: ProgressCallback | None = None,
     s3_client: Any | None = None,
+    convert: bool = False,
+    convert_options: ConvertOptions | None = None,
+    staging: str | os.PathLike[str] | None = None,
+    executor: Executor | Client | None = None,
 ) -> SyncReport:
     """Make *collection*'s tiles match the COGs in *source*; rerunning it is always safe.
 
@@ -345,6 +524,21 @@ async def async_sync(
     *raise_on_failure*, any failed tile raises
     :class:`~sentinelhub_byoc.errors.IngestionFailedError` after the work is done.
 
+    With *convert* (a local folder with *upload_to*), every file of a tile is checked first,
+    and each one that breaks the ingestion rules is converted by
+    :func:`sentinelhub_byoc.cog.convert` (with *convert_options*) into *staging*, a local
+    folder (by default one of its own for this source folder, in the user's cache:
+    ``~/.cache/sentinelhub-byoc/staging/...``). The converted file is what is uploaded and
+    registered, under the original's key. A rerun converts nothing again (the converted copy
+    records its source) and uploads nothing again (the bucket is compared with the converted
+    copy); a source file that changed is converted, uploaded and reingested again. A file that
+    cannot be converted fails only its tile, with the reason. With *dry_run*, the conversions
+    are still made (in *staging* only) so that the plan's uploads are exact. Conversions
+    run on up to *concurrency* threads, or on *executor* (a ``concurrent.futures`` executor or a
+    ``distributed.Client``), whose workers then also upload, each with an S3 client of its
+    own made from the environment; the source and staging folders must be paths the workers
+    see. Registration always stays in this process, behind the client's rate limiter.
+
     A run that is stopped (even killed) can simply be run again: tiles are known by path, so
     the rerun creates only what is missing and never a duplicate.
 
@@ -360,8 +554,14 @@ async def async_sync(
         raise ValidationError("cover=True traces geometries from local files: give a local folder as source")
     if check and target.keys is not None:
         raise ValidationError("check=True reads the files: give a local folder or an s3:// URL as source")
+    converting = _conversion_settings(target, convert, convert_options, staging, executor, concurrency)
     s3 = _s3_client(target, s3_client)
-    plan, files = await _plan(
+    staged = None
+    if converting is not None:
+        rules: RuleSet = "cdse" if client.deployment.cdse else "sentinel-hub"
+        workers = min(concurrency, os.cpu_count() or 1)
+        staged = _Staging(converting[0], rules, converting[1], executor, workers)
+    plan, files, refused = await _plan(
         client,
         collection_id,
         target,
@@ -370,14 +570,19 @@ async def async_sync(
         delete_missing=delete_missing,
         s3_client=s3,
         on_progress=on_progress,
+        staging=staged,
     )
     if dry_run:
         return SyncReport(plan, dry_run=True, skipped=tuple(t.path for t in plan.of("skip")))
     run = _Run(on_progress)
-    await _upload_files(plan, files, target, s3, concurrency, run)
+    for tile in plan.tiles:
+        unconverted = [refused[key] for key in tile.files if key in refused]
+        if unconverted and tile.action != "delete":
+            run.failed[tile.path] = unconverted[0]
+    await _upload_files(plan, files, target, s3, concurrency, run, executor)
     work = [t for t in plan.tiles if t.action != "skip" and t.path not in run.failed]
     if check:
-        rules: RuleSet = "cdse" if client.deployment.cdse else "sentinel-hub"
+        rules = "cdse" if client.deployment.cdse else "sentinel-hub"
         failures = await _tasks.in_thread(_checks.check_tiles, work, files, target.bucket, s3, rules)
         for path, cause in failures.items():
             run.failed[path] = cause

@@ -1,0 +1,260 @@
+"""The work done for one file of a batch, wherever it runs: convert, check, download, upload.
+
+A job may run in a thread of this process, in another process or on a Dask worker, so jobs and
+results are plain, picklable values, and a worker makes its own S3 client from the environment
+(``AWS_ENDPOINT_URL``, credentials) when it was not handed one. Outputs converted into S3 carry
+their source's size and version and the options' digest in their user metadata, so a rerun
+finds them up to date without downloading anything. Everything here blocks (GDAL, disk, boto3).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Literal
+
+from sentinelhub_byoc.cog._problems import RuleSet
+from sentinelhub_byoc.cog._s3 import default_s3_client
+from sentinelhub_byoc.errors import BYOCError, StorageAccessError
+from sentinelhub_byoc.workflows._sources import (
+    S3Location,
+    StoredFile,
+    botocore_errors,
+    list_s3,
+    parse_s3_url,
+    s3_error,
+)
+from sentinelhub_byoc.workflows._upload import upload_file
+
+if TYPE_CHECKING:
+    from sentinelhub_byoc.cog._convert_options import Conversion, ConvertOptions
+
+__all__ = [
+    "ConvertJob",
+    "JobResult",
+    "Status",
+    "UploadJob",
+    "failure_reason",
+    "run_job",
+    "upload_job",
+    "worker_s3_client",
+]
+
+_BAND_NAME = re.compile(r"B\d+")
+_METADATA_PREFIX = "byoc-"
+
+Status = Literal["converted", "up_to_date", "unchanged", "failed"]
+
+
+@dataclass(frozen=True)
+class ConvertJob:
+    """One file to convert: *source* (a path or ``s3://bucket/key``) to *name* under *out*."""
+
+    source: str
+    name: str
+    out: str
+    rules: RuleSet
+    options: ConvertOptions | None
+    only_failing: bool = False
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What became of one :class:`ConvertJob`: small enough to send back from any worker."""
+
+    source: str
+    status: Status
+    conversion: Conversion | None = None
+    reason: str | None = None
+
+
+def failure_reason(error: BaseException) -> str:
+    """One line for people: the message of the package's own errors, else the type and message."""
+    if isinstance(error, BYOCError):
+        return str(error)
+    if isinstance(error, OSError) and error.strerror:
+        where = f" ({error.filename})" if error.filename else ""
+        return f"{error.strerror}{where}"
+    return f"{type(error).__name__}: {error}"
+
+
+_clients: dict[int, Any] = {}
+_clients_lock = threading.Lock()
+
+
+def worker_s3_client(s3_client: Any) -> Any:
+    """*s3_client*, or this process's own, made from the environment (``AWS_ENDPOINT_URL``...)."""
+    if s3_client is not None:
+        return s3_client
+    with _clients_lock:
+        # Keyed by process: a forked worker must not reuse its parent's connections.
+        pid = os.getpid()
+        if pid not in _clients:
+            _clients[pid] = default_s3_client(None, "reading and writing s3:// files on a worker")
+        return _clients[pid]
+
+
+def _split_url(url: str) -> tuple[str, str]:
+    bucket, _, key = url[len("s3://") :].partition("/")
+    return bucket, key
+
+
+def _head(client: Any, bucket: str, key: str) -> dict[str, Any] | None:
+    try:
+        head: dict[str, Any] = client.head_object(Bucket=bucket, Key=key)
+    except botocore_errors() as error:
+        response: Any = getattr(error, "response", None) or {}
+        if str(response.get("Error", {}).get("Code")) in {"404", "NoSuchKey", "NotFound"}:
+            return None
+        raise s3_error(error, f"s3://{bucket}/{key}") from None
+    return head
+
+
+def _download(client: Any, url: str, folder: Path) -> Path:
+    bucket, key = _split_url(url)
+    head = _head(client, bucket, key)
+    if head is None:
+        raise StorageAccessError(f"{url}: no such object (was it deleted?)")
+    path = folder / PurePosixPath(key).name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        client.download_file(bucket, key, str(path))
+    except botocore_errors() as error:
+        raise s3_error(error, f"downloading {url}") from None
+    # The object's own time, so that a local output records the same source on every run.
+    modified = head["LastModified"].timestamp()
+    os.utime(path, (modified, modified))
+    return path
+
+
+def _source_stamp(job: ConvertJob, client: Any) -> dict[str, str]:
+    """What identifies the source and the settings, stored with each uploaded output."""
+    if job.source.startswith("s3://"):
+        head = _head(client, *_split_url(job.source))
+        if head is None:
+            raise StorageAccessError(f"{job.source}: no such object (was it deleted?)")
+        size, version = str(head.get("ContentLength", "")), str(head.get("ETag", "")).strip('"')
+    else:
+        stat = os.stat(job.source)
+        size, version = str(stat.st_size), str(stat.st_mtime_ns)
+    from sentinelhub_byoc.cog._convert_options import ConvertOptions, options_digest
+
+    digest = options_digest(job.options or ConvertOptions(), job.rules)
+    return {"source-size": size, "source-version": version, "settings": digest}
+
+
+def _remote_outputs(client: Any, location: S3Location, name: str) -> list[str]:
+    if "(BAND)" not in name:
+        return [location.prefix + name]
+    folder = location.prefix + name.rpartition("/")[0] + "/"
+    pattern = re.compile(re.escape(location.prefix + name).replace(re.escape("(BAND)"), _BAND_NAME.pattern))
+    listed = list_s3(client, S3Location(location.bucket, folder))
+    return sorted(key for key in listed if pattern.fullmatch(key))
+
+
+def _remote_up_to_date(
+    client: Any, location: S3Location, name: str, stamp: Mapping[str, str]
+) -> tuple[str, ...] | None:
+    keys = _remote_outputs(client, location, name)
+    if not keys:
+        return None
+    for key in keys:
+        head = _head(client, location.bucket, key)
+        metadata = {} if head is None else head.get("Metadata", {})
+        recorded = {
+            k[len(_METADATA_PREFIX) :]: v for k, v in metadata.items() if k.startswith(_METADATA_PREFIX)
+        }
+        if recorded.get("outputs") != str(len(keys)) or any(recorded.get(k) != v for k, v in stamp.items()):
+            return None
+    return tuple(f"s3://{location.bucket}/{key}" for key in keys)
+
+
+def run_job(job: ConvertJob, s3_client: Any = None) -> JobResult:
+    """Convert one file: check it first with ``only_failing``, download it from S3, upload the outputs.
+
+    A file that cannot be read, converted or stored gives a ``"failed"`` result with the reason.
+    """
+    try:
+        return _run(job, s3_client)
+    except (BYOCError, OSError) as error:
+        return JobResult(job.source, "failed", reason=failure_reason(error))
+
+
+def _run(job: ConvertJob, s3_client: Any) -> JobResult:
+    from sentinelhub_byoc.cog._check import check_cog
+    from sentinelhub_byoc.cog._convert import convert
+
+    from_s3 = job.source.startswith("s3://")
+    to_s3 = job.out.startswith("s3://")
+    client = worker_s3_client(s3_client) if from_s3 or to_s3 else None
+    if job.only_failing and check_cog(job.source, rules=job.rules, s3_client=client).ok:
+        return JobResult(job.source, "unchanged")
+    with tempfile.TemporaryDirectory(prefix="byoc-convert-") as work:
+        if not to_s3:
+            local = _download(client, job.source, Path(work)) if from_s3 else Path(job.source)
+            conversion = convert(
+                local, Path(job.out, job.name), rules=job.rules, options=job.options, force=job.force
+            )
+        else:
+            location = parse_s3_url(job.out, "out")
+            stamp = _source_stamp(job, client)
+            found = None if job.force else _remote_up_to_date(client, location, job.name, stamp)
+            if found is not None:
+                return JobResult(job.source, "up_to_date", _unchanged(job.source, found))
+            local = _download(client, job.source, Path(work, "source")) if from_s3 else Path(job.source)
+            conversion = convert(
+                local, Path(work, "out", job.name), rules=job.rules, options=job.options, force=True
+            )
+            stamp["outputs"] = str(len(conversion.outputs))
+            conversion = replace(
+                conversion, outputs=_upload_outputs(client, location, work, conversion, stamp)
+            )
+    conversion = replace(conversion, source=job.source)
+    return JobResult(job.source, "up_to_date" if conversion.up_to_date else "converted", conversion)
+
+
+def _unchanged(source: str, outputs: tuple[str, ...]) -> Conversion:
+    from sentinelhub_byoc.cog._convert_options import Conversion
+
+    return Conversion(source=source, outputs=outputs, changes=(), warnings=(), up_to_date=True)
+
+
+def _upload_outputs(
+    client: Any, location: S3Location, work: str, conversion: Conversion, stamp: Mapping[str, str]
+) -> tuple[str, ...]:
+    metadata = {_METADATA_PREFIX + key: value for key, value in stamp.items()}
+    urls = []
+    root = Path(work, "out")
+    for output in conversion.outputs:
+        path = Path(output)
+        key = location.prefix + path.relative_to(root).as_posix()
+        upload_file(client, location, StoredFile(key, path.stat().st_size, None, path), metadata=metadata)
+        urls.append(f"s3://{location.bucket}/{key}")
+    return tuple(urls)
+
+
+@dataclass(frozen=True)
+class UploadJob:
+    """One file for a worker to upload to *key* in *bucket*."""
+
+    bucket: str
+    key: str
+    local: str
+
+
+def upload_job(job: UploadJob, s3_client: Any = None) -> str | None:
+    """Upload one file (verified, see :func:`upload_file`); the failure's reason, or ``None``."""
+    path = Path(job.local)
+    try:
+        client = worker_s3_client(s3_client)
+        stored = StoredFile(job.key, path.stat().st_size, None, path)
+        upload_file(client, S3Location(job.bucket, ""), stored)
+    except (BYOCError, OSError) as error:
+        return failure_reason(error)
+    return None
