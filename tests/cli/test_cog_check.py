@@ -35,9 +35,12 @@ def test_a_broken_file_shows_the_problem_and_its_fix_and_exits_4(run: Byoc, fold
     result = run.bare("cog", "check", str(folder / "strips" / "B04.tif"), str(folder / "good" / "B08.tif"))
     assert result.exit_code == 4
     assert "error [not-tiled]" in result.stdout
-    assert "fix: gdal_translate -of COG" in result.stdout
+    # The fix leads with the command that repairs the file, then GDAL's own.
+    assert f"fix: byoc cog convert {folder / 'strips' / 'B04.tif'} --out DIR" in result.stdout
+    assert "or: gdal_translate -of COG" in result.stdout
     assert f"{folder / 'good' / 'B08.tif'}: OK" in result.stdout
-    assert "2 checked: 1 with errors" in result.stderr
+    summary = "2 checked: 1 with errors, 0 with warnings only, 1 OK; byoc cog convert can fix 1 of the 1"
+    assert f"{summary} with errors" in result.stderr
 
 
 def test_a_folder_is_checked_tile_by_tile(run: Byoc, folder: Path) -> None:
@@ -48,7 +51,8 @@ def test_a_folder_is_checked_tile_by_tile(run: Byoc, folder: Path) -> None:
     checked = json.loads(run.bare("-o", "json", "cog", "check", str(folder)).stdout)
     assert [tile["ok"] for tile in checked] == [True, False]
     assert {problem["rule"] for problem in checked[1]["problems"]} == {"not-tiled"}
-    assert checked[1]["problems"][0]["fix"].startswith("gdal_translate")
+    assert checked[1]["problems"][0]["fix"].startswith("byoc cog convert")
+    assert [problem["fixed_by_convert"] for problem in checked[1]["problems"]] == [True, True]
     assert checked[0]["files"] == ["B04", "B08"]
     lines = run.bare("-o", "ndjson", "cog", "check", str(folder / "good")).stdout.splitlines()
     assert [json.loads(line)["ok"] for line in lines] == [True]
@@ -118,3 +122,113 @@ def test_s3_files_and_prefixes(run: Byoc, folder: Path, moto_endpoint: str) -> N
     assert gone.exit_code == 1
     assert gone.stderr.startswith("byoc: error:")
     assert gone.stderr.count("\n") == 1
+
+
+def _break_tile_width(path: Path) -> None:
+    """Give the TileWidth tag of the file's first IFD a count of 2: a header no reader expects."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    assert data[:4] == b"II*\x00"
+    (offset,) = struct.unpack_from("<I", data, 4)
+    (entries,) = struct.unpack_from("<H", data, offset)
+    for index in range(entries):
+        entry = offset + 2 + 12 * index
+        if struct.unpack_from("<H", data, entry)[0] == 322:
+            struct.pack_into("<I", data, entry + 4, 2)
+            break
+    else:
+        raise AssertionError("no TileWidth tag")
+    path.write_bytes(bytes(data))
+
+
+def test_a_malformed_header_is_reported_and_the_other_files_still_checked(
+    run: Byoc, folder: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.tif"
+    bad.write_bytes((folder / "good" / "B04.tif").read_bytes())
+    _break_tile_width(bad)
+    good = folder / "good" / "B08.tif"
+    result = run.bare("cog", "check", str(bad), str(good))
+    assert result.exit_code == 4
+    assert "Traceback" not in result.output
+    assert f"{bad}: 1 error" in result.stdout
+    assert "[unreadable]" in result.stdout
+    assert f"{good}: OK" in result.stdout
+    assert "2 checked: 1 with errors, 0 with warnings only, 1 OK" in result.stderr
+
+
+def test_a_check_that_raises_does_not_stop_the_others(
+    run: Byoc, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sentinelhub_byoc.cog
+
+    real = sentinelhub_byoc.cog.check_cog
+    strips = str(folder / "strips" / "B04.tif")
+
+    def failing(path: str, **options: object) -> object:
+        if path == strips:
+            raise TypeError("unsupported operand type(s) for //: 'tuple' and 'int'")
+        return real(path, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sentinelhub_byoc.cog, "check_cog", failing)
+    good = str(folder / "good" / "B04.tif")
+    result = run.bare("-o", "json", "cog", "check", strips, good)
+    assert result.exit_code == 4, result.output
+    [first, second] = json.loads(result.stdout)
+    assert first["file"] == strips
+    assert first["ok"] is False
+    [problem] = first["problems"]
+    assert problem["rule"] == "unreadable"
+    assert "TypeError: unsupported operand" in problem["message"]
+    assert problem["fixed_by_convert"] is True
+    assert second == {"file": good, "ok": True, "problems": []}
+
+    def broken_listing(path: str, **options: object) -> object:
+        raise RuntimeError("listing went wrong")
+
+    monkeypatch.setattr(sentinelhub_byoc.cog, "check_prefix", broken_listing)
+    folders = run.bare("cog", "check", str(folder / "strips"), good)
+    assert folders.exit_code == 1, folders.output
+    assert folders.stdout == f"{good}: OK\n"
+    said = f"byoc: error: {folder / 'strips'} could not be checked (RuntimeError: listing went wrong)"
+    assert folders.stderr.splitlines()[0] == said
+
+
+def test_each_problem_says_whether_convert_fixes_it(run: Byoc, folder: Path, tmp_path: Path) -> None:
+    strips = json.loads(run.bare("-o", "json", "cog", "check", str(folder / "strips" / "B04.tif")).stdout)
+    assert [problem["fixed_by_convert"] for problem in strips[0]["problems"]] == [True]
+    # Band files that do not line up are not something converting one file fixes.
+    write_scene(tmp_path / "mixed", "scene")
+    write_scene(tmp_path / "shifted", "scene", west=600_000.0)
+    (tmp_path / "mixed" / "scene" / "B08.tif").write_bytes(
+        (tmp_path / "shifted" / "scene" / "B08.tif").read_bytes()
+    )
+    mixed = run.bare("-o", "json", "cog", "check", str(tmp_path / "mixed"))
+    assert mixed.exit_code == 4
+    problems = json.loads(mixed.stdout)[0]["problems"]
+    assert {(problem["rule"], problem["fixed_by_convert"]) for problem in problems} == {("bounds", False)}
+    assert not any(problem["fix"].startswith("byoc cog convert") for problem in problems)
+    table = run.bare("cog", "check", str(tmp_path / "mixed"))
+    assert "0 OK; byoc cog convert can fix 0 of the 1 with errors" in table.stderr
+
+
+def test_an_unreadable_s3_object_is_said_and_the_other_paths_still_checked(
+    run: Byoc, folder: Path, moto_endpoint: str
+) -> None:
+    client = s3_client(moto_endpoint)
+    bucket = new_bucket(client, "partly")
+    client.upload_file(str(folder / "good" / "B04.tif"), bucket, "good/B04.tif")
+    env = {
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+    }
+    result = run.bare("cog", "check", f"s3://{bucket}/gone/B04.tif", f"s3://{bucket}/good/B04.tif", env=env)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == f"s3://{bucket}/good/B04.tif: OK\n"
+    first, summary = result.stderr.splitlines()
+    assert first.startswith("byoc: error:")
+    assert f"s3://{bucket}/gone/B04.tif" in first
+    assert summary == "1 checked: 0 with errors, 0 with warnings only, 1 OK"

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 from sentinelhub_byoc.cli._app import byoc
 from sentinelhub_byoc.cli._demo_scenes import SCENES
+from sentinelhub_byoc.cog import check_prefix
 
 
 def test_demo_tells_the_story_and_says_where_its_outputs_are(tmp_path: Path) -> None:
@@ -19,6 +20,9 @@ def test_demo_tells_the_story_and_says_where_its_outputs_are(tmp_path: Path) -> 
     assert "broken  S2/20240506T100029_T33TVM_E/(BAND).tif" in text
     assert "1 failed" in text
     assert "is not tiled" in text
+    # The broken scene is fixed by the real command, run as a user runs it.
+    assert "$ byoc cog convert " in text
+    assert "strips -> 1024x1024 tiles" in text
     assert "1 reingested" in text
     assert "6 of 6 tiles ingested" in text
     assert "resumed with a Range request" in text
@@ -26,6 +30,7 @@ def test_demo_tells_the_story_and_says_where_its_outputs_are(tmp_path: Path) -> 
     for made in ("cogs", "footprints.geojson", "footprints.png", "downloads"):
         assert str(output / made) in text
     assert (output / "footprints.png").read_bytes()[:4] == b"\x89PNG"
+    assert all(check.ok for check in check_prefix(output / "cogs"))
     assert len(list((output / "downloads").rglob("B04.tif"))) == 1
     assert not list((output / "downloads").rglob("*.part"))
 

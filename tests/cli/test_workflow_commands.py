@@ -358,7 +358,10 @@ def s3_run(moto_endpoint: str) -> Iterator[Byoc]:
     from sentinelhub_byoc.testing.ingestion import s3_buckets
 
     client = s3_client(moto_endpoint)
-    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    # The module's tests share one moto store: the bucket may be there already (each test uses a
+    # prefix of its own in it).
+    if BUCKET not in {bucket["Name"] for bucket in client.list_buckets()["Buckets"]}:
+        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
     with Emulator(buckets=s3_buckets(moto_endpoint)) as emulator, serve(emulator) as served:
         yield Byoc(served)
 
@@ -413,3 +416,92 @@ def test_files_get_no_resume_starts_over(run: Byoc, planet_tile: tuple[str, str]
     assert resumed.exit_code == 0, resumed.stderr
     # Resuming keeps the 1,000 bytes already there (which are wrong here: hence --no-resume).
     assert (tmp_path / tile / "scene.tif").read_bytes()[:1000] == b"x" * 1000
+
+
+# --- tiles sync --convert -----------------------------------------------------------------------
+
+
+def _write_strips(path: Path) -> None:
+    """A band as GDAL writes a GeoTIFF by default: in strips, uncompressed (ingestion refuses it)."""
+    rasterio = pytest.importorskip("rasterio")
+    import numpy as np
+    from affine import Affine
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    profile = {
+        "driver": "GTiff",
+        "width": 256,
+        "height": 256,
+        "count": 1,
+        "dtype": "uint16",
+        "crs": "EPSG:32633",
+        "transform": Affine(20.0, 0.0, 505_120.0, 0.0, -20.0, 5_105_120.0),
+    }
+    with rasterio.open(path, "w", **profile) as dataset:
+        dataset.write((np.arange(256 * 256).reshape(1, 256, 256) % 997 + 1).astype("uint16"))
+
+
+def test_sync_convert_uploads_converted_copies_and_converts_nothing_twice(
+    s3_run: Byoc, moto_endpoint: str, tmp_path: Path
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    from sentinelhub_byoc.cog import check_cog
+
+    folder = tmp_path / "local"
+    write_scene(folder, "20240501/a")
+    for band in ("B04", "B08"):
+        _write_strips(folder / "20240502" / "strips" / f"{band}.tif")
+    original = (folder / "20240502" / "strips" / "B04.tif").read_bytes()
+    staging = tmp_path / "staging"
+    env = {
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+    }
+    collection = s3_run.collection()
+    args = ["tiles", "sync", collection, str(folder), "--upload-to", f"s3://{BUCKET}/converted/", "--convert"]
+    args += ["--staging", str(staging), "--timeout", "30"]
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        result = s3_run("-o", "json", *args, "--dask-scheduler", str(cluster.scheduler_address), env=env)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert sorted(report["created"]) == [
+        "converted/20240501/a/(BAND).tif",
+        "converted/20240502/strips/(BAND).tif",
+    ]
+    assert report["failed"] == {}
+    assert sorted(report["ingestion"]["ingested"]) == sorted(report["created"])
+    # The converted copy went up under the original's key; the original is left as it was.
+    assert (folder / "20240502" / "strips" / "B04.tif").read_bytes() == original
+    client = s3_client(moto_endpoint)
+    assert check_cog(f"s3://{BUCKET}/converted/20240502/strips/B04.tif", s3_client=client).ok
+    converted = {path: path.stat().st_mtime_ns for path in staging.rglob("*.tif")}
+    assert converted
+    again = s3_run("-o", "json", *args, env=env)
+    assert again.exit_code == 0, again.stderr
+    second = json.loads(again.stdout)
+    assert second["uploaded"] == []
+    assert second["created"] == []
+    assert {path: path.stat().st_mtime_ns for path in staging.rglob("*.tif")} == converted
+
+
+def test_sync_convert_bad_input(run: Byoc, scenes: Path, tmp_path: Path) -> None:
+    collection = run.collection()
+    staging = run("tiles", "sync", collection, str(scenes), "--staging", str(tmp_path / "s"))
+    assert staging.exit_code == 2
+    assert "add --convert" in staging.stderr
+    dask = run("tiles", "sync", collection, str(scenes), "--dask-scheduler", "tcp://127.0.0.1:8786")
+    assert dask.exit_code == 2
+    assert "add --convert" in dask.stderr
+    # The converted files replace the originals in an upload: a folder that is the bucket has none.
+    in_place = run("tiles", "sync", collection, str(scenes), "--convert")
+    assert in_place.exit_code == 2
+    assert "--convert needs a local folder and --upload-to" in in_place.stderr
+    from_s3 = run("tiles", "sync", collection, f"s3://{BUCKET}/x/", "--convert", "--upload-to", "s3://b/p")
+    assert from_s3.exit_code == 2
+    assert "byoc cog convert" in from_s3.stderr
+    assert _tiles(run, collection) == []
+    assert not (tmp_path / "s").exists()

@@ -1,11 +1,12 @@
 """The ``byoc`` command line: ``byoc [GLOBAL OPTIONS] GROUP COMMAND [ARGUMENTS]``.
 
 Built on click (tables and progress bars by rich), both from the ``cli`` extra. Each command group
-is a module of its own: ``_collections``, ``_tiles``, ``_files``, ``_auth``, ``_serve``
+is a module of its own: ``_collections``, ``_tiles``, ``_files``, ``_cog``, ``_auth``, ``_serve``
 (``emulator serve``) and ``_demo``; ``_app`` puts them together under the global options. What they
 share: ``_context`` (the global options and the client made from them), ``_input`` (JSON and tile
 ids from arguments, files or stdin), ``_output`` (tables, JSON, NDJSON, GeoJSON), ``_errors``
-(exit codes, one-line errors) and ``_progress`` (progress bars from workflow events).
+(exit codes, one-line errors), ``_progress`` (progress bars from workflow events) and
+``_convert_options`` (the conversion flags of ``cog convert`` and ``tiles sync --convert``).
 """
 
 from __future__ import annotations

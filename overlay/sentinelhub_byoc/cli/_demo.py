@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -44,8 +47,8 @@ def command(output: Path | None) -> None:
     """Tell the story of a collection against a local emulator (no account needed, < 1 minute).
 
     Makes six COG scenes (one broken on purpose), checks them, syncs the folder, waits for
-    ingestion, shows the broken tile's cause, fixes it, exports GeoJSON and a footprint map,
-    downloads a Planet-style file with resume and cleans up.
+    ingestion, shows the broken tile's cause, fixes it with ``byoc cog convert``, exports
+    GeoJSON and a footprint map, downloads a Planet-style file with resume and cleans up.
     """
     _check_dependencies()
     folder = _output_folder(output)
@@ -53,7 +56,7 @@ def command(output: Path | None) -> None:
 
 
 def _check_dependencies() -> None:
-    missing = [name for name in ("numpy", "tifffile", "pyproj") if not _importable(name)]
+    missing = [name for name in ("numpy", "tifffile", "pyproj", "rasterio") if not _importable(name)]
     if missing:
         raise _errors.CommandError(
             f"byoc demo needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not "
@@ -87,7 +90,9 @@ def _output_folder(output: Path | None) -> Path:
         ) from None
     if any(output.iterdir()):
         leftovers = [
-            p.name for p in output.iterdir() if p.name in ("cogs", "footprints.geojson", "downloads")
+            p.name
+            for p in output.iterdir()
+            if p.name in ("cogs", "converted", "footprints.geojson", "downloads")
         ]
         if leftovers:
             raise _errors.CommandError(
@@ -209,10 +214,17 @@ class _Story:
 
     def _fix(self, client: Any, collection: Any) -> None:
         from sentinelhub_byoc import workflows
-        from sentinelhub_byoc.cli._demo_scenes import SCENES, write_scene
+        from sentinelhub_byoc.cli._demo_scenes import SCENES
 
-        self.step("Fix the broken scene (rewrite it as a COG) and sync again")
-        write_scene(self.cogs, SCENES[_BROKEN])
+        self.step("Fix the broken scene with byoc cog convert, then sync again")
+        scene = SCENES[_BROKEN].folder
+        broken = self.cogs / scene
+        fixed = self.output / "converted" / scene
+        self._run_command(["cog", "convert", str(broken), "--out", str(fixed)])
+        # The bucket is the folder: the converted files take the broken ones' place.
+        for file in sorted(fixed.glob("*.tif")):
+            os.replace(file, broken / file.name)
+        self.say(f"moved the converted files into {broken}")
         plan = workflows.plan_sync(client, collection, self.cogs, layout=_LAYOUT)
         for tile in plan.of("reingest"):
             self.say(f"plan: reingest {tile.path} ({tile.reason})")
@@ -223,6 +235,26 @@ class _Story:
         self.say(str(report).splitlines()[0])
         ingested = sum(1 for tile in client.tiles.list(collection, status="INGESTED"))
         self.say(f"[green]{ingested} of {len(SCENES)} tiles ingested[/]")
+
+    def _run_command(self, arguments: list[str]) -> None:
+        """Run ``byoc ARGUMENTS`` as a user would, in a process of its own, and show what it prints."""
+        self.say(f"$ byoc {shlex.join(arguments)}")
+        # -o json would be for a script; a person reads the table, laid out for a wide terminal.
+        environment = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
+        result = subprocess.run(
+            [sys.executable, "-m", "sentinelhub_byoc", *arguments],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=environment,
+        )
+        for line in result.stdout.splitlines():
+            self.console.print(f"   {line}", markup=False)
+        if result.returncode != 0:
+            raise _errors.CommandError(
+                f"byoc {shlex.join(arguments)} failed (exit {result.returncode}): {result.stderr.strip()}",
+                _errors.FAILURE,
+            )
 
     def _export(self, client: Any, collection: Any) -> None:
         from sentinelhub_byoc.geometry import MissingExtraError, plot_footprints, to_feature_collection

@@ -11,7 +11,7 @@ code    meaning
 3       authentication or configuration: rejected credentials, none found, a broken profile,
         a missing optional dependency
 4       tiles failed: ``tiles failures`` found some, a workflow saw tiles end FAILED,
-        ``cog check`` found errors
+        ``cog check`` found errors, ``cog convert`` could not convert a file
 130     interrupted (Ctrl-C)
 ======  =====================================================================================
 """

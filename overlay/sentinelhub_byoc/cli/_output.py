@@ -84,12 +84,14 @@ def print_table(
     """A rich table of *rows* on stdout."""
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, show_header=header)
     for column in columns:
         table.add_column(column, no_wrap=column in no_wrap, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        # Text, not markup: a name, path or cause may hold "[...]".
+        table.add_row(*(Text(cell) for cell in row))
     console = _console()
     if console.is_terminal:
         console.print(table)
@@ -98,6 +100,101 @@ def print_table(
     with console.capture() as captured:
         console.print(table)
     click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
+
+
+# What rich puts between two columns of a table without edges: padding, divider, padding.
+_COLUMN_GAP = 3
+# A wrapped column narrower than this is unreadable: rows become blocks instead.
+_MIN_WRAPPED = 16
+
+
+def print_fitted_table(
+    columns: Sequence[str], rows: Sequence[Sequence[str]], *, whole: Sequence[str], max_lines: int = 3
+) -> None:
+    """A table whose *whole* columns (paths, ids) are never cut, fitted to the terminal.
+
+    The other columns wrap into the width left and end in "…" after *max_lines* lines. When
+    the whole columns leave too little room, each row becomes a block of ``column: value``
+    lines instead. A cell may hold several lines (one path each). In a pipe or a file every
+    cell is whole and every row one line (a cell's lines joined by ", "), for grep and cut.
+    """
+    import textwrap
+
+    from rich.cells import cell_len
+
+    console = _console()
+    if not console.is_terminal:
+        flat = [[", ".join(cell.splitlines()) for cell in row] for row in rows]
+        print_table(columns, flat, no_wrap=columns)
+        return
+    widths = [
+        max([cell_len(column)] + [cell_len(line) for row in rows for line in row[index].splitlines()])
+        for index, column in enumerate(columns)
+    ]
+    wrapped = [index for index, column in enumerate(columns) if column not in whole]
+    room = (
+        console.width
+        - sum(width for index, width in enumerate(widths) if index not in wrapped)
+        - _COLUMN_GAP * (len(columns) - 1)
+    )
+    # The room left is shared evenly; a column needing less gives the rest to the others.
+    share: dict[int, int] = {}
+    for count, index in enumerate(sorted(wrapped, key=lambda i: widths[i])):
+        share[index] = min(widths[index], room // (len(wrapped) - count)) if room > 0 else 0
+        room -= share[index]
+    if any(share[index] < min(_MIN_WRAPPED, widths[index]) for index in wrapped):
+        _print_blocks(columns, rows, whole=whole, width=console.width, max_lines=max_lines)
+        return
+
+    def fit(text: str, width: int) -> str:
+        lines = textwrap.wrap(" ".join(text.split()), width, max_lines=max_lines, placeholder=" …")
+        return "\n".join(lines)
+
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for index, column in enumerate(columns):
+        table.add_column(column, no_wrap=True, width=share.get(index, widths[index]))
+    for row in rows:
+        # Text, not markup: a path or a cause may hold "[...]".
+        table.add_row(*(Text(fit(cell, share[i]) if i in share else cell) for i, cell in enumerate(row)))
+    console.print(table)
+
+
+def _print_blocks(
+    columns: Sequence[str], rows: Sequence[Sequence[str]], *, whole: Sequence[str], width: int, max_lines: int
+) -> None:
+    """Each row as its first cell, then ``column: value`` lines indented under it."""
+    import textwrap
+
+    label = max(len(column) for column in columns[1:]) + 2
+    for number, row in enumerate(rows):
+        if number:
+            click.echo("")
+        click.echo(row[0])
+        for column, cell in zip(columns[1:], row[1:], strict=True):
+            if not cell:
+                continue
+            head = f"  {column}:".ljust(label + 2)
+            if column in whole:
+                lines = cell.splitlines()
+                if any(len(head) + len(line) > width for line in lines):
+                    # A path is never cut: it gets lines of its own, indented while that fits.
+                    click.echo(head.rstrip())
+                    for line in lines:
+                        click.echo(line if len(line) + 2 > width else "  " + line)
+                    continue
+            else:
+                lines = textwrap.wrap(
+                    " ".join(cell.split()),
+                    max(width - len(head), _MIN_WRAPPED),
+                    max_lines=max_lines,
+                    placeholder=" …",
+                )
+            for index, line in enumerate(lines):
+                click.echo((head if index == 0 else " " * len(head)) + line)
 
 
 def print_json(value: Any) -> None:

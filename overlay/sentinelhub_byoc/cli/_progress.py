@@ -54,7 +54,10 @@ class ProgressBars:
             self._tasks[key] = task
         self._progress.update(task, completed=event.done, total=event.total, item=event.item or "")
         if event.message and self.enabled:
-            self._progress.console.print(f"{event.item or event.stage}: {event.message}")
+            # Plain text: a cause may hold "[...]", which rich would take for markup.
+            self._progress.console.print(
+                f"{event.item or event.stage}: {event.message}", markup=False, highlight=False
+            )
 
     def state(self, stage: str) -> tuple[float, float | None] | None:
         """``(done, total)`` of *stage*'s bar, or ``None`` if no event of it came yet.

@@ -16,6 +16,7 @@ from sentinelhub_byoc.cli._context import (
     pass_state,
     timeout_option,
 )
+from sentinelhub_byoc.cli._convert_options import dask_executor, dask_scheduler_option
 from sentinelhub_byoc.cli._progress import ProgressBars
 from sentinelhub_byoc.cog import DEFAULT_LAYOUT
 from sentinelhub_byoc.errors import BYOCError
@@ -329,6 +330,20 @@ def wait(
     help="upload the folder's new and changed files to s3://bucket/prefix first.",
 )
 @click.option("--check", is_flag=True, help="check the COGs against the ingestion rules first.")
+@click.option(
+    "--convert",
+    is_flag=True,
+    help="with --upload-to: convert files that break the ingestion rules into COGs, and upload "
+    "those in their place (the folder's files are not changed).",
+)
+@click.option(
+    "--staging",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="with --convert: where the converted files are kept (default: a folder per source in "
+    "the user's cache); a rerun converts nothing twice.",
+)
+@dask_scheduler_option
 @click.option("--cover", is_flag=True, help="trace new tiles' cover geometries (local folders).")
 @click.option("--delete-missing", is_flag=True, help="delete tiles whose files are gone.")
 @click.option("--wait/--no-wait", default=True, help="wait for ingestion (default), or not.")
@@ -344,6 +359,9 @@ def sync(
     sensing_time: str | None,
     upload_to: str | None,
     check: bool,
+    convert: bool,
+    staging: Path | None,
+    dask_scheduler: str | None,
     cover: bool,
     delete_missing: bool,
     wait: bool,
@@ -355,17 +373,30 @@ def sync(
 
     New tiles are created, changed ones reingested, the rest left alone; running it again is
     always safe. A local folder is the collection's bucket (tile paths are relative to it),
-    unless --upload-to names where to upload it. Exit code 4 when some tiles failed, 1 when
-    the wait timed out.
+    unless --upload-to names where to upload it. With --convert, files that break the
+    ingestion rules are converted (as by `byoc cog convert`) and the converted copies are
+    uploaded under the original names. Exit code 4 when some tiles failed, 1 when the wait
+    timed out.
 
     \b
     byoc tiles sync COLLECTION ./scenes --sensing-time %Y%m%d --dry-run
     byoc tiles sync COLLECTION ./scenes --upload-to s3://my-bucket/scenes --check
+    byoc tiles sync COLLECTION ./scans --upload-to s3://my-bucket/scans --convert
     """
     from sentinelhub_byoc import workflows
 
     _output.no_geojson(state.output)
-    with ProgressBars() as bars:
+    if staging is not None and not convert:
+        raise click.UsageError("--staging is where --convert puts converted files; add --convert")
+    if dask_scheduler is not None and not convert:
+        raise click.UsageError("--dask-scheduler runs the conversions of --convert; add --convert")
+    if convert and (upload_to is None or source.startswith("s3://")):
+        raise click.UsageError(
+            "--convert needs a local folder and --upload-to s3://bucket/prefix: the converted copies "
+            "are uploaded in place of the originals. For files already in S3, run 'byoc cog convert "
+            "s3://... --out s3://bucket/prefix' and sync that prefix"
+        )
+    with dask_executor(dask_scheduler) as executor, ProgressBars() as bars:
         report = workflows.sync(
             state.client(),
             collection,
@@ -381,6 +412,9 @@ def sync(
             concurrency=concurrency,
             dry_run=dry_run,
             on_progress=bars,
+            convert=convert,
+            staging=staging,
+            executor=executor,
         )
     _output.show_report(report, _output.sync_report_dict, state.output)
     if report.failed:
