@@ -47,6 +47,8 @@ TEST_TOOLS = (
     # Lets the tests write TIFFs with every compression (LZW, ZSTD, JPEG...) the ingestion rules judge.
     "imagecodecs>=2024.1",
     "types-PyYAML",
+    # The field's COG validator: converted files must pass it as well as our own checks.
+    "rio-cogeo>=5.3",
     # Building and checking the distributions (tests/packaging).
     "build>=1.2",
     "hatchling>=1.27",
@@ -169,14 +171,16 @@ def conformance(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Client and emulator benchmarks: ratios against baselines from the same run (``-- --quick``).
+    """Client, COG and emulator benchmarks: ratios against baselines from the same run (``-- --quick``).
 
-    ``-- --only cpu listing import emulator`` picks some. Needs no network beyond installing.
+    ``-- --only cpu listing import convert check dask emulator`` picks some. Needs no network
+    beyond installing.
     """
     # uv does not reinstall a local package into a reused environment: without this, a re-run
     # would measure the code as it was when the environment was made.
     reinstall = ("--reinstall-package", "sentinelhub-byoc") if session.venv_backend == "uv" else ()
-    session.install(*reinstall, ".[all]")
+    # The COG benchmarks' baselines: rio-cogeo (conversion and validation) and moto's S3 server.
+    session.install(*reinstall, ".[all]", "rio-cogeo>=5.3", "moto[server,s3]>=5.0")
     try:
         # The incumbent client, for the import-time comparison; the benchmark says when it is missing.
         session.install("sentinelhub")

@@ -9,11 +9,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-#: Groups, in report order: what the client costs (issue 8) and what the emulator costs.
+#: Groups, in report order: what the client costs (issue 8), what converting and checking COGs
+#: costs (issue 19) and what the emulator costs.
 CLIENT = "client"
+COG = "cog"
 EMULATOR = "emulator"
 GROUP_TITLES = {
     CLIENT: "Client benchmarks (issue 8): the client's cost against raw httpx or the incumbent",
+    COG: "COG benchmarks (issue 19): converting and checking files against GDAL and rio-cogeo",
     EMULATOR: "Emulator benchmarks: these time the test emulator (sentinelhub_byoc.testing), not the client",
 }
 

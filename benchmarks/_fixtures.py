@@ -1,8 +1,9 @@
-"""Realistic BYOC answers: INGESTED tiles in EPSG:32633 with tile and cover geometries."""
+"""Realistic inputs: BYOC answers (INGESTED tiles in EPSG:32633) and GeoTIFFs written by GDAL."""
 
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 CRS_32633: dict[str, Any] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32633"}}
@@ -54,3 +55,66 @@ def tile(index: int) -> dict[str, Any]:
         "ingestionStart": f"2024-06-01T08:{index // 60 % 60:02d}:{index % 60:02d}.456Z",
         "additionalData": {"warnings": None},
     }
+
+
+def raster_band(height: int, width: int, dtype: str, band: int = 1, seed: int = 0) -> Any:
+    """Image-like values of one band: smooth waves plus a little noise.
+
+    Neither noise (which DEFLATE cannot shrink) nor a constant (which costs it nothing): the
+    codecs and overviews do about the work they do on real imagery.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed * 131 + band)
+    y = np.arange(height, dtype=np.float32)[:, None]
+    x = np.arange(width, dtype=np.float32)[None, :]
+    wave = np.sin(x * (0.004 + 0.001 * band)) + np.cos(y * 0.005) + 0.5 * np.sin((x + y) * 0.0021)
+    values = (wave + 2.5) / 5.0 + rng.normal(0.0, 0.005, (height, width)).astype(np.float32)
+    kind = np.dtype(dtype)
+    if kind.kind == "f":
+        return values.astype(kind)
+    info = np.iinfo(kind)
+    span = min(float(info.max) - float(info.min), 10_000.0)
+    return np.clip(float(max(info.min, 0)) + values * span, info.min, info.max).astype(kind)
+
+
+def write_geotiff(
+    path: Path,
+    *,
+    width: int,
+    height: int,
+    count: int = 1,
+    dtype: str = "uint8",
+    crs: str = "EPSG:32633",
+    overviews: tuple[int, ...] = (),
+    seed: int = 0,
+    **creation: Any,
+) -> Path:
+    """Write a georeferenced GeoTIFF with GDAL's GTiff driver (through rasterio); return its path.
+
+    ``creation`` holds GTiff creation options (``tiled``, ``compress``, ``photometric``, ...);
+    ``overviews`` are factors built after the image data, as ``gdaladdo`` does.
+    """
+    import rasterio
+    from rasterio.enums import Resampling
+    from rasterio.transform import from_origin
+
+    origin = (399_960.0, 5_000_040.0) if crs == "EPSG:32633" else (13.0, 46.0)
+    pixel = 10.0 if crs == "EPSG:32633" else 0.0001
+    profile: dict[str, Any] = {
+        "driver": "GTiff",
+        "width": width,
+        "height": height,
+        "count": count,
+        "dtype": dtype,
+        "crs": crs,
+        "transform": from_origin(*origin, pixel, pixel),
+        **creation,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with rasterio.open(path, "w", **profile) as dataset:
+        for band in range(1, count + 1):
+            dataset.write(raster_band(height, width, dtype, band, seed), band)
+        if overviews:
+            dataset.build_overviews(list(overviews), Resampling.average)
+    return path

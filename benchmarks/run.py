@@ -1,4 +1,4 @@
-"""Run the client and emulator benchmarks; print ratios against baselines from the same run.
+"""Run the client, COG and emulator benchmarks; print ratios against baselines from the same run.
 
 Usage: ``python benchmarks/run.py [--quick] [--only NAME ...]`` (what ``nox -s bench`` runs).
 
@@ -16,6 +16,17 @@ Client benchmarks (issue 8), each against a baseline measured in this run:
 - ``download``: ``client.files.download`` of a 1 GiB file (64 MiB with ``--quick``) served by
   the emulator in another process over loopback, against raw ``httpx.stream`` to a file:
   throughput, and the resident memory the download adds (``download_streaming.py``).
+
+COG benchmarks (issue 19), each against GDAL or rio-cogeo in this run:
+
+- ``convert``: ``cog.convert`` on twelve varied GeoTIFFs (strips, JPEG, float32, multi-band,
+  with and without overviews) against GDAL's COG driver (what ``gdal_translate -of COG`` runs)
+  and rio-cogeo's ``cog_translate`` with the same settings, one thread (``cog_convert.py``);
+- ``check``: ``cog.check_prefix`` over 1,000 COGs in moto's S3 server on loopback against
+  rio-cogeo's ``cog_validate`` in a loop: time per file and requests per file
+  (``cog_check_prefix.py``);
+- ``dask``: ``workflows.convert_files`` of 200 files on a 2-worker ``distributed.LocalCluster``
+  against a 1-worker one (``convert_dask.py``).
 
 Emulator benchmarks (``emulator``): these time the test emulator, not the client
 (``emulator_tile_creation.py``, ``emulator_pagination.py``).
@@ -39,12 +50,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import client_cpu
 import client_listing
+import cog_check_prefix
+import cog_convert
+import convert_dask
 import download_streaming
 import emulator_pagination
 import emulator_tile_creation
 import import_time
 import workflow_registration
-from _common import CLIENT, EMULATOR, GROUP_TITLES, Result, table
+from _common import CLIENT, COG, EMULATOR, GROUP_TITLES, Result, table
 
 
 def _emulator(quick: bool) -> list[Result]:
@@ -58,6 +72,9 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], list[Result]]]] = {
     "import": (CLIENT, import_time.run),
     "workflows": (CLIENT, workflow_registration.run),
     "download": (CLIENT, download_streaming.run),
+    "convert": (COG, cog_convert.run),
+    "check": (COG, cog_check_prefix.run),
+    "dask": (COG, convert_dask.run),
     "emulator": (EMULATOR, _emulator),
 }
 

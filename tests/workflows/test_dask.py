@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -138,3 +140,17 @@ def test_one_failing_call_takes_its_place_and_the_others_go_on(dask_client: Any)
     assert sorted(item for item, _ in seen) == [-1.0, 1.0, 16.0]
     assert is_dask_client(dask_client)
     assert not is_dask_client(object())
+
+
+def test_a_client_that_is_not_the_default_one_runs_the_work() -> None:
+    # In a process of its own: this module's client would otherwise be the default one.
+    script = """
+import math, distributed
+from sentinelhub_byoc.workflows._executors import run_many
+with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+    with distributed.Client(cluster, set_as_default=False) as client:
+        print(run_many(math.sqrt, [4.0, 9.0], concurrency=1, executor=client))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[2.0, 3.0]"

@@ -74,9 +74,7 @@ def gdal_errors() -> tuple[type[Exception], ...]:
 def gdal_env(options: ConvertOptions) -> Iterator[None]:
     """GDAL's configuration for one conversion (thread-local in worker threads, as rasterio does)."""
     rasterio = _module("rasterio")
-    # Overviews built by the GTiff driver take this block size (GDAL otherwise takes the
-    # image's, if square); it must be a power of two, or GDAL falls back to 128 pixels.
-    with rasterio.Env(GDAL_TIFF_OVR_BLOCKSIZE=str(options.blocksize), CPL_DEBUG=False):
+    with rasterio.Env(CPL_DEBUG=False):
         yield
 
 
@@ -287,7 +285,13 @@ def _write_band_interleaved(
                     shutil.copy(warped, staged, driver="GTiff", **_gtiff_options(plan, options))
             else:
                 shutil.copy(described, staged, driver="GTiff", **_gtiff_options(plan, options))
-        with rasterio.open(staged, "r+") as dataset:
+        # Overviews built by the GTiff driver take this block size (GDAL otherwise takes the
+        # image's, if square); it must be a power of two, or GDAL falls back to 128 pixels.
+        # The COG driver sizes its overviews itself, and runs slower with it set.
+        with (
+            rasterio.Env(GDAL_TIFF_OVR_BLOCKSIZE=str(options.blocksize)),
+            rasterio.open(staged, "r+") as dataset,
+        ):
             dataset.update_tags(**tags)
             factors = overview_factors(dataset.width, dataset.height, options.blocksize)
             if factors:

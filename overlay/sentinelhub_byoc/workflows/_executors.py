@@ -121,6 +121,11 @@ def _outcome(result: Callable[[], R], exception: Callable[[], BaseException | No
     raise failure
 
 
+def _dask_failure(outcome: Any) -> Exception:
+    failure = outcome[1] if isinstance(outcome, tuple) and len(outcome) == 3 else outcome
+    return failure if isinstance(failure, Exception) else RuntimeError(f"the call failed: {failure!r}")
+
+
 def _run_on_dask(
     client: Any,
     function: Callable[[T], R],
@@ -128,17 +133,19 @@ def _run_on_dask(
     on_result: Callable[[T, R | Exception], None] | None,
 ) -> list[R | Exception]:
     distributed = importlib.import_module("distributed")
-    futures = [client.submit(function, item, pure=False) for item in items]
+    # One map call submits every item at once: a submit per item waits on the client's loop each time.
+    futures = client.map(function, list(items), pure=False)
     index_of = {future.key: index for index, future in enumerate(futures)}
     results: dict[int, R | Exception] = {}
     try:
-        for future in distributed.as_completed(futures):
+        # The client's own loop: the client need not be the default one (set_as_default=False).
+        # Results are gathered on that loop as they complete, not fetched one call at a time.
+        completed = distributed.as_completed(futures, with_results=True, raise_errors=False, loop=client.loop)
+        for future, outcome in completed:
             index = index_of[future.key]
-            try:
-                results[index] = future.result()
-            except Exception as error:
-                # The call raised on its worker, or the worker died (KilledWorker): this item fails.
-                results[index] = error
+            # A call that raised on its worker, or whose worker died (KilledWorker), gives Dask's
+            # (type, exception, traceback): this item fails.
+            results[index] = _dask_failure(outcome) if future.status == "error" else outcome
             # Results are small, but thousands of them need not stay in the cluster's memory.
             future.release()
             if on_result is not None:
