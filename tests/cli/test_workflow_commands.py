@@ -488,6 +488,47 @@ def test_sync_convert_uploads_converted_copies_and_converts_nothing_twice(
     assert {path: path.stat().st_mtime_ns for path in staging.rglob("*.tif")} == converted
 
 
+def test_sync_convert_from_s3_stages_the_tiles_to_convert(
+    s3_run: Byoc, moto_endpoint: str, tmp_path: Path
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    from sentinelhub_byoc.cog import check_cog
+
+    client = s3_client(moto_endpoint)
+    write_scene(tmp_path, "20240501/a")
+    for band in ("B04", "B08"):
+        _write_strips(tmp_path / "20240502" / "strips" / f"{band}.tif")
+    for path in sorted(tmp_path.rglob("*.tif")):
+        client.upload_file(str(path), BUCKET, f"s3src/{path.relative_to(tmp_path).as_posix()}")
+    env = {
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+    }
+    collection = s3_run.collection()
+    args = ["-o", "json", "tiles", "sync", collection, f"s3://{BUCKET}/s3src/", "--convert"]
+    args += ["--staging", f"s3://{BUCKET}/s3staged/", "--timeout", "30"]
+    # The workers of a Dask cluster check, convert and copy, each with an S3 client of its own.
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        result = s3_run(*args, "--dask-scheduler", str(cluster.scheduler_address), env=env)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert sorted(report["created"]) == ["s3src/20240501/a/(BAND).tif", "s3staged/20240502/strips/(BAND).tif"]
+    assert sorted(report["uploaded"]) == [
+        "s3staged/20240502/strips/B04.tif",
+        "s3staged/20240502/strips/B08.tif",
+    ]
+    assert sorted(report["ingestion"]["ingested"]) == sorted(report["created"])
+    assert check_cog(f"s3://{BUCKET}/s3staged/20240502/strips/B04.tif", s3_client=client).ok
+    again = s3_run(*args, env=env)
+    assert again.exit_code == 0, again.stderr
+    second = json.loads(again.stdout)
+    assert (second["uploaded"], second["created"], second["reingested"]) == ([], [], [])
+
+
 def test_sync_convert_bad_input(run: Byoc, scenes: Path, tmp_path: Path) -> None:
     collection = run.collection()
     staging = run("tiles", "sync", collection, str(scenes), "--staging", str(tmp_path / "s"))
@@ -500,8 +541,9 @@ def test_sync_convert_bad_input(run: Byoc, scenes: Path, tmp_path: Path) -> None
     in_place = run("tiles", "sync", collection, str(scenes), "--convert")
     assert in_place.exit_code == 2
     assert "--convert needs a local folder and --upload-to" in in_place.stderr
-    from_s3 = run("tiles", "sync", collection, f"s3://{BUCKET}/x/", "--convert", "--upload-to", "s3://b/p")
-    assert from_s3.exit_code == 2
-    assert "byoc cog convert" in from_s3.stderr
+    for more in ([], ["--staging", str(tmp_path / "s")]):
+        from_s3 = run("tiles", "sync", collection, f"s3://{BUCKET}/x/", "--convert", *more)
+        assert from_s3.exit_code == 2
+        assert "needs --staging s3://bucket/prefix" in from_s3.stderr
     assert _tiles(run, collection) == []
     assert not (tmp_path / "s").exists()

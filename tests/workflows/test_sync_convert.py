@@ -1,6 +1,9 @@
-"""sync(convert=True): files that break the rules are converted, uploaded under their key, registered.
+"""sync(convert=True): files that break the rules are converted, uploaded and registered.
 
-S3 is moto's server; the service is the emulator over loopback, reading the same bucket.
+From a local folder, the converted copy is uploaded under the original's key; from an S3 prefix,
+a tile with a file to convert is staged (converted or copied) under a staging prefix and
+registered there. S3 is moto's server; the service is the emulator over loopback, reading the
+same bucket.
 """
 
 from __future__ import annotations
@@ -145,7 +148,7 @@ def test_sync_refuses_conversions_it_cannot_carry_out(
     upload = f"s3://{bucket}/up"
     bad: list[tuple[Any, dict[str, Any], str]] = [
         (folder, {}, "needs a local folder as source and upload_to"),
-        (f"s3://{bucket}/up", {}, "needs a local folder"),
+        (f"s3://{bucket}/up", {}, "needs staging='s3://"),
         (folder, {"upload_to": upload, "staging": folder / "staging"}, "must not hold one another"),
         (folder, {"upload_to": upload, "staging": "s3://elsewhere/x"}, "local folder"),
         (folder, {"upload_to": upload, "convert_options": ConvertOptions(split_bands=True)}, "split_bands"),
@@ -158,3 +161,188 @@ def test_sync_refuses_conversions_it_cannot_carry_out(
         with pytest.raises(ValidationError, match="only with convert=True"):
             workflows.sync(client, collection, folder, upload_to=upload, staging=tmp_path / "s")
         assert list(client.tiles.list(collection)) == []
+
+
+# --- from an S3 prefix, into a staging prefix -----------------------------------------------------
+
+S3_SCENES = {
+    "good": ("good", "good"),
+    "stripped": ("strips", "strips"),
+    "small-tiles": ("good", "small-tiles"),
+    "no-crs": ("no-crs", "good"),
+    "wrong-crs": ("wrong-crs", "good"),
+}
+
+
+def _write(kind: str, path: Path, index: int) -> Path:
+    if kind == "good":
+        return write_good_cog(path, index=index)
+    if kind == "strips":
+        return write_raster(path, index=index)
+    if kind == "small-tiles":
+        return write_raster(path, index=index, tiled=True, blockxsize=128, blockysize=128)
+    if kind == "no-crs":
+        return write_raster(path, index=index, crs=None)
+    # ETRS89 / UTM 33N: a CRS the service does not take, converted only with reproject.
+    return write_raster(path, index=index, crs="EPSG:25833", tiled=True, blockxsize=256, blockysize=256)
+
+
+def _put_scenes(s3_client: Any, bucket: str, root: Path) -> None:
+    """Five two-band scenes under ``src/``: two pass, two can be converted, two cannot."""
+    for index, (scene, kinds) in enumerate(S3_SCENES.items()):
+        for band, kind in zip(("B04", "B08"), kinds, strict=True):
+            path = _write(kind, root / scene / f"{band}.tif", index)
+            s3_client.upload_file(str(path), bucket, f"src/{scene}/{band}.tif")
+
+
+class _Writes:
+    """Counts the writes an S3 client sends, by operation, with botocore's event hooks."""
+
+    def __init__(self, client: Any) -> None:
+        self.calls: list[str] = []
+        for operation in ("PutObject", "CopyObject", "CreateMultipartUpload", "DeleteObject"):
+            client.meta.events.register(f"before-call.s3.{operation}", self._count)
+
+    def _count(self, model: Any, **_: Any) -> None:
+        self.calls.append(model.name)
+
+    def take(self) -> list[str]:
+        calls, self.calls = sorted(self.calls), []
+        return calls
+
+
+def _staged(s3_client: Any, bucket: str) -> dict[str, dict[str, Any]]:
+    listed = s3_client.list_objects_v2(Bucket=bucket, Prefix="staged/").get("Contents", [])
+    return {item["Key"]: s3_client.head_object(Bucket=bucket, Key=item["Key"]) for item in listed}
+
+
+def test_a_sync_from_s3_stages_the_tiles_to_convert_and_registers_them_there(
+    tmp_path: Path, s3_server: EmulatorServer, s3_client: Any
+) -> None:
+    bucket = new_bucket(s3_client, "stage-s3")
+    _put_scenes(s3_client, bucket, tmp_path / "scenes")
+    collection = s3_server.emulator.create_collection("staged", bucket, bands=BANDS)
+    writes = _Writes(s3_client)
+    events: list[workflows.Progress] = []
+    with client_for(s3_server) as client:
+
+        def run() -> workflows.SyncReport:
+            return workflows.sync(
+                client,
+                collection,
+                f"s3://{bucket}/src/",
+                convert=True,
+                staging=f"s3://{bucket}/staged",
+                s3_client=s3_client,
+                timeout=60,
+                on_progress=events.append,
+            )
+
+        first = run()
+        assert first.created == (
+            "src/good/(BAND).tif",
+            "staged/small-tiles/(BAND).tif",
+            "staged/stripped/(BAND).tif",
+        )
+        assert sorted(first.failed) == ["staged/no-crs/(BAND).tif", "staged/wrong-crs/(BAND).tif"]
+        assert "CRS" in first.failed["staged/no-crs/(BAND).tif"]
+        assert "src/no-crs/B04.tif" in first.failed["staged/no-crs/(BAND).tif"]
+        assert "conversion of s3://" in first.failed["staged/wrong-crs/(BAND).tif"]
+        assert first.ingestion is not None
+        assert sorted(tile.path for tile in first.ingestion.ingested) == list(first.created)
+        tiles = {tile.path: tile.status.value for tile in client.tiles.list(collection) if tile.status}
+        assert tiles == dict.fromkeys(first.created, "INGESTED")
+        staged = _staged(s3_client, bucket)
+        assert sorted(staged) == [
+            "staged/small-tiles/B04.tif",
+            "staged/small-tiles/B08.tif",
+            "staged/stripped/B04.tif",
+            "staged/stripped/B08.tif",
+        ]
+        assert sorted(first.uploaded) == sorted(staged)
+        # The passing file of a staged tile is copied as it is; the others are converted COGs.
+        source = s3_client.head_object(Bucket=bucket, Key="src/small-tiles/B04.tif")
+        assert staged["staged/small-tiles/B04.tif"]["ETag"] == source["ETag"]
+        assert staged["staged/small-tiles/B04.tif"]["Metadata"]["byoc-settings"] == "copy"
+        for key in ("staged/stripped/B04.tif", "staged/small-tiles/B08.tif"):
+            assert check_cog(f"s3://{bucket}/{key}", s3_client=s3_client).ok
+        assert writes.take() == ["CopyObject", "PutObject", "PutObject", "PutObject"]
+        checks = [event for event in events if event.stage == "check"]
+        assert checks[-1].done == checks[-1].total == 10
+        assert sorted(event.item for event in checks if event.message) == [
+            f"s3://{bucket}/src/no-crs/B04.tif"
+        ]
+        converted = [event for event in events if event.stage == "convert"]
+        assert converted[-1].done == converted[-1].total == 4
+        assert [event.item for event in converted if event.message] == ["staged/wrong-crs/B04.tif"]
+        # The wrong-crs tile failed: its passing file is not copied.
+        assert [event.item for event in events if event.stage == "upload"] == ["staged/small-tiles/B04.tif"]
+
+        again = run()
+        assert (again.uploaded, again.created, again.reingested) == ((), (), ())
+        assert sorted(again.failed) == sorted(first.failed)
+        assert writes.take() == []
+        assert {key: head["LastModified"] for key, head in _staged(s3_client, bucket).items()} == {
+            key: head["LastModified"] for key, head in staged.items()
+        }
+
+        # A source object put again with other bytes (same pixels, another compression).
+        replaced = write_raster(tmp_path / "replaced" / "B08.tif", index=1, compress="LZW")
+        s3_client.upload_file(str(replaced), bucket, "src/stripped/B08.tif")
+        writes.take()
+        third = run()
+        assert third.uploaded == ("staged/stripped/B08.tif",)
+        assert third.reingested == ("staged/stripped/(BAND).tif",)
+        assert third.created == ()
+        assert writes.take() == ["PutObject"]
+        assert third.ingestion is not None
+        assert [tile.path for tile in third.ingestion.ingested] == ["staged/stripped/(BAND).tif"]
+
+
+def test_a_dry_run_from_s3_checks_but_writes_nothing(
+    tmp_path: Path, s3_server: EmulatorServer, s3_client: Any
+) -> None:
+    bucket = new_bucket(s3_client, "stage-dry")
+    write_raster(tmp_path / "B04.tif")
+    write_good_cog(tmp_path / "B08.tif")
+    for band in ("B04", "B08"):
+        s3_client.upload_file(str(tmp_path / f"{band}.tif"), bucket, f"src/s/{band}.tif")
+    collection = s3_server.emulator.create_collection("dry", bucket, bands=BANDS)
+    writes = _Writes(s3_client)
+    with client_for(s3_server) as client:
+        report = workflows.sync(
+            client,
+            collection,
+            f"s3://{bucket}/src",
+            convert=True,
+            staging=f"s3://{bucket}/staged/",
+            s3_client=s3_client,
+            dry_run=True,
+        )
+        assert [(tile.action, tile.path) for tile in report.plan.tiles] == [("create", "staged/s/(BAND).tif")]
+        assert report.plan.uploads == ("staged/s/B04.tif", "staged/s/B08.tif")
+        assert list(client.tiles.list(collection)) == []
+    assert writes.take() == []
+    assert _staged(s3_client, bucket) == {}
+
+
+def test_a_sync_from_s3_refuses_a_staging_it_cannot_use_before_any_request(
+    s3_server: EmulatorServer, s3_client: Any
+) -> None:
+    calls: list[str] = []
+    s3_client.meta.events.register("before-call.s3", lambda model, **_: calls.append(model.name))
+    bad: list[tuple[str, Any, str]] = [
+        ("s3://bkt/src/", None, "needs staging='s3://bkt/<prefix>'"),
+        ("s3://bkt/src/", "/tmp/staging", "needs staging='s3://bkt/<prefix>'"),
+        ("s3://bkt/src/", "s3://other/staged/", "give a prefix in 'bkt'"),
+        ("s3://bkt/src/", "s3://bkt/src/staged/", "must not hold one another"),
+        ("s3://bkt/src/", "s3://bkt/", "must not hold one another"),
+        ("s3://bkt/", "s3://bkt/staged/", "must not hold one another"),
+    ]
+    collection = s3_server.emulator.create_collection("refused", "bkt", bands=BANDS)
+    with client_for(s3_server) as client:
+        for source, staging, words in bad:
+            with pytest.raises(ValidationError, match=words):
+                workflows.sync(client, collection, source, convert=True, staging=staging, s3_client=s3_client)
+        assert list(client.tiles.list(collection)) == []
+    assert calls == []

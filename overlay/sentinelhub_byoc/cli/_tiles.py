@@ -333,15 +333,14 @@ def wait(
 @click.option(
     "--convert",
     is_flag=True,
-    help="with --upload-to: convert files that break the ingestion rules into COGs, and upload "
-    "those in their place (the folder's files are not changed).",
+    help="convert files that break the ingestion rules into COGs: with --upload-to, upload those "
+    "in their place (the folder's files are not changed); from s3://, stage their tiles in --staging.",
 )
 @click.option(
     "--staging",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="DIR",
-    help="with --convert: where the converted files are kept (default: a folder per source in "
-    "the user's cache); a rerun converts nothing twice.",
+    metavar="DIR|S3URL",
+    help="with --convert: where the converted files are kept (default for a folder: one per source "
+    "in the user's cache; needed for s3://: a prefix of the same bucket); a rerun converts nothing twice.",
 )
 @dask_scheduler_option
 @click.option("--cover", is_flag=True, help="trace new tiles' cover geometries (local folders).")
@@ -360,7 +359,7 @@ def sync(
     upload_to: str | None,
     check: bool,
     convert: bool,
-    staging: Path | None,
+    staging: str | None,
     dask_scheduler: str | None,
     cover: bool,
     delete_missing: bool,
@@ -374,14 +373,16 @@ def sync(
     New tiles are created, changed ones reingested, the rest left alone; running it again is
     always safe. A local folder is the collection's bucket (tile paths are relative to it),
     unless --upload-to names where to upload it. With --convert, files that break the
-    ingestion rules are converted (as by `byoc cog convert`) and the converted copies are
-    uploaded under the original names. Exit code 4 when some tiles failed, 1 when the wait
-    timed out.
+    ingestion rules are converted (as by `byoc cog convert`): from a folder, the converted
+    copies are uploaded under the original names; from s3://, each tile with such a file is
+    converted and copied under the --staging prefix and registered there. Exit code 4 when
+    some tiles failed, 1 when the wait timed out.
 
     \b
     byoc tiles sync COLLECTION ./scenes --sensing-time %Y%m%d --dry-run
     byoc tiles sync COLLECTION ./scenes --upload-to s3://my-bucket/scenes --check
     byoc tiles sync COLLECTION ./scans --upload-to s3://my-bucket/scans --convert
+    byoc tiles sync COLLECTION s3://my-bucket/scans --convert --staging s3://my-bucket/staged
     """
     from sentinelhub_byoc import workflows
 
@@ -390,17 +391,22 @@ def sync(
         raise click.UsageError("--staging is where --convert puts converted files; add --convert")
     if dask_scheduler is not None and not convert:
         raise click.UsageError("--dask-scheduler runs the conversions of --convert; add --convert")
-    if convert and (upload_to is None or source.startswith("s3://")):
+    from_s3 = source.startswith("s3://")
+    if convert and from_s3 and (staging is None or not staging.startswith("s3://")):
         raise click.UsageError(
-            "--convert needs a local folder and --upload-to s3://bucket/prefix: the converted copies "
-            "are uploaded in place of the originals. For files already in S3, run 'byoc cog convert "
-            "s3://... --out s3://bucket/prefix' and sync that prefix"
+            "--convert with an s3:// source needs --staging s3://bucket/prefix, a prefix of the "
+            "source's bucket beside it: the tiles with files to convert are staged and registered there"
+        )
+    if convert and not from_s3 and upload_to is None:
+        raise click.UsageError(
+            "--convert needs a local folder and --upload-to s3://bucket/prefix (the converted copies "
+            "are uploaded in place of the originals), or an s3:// source and --staging s3://bucket/prefix"
         )
     with dask_executor(dask_scheduler) as executor, ProgressBars() as bars:
         report = workflows.sync(
             state.client(),
             collection,
-            source if source.startswith("s3://") else Path(source),
+            source if from_s3 else Path(source),
             layout=layout,
             sensing_time=sensing_time,
             upload_to=upload_to,
@@ -413,7 +419,7 @@ def sync(
             dry_run=dry_run,
             on_progress=bars,
             convert=convert,
-            staging=staging,
+            staging=staging if staging is None or staging.startswith("s3://") else Path(staging),
             executor=executor,
         )
     _output.show_report(report, _output.sync_report_dict, state.output)

@@ -35,10 +35,16 @@ if TYPE_CHECKING:
     from sentinelhub_byoc.cog._convert_options import Conversion, ConvertOptions
 
 __all__ = [
+    "CheckJob",
+    "Checked",
     "ConvertJob",
+    "CopyJob",
+    "Copied",
     "JobResult",
     "Status",
     "UploadJob",
+    "check_job",
+    "copy_job",
     "failure_reason",
     "run_job",
     "upload_job",
@@ -149,6 +155,12 @@ def _source_stamp(job: ConvertJob, client: Any) -> dict[str, str]:
     return {"source-size": size, "source-version": version, "settings": digest}
 
 
+def _recorded(head: Mapping[str, Any] | None) -> dict[str, str]:
+    """The ``byoc-*`` user metadata of an object, without the prefix."""
+    metadata = {} if head is None else head.get("Metadata", {})
+    return {k[len(_METADATA_PREFIX) :]: str(v) for k, v in metadata.items() if k.startswith(_METADATA_PREFIX)}
+
+
 def _remote_outputs(client: Any, location: S3Location, name: str) -> list[str]:
     if "(BAND)" not in name:
         return [location.prefix + name]
@@ -165,11 +177,7 @@ def _remote_up_to_date(
     if not keys:
         return None
     for key in keys:
-        head = _head(client, location.bucket, key)
-        metadata = {} if head is None else head.get("Metadata", {})
-        recorded = {
-            k[len(_METADATA_PREFIX) :]: v for k, v in metadata.items() if k.startswith(_METADATA_PREFIX)
-        }
+        recorded = _recorded(_head(client, location.bucket, key))
         if recorded.get("outputs") != str(len(keys)) or any(recorded.get(k) != v for k, v in stamp.items()):
             return None
     return tuple(f"s3://{location.bucket}/{key}" for key in keys)
@@ -258,3 +266,94 @@ def upload_job(job: UploadJob, s3_client: Any = None) -> str | None:
     except (BYOCError, OSError) as error:
         return failure_reason(error)
     return None
+
+
+@dataclass(frozen=True)
+class CheckJob:
+    """One object (``s3://bucket/key``) to check against *rules* on any worker."""
+
+    url: str
+    rules: RuleSet
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a :class:`CheckJob` found: ``ok``, or the errors and whether converting fixes them all."""
+
+    url: str
+    ok: bool
+    fixable: bool = False
+    reason: str | None = None
+
+
+def check_job(job: CheckJob, s3_client: Any = None) -> Checked:
+    """Check one object's header; a file with a problem :func:`convert` cannot fix is not ``fixable``."""
+    from sentinelhub_byoc.cog._check import check_cog
+
+    try:
+        report = check_cog(job.url, rules=job.rules, s3_client=worker_s3_client(s3_client))
+    except (BYOCError, OSError) as error:
+        return Checked(job.url, False, reason=failure_reason(error))
+    if report.ok:
+        return Checked(job.url, True)
+    unfixable = [problem for problem in report.errors if not problem.fixed_by_convert]
+    if unfixable:
+        reason = "; ".join(f"{problem.message} (fix: {problem.fix})" for problem in unfixable)
+        return Checked(job.url, False, reason=f"{job.url} cannot be converted: {reason}")
+    return Checked(job.url, False, True, "; ".join(problem.message for problem in report.errors))
+
+
+@dataclass(frozen=True)
+class CopyJob:
+    """One object to copy within *bucket*, server-side, from *source* to *key*."""
+
+    bucket: str
+    source: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Copied:
+    """What became of one :class:`CopyJob`: ``copied`` now, or already the same; or why it failed."""
+
+    key: str
+    copied: bool = False
+    reason: str | None = None
+
+
+def copy_job(job: CopyJob, s3_client: Any = None) -> Copied:
+    """Copy one object server-side unless the copy already records the source's size and ETag.
+
+    The copy carries them in its ``byoc-*`` user metadata, as converted outputs do, so a rerun
+    finds it the same without reading it; the copy is made only from the version looked at.
+    """
+    where = f"s3://{job.bucket}/{job.source}"
+    try:
+        client = worker_s3_client(s3_client)
+        source = _head(client, job.bucket, job.source)
+        if source is None:
+            raise StorageAccessError(f"{where}: no such object (was it deleted?)")
+        etag = str(source.get("ETag", ""))
+        stamp = {
+            "source-size": str(source.get("ContentLength", "")),
+            "source-version": etag.strip('"'),
+            "settings": "copy",
+        }
+        copy = _head(client, job.bucket, job.key)
+        same_size = copy is not None and copy.get("ContentLength") == source.get("ContentLength")
+        if same_size and all(_recorded(copy).get(k) == v for k, v in stamp.items()):
+            return Copied(job.key)
+        try:
+            client.copy_object(
+                Bucket=job.bucket,
+                Key=job.key,
+                CopySource={"Bucket": job.bucket, "Key": job.source},
+                CopySourceIfMatch=etag,
+                MetadataDirective="REPLACE",
+                Metadata={_METADATA_PREFIX + k: v for k, v in stamp.items()},
+            )
+        except botocore_errors() as error:
+            raise s3_error(error, f"copying {where} to s3://{job.bucket}/{job.key}") from None
+    except (BYOCError, OSError) as error:
+        return Copied(job.key, reason=failure_reason(error))
+    return Copied(job.key, copied=True)

@@ -1,24 +1,40 @@
-"""Sync's staging: converted copies of the files that break the rules, uploaded in their place.
+"""Sync's staging: converted copies of the files that break the rules, registered in their place.
 
-:func:`stage_file` runs on any worker (see :mod:`._executors`); :func:`staged_files` puts the
-copies in place of their originals for the upload comparison. Blocking (GDAL, disk).
+From a local folder, :func:`stage_file` runs on any worker (see :mod:`._executors`) and
+:func:`staged_files` puts the copies in place of their originals for the upload comparison.
+From an S3 prefix, a tile with a file that breaks the rules moves as a whole to a staging
+prefix of the same bucket: :func:`plan_s3_staging` turns the checks into one job per file
+(convert it, or copy it server-side) run by :func:`stage_s3_job` on any worker, and
+:func:`staged_s3_files` gives the files the plan then compares. Blocking (GDAL, disk, boto3).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from sentinelhub_byoc.cog._layout import TileFiles
 from sentinelhub_byoc.cog._problems import RuleSet
 from sentinelhub_byoc.errors import BYOCError
 from sentinelhub_byoc.token_cache import default_token_cache_directory
-from sentinelhub_byoc.workflows._convert_jobs import failure_reason
+from sentinelhub_byoc.workflows._convert_jobs import (
+    Checked,
+    CheckJob,
+    ConvertJob,
+    Copied,
+    CopyJob,
+    JobResult,
+    copy_job,
+    failure_reason,
+    run_job,
+)
 from sentinelhub_byoc.workflows._sources import (
     Files,
+    S3Location,
     StoredFile,
 )
 
@@ -26,11 +42,20 @@ if TYPE_CHECKING:
     from sentinelhub_byoc.cog._convert_options import ConvertOptions
 
 __all__ = [
+    "S3Staging",
     "StageJob",
     "Staged",
+    "StagingPlan",
+    "Outcome",
+    "copies_to_make",
     "default_staging",
+    "plan_s3_staging",
+    "s3_check_jobs",
     "stage_file",
+    "stage_s3_job",
     "staged_files",
+    "staged_key",
+    "staged_s3_files",
 ]
 
 
@@ -112,3 +137,178 @@ def staged_files(
             if result.converted:
                 written.add(job.key)
     return staged, refused, written
+
+
+@dataclass(frozen=True)
+class S3Staging:
+    """A sync from the S3 prefix *source* whose converted tiles go to *staging*, in the same bucket."""
+
+    source: S3Location
+    staging: S3Location
+
+    def staged(self, path: str) -> str:
+        """The staging key of a source key or tile path: its path relative to the source prefix."""
+        return self.staging.prefix + path[len(self.source.prefix) :]
+
+
+def s3_check_jobs(groups: Sequence[TileFiles], bucket: str, rules: RuleSet) -> list[CheckJob]:
+    """One check per file of the tiles, in key order."""
+    keys = sorted({key for tile in groups for key in tile.files.values()})
+    return [CheckJob(f"s3://{bucket}/{key}", rules) for key in keys]
+
+
+@dataclass(frozen=True)
+class StagingPlan:
+    """The tiles as they are registered, the staging work, and what fails before any of it.
+
+    ``groups`` holds each tile that passes at its own path and each other one at its staging
+    path. ``conversions`` and ``copies`` are the jobs; ``refused`` maps staging keys to the
+    reason their tile fails; ``sources`` maps each staging key to its source key and ``tiles``
+    to the staging keys of its tile.
+    """
+
+    groups: list[TileFiles]
+    conversions: list[ConvertJob] = field(default_factory=list)
+    copies: list[CopyJob] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    tiles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+Outcome = JobResult | Copied | Exception
+"""What became of one staging job."""
+
+
+def _bad_name(relative: str) -> bool:
+    # A key is read as a path on the worker that converts it: no climbing out of its folder.
+    return any(part in ("", ".", "..") for part in relative.split("/"))
+
+
+def plan_s3_staging(
+    where: S3Staging,
+    groups: Sequence[TileFiles],
+    checked: Mapping[str, Checked | Exception],
+    rules: RuleSet,
+    options: ConvertOptions | None,
+) -> StagingPlan:
+    """Which tiles move to the staging prefix, and one job for each of their files.
+
+    *checked* holds each file's check by key. A tile whose files all pass stays where it is.
+    Otherwise every file of it is staged under its path relative to the source prefix: those
+    that fail are converted, the others copied. A tile with a file the conversion cannot fix
+    gets no jobs; its files are in ``refused``.
+    """
+    bucket = where.source.bucket
+    plan = StagingPlan([])
+    for tile in groups:
+        results = {key: checked[key] for key in tile.files.values()}
+        if all(isinstance(result, Checked) and result.ok for result in results.values()):
+            plan.groups.append(tile)
+            continue
+        files = {band: where.staged(key) for band, key in tile.files.items()}
+        plan.groups.append(TileFiles(where.staged(tile.path), files))
+        conversions: list[ConvertJob] = []
+        copies: list[CopyJob] = []
+        for band, key in sorted(tile.files.items()):
+            staged, result, relative = files[band], results[key], key[len(where.source.prefix) :]
+            plan.sources[staged] = key
+            plan.tiles[staged] = tuple(sorted(files.values()))
+            if isinstance(result, Exception):
+                plan.refused[staged] = f"s3://{bucket}/{key} could not be checked: {failure_reason(result)}"
+            elif _bad_name(relative):
+                plan.refused[staged] = f"s3://{bucket}/{key}: a key with empty, . or .. folders; rename it"
+            elif not result.ok and not result.fixable:
+                plan.refused[staged] = result.reason or f"s3://{bucket}/{key} cannot be converted"
+            elif result.ok:
+                copies.append(CopyJob(bucket, key, staged))
+            else:
+                url = f"s3://{bucket}/{key}"
+                conversions.append(ConvertJob(url, relative, str(where.staging), rules, options))
+        if not any(staged in plan.refused for staged in files.values()):
+            plan.conversions.extend(conversions)
+            plan.copies.extend(copies)
+    return plan
+
+
+def staged_key(where: S3Staging, job: ConvertJob | CopyJob) -> str:
+    """The staging key a job of a :class:`StagingPlan` writes."""
+    return job.key if isinstance(job, CopyJob) else where.staging.prefix + job.name
+
+
+def _reason(where: S3Staging, job: ConvertJob | CopyJob, outcome: Outcome) -> str | None:
+    if isinstance(outcome, Exception):
+        return f"staging {staged_key(where, job)} failed: {failure_reason(outcome)}"
+    if isinstance(outcome, Copied):
+        return outcome.reason
+    if outcome.status == "failed":
+        return f"conversion of {outcome.source} failed: {outcome.reason}"
+    return None
+
+
+def _written(outcome: Outcome) -> bool:
+    if isinstance(outcome, Copied):
+        return outcome.copied and outcome.reason is None
+    return isinstance(outcome, JobResult) and outcome.status == "converted"
+
+
+def copies_to_make(where: S3Staging, plan: StagingPlan, conversions: Sequence[Outcome]) -> list[CopyJob]:
+    """The copies of the tiles whose conversions all succeeded: a failed tile gets no copies."""
+    failed = {
+        staged_key(where, job)
+        for job, outcome in zip(plan.conversions, conversions, strict=True)
+        if _reason(where, job, outcome) is not None
+    }
+    return [job for job in plan.copies if not failed.intersection(plan.tiles[job.key])]
+
+
+def stage_s3_job(job: ConvertJob | CopyJob, s3_client: Any = None) -> JobResult | Copied:
+    """Carry out one job of a :class:`StagingPlan` on any worker: convert, or copy server-side."""
+    if isinstance(job, CopyJob):
+        return copy_job(job, s3_client)
+    return run_job(job, s3_client)
+
+
+def staged_s3_files(
+    where: S3Staging,
+    plan: StagingPlan,
+    files: Files,
+    listed: Files,
+    done: Sequence[tuple[ConvertJob | CopyJob, Outcome]] | None,
+) -> tuple[Files, dict[str, str], set[str]]:
+    """The files the sync plan compares, the staging keys that failed, and those written.
+
+    *done* pairs each job run with its outcome. *listed* is the staging prefix as listed after
+    the jobs: a staged file's time is its own, so its tile is reingested when it was written
+    after the tile's ingestion began. With *done* ``None`` (a dry run, no job run), the keys
+    counted as written are those the jobs would write: missing from *listed*, or older than
+    their source.
+    """
+    effective = dict(files)
+    refused = dict(plan.refused)
+    written: set[str] = set()
+    if done is None:
+        jobs: list[ConvertJob | CopyJob] = [*plan.conversions, *plan.copies]
+        for job in jobs:
+            key = staged_key(where, job)
+            found, since = listed.get(key), files[plan.sources[key]].modified
+            if found is None or (found.modified is not None and since is not None and found.modified < since):
+                written.add(key)
+    else:
+        for job, outcome in done:
+            key = staged_key(where, job)
+            reason = _reason(where, job, outcome)
+            if reason is not None:
+                refused[key] = reason
+            elif _written(outcome):
+                written.add(key)
+    for staged, source in plan.sources.items():
+        found = listed.get(staged)
+        if done is not None and found is None and not refused.keys() & set(plan.tiles[staged]):
+            url = f"s3://{where.source.bucket}/{staged}"
+            refused[staged] = f"{url} is missing after staging; run the sync again"
+        if found is None or staged in refused:
+            # The source's size and time stand in for a copy that is missing or failed.
+            effective[staged] = StoredFile(staged, files[source].size, files[source].modified)
+        else:
+            effective[staged] = found
+    return effective, refused, written

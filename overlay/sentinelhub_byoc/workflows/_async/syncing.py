@@ -22,12 +22,12 @@ from sentinelhub_byoc.workflows import (
     _convert_jobs,
     _converting,
     _sources,
-    _staging,
     _tasks,
     _upload,
 )
 from sentinelhub_byoc.workflows._async import waiting
-from sentinelhub_byoc.workflows._executors import async_run_many, check_executor
+from sentinelhub_byoc.workflows._async.staging import Staging, conversion_settings, stage_folder, stage_s3
+from sentinelhub_byoc.workflows._executors import async_run_many
 from sentinelhub_byoc.workflows._plan import (
     KnownTile,
     PlannedTile,
@@ -123,100 +123,6 @@ def _groups(target: _Target, files: _sources.Files, layout: str) -> tuple[list[T
     return sorted(groups, key=lambda tile: tile.path), unmatched
 
 
-@dataclass(frozen=True)
-class _Staging:
-    """A sync's conversion: where the converted copies go, by which rules and options, on what."""
-
-    root: Path
-    rules: RuleSet
-    options: ConvertOptions | None
-    executor: Any
-    concurrency: int
-
-
-def _conversion_settings(
-    target: _Target, convert: bool, options: object, staging: object, executor: object, concurrency: int
-) -> tuple[Path, ConvertOptions | None] | None:
-    """The staging folder and options of a sync with *convert*, refusing what cannot work."""
-    check_executor(executor)
-    if not convert:
-        if options is not None or staging is not None:
-            raise ValidationError("convert_options and staging are used only with convert=True")
-        return None
-    if target.folder is None or target.upload_to is None:
-        raise ValidationError(
-            "convert=True needs a local folder as source and upload_to=s3://bucket/prefix: the "
-            "converted files are uploaded in place of the originals. For files already in S3, "
-            "convert them with workflows.convert_files(..., out='s3://bucket/prefix') and sync that prefix"
-        )
-    chosen = _converting.check_options(options)
-    if chosen is not None and chosen.split_bands:
-        raise ValidationError(
-            "convert_options.split_bands cannot be used by sync: each converted file replaces its "
-            "original under the same key; split the bands with workflows.convert_files first"
-        )
-    if staging is not None and not isinstance(staging, str | os.PathLike):
-        raise ValidationError(f"staging must be a local folder, got {type(staging).__name__}")
-    if isinstance(staging, str) and staging.startswith("s3://"):
-        raise ValidationError("staging must be a local folder (the converted files are uploaded from it)")
-    root = _staging.default_staging(target.folder) if staging is None else Path(staging)
-    source, resolved = target.folder.resolve(), root.resolve()
-    if resolved.is_relative_to(source) or source.is_relative_to(resolved):
-        raise ValidationError(
-            f"staging {str(root)!r} and the source folder {str(target.folder)!r} must not hold one "
-            "another; give a staging folder elsewhere"
-        )
-    if root.exists() and not root.is_dir():
-        raise ValidationError(f"staging {str(root)!r} is a file; give a folder")
-    return root, chosen
-
-
-async def _stage(
-    staging: _Staging,
-    target: _Target,
-    files: _sources.Files,
-    groups: list[TileFiles],
-    on_progress: ProgressCallback | None,
-) -> tuple[_sources.Files, dict[str, str], set[str]]:
-    """Check every file of a tile; convert those that break the rules into the staging folder.
-
-    Returns the files with each converted one in place of its original (same key), the keys
-    whose files could not be converted, with the reason, and the keys converted by this run.
-    """
-    assert target.folder is not None
-    folder = target.folder
-    jobs = [
-        _staging.StageJob(
-            key,
-            str(local),
-            str(staging.root / local.relative_to(folder)),
-            staging.rules,
-            staging.options,
-        )
-        for key in sorted({key for tile in groups for key in tile.files.values()})
-        if (local := files[key].local) is not None
-    ]
-    total = len(jobs)
-    done = Counter[str]()
-    lock = threading.Lock()
-
-    def progress(job: _staging.StageJob, result: _staging.Staged | Exception) -> None:
-        with lock:
-            done["convert"] += 1
-            count = done["convert"]
-        message = _convert_jobs.failure_reason(result) if isinstance(result, Exception) else result.reason
-        report_progress(on_progress, Progress("convert", count, total, job.key, "files", message))
-
-    results = await async_run_many(
-        _staging.stage_file,
-        jobs,
-        concurrency=staging.concurrency,
-        executor=staging.executor,
-        on_result=progress,
-    )
-    return await _tasks.in_thread(_staging.staged_files, files, jobs, results)
-
-
 async def _known_tiles(client: AsyncBYOCClient, collection: UUID) -> dict[str, KnownTile]:
     known: dict[str, KnownTile] = {}
     async for tile in client.tiles.list(collection):
@@ -249,7 +155,8 @@ async def _plan(
     delete_missing: bool,
     s3_client: Any,
     on_progress: ProgressCallback | None,
-    staging: _Staging | None = None,
+    staging: Staging | None = None,
+    dry_run: bool = False,
 ) -> tuple[SyncPlan, _sources.Files, dict[str, str]]:
     read_time = sensing_time_reader(sensing_time)
     await _check_bucket(client, collection, target)
@@ -257,11 +164,19 @@ async def _plan(
     groups, unmatched = _groups(target, files, layout)
     refused: dict[str, str] = {}
     converted: set[str] = set()
-    if staging is not None:
+    uploads: list[str] = []
+    if staging is not None and staging.s3 is not None:
+        # Staged tiles are planned at their staging paths, by their staged files' times; what
+        # this run wrote there counts as changed even within the second of an ingestion.
+        groups, files, refused, converted = await stage_s3(
+            staging, files, groups, s3_client, on_progress, dry_run
+        )
+        uploads = sorted(converted)
+    elif staging is not None:
         # Converted copies replace their originals before the upload comparison, so a rerun
         # compares the bucket with what was uploaded: the converted file.
-        files, refused, converted = await _stage(staging, target, files, groups, on_progress)
-    uploads: list[str] = []
+        assert target.folder is not None
+        files, refused, converted = await stage_folder(staging, target.folder, files, groups, on_progress)
     if target.upload_to is not None:
         remote = await _tasks.in_thread(_sources.list_s3, s3_client, target.upload_to)
         # A copy converted by this run is uploaded even when written within the second of the
@@ -533,11 +448,24 @@ async def async_sync(
     records its source) and uploads nothing again (the bucket is compared with the converted
     copy); a source file that changed is converted, uploaded and reingested again. A file that
     cannot be converted fails only its tile, with the reason. With *dry_run*, the conversions
-    are still made (in *staging* only) so that the plan's uploads are exact. Conversions
-    run on up to *concurrency* threads, or on *executor* (a ``concurrent.futures`` executor or a
-    ``distributed.Client``), whose workers then also upload, each with an S3 client of its
-    own made from the environment; the source and staging folders must be paths the workers
-    see. Registration always stays in this process, behind the client's rate limiter.
+    are still made (in *staging* only) so that the plan's uploads are exact.
+
+    With *convert* and an ``s3://bucket/prefix`` source, *staging* is required: an
+    ``s3://`` prefix of the same bucket that neither holds the source prefix nor lies in it.
+    Each file is checked; a tile whose files all pass is registered where it is. Every file of
+    any other tile goes to *staging* under its path relative to the source prefix (failing
+    files downloaded, converted, checked and uploaded; passing ones copied server-side), and
+    the tile is registered at its staging path. The staged objects record their source's size
+    and ETag and the options in their metadata, so a rerun converts, uploads and copies nothing
+    again; a source object replaced since is staged again and its tile reingested. A tile
+    with a file that cannot be converted fails with the reason and nothing of it is staged.
+    With *dry_run*, the files are checked but nothing is written.
+
+    Checks and conversions run on up to *concurrency* threads, or on *executor* (a
+    ``concurrent.futures`` executor or a ``distributed.Client``), whose workers then also
+    upload, each with an S3 client of its own made from the environment; local source and
+    staging folders must be paths the workers see. Registration always stays in this
+    process, behind the client's rate limiter.
 
     A run that is stopped (even killed) can simply be run again: tiles are known by path, so
     the rerun creates only what is missing and never a duplicate.
@@ -554,13 +482,23 @@ async def async_sync(
         raise ValidationError("cover=True traces geometries from local files: give a local folder as source")
     if check and target.keys is not None:
         raise ValidationError("check=True reads the files: give a local folder or an s3:// URL as source")
-    converting = _conversion_settings(target, convert, convert_options, staging, executor, concurrency)
+    converting = conversion_settings(
+        target.folder,
+        target.s3,
+        target.upload_to,
+        convert=convert,
+        options=convert_options,
+        staging=staging,
+        executor=executor,
+    )
     s3 = _s3_client(target, s3_client)
     staged = None
     if converting is not None:
         rules: RuleSet = "cdse" if client.deployment.cdse else "sentinel-hub"
         workers = min(concurrency, os.cpu_count() or 1)
-        staged = _Staging(converting[0], rules, converting[1], executor, workers)
+        where, chosen = converting
+        root, prefix = (where, None) if isinstance(where, Path) else (None, where)
+        staged = Staging(root, prefix, rules, chosen, executor, workers)
     plan, files, refused = await _plan(
         client,
         collection_id,
@@ -571,10 +509,14 @@ async def async_sync(
         s3_client=s3,
         on_progress=on_progress,
         staging=staged,
+        dry_run=dry_run,
     )
     if dry_run:
         return SyncReport(plan, dry_run=True, skipped=tuple(t.path for t in plan.of("skip")))
     run = _Run(on_progress)
+    if staged is not None and staged.s3 is not None:
+        # Written into the staging prefix while the plan was made, by the workers.
+        run.done["upload"].extend(plan.uploads)
     for tile in plan.tiles:
         unconverted = [refused[key] for key in tile.files if key in refused]
         if unconverted and tile.action != "delete":
