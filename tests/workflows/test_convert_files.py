@@ -233,3 +233,46 @@ def test_nothing_imports_dask_unless_a_client_is_passed(tmp_path: Path) -> None:
         "assert not [name for name in sys.modules if name.split('.')[0] in ('dask', 'distributed')]\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+
+
+def _vrt_of(source: Path, vrt: Path, name: str, *, relative: bool) -> Path:
+    """A VRT over *source* whose one band names its file as *name*."""
+    import rasterio.shutil
+
+    rasterio.shutil.copy(source, vrt, driver="VRT")
+    text = vrt.read_text(encoding="utf-8")
+    start = text.index("<SourceFilename")
+    end = text.index("</SourceFilename>") + len("</SourceFilename>")
+    flag = "1" if relative else "0"
+    vrt.write_text(
+        text[:start] + f'<SourceFilename relativeToVRT="{flag}">{name}</SourceFilename>' + text[end:],
+        encoding="utf-8",
+    )
+    return vrt
+
+
+def test_vrts_naming_files_out_of_the_folder_are_not_read(tmp_path: Path, s3_client: Any) -> None:
+    outside = write_raster(tmp_path / "elsewhere" / "secret.tif")
+    folder = tmp_path / "scans"
+    inside = write_raster(folder / "inside.tif", index=1)
+    _vrt_of(inside, folder / "mosaic.vrt", "inside.tif", relative=True)
+    _vrt_of(inside, folder / "escape.vrt", "../elsewhere/secret.tif", relative=True)
+    _vrt_of(inside, folder / "absolute.vrt", str(outside), relative=False)
+    _vrt_of(inside, folder / "remote.vrt", "/vsicurl/http://127.0.0.1:9/secret.tif", relative=False)
+    (folder / "broken.vrt").write_text("<VRTDataset", encoding="utf-8")
+
+    report = workflows.convert_files(folder, tmp_path / "cogs")
+
+    assert _names(tmp_path / "cogs") == {"inside.tif", "mosaic.tif"}
+    assert "outside the folder" in report.failed[str(folder / "escape.vrt")]
+    assert "outside the folder" in report.failed[str(folder / "absolute.vrt")]
+    assert "not a file in" in report.failed[str(folder / "remote.vrt")]
+    assert "cannot be read as XML" in report.failed[str(folder / "broken.vrt")]
+
+    # In S3 a VRT's names would resolve on the converting machine: it is not converted at all.
+    bucket = new_bucket(s3_client, "vrt-source")
+    s3_client.upload_file(str(folder / "mosaic.vrt"), bucket, "scans/mosaic.vrt")
+    s3_client.upload_file(str(inside), bucket, "scans/inside.tif")
+    from_s3 = workflows.convert_files(f"s3://{bucket}/scans/", tmp_path / "from-s3", s3_client=s3_client)
+    assert [c.source for c in from_s3.converted] == [f"s3://{bucket}/scans/inside.tif"]
+    assert "VRT from S3" in from_s3.failed[f"s3://{bucket}/scans/mosaic.vrt"]

@@ -22,6 +22,7 @@ from sentinelhub_byoc.workflows._sources import (
     list_s3,
     parse_s3_url,
 )
+from sentinelhub_byoc.workflows._vrt import FROM_S3, vrt_escape
 from sentinelhub_byoc.workflows.reports import ConvertReport
 
 if TYPE_CHECKING:
@@ -135,6 +136,10 @@ def _folder_files(folder: Path, out: str, refused: dict[str, str]) -> list[tuple
                         "convert its target by its own path"
                     )
                     continue
+                escape = vrt_escape(path, folder) if name.lower().endswith(".vrt") else None
+                if escape is not None:
+                    refused[str(path)] = escape
+                    continue
                 found.append((str(path), path.relative_to(folder).as_posix()))
     except OSError as error:
         raise StorageAccessError(f"could not read folder {str(folder)!r}: {error.strerror}") from None
@@ -169,7 +174,10 @@ def plan_jobs(
     force: bool,
     s3_client: Any,
 ) -> tuple[list[ConvertJob], dict[str, str]]:
-    """One job per source file, and the files refused (links out of their folder) with reasons.
+    """One job per source file, and the files refused with reasons.
+
+    Refused are links out of their folder, VRTs naming files outside it (or anything but a file)
+    and VRTs in S3: a VRT is a link too (:mod:`sentinelhub_byoc.workflows._vrt`).
 
     Raises :class:`ValidationError` before any conversion: a source that does not exist, an
     *out* that is a file or lies inside a source folder, two sources with one output name.
@@ -181,7 +189,11 @@ def plan_jobs(
     for source in listed:
         text = os.fspath(source)
         if text.startswith("s3://"):
-            found += _s3_files(text, s3_client)
+            for url, relative in _s3_files(text, s3_client):
+                if url.lower().endswith(".vrt"):
+                    refused[url] = FROM_S3
+                else:
+                    found.append((url, relative))
             continue
         path = Path(text)
         if path.is_dir():
