@@ -81,34 +81,13 @@ def _result_dict(result: CogReport | TileCheck) -> dict[str, Any]:
     }
 
 
-def _unreadable(path: str, failure: Exception) -> CogReport:
-    """The report of a file whose check raised: one ``unreadable`` error, so the others still go on."""
-    from sentinelhub_byoc.cog import CogReport, Problem
-
-    reason = " ".join(str(failure).split()) or type(failure).__name__
-    problem = Problem(
-        path,
-        "unreadable",
-        f"{path} could not be checked ({type(failure).__name__}: {reason})",
-        f"open it with gdalinfo; if GDAL reads it, byoc cog convert {path} --out DIR rewrites it",
-        "error",
-        fixed_by_convert=True,
-    )
-    return CogReport(path, problems=(problem,))
-
-
 def _check_path(path: str, is_prefix: bool, rules: RuleSet, layout: str) -> list[CogReport | TileCheck]:
-    """The results of one PATH; a file whose check fails unexpectedly is reported, not raised."""
+    """The results of one PATH: every tile under a folder or prefix, or the one file."""
     from sentinelhub_byoc.cog import check_cog, check_prefix
 
     if is_prefix:
         return list(check_prefix(path, layout=layout, rules=rules))
-    try:
-        return [check_cog(path, rules=rules)]
-    except (ImportError, BYOCError):
-        raise
-    except Exception as failure:  # a fault in the checks must not hide the other files' results
-        return [_unreadable(path, failure)]
+    return [check_cog(path, rules=rules)]
 
 
 def _convertible(result: CogReport | TileCheck) -> bool:
@@ -159,8 +138,10 @@ def check(state: CliState, paths: tuple[str, ...], rules: RuleSet, layout: str) 
             except (ImportError, ValidationError):
                 raise
             except Exception as failure:
-                # A path that cannot be read (missing object, no access) is said at once; the
-                # other paths are still checked, and the exit code says that one was not.
+                # A path that cannot be read (missing object, no access), or whose check fails
+                # unexpectedly, is said at once; the other paths are still checked, and the
+                # exit code says that one was not. (A file the checks cannot parse is not such a
+                # failure: it is reported with an "unreadable" problem.)
                 unread += 1
                 said = _errors.describe(failure)
                 if not isinstance(failure, BYOCError):

@@ -260,7 +260,7 @@ def convert(
     from sentinelhub_byoc.cog._convert_gdal import gdal_env, require_rasterio
 
     require_rasterio()
-    with gdal_env(chosen_options):
+    with gdal_env():
         return _convert(source_text, destination_text, chosen, chosen_options, force)
 
 

@@ -71,7 +71,7 @@ def gdal_errors() -> tuple[type[Exception], ...]:
 
 
 @contextmanager
-def gdal_env(options: ConvertOptions) -> Iterator[None]:
+def gdal_env() -> Iterator[None]:
     """GDAL's configuration for one conversion (thread-local in worker threads, as rasterio does)."""
     rasterio = _module("rasterio")
     with rasterio.Env(CPL_DEBUG=False):

@@ -100,7 +100,6 @@ class Plan:
     outputs: tuple[Output, ...]
     changes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-    lossless: bool = True
 
 
 def utm_epsg(lon: float, lat: float) -> int:
@@ -143,7 +142,6 @@ class _Planner:
         self.options = options
         self.changes: list[str] = []
         self.warnings: list[str] = []
-        self.lossless = True
 
     def fail(self, reason: str) -> ConversionError:
         return ConversionError(self.facts.path, reason)
@@ -166,7 +164,6 @@ class _Planner:
             if target != source or facts.nbits is not None:
                 self.changes.append(f"{f'{facts.nbits}-bit' if facts.nbits else source} -> {target}")
             if not self._widens(source, target):
-                self.lossless = False
                 self.warnings.append(f"{source} -> {target} clamps values outside the {target} range")
             return target, None
         if source in ("int64", "uint64"):
@@ -174,7 +171,6 @@ class _Planner:
         if source == "float64":
             self.changes.append("float64 -> float32")
             self.warnings.append("float64 -> float32 may lose precision")
-            self.lossless = False
             return "float32", None
         if source not in DTYPES:
             raise self.fail(
@@ -250,7 +246,6 @@ class _Planner:
             self.warnings.append(
                 f"{what}: pixels are resampled, the output is not pixel-identical to the source"
             )
-            self.lossless = False
             return target, True
         if refused:
             shown = facts.crs_name if facts.epsg is None else f"EPSG:{facts.epsg}"
@@ -328,5 +323,4 @@ def plan_conversion(facts: SourceFacts, rules: RuleSet, options: ConvertOptions)
         outputs=outputs,
         changes=tuple(planner.changes),
         warnings=tuple(planner.warnings),
-        lossless=planner.lossless,
     )

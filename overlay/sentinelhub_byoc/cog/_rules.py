@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from sentinelhub_byoc.cog._crs_rules import describe_supported, supported_epsg
 from sentinelhub_byoc.cog._problems import (
-    CONVERT,
     MAKE_COG,
     Problem,
     ProblemError,
@@ -61,7 +60,6 @@ _PHOTOMETRIC_NAMES = {
 _MINISWHITE = 0
 _PALETTE = 3
 _MAKE_COG = "gdal_translate -of COG -co BLOCKSIZE=1024 -co COMPRESS=DEFLATE"
-_MAKE_COG_FILE = MAKE_COG
 # CDSE also reads unsigned 1, 2 and 4-bit samples (GDAL's NBITS), as bytes.
 _CDSE_LOW_BITS = (1, 2, 4)
 _CONVERT_TYPE = "gdal_translate -of COG -ot UInt16 -co COMPRESS=DEFLATE in.tif out.tif"
@@ -109,7 +107,7 @@ class FileCheck:
         return tuple(p for p in self.problems if p.is_error)
 
 
-def _convert(key: str, gdal: str | None = _MAKE_COG_FILE, *, reproject: bool = False) -> str:
+def _convert(key: str, gdal: str | None = MAKE_COG, *, reproject: bool = False) -> str:
     return convert_fix(key, gdal, reproject=reproject)
 
 
@@ -378,10 +376,20 @@ def _georeference(header: TiffHeader, problems: list[Problem]) -> tuple[float, f
     key = header.key
 
     def fail(message: str, fix: str | None = None) -> None:
-        # Warping (convert's reproject) makes any finite georeferencing north-up.
+        # Warping (convert's reproject) makes any finite georeferencing north-up; a GDAL step
+        # given instead is one that converting cannot take.
         if fix is None:
-            fix = _convert(key, _NORTH_UP, reproject=True)
-        problems.append(error(key, "georeference", message, fix, fixed_by_convert=fix.startswith(CONVERT)))
+            problems.append(
+                error(
+                    key,
+                    "georeference",
+                    message,
+                    _convert(key, _NORTH_UP, reproject=True),
+                    fixed_by_convert=True,
+                )
+            )
+        else:
+            problems.append(error(key, "georeference", message, fix))
 
     if header.transformation is not None and len(header.transformation) >= 8:
         a, b, _, x0, e, f, _, y0 = header.transformation[:8]

@@ -28,6 +28,7 @@ from sentinelhub_byoc.workflows._sources import (
     list_s3,
     parse_s3_url,
     s3_error,
+    split_object_url,
 )
 from sentinelhub_byoc.workflows._upload import upload_file
 
@@ -106,11 +107,6 @@ def worker_s3_client(s3_client: Any) -> Any:
         return _clients[pid]
 
 
-def _split_url(url: str) -> tuple[str, str]:
-    bucket, _, key = url[len("s3://") :].partition("/")
-    return bucket, key
-
-
 def _head(client: Any, bucket: str, key: str) -> dict[str, Any] | None:
     try:
         head: dict[str, Any] = client.head_object(Bucket=bucket, Key=key)
@@ -122,11 +118,17 @@ def _head(client: Any, bucket: str, key: str) -> dict[str, Any] | None:
     return head
 
 
-def _download(client: Any, url: str, folder: Path) -> Path:
-    bucket, key = _split_url(url)
-    head = _head(client, bucket, key)
+def _source_head(client: Any, url: str) -> dict[str, Any]:
+    """The HEAD answer of the source object at *url*; StorageAccessError when it is gone."""
+    head = _head(client, *split_object_url(url))
     if head is None:
         raise StorageAccessError(f"{url}: no such object (was it deleted?)")
+    return head
+
+
+def _download(client: Any, url: str, head: Mapping[str, Any], folder: Path) -> Path:
+    """Download the object at *url*, whose *head* was read, into *folder*; keep its time."""
+    bucket, key = split_object_url(url)
     path = folder / PurePosixPath(key).name
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -139,12 +141,9 @@ def _download(client: Any, url: str, folder: Path) -> Path:
     return path
 
 
-def _source_stamp(job: ConvertJob, client: Any) -> dict[str, str]:
-    """What identifies the source and the settings, stored with each uploaded output."""
-    if job.source.startswith("s3://"):
-        head = _head(client, *_split_url(job.source))
-        if head is None:
-            raise StorageAccessError(f"{job.source}: no such object (was it deleted?)")
+def _source_stamp(job: ConvertJob, head: Mapping[str, Any] | None) -> dict[str, str]:
+    """What identifies the source (*head*: its HEAD answer, for an object) and the settings."""
+    if head is not None:
         size, version = str(head.get("ContentLength", "")), str(head.get("ETag", "")).strip('"')
     else:
         stat = os.stat(job.source)
@@ -203,21 +202,33 @@ def _run(job: ConvertJob, s3_client: Any) -> JobResult:
     client = worker_s3_client(s3_client) if from_s3 or to_s3 else None
     if job.only_failing and check_cog(job.source, rules=job.rules, s3_client=client).ok:
         return JobResult(job.source, "unchanged")
+    # One HEAD of an object source: its size and version are the stamp, its time the copy's.
+    head = _source_head(client, job.source) if from_s3 else None
     with tempfile.TemporaryDirectory(prefix="byoc-convert-") as work:
+
+        def local_source(folder: Path) -> Path:
+            return Path(job.source) if head is None else _download(client, job.source, head, folder)
+
         if not to_s3:
-            local = _download(client, job.source, Path(work)) if from_s3 else Path(job.source)
             conversion = convert(
-                local, Path(job.out, job.name), rules=job.rules, options=job.options, force=job.force
+                local_source(Path(work)),
+                Path(job.out, job.name),
+                rules=job.rules,
+                options=job.options,
+                force=job.force,
             )
         else:
             location = parse_s3_url(job.out, "out")
-            stamp = _source_stamp(job, client)
+            stamp = _source_stamp(job, head)
             found = None if job.force else _remote_up_to_date(client, location, job.name, stamp)
             if found is not None:
                 return JobResult(job.source, "up_to_date", _unchanged(job.source, found))
-            local = _download(client, job.source, Path(work, "source")) if from_s3 else Path(job.source)
             conversion = convert(
-                local, Path(work, "out", job.name), rules=job.rules, options=job.options, force=True
+                local_source(Path(work, "source")),
+                Path(work, "out", job.name),
+                rules=job.rules,
+                options=job.options,
+                force=True,
             )
             stamp["outputs"] = str(len(conversion.outputs))
             conversion = replace(
@@ -330,9 +341,7 @@ def copy_job(job: CopyJob, s3_client: Any = None) -> Copied:
     where = f"s3://{job.bucket}/{job.source}"
     try:
         client = worker_s3_client(s3_client)
-        source = _head(client, job.bucket, job.source)
-        if source is None:
-            raise StorageAccessError(f"{where}: no such object (was it deleted?)")
+        source = _source_head(client, where)
         etag = str(source.get("ETag", ""))
         stamp = {
             "source-size": str(source.get("ContentLength", "")),

@@ -21,7 +21,9 @@ from sentinelhub_byoc.workflows._sources import (
     S3Location,
     list_s3,
     parse_s3_url,
+    split_object_url,
 )
+from sentinelhub_byoc.workflows._threads import check_concurrency
 from sentinelhub_byoc.workflows._vrt import FROM_S3, vrt_escape
 from sentinelhub_byoc.workflows.reports import ConvertReport
 
@@ -46,9 +48,7 @@ def default_concurrency(concurrency: int | None) -> int:
     """*concurrency*, or the number of local cores; a :class:`ValidationError` below 1."""
     if concurrency is None:
         return os.cpu_count() or 1
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        raise ValidationError(f"concurrency must be a whole number of 1 or more, got {concurrency!r}")
-    return concurrency
+    return check_concurrency(concurrency)
 
 
 def check_options(options: object) -> ConvertOptions | None:
@@ -148,7 +148,7 @@ def _folder_files(folder: Path, out: str, refused: dict[str, str]) -> list[tuple
 
 def _s3_files(url: str, s3_client: Any) -> list[tuple[str, str]]:
     location = parse_s3_url(url)
-    key = url[len("s3://") :].partition("/")[2]
+    _, key = split_object_url(url)
     if key and not key.endswith("/"):
         # s3://bucket/key names an object when one has exactly that key, else a prefix.
         listed = list_s3(s3_client, S3Location(location.bucket, key))

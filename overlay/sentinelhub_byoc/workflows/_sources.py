@@ -27,6 +27,7 @@ __all__ = [
     "list_s3",
     "make_s3_client",
     "parse_s3_url",
+    "split_object_url",
     "s3_error",
 ]
 
@@ -57,6 +58,16 @@ class S3Location:
 
     def __str__(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}"
+
+
+def split_object_url(url: str) -> tuple[str, str]:
+    """The bucket and key of ``s3://bucket/key`` (an object, so the key is taken as it is).
+
+    >>> split_object_url("s3://raw/2024/scene.tif")
+    ('raw', '2024/scene.tif')
+    """
+    bucket, _, key = url[len("s3://") :].partition("/")
+    return bucket, key
 
 
 def parse_s3_url(url: str, what: str = "source") -> S3Location:

@@ -492,9 +492,9 @@ async def async_sync(
         executor=executor,
     )
     s3 = _s3_client(target, s3_client)
+    rules: RuleSet = "cdse" if client.deployment.cdse else "sentinel-hub"
     staged = None
     if converting is not None:
-        rules: RuleSet = "cdse" if client.deployment.cdse else "sentinel-hub"
         workers = min(concurrency, os.cpu_count() or 1)
         where, chosen = converting
         root, prefix = (where, None) if isinstance(where, Path) else (None, where)
@@ -524,7 +524,6 @@ async def async_sync(
     await _upload_files(plan, files, target, s3, concurrency, run, executor)
     work = [t for t in plan.tiles if t.action != "skip" and t.path not in run.failed]
     if check:
-        rules = "cdse" if client.deployment.cdse else "sentinel-hub"
         failures = await _tasks.in_thread(_checks.check_tiles, work, files, target.bucket, s3, rules)
         for path, cause in failures.items():
             run.failed[path] = cause

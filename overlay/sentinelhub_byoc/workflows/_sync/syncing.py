@@ -487,9 +487,9 @@ def sync(
         executor=executor,
     )
     s3 = _s3_client(target, s3_client)
+    rules: RuleSet = "cdse" if client.deployment.cdse else "sentinel-hub"
     staged = None
     if converting is not None:
-        rules: RuleSet = "cdse" if client.deployment.cdse else "sentinel-hub"
         workers = min(concurrency, os.cpu_count() or 1)
         where, chosen = converting
         root, prefix = (where, None) if isinstance(where, Path) else (None, where)
@@ -519,7 +519,6 @@ def sync(
     _upload_files(plan, files, target, s3, concurrency, run, executor)
     work = [t for t in plan.tiles if t.action != "skip" and t.path not in run.failed]
     if check:
-        rules = "cdse" if client.deployment.cdse else "sentinel-hub"
         failures = _threads.in_thread(_checks.check_tiles, work, files, target.bucket, s3, rules)
         for path, cause in failures.items():
             run.failed[path] = cause
