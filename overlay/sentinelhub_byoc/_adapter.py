@@ -15,6 +15,7 @@ import enum
 import functools
 import importlib
 import inspect
+import math
 import typing
 from collections.abc import Mapping
 from types import ModuleType
@@ -120,6 +121,7 @@ def _bind(name: str, *path_arguments: Any, **arguments: Any) -> Call:
 
 
 def _body(model: str, payload: Mapping[str, Any]) -> Any:
+    _check_json_values(payload)
     # Through the generated model, so a body the document does not describe fails before sending.
     try:
         return _model(model).from_dict(dict(payload))
@@ -128,6 +130,34 @@ def _body(model: str, payload: Mapping[str, Any]) -> Any:
             f"the request body does not fit the API's {model} ({type(error).__name__}: {error}); "
             "check the types of the fields you set"
         ) from None
+
+
+#: Deeper than any body of the API nests; a value nested further is a mistake, not data.
+_MAX_BODY_DEPTH = 32
+
+
+def _check_json_values(payload: Mapping[str, Any]) -> None:
+    """Refuse NaN, infinities and runaway nesting anywhere in a request body, naming the member.
+
+    JSON has no NaN or infinity (``json.dumps`` would fail or write invalid JSON), and a body
+    nested thousands deep would end in a ``RecursionError``. Walked without recursion.
+    """
+    stack: list[tuple[str, Any, int]] = [(key, value, 1) for key, value in payload.items()]
+    while stack:
+        where, value, depth = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValidationError(
+                f"{where} is {value}, which JSON cannot carry; give a finite number or leave it unset"
+            )
+        if isinstance(value, Mapping | list | tuple) and depth >= _MAX_BODY_DEPTH:
+            raise ValidationError(
+                f"{where} is nested more than {_MAX_BODY_DEPTH} levels deep; no member of the API's "
+                "request bodies nests that far"
+            )
+        if isinstance(value, Mapping):
+            stack.extend((f"{where}.{key}", item, depth + 1) for key, item in value.items())
+        elif isinstance(value, list | tuple):
+            stack.extend((f"{where}[{index}]", item, depth + 1) for index, item in enumerate(value))
 
 
 def generated_tile_statuses() -> frozenset[str]:

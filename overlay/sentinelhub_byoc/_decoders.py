@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
@@ -111,7 +112,62 @@ def content_length(response: httpx.Response) -> int:
         raise invalid_answer(
             response, "the answer has no Content-Length header, so the file's size is unknown"
         )
-    text = value.strip()
-    if not (text.isascii() and text.isdigit()):
+    count = byte_count(value)
+    if count is None:
         raise invalid_answer(response, f"Content-Length {value[:40]!r} is not a byte count")
+    return count
+
+
+#: More digits than any real file's size has; longer numbers are refused unread (and ``int`` of
+#: thousands of digits would raise ValueError).
+_MAX_DIGITS = 18
+
+
+def byte_count(value: str | None) -> int | None:
+    """A header's byte count (``Content-Length``, a ``Content-Range`` bound): ``None`` unless readable.
+
+    Only ASCII digits count: ``int()`` would take ``"+5"``, ``" 5_0"`` or Unicode digits.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text or len(text) > _MAX_DIGITS or not (text.isascii() and text.isdigit()):
+        return None
     return int(text)
+
+
+@dataclass(frozen=True)
+class ContentRange:
+    """A ``Content-Range: bytes START-END/TOTAL`` header.
+
+    ``start`` and ``end`` are ``None`` for ``bytes */TOTAL`` (a 416's), ``total`` is ``None`` for
+    an unknown total (``/*``).
+    """
+
+    start: int | None
+    end: int | None
+    total: int | None
+
+
+def content_range(response: httpx.Response) -> ContentRange | None:
+    """The answer's ``Content-Range``, or ``None`` when it has none or it cannot be read.
+
+    A range whose end comes before its start, or not before the total, is unreadable too.
+    """
+    value = response.headers.get("content-range")
+    if value is None:
+        return None
+    unit, _, spec = value.strip().partition(" ")
+    span, slash, total_text = spec.strip().partition("/")
+    if unit.lower() != "bytes" or not slash:
+        return None
+    total = None if total_text.strip() == "*" else byte_count(total_text)
+    if total is None and total_text.strip() != "*":
+        return None
+    if span.strip() == "*":
+        return None if total is None else ContentRange(None, None, total)
+    first, dash, last = span.partition("-")
+    start, end = byte_count(first), byte_count(last)
+    if not dash or start is None or end is None or end < start or (total is not None and end >= total):
+        return None
+    return ContentRange(start, end, total)

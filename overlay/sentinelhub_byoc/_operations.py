@@ -7,16 +7,17 @@ first by calling, the second by awaiting, so the two clients cannot drift apart.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Generic, TypeVar
+from urllib.parse import unquote
 from uuid import UUID
 
 import httpx
 
 from sentinelhub_byoc import _adapter, _decoders
 from sentinelhub_byoc._pagination import check_page_size
-from sentinelhub_byoc._transport.error_mapping import error_from_response
 from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.models import Collection, Page, Tile, TileStatus
 from sentinelhub_byoc.models._codec import encode, format_datetime
@@ -101,6 +102,11 @@ def _check_collection(collection: Collection) -> None:
     no_data = collection.no_data
     if no_data is not None and (isinstance(no_data, bool) or not isinstance(no_data, int | float)):
         raise ValidationError(f"no_data must be a number, got {type(no_data).__name__} {no_data!r}")
+    if no_data is not None and not math.isfinite(no_data):
+        raise ValidationError(
+            f"no_data must be a finite number, got {no_data}; JSON cannot carry NaN or infinity. "
+            "Leave no_data unset when the files have no noData value"
+        )
 
 
 def create_collection(collection: Collection) -> Operation[Collection]:
@@ -240,7 +246,20 @@ def _file_name(name: str) -> str:
         raise ValidationError(
             f"a file name must be a non-empty string as client.files.list() gives it, got {name!r}"
         )
+    if any(_normalised_away(segment) for segment in name.replace("\\", "/").split("/")):
+        # The URL would name another resource: ".." is the tile itself, "a//b" may become "a/b".
+        raise ValidationError(
+            f"file name {name!r} has an empty, '.' or '..' part, which a URL would resolve to "
+            "another name; give a name as client.files.list() gives it"
+        )
+    if any(ord(character) < 32 or ord(character) == 127 for character in name):
+        raise ValidationError(f"file name {name!r} contains control characters; refused")
     return name
+
+
+def _normalised_away(segment: str) -> bool:
+    # Percent-decoded too: a server decoding the (quoted) name once more would see the dots.
+    return segment in ("", ".", "..") or unquote(unquote(segment)) in (".", "..")
 
 
 def get_tile_file(collection_id: UUID, tile_id: UUID, path: str, *, start: int = 0) -> Operation[None]:
@@ -263,16 +282,13 @@ _FROM_OFFSET = frozenset({200, 206, 416})
 def range_past_end(response: httpx.Response, start: int) -> bool:
     """Whether a 416 answer says the file has exactly *start* bytes, i.e. all were read before.
 
-    Any other 416 (the file is shorter than *start*: it changed) raises the API error.
+    The caller decides what any other 416 means (the file is shorter than *start*: it changed).
     """
     if response.status_code != 416:
         return False
     # "Content-Range: bytes */SIZE" gives the file's size.
-    unit, _, spec = response.headers.get("content-range", "").partition(" ")
-    size = spec.rpartition("/")[2]
-    if unit.lower() == "bytes" and size.isdigit() and int(size) == start:
-        return True
-    raise error_from_response(response)
+    span = _decoders.content_range(response)
+    return span is not None and span.start is None and span.total == start
 
 
 def check_tile_path(path: str) -> None:

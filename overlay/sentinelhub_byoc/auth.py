@@ -39,12 +39,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import httpx
 
-from sentinelhub_byoc._logging import logger, redact_url
+from sentinelhub_byoc._logging import logger, redact_text, redact_url
 from sentinelhub_byoc._transport import extensions
 from sentinelhub_byoc._transport._async import auth_flow as async_driver
 from sentinelhub_byoc._transport._sync import auth_flow as sync_driver
 from sentinelhub_byoc._transport.auth_flows import AsyncAuthFlow, AuthFlow
-from sentinelhub_byoc._transport.error_mapping import error_from_response
+from sentinelhub_byoc._transport.error_mapping import error_from_response, redacted_exchange
 from sentinelhub_byoc.config import Credentials
 from sentinelhub_byoc.deployments import EU
 from sentinelhub_byoc.errors import AuthenticationError, ValidationError
@@ -359,32 +359,47 @@ class ClientCredentialsAuth(httpx.Auth):
                     target = redact_url(self._token_url.join(location))
                 except httpx.InvalidURL:
                     target = redact_url(location)
+                target = redact_text(target, self._hidden_values())
             return AuthenticationError(
                 f"the token endpoint {redact_url(self._token_url)} redirected to {target} "
                 f"(HTTP {status}); the redirect is not followed, so that the client secret goes "
                 "nowhere but token_url: token_url must be the final URL of the token endpoint",
-                status=status,
-                reason=response.reason_phrase or None,
-                request=_sent_request(response),
-                response=response,
+                **self._error_fields(response),
             )
         answered = _answered_url(response)
         if answered is not None and answered != self._token_url:
             # Only an HTTP client created with follow_redirects=True gets here.
             return AuthenticationError(
                 f"the token request to {redact_url(self._token_url)} was redirected to "
-                f"{redact_url(answered)} and the HTTP client followed the redirect; its answer "
+                f"{redact_text(redact_url(answered), self._hidden_values())} and the HTTP client "
+                "followed the redirect; its answer "
                 "is not used. Use an httpx client with follow_redirects=False (the default), and "
                 "set token_url to the final URL of the token endpoint",
-                status=status,
-                reason=response.reason_phrase or None,
-                request=_sent_request(response),
-                response=response,
+                **self._error_fields(response),
             )
         return None
 
+    def _hidden_values(self) -> tuple[str, ...]:
+        """What no error or log line may show: the secret, ``id:secret`` and the held token."""
+        credentials = self._credentials
+        token = self._token
+        return (
+            credentials.client_secret,
+            f"{credentials.client_id}:{credentials.client_secret}",
+            *((token.value,) if token is not None else ()),
+        )
+
+    def _error_fields(self, response: httpx.Response) -> dict[str, Any]:
+        """The fields of an error about a token answer: redacted copies of the exchange."""
+        exchange = redacted_exchange(response, self._hidden_values())
+        return {
+            "status": response.status_code,
+            "reason": exchange["response"].reason_phrase or None,
+            **exchange,
+        }
+
     def _token_from_response(self, response: httpx.Response, started: float) -> _Token:
-        secrets = (self._credentials.client_secret,)
+        secrets = self._hidden_values()
         redirected = self._redirect_error(response)
         if redirected is not None:
             raise redirected
@@ -399,17 +414,14 @@ class ClientCredentialsAuth(httpx.Auth):
             raise AuthenticationError(
                 f"the token endpoint {redact_url(self._token_url)} answered 200 without an "
                 "access_token; check that token_url points at an OAuth2 token endpoint",
-                status=response.status_code,
-                request=response.request,
-                response=response,
+                **self._error_fields(response),
             )
         token_type = body.get("token_type", "bearer")
         if isinstance(token_type, str) and token_type.lower() != "bearer":
+            said = redact_text(repr(token_type[:100]), self._hidden_values())
             raise AuthenticationError(
-                f"the token endpoint issued a {token_type!r} token; only bearer tokens are supported",
-                status=response.status_code,
-                request=response.request,
-                response=response,
+                f"the token endpoint issued a {said} token; only bearer tokens are supported",
+                **self._error_fields(response),
             )
         expires_in = body.get("expires_in", _DEFAULT_EXPIRES_IN)
         try:

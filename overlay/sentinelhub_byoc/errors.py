@@ -13,7 +13,8 @@ these errors::
     ├── WorkflowError             a workflow (sync, wait, downloads...) could not finish its work
     │   ├── IngestionFailedError  tiles ended FAILED, or were still ingesting when time ran out
     │   ├── StorageAccessError    a folder, bucket or URL with COGs could not be read or written
-    │   └── DownloadError         a downloaded file does not have the size the service announced
+    │   │   └── SourceChangedError  a local file changed, vanished or was replaced during a sync
+    │   └── DownloadError         a download did not add up (size, range, deadline) or was refused on disk
     ├── APIConnectionError        no usable HTTP response: DNS, refused or dropped connection, TLS
     │   └── APITimeoutError       ... or the request timed out
     └── APIError                  the service answered, with an error status or unreadably
@@ -27,8 +28,10 @@ these errors::
         └── ServerError           5xx
 
 :class:`APIError` carries what the service said (``status``, ``code``, ``message``, ``reason``,
-``errors``, ``request_id``) and the ``request`` and ``response`` themselves. Messages never contain
-credentials or tokens, and URLs in them have secret query parameters redacted.
+``errors``, ``request_id``) and copies of the ``request`` and ``response``. No field shows a
+credential: the client secret, tokens and any other credential the request carried are replaced
+by ``***`` in the message, in every field, and in the copies' URLs, headers and bodies, in any
+encoding the service may echo them in (URL-encoded, JSON-escaped, base64...).
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
+    "SourceChangedError",
     "StorageAccessError",
     "ValidationError",
     "WorkflowError",
@@ -135,8 +139,10 @@ class APIError(BYOCError):
         reason: the reason phrase the service put in the body, or the HTTP one.
         errors: extra structured detail the service sent (e.g. per-field validation problems).
         request_id: the request id from the response headers, worth quoting in support requests.
-        request: the :class:`httpx.Request`, when known.
-        response: the :class:`httpx.Response`, when known.
+        request: the :class:`httpx.Request`, when known: a redacted copy, with ``***`` for the
+            ``Authorization`` header, credentials in the URL and the form's ``client_secret``.
+        response: the :class:`httpx.Response`, when known: a redacted copy (headers, reason
+            phrase, decoded body), whose ``request`` is the redacted request.
 
     Example::
 
@@ -192,6 +198,16 @@ class APIError(BYOCError):
             f"{type(self).__name__}(status={self.status!r}, code={self.code!r}, "
             f"message={self.message!r}, request_id={self.request_id!r})"
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross process boundaries (multiprocessing, Dask workers) and must come back
+        # whole: the default would call __init__ without its keyword-only arguments.
+        return (_rebuilt_error, (type(self), self.args), self.__dict__)
+
+
+def _rebuilt_error(cls: type[BaseException], args: tuple[Any, ...]) -> BaseException:
+    """An exception of ``cls`` with ``args``, its attributes set afterwards by unpickling."""
+    return cls.__new__(cls, *args)
 
 
 class APIResponseValidationError(APIError):
@@ -274,11 +290,22 @@ class StorageAccessError(WorkflowError):
     """
 
 
-class DownloadError(WorkflowError):
-    """A download ended with other than the size the service announced for the file.
+class SourceChangedError(StorageAccessError):
+    """A local file of a sync changed, vanished or was replaced between its listing and its upload.
 
-    A short partial file is kept beside the destination (``.part``) so that the next call
-    resumes; a long one is removed. From
+    Only that file's tile fails (nothing of it is registered, and a copy uploaded meanwhile is
+    removed); run the sync again once the file is settled, and it is picked up as it is then.
+    """
+
+
+class DownloadError(WorkflowError):
+    """A download could not be completed safely.
+
+    The file ended with other than the size the service announced, the server sent more than
+    it announced or another range than asked for, the download passed its deadline, a
+    ``files.read`` body was larger than ``max_bytes``, or the place on disk was refused (a link,
+    or not a regular file or folder, inside the destination). A short partial file is kept
+    beside the destination (``.part``) so that the next call resumes; a long one is removed. From
     :func:`~sentinelhub_byoc.workflows.download_tile_files` with ``raise_on_failure=True``,
     ``report`` is the :class:`~sentinelhub_byoc.workflows.DownloadReport` naming every file
     that failed and why (``None`` otherwise).

@@ -17,19 +17,60 @@ How it works:
   nor the secret appears in a file name; the file holds only the token and its wall-clock
   lifetime (never the id or the secret);
 * files are created readable by their owner only (``0600``) in a directory only the owner may
-  enter (``0700``), and replaced atomically (a temporary file in the same directory, then
-  :func:`os.replace`), so a reader sees the old token or the new one, never half of one;
+  enter (``0700``), and replaced atomically (a temporary file in the same directory, flushed to
+  disk, then :func:`os.replace`), so a reader sees the old token or the new one, never half of one;
 * a process that needs a token takes an OS file lock (``flock`` on POSIX, ``msvcrt.locking`` on
   Windows) for that file first, reuses the cached token if it is still fresh, and otherwise
   fetches one *while holding the lock* and stores it: however many processes start at once,
-  one token request is made. The OS releases the lock of a process that dies;
-* a file that cannot be read or parsed counts as empty and is overwritten.
+  one token request is made. The OS releases the lock of a process that dies.
+
+What it trusts, as OpenSSH's ``StrictModes`` does (on POSIX systems):
+
+* the cache directory must be a real directory (not a symbolic link) owned by you and writable
+  by nobody else (no group or other write bit); every directory above it must be owned by you
+  or by root and be writable by nobody else, unless it has the sticky bit (as ``/tmp`` has),
+  which keeps others from renaming or removing what is yours in it. A directory given as a
+  path that goes through symbolic links is judged where the links lead;
+* a token file or lock file must be a regular file owned by you and writable by nobody else.
+  Both are opened with ``O_NOFOLLOW`` (and ``O_CLOEXEC``, and ``O_NONBLOCK`` so that a FIFO
+  planted there cannot block): a symbolic link is never followed, neither read nor written
+  through, and what it points to is never touched;
+* anything else is refused: a ``WARNING`` record on the ``sentinelhub_byoc`` logger (once per
+  problem and process) says what is wrong and how to fix it, and the client works without
+  the cache, fetching its own tokens. An untrusted file is left where it is (never replaced or
+  written to), so the warning stays until you look at it and remove it. With an untrusted lock
+  file, tokens are still shared through a trusted token file, but processes no longer wait for
+  each other;
+* a token file that cannot be read or understood (not JSON, not UTF-8, nested too deeply,
+  numbers that are not finite, larger than any token, a directory or a FIFO) means "no cached
+  token": a new token is fetched and stored in its place.
+
+On Windows there are no POSIX owners and modes: the directory under ``%LOCALAPPDATA%`` has
+the access rights of your profile, and only symbolic links and non-regular files are refused.
+
+Errors: ``FileTokenCache(directory)`` with a directory you name raises
+:class:`~sentinelhub_byoc.errors.ConfigurationError` when that directory cannot be created or
+written (a mistake in the call, told before any request). The default directory never fails
+the client: if it cannot be created, a warning is logged and the client works without a
+cache. A directory that exists but is not trusted (see above) is never an error, given or
+default: it is a warning, and no cache.
 
 The default directory is ``$XDG_CACHE_HOME/sentinelhub-byoc/tokens`` (``~/.cache/...`` when
 the variable is unset) on Linux and other POSIX systems, ``~/Library/Caches/sentinelhub-byoc/tokens``
 on macOS and ``%LOCALAPPDATA%\sentinelhub-byoc\tokens`` on Windows. Anyone who can read your
-cache directory can use your tokens until they expire (but never learn your secret): use it on
-machines and accounts you trust.
+cache directory (root, or you on another machine sharing your home) can use your tokens until
+they expire (but never learn your secret): use it on machines and accounts you trust.
+
+Why not `filelock` and `platformdirs`: filelock's ``UnixFileLock`` has opened its lock file
+with ``O_NOFOLLOW`` only since 3.20.1 (CVE-2025-68146), creates it ``0644`` by default, does
+not check who owns it, and keeps the file descriptor to itself, so the ownership and mode
+checks above would need its private state; its async lock is asyncio-only and by default
+waits in an executor thread, while the clients run on any anyio backend (trio included) and
+must not leave a thread that takes the lock after a cancelled task gave up. platformdirs'
+``user_cache_dir`` gives another Windows path (``...\Local\sentinelhub-byoc\Cache``, which
+would move the tokens and the workflows' staging folder), takes a relative ``XDG_CACHE_HOME``
+that the XDG specification says to ignore, and checks no owner or mode either. Neither
+replaces more than a few lines here, and both would be new dependencies of every install.
 """
 
 from __future__ import annotations
@@ -41,7 +82,9 @@ import json
 import math
 import os
 import secrets
+import stat
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -71,6 +114,21 @@ _FORMAT: Final = 1  # bump when the file layout changes; other versions read as 
 # Waiting for a lock without blocking the event loop: poll, backing off to this interval.
 _POLL_FIRST = 0.005
 _POLL_MAX = 0.05
+# A token file is a few hundred bytes (a few kB for a large JWT); anything larger is not ours.
+_MAX_FILE_SIZE = 64 * 1024
+# Ownership and modes are POSIX notions; Windows profiles carry access rights of their own.
+_STRICT = os.name == "posix"
+# Never follow a planted link, never leak the descriptor into a child process, never block
+# opening a FIFO, never make a terminal ours. Flags a platform lacks count as 0.
+_OPEN_FLAGS: Final = (
+    getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+# A cached token goes into an Authorization header: visible ASCII only, as RFC 6750 tokens are.
+_TOKEN_CHARACTERS = frozenset(chr(code) for code in range(0x21, 0x7F))
 
 
 def default_token_cache_directory(
@@ -133,6 +191,101 @@ class CachedToken:
         return (time.time() if now is None else now) < self.refresh_at(refresh_margin)
 
 
+# -- what is trusted ---------------------------------------------------------------------------------
+
+
+def _writers(mode: int) -> str:
+    group, others = bool(mode & stat.S_IWGRP), bool(mode & stat.S_IWOTH)
+    return "group and others" if group and others else "its group" if group else "others"
+
+
+def _file_problem(info: os.stat_result) -> str | None:
+    """Why a file with status ``info`` (from ``lstat`` or ``fstat``) is not trusted, or ``None``."""
+    if stat.S_ISLNK(info.st_mode):
+        return "is a symbolic link (never followed)"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file"
+    if _STRICT:
+        uid = os.geteuid()
+        if info.st_uid != uid:
+            return f"is owned by user id {info.st_uid}, not by you (user id {uid})"
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return f"is writable by {_writers(info.st_mode)} (mode {stat.S_IMODE(info.st_mode):04o})"
+    return None
+
+
+def _directory_problem(directory: Path) -> str | None:
+    """Why ``directory`` (a path without symbolic links) is not trusted to hold tokens, or ``None``."""
+    try:
+        info = os.lstat(directory)
+    except OSError as error:
+        return f"cannot be used: {error.strerror or error}"
+    if stat.S_ISLNK(info.st_mode):
+        return "is now a symbolic link"
+    if not stat.S_ISDIR(info.st_mode):
+        return "is not a directory"
+    if not _STRICT:
+        return None
+    uid = os.geteuid()
+    if info.st_uid != uid:
+        return f"is owned by user id {info.st_uid}, not by you (user id {uid})"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        mode = stat.S_IMODE(info.st_mode)
+        return f"is writable by {_writers(info.st_mode)} (mode {mode:04o}; chmod go-w fixes it)"
+    for parent in directory.parents:
+        try:
+            info = os.lstat(parent)
+        except OSError as error:
+            return f"cannot be used: its parent {parent} cannot be examined: {error.strerror or error}"
+        if stat.S_ISLNK(info.st_mode):
+            return f"cannot be used: its parent {parent} is now a symbolic link"
+        if info.st_uid not in (0, uid):
+            return f"is inside {parent}, which is owned by user id {info.st_uid}, not by you or root"
+        # A sticky directory (/tmp) lets others add entries but not rename or remove yours.
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not info.st_mode & stat.S_ISVTX:
+            mode = stat.S_IMODE(info.st_mode)
+            return f"is inside {parent}, which is writable by {_writers(info.st_mode)} (mode {mode:04o})"
+    return None
+
+
+# The warnings already given: each problem is told once per process, however many clients,
+# caches and token requests meet it.
+_warned: set[str] = set()
+_warned_lock = threading.Lock()
+
+
+class _Guard:
+    """The trust checks of one cache directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    @staticmethod
+    def warn(message: str) -> None:
+        with _warned_lock:
+            if message in _warned:
+                return
+            _warned.add(message)
+        logger.warning("%s", message)
+
+    def directory_trusted(self) -> bool:
+        """Whether the directory may be used now; warns (once) when it may not."""
+        problem = _directory_problem(self.directory)
+        if problem is None:
+            return True
+        self.warn(
+            f"not using the token cache directory {self.directory}: it {problem}; the client works "
+            "without the cache. Fix the directory, or pass FileTokenCache(directory=...) one of your own"
+        )
+        return False
+
+    def refuse_file(self, path: Path, problem: str) -> None:
+        self.warn(
+            f"not using the token cache file {path}: it {problem}; it is left as it is. "
+            "Remove it to use the cache again"
+        )
+
+
 class TokenCacheLock:
     """The cross-process lock of one cache entry; get one from :meth:`TokenCacheEntry.lock`.
 
@@ -141,12 +294,17 @@ class TokenCacheLock:
     threads or tasks: every flow takes its own. Not reentrant: acquiring a second lock of the
     same entry while holding one waits forever.
 
+    A lock file or directory that is not trusted (see the module documentation) is never
+    locked: acquiring logs a warning and returns at once with :attr:`locked` false, and the
+    caller goes on without waiting for other processes.
+
     Use it as a context manager (``with`` blocks the thread; ``async with`` waits without
     blocking the event loop), or call :meth:`acquire` / :meth:`acquire_async` and :meth:`release`.
     """
 
     def __init__(self, path: Path) -> None:
         self._path = path
+        self._guard = _Guard(path.parent)
         self._fd: int | None = None
 
     @property
@@ -155,8 +313,10 @@ class TokenCacheLock:
         return self._fd is not None
 
     def acquire(self) -> None:
-        """Wait (blocking the thread) until the lock is held."""
+        """Wait (blocking the thread) until the lock is held, or until it is refused as untrusted."""
         fd = self._open()
+        if fd is None:
+            return
         try:
             if sys.platform == "win32":
                 delay = _POLL_FIRST
@@ -171,7 +331,7 @@ class TokenCacheLock:
         self._fd = fd
 
     async def acquire_async(self) -> None:
-        """Wait until the lock is held without blocking the event loop.
+        """Wait until the lock is held (or refused) without blocking the event loop.
 
         The lock is tried without blocking and retried after ``anyio.sleep``: a blocking call
         in a worker thread could not be cancelled and might take the lock after the task gave up,
@@ -180,6 +340,8 @@ class TokenCacheLock:
         import anyio
 
         fd = self._open()
+        if fd is None:
+            return
         try:
             delay = _POLL_FIRST
             while not _try_lock(fd):
@@ -206,18 +368,38 @@ class TokenCacheLock:
         finally:
             os.close(fd)
 
-    def _open(self) -> int:
+    def _open(self) -> int | None:
+        """The lock file, opened and checked; ``None`` (and a warning) when it is not trusted."""
         if self._fd is not None:
             raise RuntimeError("this TokenCacheLock is already held; take a new one from entry.lock()")
+        if not self._guard.directory_trusted():
+            return None
+        # Where O_NOFOLLOW does not exist (Windows), this is what keeps a link from being opened.
+        try:
+            planted_link = stat.S_ISLNK(os.lstat(self._path).st_mode)
+        except OSError:  # missing (created below), or failing the open below too
+            planted_link = False
+        if planted_link:
+            self._guard.refuse_file(self._path, "is a symbolic link (never followed)")
+            return None
         try:
             # A lock file of its own, never replaced: a lock on the token file itself would be
             # lost each time os.replace puts a new file (a new inode) in its place.
-            return os.open(self._path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+            fd = os.open(self._path, os.O_RDWR | os.O_CREAT | _OPEN_FLAGS, 0o600)
         except OSError as error:
-            raise ConfigurationError(
-                f"cannot open the token cache lock file {self._path}: {error.strerror or error}; "
-                "make its directory writable, or pass FileTokenCache(directory=...) another one"
-            ) from error
+            unopened = _link_problem(self._path, error) or f"cannot be opened: {error.strerror or error}"
+            self._guard.refuse_file(self._path, unopened)
+            return None
+        problem: str | None
+        try:
+            problem = _file_problem(os.fstat(fd))
+        except OSError as error:
+            problem = f"cannot be examined: {error.strerror or error}"
+        if problem is not None:
+            os.close(fd)
+            self._guard.refuse_file(self._path, problem)
+            return None
+        return fd
 
     def __enter__(self) -> TokenCacheLock:
         self.acquire()
@@ -236,6 +418,17 @@ class TokenCacheLock:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.release()
+
+
+def _link_problem(path: Path, error: OSError) -> str | None:
+    """The problem to report when opening ``path`` without following links failed, if a link did it."""
+    # O_NOFOLLOW fails with ELOOP on Linux, EMLINK on FreeBSD, EFTYPE on NetBSD.
+    if error.errno in (errno.ELOOP, errno.EMLINK, getattr(errno, "EFTYPE", -1)):
+        return "is a symbolic link (never followed)"
+    with contextlib.suppress(OSError):
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            return "is a symbolic link (never followed)"
+    return None
 
 
 def _try_lock(fd: int) -> bool:
@@ -261,12 +454,15 @@ class TokenCacheEntry:
     """The cached token of one ``(client_id, token_url)``; get one from :meth:`FileTokenCache.entry`.
 
     :meth:`load`, :meth:`store` and :meth:`discard` do not lock: hold :meth:`lock` around a
-    read-decide-write sequence so that no other process interleaves.
+    read-decide-write sequence so that no other process interleaves. Each of them checks the
+    directory and the file first (see the module documentation) and leaves alone what it does
+    not trust.
     """
 
     def __init__(self, directory: Path, key: str) -> None:
         self._path = directory / f"{key}.json"
         self._lock_path = directory / f"{key}.lock"
+        self._guard = _Guard(directory)
 
     @property
     def path(self) -> Path:
@@ -281,69 +477,145 @@ class TokenCacheEntry:
         return TokenCacheLock(self._lock_path)
 
     def load(self) -> CachedToken | None:
-        """The stored token, or ``None`` when there is none or the file cannot be read or parsed."""
-        try:
-            with open(self._path, "rb") as file:
-                raw = file.read(64 * 1024)  # a token file is small; anything larger is not ours
-            data: Any = json.loads(raw)
-        except FileNotFoundError:
+        """The stored token, or ``None`` when there is none or it cannot be trusted, read or parsed."""
+        if not self._guard.directory_trusted():
             return None
-        except (OSError, ValueError) as error:
-            logger.debug("ignoring the unreadable token cache file %s: %s", self._path, error)
+        raw = self._read()
+        if raw is None:
+            return None
+        try:
+            data: Any = json.loads(raw)
+        except (ValueError, RecursionError) as error:  # RecursionError: nested too deeply
+            logger.debug("ignoring the unreadable token cache file %s: %s", self._path, type(error).__name__)
             return None
         token = _parse(data)
         if token is None:
             logger.debug("ignoring the token cache file %s: not a token this version wrote", self._path)
         return token
 
+    def _read(self) -> bytes | None:
+        """The bytes of the token file if it is there and trusted, else ``None``."""
+        try:
+            # lstat first: what is not a regular file (a device, a FIFO) is never opened at all.
+            before = os.lstat(self._path)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            logger.debug("ignoring the token cache file %s: %s", self._path, error.strerror or error)
+            return None
+        problem = _file_problem(before)
+        if problem is None and before.st_size > _MAX_FILE_SIZE:
+            logger.debug("ignoring the token cache file %s: larger than any token", self._path)
+            return None
+        if problem is not None:
+            self._guard.refuse_file(self._path, problem)
+            return None
+        try:
+            fd = os.open(self._path, os.O_RDONLY | _OPEN_FLAGS)
+        except FileNotFoundError:  # replaced by a writer and not there for a moment: no token
+            return None
+        except OSError as error:
+            link = _link_problem(self._path, error)
+            if link is not None:
+                self._guard.refuse_file(self._path, link)
+            else:
+                logger.debug("ignoring the token cache file %s: %s", self._path, error.strerror or error)
+            return None
+        try:
+            after = os.fstat(fd)
+            problem = _file_problem(after)
+            if problem is not None:  # swapped since the lstat
+                self._guard.refuse_file(self._path, problem)
+                return None
+            with os.fdopen(fd, "rb", closefd=False) as file:
+                raw = file.read(_MAX_FILE_SIZE + 1)
+        except OSError as error:
+            logger.debug(
+                "ignoring the unreadable token cache file %s: %s", self._path, error.strerror or error
+            )
+            return None
+        finally:
+            os.close(fd)
+        if len(raw) > _MAX_FILE_SIZE:
+            logger.debug("ignoring the token cache file %s: larger than any token", self._path)
+            return None
+        return raw
+
     def store(self, token: CachedToken) -> None:
         """Write ``token`` atomically, readable by its owner only.
 
         A failure (a full disk, a read-only directory) is logged and otherwise ignored: the
-        token still serves this process, and other processes fetch their own.
+        token still serves this process, and other processes fetch their own. An untrusted
+        directory, or an untrusted file already at the token's path, is not written to: a
+        warning says so.
         """
+        if not self._guard.directory_trusted() or not self._replaceable():
+            return
         data = {
             "format": _FORMAT,
             "access_token": token.access_token,
             "obtained_at": token.obtained_at,
             "expires_at": token.expires_at,
         }
-        payload = json.dumps(data, separators=(",", ":")).encode()
+        try:
+            payload = json.dumps(data, separators=(",", ":"), allow_nan=False).encode()
+        except ValueError:  # a non-finite time: nothing another process could use
+            return
         # In the same directory, so that os.replace is a rename within one file system (atomic);
         # O_EXCL and a random name, so that concurrent writers never share a temporary file.
         temporary = self._path.with_name(f".{self._path.stem}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
         try:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _OPEN_FLAGS
             fd = os.open(temporary, flags, 0o600)
             try:
                 with os.fdopen(fd, "wb") as file:
                     file.write(payload)
-                # No fsync: after a crash the worst case is an empty or missing file, which reads
-                # as "no token" and costs one token request.
+                    file.flush()
+                    os.fsync(file.fileno())
                 os.replace(temporary, self._path)
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
                 raise
         except OSError as error:
-            logger.warning("could not write the token cache file %s: %s", self._path, error)
+            logger.warning("could not write the token cache file %s: %s", self._path, error.strerror or error)
+
+    def _replaceable(self) -> bool:
+        """Whether the token path is free or holds a file of ours; warns when it is not."""
+        try:
+            info = os.lstat(self._path)
+        except FileNotFoundError:
+            return True
+        except OSError as error:
+            logger.warning("could not write the token cache file %s: %s", self._path, error.strerror or error)
+            return False
+        problem = _file_problem(info)
+        if problem is not None:
+            self._guard.refuse_file(self._path, problem)
+            return False
+        return True
 
     def discard(self, *, if_token: str | None = None) -> bool:
         """Remove the stored token; with ``if_token``, only if the file still holds that token.
 
         Returns whether a token was removed. A process that saw its token refused uses
         ``if_token`` so that it does not throw away a newer token another process stored.
+        Nothing is removed from an untrusted directory, and an untrusted file is left as it is.
         """
         if if_token is not None:
             current = self.load()
             if current is None or current.access_token != if_token:
                 return False
+        elif not self._guard.directory_trusted() or not self._replaceable():
+            return False
         try:
             os.unlink(self._path)
         except FileNotFoundError:
             return False
         except OSError as error:
-            logger.warning("could not remove the token cache file %s: %s", self._path, error)
+            logger.warning(
+                "could not remove the token cache file %s: %s", self._path, error.strerror or error
+            )
             return False
         return True
 
@@ -352,17 +624,28 @@ def _parse(data: Any) -> CachedToken | None:
     if not isinstance(data, dict) or data.get("format") != _FORMAT:
         return None
     access_token = data.get("access_token")
-    obtained_at = data.get("obtained_at")
-    expires_at = data.get("expires_at")
-    if not isinstance(access_token, str) or not access_token:
+    obtained_at = _number(data.get("obtained_at"))
+    expires_at = _number(data.get("expires_at"))
+    if not _is_token(access_token) or obtained_at is None or expires_at is None:
         return None
-    if not (_is_number(obtained_at) and _is_number(expires_at)):
+    if expires_at < obtained_at:
         return None
-    return CachedToken(access_token, float(obtained_at), float(expires_at))
+    return CachedToken(access_token, obtained_at, expires_at)
 
 
-def _is_number(value: object) -> TypeGuard[float]:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+def _is_token(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and bool(value) and _TOKEN_CHARACTERS.issuperset(value)
+
+
+def _number(value: object) -> float | None:
+    """``value`` as a finite float, or ``None`` (not a number, a bool, NaN, infinite, too large)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)  # an integer with hundreds of digits overflows here
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 class FileTokenCache:
@@ -370,13 +653,16 @@ class FileTokenCache:
 
     Args:
         directory: where the files go; default :func:`default_token_cache_directory`. Created
-            (mode ``0700``) if missing.
+            (mode ``0700``, with any missing parent) if missing. It must be owned by you and
+            writable by nobody else, as must every directory above it (unless sticky, as
+            ``/tmp``): otherwise a warning is logged and the cache is not used.
 
     Raises:
-        ConfigurationError: the directory cannot be created or written, before any request.
+        ConfigurationError: a directory given here cannot be created or written, before any
+            request. The default directory never raises: a warning, and no cache.
 
     Pass it to :class:`~sentinelhub_byoc.auth.ClientCredentialsAuth` as ``token_cache=``; see the
-    module documentation for what is stored and how processes coordinate.
+    module documentation for what is stored, what is trusted and how processes coordinate.
 
     >>> FileTokenCache("/tmp/byoc-tokens")  # doctest: +SKIP
     FileTokenCache(directory='/tmp/byoc-tokens')
@@ -387,31 +673,53 @@ class FileTokenCache:
             raise ValidationError(
                 f"FileTokenCache directory must be a path or None, got {type(directory).__name__}"
             )
+        explicit = directory is not None
         path = Path(directory) if directory is not None else default_token_cache_directory()
-        self._directory = path.expanduser().absolute()
-        self._prepare()
+        path = path.expanduser().absolute()
+        created = self._create(path, explicit=explicit)
+        # Judged (and used) where symbolic links lead: a link that others can change later then
+        # changes nothing here.
+        self._directory = Path(os.path.realpath(path)) if created else path
+        self._guard = _Guard(self._directory)
+        if created and self._guard.directory_trusted():
+            self._check_writable(explicit=explicit)
 
-    def _prepare(self) -> None:
-        directory = self._directory
+    def _create(self, directory: Path, *, explicit: bool) -> bool:
+        """Create ``directory`` and its missing parents (``0700``); whether it is there now."""
+        missing = [directory, *directory.parents]
+        missing = [path for path in missing if not os.path.lexists(path)]
         try:
-            created = not directory.is_dir()
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            if created and os.name == "posix":
-                os.chmod(directory, 0o700)  # mkdir's mode is reduced by the umask
+            for path in reversed(missing):  # the outermost first
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(path, 0o700)
+                    if _STRICT:
+                        os.chmod(path, 0o700)  # mkdir's mode is reduced by the umask
+            if not directory.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "not a directory")
         except OSError as error:
+            message = f"cannot create the token cache directory {directory}: {error.strerror or error}"
+            if explicit:
+                raise ConfigurationError(
+                    f"{message}; create it yourself, or pass FileTokenCache(directory=...) "
+                    "a writable directory"
+                ) from error
+            logger.warning("%s; the client works without the cache", message)
+            return False
+        return True
+
+    def _check_writable(self, *, explicit: bool) -> None:
+        if os.access(self._directory, os.W_OK | os.X_OK):
+            return
+        message = f"the token cache directory {self._directory} is not writable"
+        if explicit:
             raise ConfigurationError(
-                f"cannot create the token cache directory {directory}: {error.strerror or error}; "
-                "create it yourself, or pass FileTokenCache(directory=...) a writable directory"
-            ) from error
-        if not os.access(directory, os.W_OK | os.X_OK):
-            raise ConfigurationError(
-                f"the token cache directory {directory} is not writable; fix its permissions, "
-                "or pass FileTokenCache(directory=...) a writable directory"
+                f"{message}; fix its permissions, or pass FileTokenCache(directory=...) a writable directory"
             )
+        self._guard.warn(f"{message}; the client works without the cache")
 
     @property
     def directory(self) -> Path:
-        """The directory holding the token files."""
+        """The directory holding the token files (where any symbolic links in the given path lead)."""
         return self._directory
 
     def __repr__(self) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from _cli_helpers import Byoc, write_scene
+import pytest
+from _cli_helpers import BUCKET, Byoc, write_scene
 
 
 def test_list_is_empty_at_first(run: Byoc) -> None:
@@ -192,3 +193,23 @@ def test_create_with_a_storage_identifier_on_a_cdse_service() -> None:
         assert created["additionalData"]["storageIdentifier"] == "waw3-2"
         shown = json.loads(run("-o", "json", "collections", "get", created["id"]).stdout)
         assert shown["additionalData"]["storageIdentifier"] == "waw3-2"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_a_no_data_json_cannot_carry_is_refused_before_sending(run: Byoc, value: str) -> None:
+    before = len(run.emulator.requests)
+    result = run("collections", "create", "--name", "n", "--bucket", BUCKET, "--no-data", value)
+    assert result.exit_code == 2, result.output
+    assert "no_data must be a finite number" in result.stderr
+    assert "Traceback" not in result.output
+    assert len(run.emulator.requests) == before
+
+
+def test_a_json_body_with_nan_is_refused_before_sending(run: Byoc) -> None:
+    before = len(run.emulator.requests)
+    bands = '{"bands": {"B1": {"noData": NaN}}}'
+    body = f'{{"name": "n", "s3Bucket": "{BUCKET}", "additionalData": {bands}}}'
+    result = run("collections", "create", "--json", body)
+    assert result.exit_code == 2, result.output
+    assert "noData is nan" in result.stderr
+    assert len(run.emulator.requests) == before

@@ -252,3 +252,16 @@ def test_tiles_created_before_a_failure_are_shown(run: Byoc, scenes: Path) -> No
     assert result.exit_code == 1
     assert [json.loads(line)["path"] for line in result.stdout.splitlines()] == ["2024/05/01/b/(BAND).tif"]
     assert result.stderr.startswith("byoc: error: 409")
+
+
+def test_a_cover_geometry_nested_past_geojson_is_a_geometry_error(run: Byoc, tmp_path: Path) -> None:
+    collection = run.collection()
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"type": "Polygon", "coordinates": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    nested_features = '{"type": "Feature", "geometry": ' * 5_000 + '{"type": "Polygon"}' + "}" * 5_000
+    for geometry in (f"@{deep}", nested_features):
+        result = run("tiles", "create", collection, "a/(BAND).tif", "--cover-geometry", geometry)
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output
+        assert "RecursionError" not in result.output
+        assert "geometry" in result.stderr.lower()

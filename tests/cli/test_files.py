@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 from _cli_helpers import BUCKET, Byoc
+from click.testing import CliRunner, Result
+from sentinelhub_byoc.cli._app import byoc
+
+from tests.hostile_files import COLLECTION, TILE, FileScript
+from tests.scripted_server import TOKEN_PATH, Reply, ScriptedServer, endless
 
 CONTENT = bytes(range(256)) * 8
 
@@ -66,3 +71,60 @@ def test_missing_file(run: Byoc, planet_tile: tuple[str, str]) -> None:
     result = run("files", "size", collection, tile, "nothing.tif")
     assert result.exit_code == 1
     assert result.stderr.startswith("byoc: error: 404")
+
+
+@pytest.mark.parametrize("name", ["..", ".", "sub/../scene.tif", "sub//udm2.tif"])
+def test_get_refuses_names_a_url_would_normalise(
+    run: Byoc, planet_tile: tuple[str, str], tmp_path: Path, name: str
+) -> None:
+    collection, tile = planet_tile
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = run("files", "get", collection, tile, name, str(folder / "out.bin"))
+    assert result.exit_code == 2, result.stderr
+    assert "file name" in result.stderr
+    assert list(folder.iterdir()) == []
+
+
+def test_get_with_a_deadline(run: Byoc, planet_tile: tuple[str, str], tmp_path: Path) -> None:
+    collection, tile = planet_tile
+    one = run("files", "get", collection, tile, "scene.tif", str(tmp_path / "a.tif"), "--deadline", "60")
+    assert one.exit_code == 0, one.stderr
+    assert (tmp_path / "a.tif").read_bytes() == CONTENT
+    many = run("files", "get", collection, tile, "--dest", str(tmp_path / "all"), "--deadline", "60")
+    assert many.exit_code == 0, many.stderr
+    assert (tmp_path / "all" / tile / "scene.tif").read_bytes() == CONTENT
+    refused = run("files", "get", collection, tile, "--dest", str(tmp_path), "--deadline", "0")
+    assert refused.exit_code == 2
+
+
+def hostile(*args: str, server: ScriptedServer) -> Result:
+    environment = {"SH_CLIENT_ID": "scripted-id", "SH_CLIENT_SECRET": "scripted-secret"}
+    urls = ["--base-url", server.base_url, "--token-url", server.base_url + TOKEN_PATH]
+    return CliRunner().invoke(byoc, [*urls, *args], env=environment, prog_name="byoc")
+
+
+def test_get_cuts_off_an_endless_body_to_a_file_and_to_stdout(tmp_path: Path) -> None:
+    script = FileScript({"scene.tif": CONTENT}, bodies={"scene.tif": lambda r: Reply(200, {}, endless())})
+    with ScriptedServer(script) as server:
+        to_file = hostile(
+            "files", "get", COLLECTION, TILE, "scene.tif", str(tmp_path / "a.tif"), server=server
+        )
+        assert to_file.exit_code == 1
+        assert "more than" in to_file.stderr
+        to_stdout = hostile("files", "get", COLLECTION, TILE, "scene.tif", "-", server=server)
+        assert to_stdout.exit_code == 1
+        assert to_stdout.stdout_bytes == b""
+        folder = tmp_path / "all"
+        many = hostile("files", "get", COLLECTION, TILE, "--dest", str(folder), server=server)
+        assert many.exit_code == 1
+        assert "FAILED scene.tif" in many.stderr
+    assert list(tmp_path.iterdir()) == [folder]
+    assert [p for p in folder.rglob("*") if p.is_file()] == []
+
+
+def test_get_to_stdout_checks_the_size(tmp_path: Path) -> None:
+    with ScriptedServer(FileScript({"scene.tif": CONTENT})) as server:
+        result = hostile("files", "get", COLLECTION, TILE, "scene.tif", "-", server=server)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes == CONTENT

@@ -399,6 +399,47 @@ def test_sync_uploads_a_folder_to_s3_then_syncs_the_prefix(
     assert "sync into the collection's bucket" in wrong.stderr
 
 
+def test_sync_refuses_links_out_of_the_folder_and_names_a_link_to_nothing(
+    s3_run: Byoc, moto_endpoint: str, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    write_scene(outside, "secret", west=510_240.0)
+    folder = tmp_path / "local"
+    write_scene(folder, "20240501/a")
+    write_scene(folder, "20240501/leak", west=505_120.0)
+    (folder / "20240501" / "leak" / "B08.tif").unlink()
+    (folder / "20240501" / "leak" / "B08.tif").symlink_to(outside / "secret" / "B08.tif")
+    (folder / "20240501" / "gone").mkdir()
+    (folder / "20240501" / "gone" / "B04.tif").symlink_to(tmp_path / "nothing.tif")
+    env = {
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+    }
+    collection = s3_run.collection()
+    upload = f"s3://{BUCKET}/links/"
+    args = ("tiles", "sync", collection, str(folder), "--upload-to", upload, "--timeout", "30")
+    result = s3_run("-o", "json", *args, env=env)
+    assert result.exit_code == 4, result.stderr
+    assert "Traceback" not in result.stderr
+    report = json.loads(result.stdout)
+    assert report["created"] == ["links/20240501/a/(BAND).tif"]
+    leak = report["failed"]["links/20240501/leak/(BAND).tif"]
+    assert "links/20240501/leak/B08.tif" in leak
+    assert "outside the folder" in leak
+    gone = report["failed"]["links/20240501/gone/(BAND).tif"]
+    assert str(folder / "20240501" / "gone" / "B04.tif") in gone
+    assert "does not exist" in gone
+    listed = s3_client(moto_endpoint).list_objects_v2(Bucket=BUCKET, Prefix="links/")["Contents"]
+    assert sorted(item["Key"] for item in listed) == ["links/20240501/a/B04.tif", "links/20240501/a/B08.tif"]
+    # For people: the same, each refused file by name.
+    again = s3_run(*args, env=env)
+    assert again.exit_code == 4, again.stderr
+    assert "REFUSED 'links/20240501/gone/B04.tif'" in again.stdout
+    assert "FAILED links/20240501/leak/(BAND).tif" in again.stdout
+
+
 def test_files_get_no_resume_starts_over(run: Byoc, planet_tile: tuple[str, str], tmp_path: Path) -> None:
     collection, tile = planet_tile
     part = tmp_path / tile / "scene.tif.part"

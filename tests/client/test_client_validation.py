@@ -7,9 +7,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from _client_helpers import SQUARE, call, client_of_kind, collect
-from sentinelhub_byoc import ValidationError
+from sentinelhub_byoc import Band, Collection, CollectionAdditionalData, ValidationError
 from sentinelhub_byoc.testing import Emulator, ManualClock
 
 pytestmark = pytest.mark.anyio
@@ -21,6 +22,26 @@ TOO_MANY_POINTS = {
     "type": "Polygon",
     "coordinates": [[[14 + i / 200, 46 + (i % 2) / 100] for i in range(120)] + [[14, 46]]],
 }
+
+
+def _nested(depth: int) -> Any:
+    value: Any = [14.0, 46.0]
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+# Deeper than the interpreter's recursion limit: a recursive reader or repr would overflow.
+DEEP_POLYGON = {"type": "Polygon", "coordinates": _nested(50_000)}
+DEEP_MULTIPOLYGON = {"type": "MultiPolygon", "coordinates": _nested(50_000)}
+DEEP_FEATURES: Any = SQUARE
+for _ in range(50_000):
+    DEEP_FEATURES = {"type": "Feature", "properties": {}, "geometry": DEEP_FEATURES}
+NAN_BAND = Collection(
+    name="n",
+    s3_bucket="a-bucket",
+    additional_data=CollectionAdditionalData(bands={"B1": Band(bit_depth=8, no_data=float("nan"))}),
+)
 
 Calls = list[tuple[str, Callable[[Any], Any]]]
 
@@ -70,6 +91,25 @@ INVALID_CALLS: Calls = [
     ),
     ("tiles.create(cover=121 points)", lambda c: c.tiles.create(GOOD, "a", cover_geometry=TOO_MANY_POINTS)),
     ("tiles.update(cover=text)", lambda c: c.tiles.update(GOOD, GOOD, cover_geometry="somewhere")),
+    ("tiles.create(cover=deep Polygon)", lambda c: c.tiles.create(GOOD, "a", cover_geometry=DEEP_POLYGON)),
+    (
+        "tiles.create(cover=deep MultiPolygon)",
+        lambda c: c.tiles.create(GOOD, "a", cover_geometry=DEEP_MULTIPOLYGON),
+    ),
+    (
+        "tiles.update(cover=Feature of Features)",
+        lambda c: c.tiles.update(GOOD, GOOD, cover_geometry=DEEP_FEATURES),
+    ),
+    (
+        "tiles.create(cover=deep GeoJSON text)",
+        lambda c: c.tiles.create(
+            GOOD, "a", cover_geometry='{"type": "Polygon", "coordinates": ' + "[" * 100_000
+        ),
+    ),
+    (
+        "tiles.create(cover=type nested deep)",
+        lambda c: c.tiles.create(GOOD, "a", cover_geometry={"type": _nested(50_000), "coordinates": []}),
+    ),
     (
         "tiles.create(sensing_time=overflows in UTC)",
         lambda c: c.tiles.create(
@@ -85,6 +125,15 @@ INVALID_CALLS: Calls = [
     ("collections.create(no bucket)", lambda c: c.collections.create(name="n")),
     ("collections.create(name=int)", lambda c: c.collections.create(name=5, s3_bucket="a-bucket")),
     ("collections.create(no_data=str)", lambda c: c.collections.create(name="n", s3_bucket="b", no_data="0")),
+    *[
+        (
+            f"collections.create(no_data={value})",
+            lambda c, value=value: c.collections.create(name="n", s3_bucket="a-bucket", no_data=value),
+        )
+        for value in (float("nan"), float("inf"), float("-inf"))
+    ],
+    ("collections.create(band no_data=nan)", lambda c: c.collections.create(NAN_BAND)),
+    ("collections.update(band no_data=nan)", lambda c: c.collections.update(attrs.evolve(NAN_BAND, id=GOOD))),
     ("collections.create(dict)", lambda c: c.collections.create({"name": "n", "s3Bucket": "b"})),
     ("collections.update(str)", lambda c: c.collections.update(GOOD)),
     # Wrong-typed arguments

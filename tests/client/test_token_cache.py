@@ -276,14 +276,14 @@ def test_an_unreadable_file_is_ignored_and_overwritten(
     cache: FileTokenCache, service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _put(cache, "cannot-be-read")
-    real_open = open
+    real_open = os.open
 
-    def refuse(path: Any, *args: Any, **kwargs: Any) -> Any:
-        if Path(path) == _entry(cache).path:
+    def refuse(path: Any, flags: int, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) == _entry(cache).path and not flags & (os.O_WRONLY | os.O_RDWR):
             raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *args, **kwargs)
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr("sentinelhub_byoc.token_cache.open", refuse, raising=False)
+    monkeypatch.setattr(os, "open", refuse)
     assert _get(_auth(cache), service) == 200
     assert service.authorizations == ["Bearer token-1"]
     monkeypatch.undo()

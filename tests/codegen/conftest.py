@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from codegen import _yaml
+from codegen.generate import PACKAGE_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,3 +49,17 @@ def modify_like_upstream() -> Callable[[dict[str, Any]], dict[str, Any]]:
     """Apply the kinds of change upstream makes: a new optional tile property, a new tile status,
     a new operation and a removed parameter."""
     return _modify_like_upstream
+
+
+@pytest.fixture
+def isolated_import() -> Iterator[None]:
+    """Let a test import a freshly generated package without disturbing the installed one."""
+    saved = {name: module for name, module in sys.modules.items() if name.startswith(PACKAGE_NAME)}
+    saved_path = list(sys.path)
+    for name in saved:
+        del sys.modules[name]
+    yield
+    for name in [name for name in sys.modules if name.startswith(PACKAGE_NAME)]:
+        del sys.modules[name]
+    sys.modules.update(saved)
+    sys.path[:] = saved_path

@@ -5,31 +5,14 @@ from __future__ import annotations
 import copy
 import importlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from codegen import _yaml
 from codegen.generate import PACKAGE_NAME, differences, generate_package
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "generator-config.yaml"
-
-
-@pytest.fixture
-def isolated_import() -> Iterator[None]:
-    """Let a test import a freshly generated package without disturbing the installed one."""
-    saved = {name: module for name, module in sys.modules.items() if name.startswith(PACKAGE_NAME)}
-    saved_path = list(sys.path)
-    for name in saved:
-        del sys.modules[name]
-    yield
-    for name in [name for name in sys.modules if name.startswith(PACKAGE_NAME)]:
-        del sys.modules[name]
-    sys.modules.update(saved)
-    sys.path[:] = saved_path
 
 
 def test_generation_is_reproducible(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 
 import httpx
@@ -83,3 +84,60 @@ def test_serve_stops_cleanly_and_releases_the_port() -> None:
     with EmulatorServer() as own:
         assert own.base_url.startswith("http://127.0.0.1:")
         assert own.api_urls[1].endswith("/byoc/v1")
+
+
+def _exchange(server: EmulatorServer, request: bytes) -> tuple[bytes, bytes]:
+    """Send raw bytes; return the answer's head and whatever follows until the server closes."""
+    with socket.create_connection((server.host, server.port), timeout=10) as connection:
+        connection.sendall(request)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    head, _, rest = received.partition(b"\r\n\r\n")
+    return head, rest
+
+
+@pytest.mark.parametrize(
+    ("framing", "status"),
+    [
+        ("Content-Length: many\r\n\r\n{}", 400),
+        ("Content-Length: -2\r\n\r\n{}", 400),
+        ("Content-Length: 99999999999999999999\r\n\r\n{}", 413),
+        ("Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", 400),
+        ("Transfer-Encoding: chunked\r\n\r\n1\r\n{}\r\n0\r\n\r\n", 400),
+    ],
+)
+def test_a_body_that_cannot_be_read_is_refused_and_the_connection_closed(
+    byoc_emulator_server: EmulatorServer, framing: str, status: int
+) -> None:
+    token = _token(byoc_emulator_server.base_url, "demo-client-id", "demo-client-secret")
+    byoc_emulator_server.emulator.clear_requests()
+    request = (
+        f"POST /api/v1/byoc/collections HTTP/1.1\r\nHost: emulator\r\nAuthorization: Bearer {token}\r\n"
+        "Content-Type: application/json\r\n"
+        + framing
+        # A second request the server must not read as one: the framing of the first was broken.
+        + "GET /api/v1/byoc/collections HTTP/1.1\r\nHost: emulator\r\n\r\n"
+    )
+    head, rest = _exchange(byoc_emulator_server, request.encode())
+    assert head.startswith(f"HTTP/1.1 {status} ".encode())
+    assert b"\r\nConnection: close" in head
+    assert json.loads(rest)["error"]["status"] == status
+    assert byoc_emulator_server.emulator.requests == []
+
+
+def test_a_chunked_body_is_read_whole(byoc_emulator_server: EmulatorServer) -> None:
+    token = _token(byoc_emulator_server.base_url, "demo-client-id", "demo-client-secret")
+    body = b'{"name": "chunked", "s3Bucket": "my-bucket"}'
+    chunks = b"".join(b"%x;ext=1\r\n%s\r\n" % (len(part), part) for part in (body[:7], body[7:]))
+    request = (
+        b"POST /api/v1/byoc/collections HTTP/1.1\r\nHost: emulator\r\nConnection: close\r\n"
+        b"Authorization: Bearer "
+        + token.encode()
+        + b"\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + chunks
+        + b"0\r\nX-Trailer: yes\r\n\r\n"
+    )
+    head, rest = _exchange(byoc_emulator_server, request)
+    assert head.startswith(b"HTTP/1.1 201 ")
+    assert json.loads(rest)["data"]["name"] == "chunked"

@@ -126,6 +126,14 @@ def test_feature_collection_needs_exactly_one_feature(count: int) -> None:
         ({"type": "Point", "coordinates": [0, 0]}, "'Point' is not supported.*buffer"),
         (shapely.LineString([(0, 0), (1, 1)]), "'LineString' is not supported"),
         ({"type": "Feature", "geometry": None}, "no geometry"),
+        (
+            {"type": "Feature", "geometry": {"type": "Feature", "geometry": _polygon_dict()}},
+            "another Feature",
+        ),
+        ({"type": "FeatureCollection", "features": [_polygon_dict()]}, "not a Feature"),
+        ({"type": "FeatureCollection", "features": [{"type": "FeatureCollection"}]}, "not a Feature"),
+        ('{"type": "Polygon", "coordinates": ' + "[" * 100_000, "nested deeper than any GeoJSON"),
+        ({"type": [[["Polygon"]]], "coordinates": []}, r"geometry type \[\[\['Polygon'\]\]\] is not"),
         ("POLYGON ((0 0, 1 0", "cannot parse the WKT"),
         ("{not json", "not valid JSON"),
         (42, "cannot use int as a geometry"),
@@ -139,3 +147,12 @@ def test_feature_collection_needs_exactly_one_feature(count: int) -> None:
 def test_unusable_inputs_raise_one_error_type(given: object, message: str) -> None:
     with pytest.raises(GeometryError, match=message):
         as_geometry(given)
+
+
+def test_a_value_nested_past_the_recursion_limit_is_named_briefly() -> None:
+    deep: Any = [0.0, 0.0]
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(GeometryError, match=r"position 0 is \[\[\[\[\.\.\.\]\]\]\]") as caught:
+        as_geometry({"type": "Polygon", "coordinates": [[deep, deep, deep, deep]]})
+    assert len(str(caught.value)) < 200

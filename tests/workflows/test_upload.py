@@ -43,8 +43,8 @@ def test_a_corrupted_upload_is_reported(tmp_path: Path, s3_client: Any) -> None:
     class Corrupting:
         """An S3 client whose stored object is not what was sent (nothing real corrupts here)."""
 
-        def upload_file(self, *args: Any, **kwargs: Any) -> None:
-            s3_client.upload_file(*args, **kwargs)
+        def upload_fileobj(self, *args: Any, **kwargs: Any) -> None:
+            s3_client.upload_fileobj(*args, **kwargs)
 
         def head_object(self, **kwargs: Any) -> dict[str, Any]:
             return {**s3_client.head_object(**kwargs), "ETag": '"0000"'}

@@ -25,8 +25,12 @@ from sentinelhub_byoc.retries import RetryPolicy
 T = TypeVar("T")
 
 USER_AGENT = f"sentinelhub-byoc/{__version__}"
+#: What a request accepts when its operation documents no media type for any answer (a ``HEAD``).
+#: Every other request carries its own ``Accept``, generated from the media types ``openapi.yaml``
+#: documents for its answers, and a request's own headers win over these.
+DEFAULT_ACCEPT = "*/*"
 #: Sent with every request of the client's own connection pool.
-HEADERS = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+HEADERS = {"User-Agent": USER_AGENT, "Accept": DEFAULT_ACCEPT}
 
 
 @attrs.frozen

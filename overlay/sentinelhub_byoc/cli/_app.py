@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from sentinelhub_byoc import __version__
+from sentinelhub_byoc._logging import redact_text
 from sentinelhub_byoc.cli import (
     _auth,
     _cog,
@@ -23,7 +24,7 @@ from sentinelhub_byoc.cli import (
     _serve,
     _tiles,
 )
-from sentinelhub_byoc.cli._context import OUTPUT_FORMATS, CliState, enable_debug_logging
+from sentinelhub_byoc.cli._context import OUTPUT_FORMATS, CliState, enable_debug_logging, run_secrets
 from sentinelhub_byoc.errors import BYOCError
 
 COMMANDS: tuple[click.Command, ...] = (
@@ -60,12 +61,25 @@ class ByocGroup(click.Group):
         except KeyboardInterrupt:
             raise _errors.CommandError("interrupted", _errors.INTERRUPTED) from None
         except BYOCError as error:
-            raise _errors.from_exception(error, debug=_debug(ctx)) from error
+            raise _hide_secrets(_errors.from_exception(error, debug=_debug(ctx)), ctx) from error
         except ImportError as error:
             raise _errors.missing_dependency(error, "all") from error
         except OSError as error:
             # A file that cannot be read or written is the user's to fix, not a bug to trace.
-            raise _errors.CommandError(_errors.describe(error), _errors.FAILURE, debug=_debug(ctx)) from error
+            failure = _errors.CommandError(_errors.describe(error), _errors.FAILURE, debug=_debug(ctx))
+            raise _hide_secrets(failure, ctx) from error
+
+
+def _hide_secrets(error: _errors.CommandError, ctx: click.Context) -> _errors.CommandError:
+    """Hide the run's client secret in the ``--debug`` traceback, causes included.
+
+    The package's errors are redacted already; an exception they were raised from (a cause in
+    the traceback) is whatever the code below said.
+    """
+    state = ctx.find_object(CliState)
+    if error.details and state is not None:
+        error.details = redact_text(error.details, run_secrets(state))
+    return error
 
 
 def _debug(ctx: click.Context) -> bool:

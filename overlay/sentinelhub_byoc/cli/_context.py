@@ -124,14 +124,64 @@ class _StderrHandler(logging.Handler):
             self.handleError(record)
 
 
+class _RedactingFormatter(logging.Formatter):
+    """Hides the run's client secret in each formatted line, in any encoding, tracebacks included.
+
+    The package redacts its log lines already; this also covers whatever a line quotes from a
+    server, should a future line do so.
+    """
+
+    def __init__(self, fmt: str, secrets: Callable[[], tuple[str, ...]]) -> None:
+        super().__init__(fmt)
+        self._secrets = secrets
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The line as :class:`logging.Formatter` writes it, with the secrets replaced."""
+        from sentinelhub_byoc._logging import redact_text
+
+        return redact_text(super().format(record), self._secrets())
+
+
+def _run_secrets(state: CliState) -> Callable[[], tuple[str, ...]]:
+    """:func:`run_secrets`, looked up once when first needed."""
+    found: list[tuple[str, ...]] = []
+
+    def secrets() -> tuple[str, ...]:
+        if not found:
+            found.append(run_secrets(state))
+        return found[0]
+
+    return secrets
+
+
+def run_secrets(state: CliState) -> tuple[str, ...]:
+    """The client secret of the run's credentials, and ``id:secret``; none for the emulator.
+
+    What ``--debug`` output hides again, in any encoding, besides what the package redacts.
+    """
+    if state.uses_emulator:
+        return ()
+    from sentinelhub_byoc.config import resolve_config
+    from sentinelhub_byoc.errors import BYOCError
+
+    try:
+        credentials = resolve_config(profile=state.profile).credentials
+    except (BYOCError, OSError):  # no credentials: the command says so itself
+        return ()
+    return (credentials.client_secret, f"{credentials.client_id}:{credentials.client_secret}")
+
+
 def enable_debug_logging(state: CliState) -> None:
     """Under ``--debug``, send the package's log (secrets already redacted there) to stderr.
 
-    The handler is removed when the run ends.
+    The run's client secret is hidden again in every line. The handler is removed when the run
+    ends.
     """
     logger = logging.getLogger("sentinelhub_byoc")
     handler = _StderrHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        _RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", _run_secrets(state))
+    )
     previous = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)

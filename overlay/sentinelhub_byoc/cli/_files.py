@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from pathlib import Path, PurePosixPath
 
 import click
@@ -59,6 +61,12 @@ def size(state: CliState, collection: str, tile: str, name: str) -> None:
 )
 @concurrency_option(4, "files")
 @click.option("--no-resume", is_flag=True, help="start again instead of resuming a partial download.")
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="fail a file still downloading after SECONDS (its .part file is kept to resume).",
+)
 @pass_state
 def get(
     state: CliState,
@@ -68,12 +76,15 @@ def get(
     folder: Path | None,
     concurrency: int,
     no_resume: bool,
+    deadline: float | None,
 ) -> None:
     """Download a tile's files: all of them, or the NAMEs, into --dest DIR/<tile id>/.
 
     Without --dest, one NAME is downloaded to its name in this folder, or to DESTINATION
     given after it (- for stdout). A partial download is kept as a .part file and resumed by
     the next run; files already complete are skipped. Exit code 1 when some files failed.
+    A file whose answer does not add up (more bytes than its size, another range than asked)
+    fails, and nothing is written through links inside the destination.
 
     \b
     byoc files get COLLECTION TILE --dest downloads          # every file of the tile
@@ -84,7 +95,7 @@ def get(
         if len(names) > 2:
             raise click.UsageError("give several NAMEs with --dest DIR")
         destination = Path(names[1]) if len(names) == 2 else None
-        _get_one(state, collection, tile, names[0], destination, resume=not no_resume)
+        _get_one(state, collection, tile, names[0], destination, resume=not no_resume, deadline=deadline)
         return
     from sentinelhub_byoc import workflows
 
@@ -98,6 +109,7 @@ def get(
             names=names or None,
             concurrency=concurrency,
             resume=not no_resume,
+            deadline=deadline,
             on_progress=bars,
         )
     if state.output == "table":
@@ -116,17 +128,34 @@ def get(
 
 
 def _get_one(
-    state: CliState, collection: str, tile: str, name: str, destination: Path | None, *, resume: bool
+    state: CliState,
+    collection: str,
+    tile: str,
+    name: str,
+    destination: Path | None,
+    *,
+    resume: bool,
+    deadline: float | None,
 ) -> None:
     """One file to DESTINATION (default: its name, in this folder; ``-`` for stdout)."""
     client = state.client()
+    # The size asked first bounds the body and is checked before the file is renamed into place.
+    size = client.files.size(collection, tile, name)
     if destination is not None and str(destination) == "-":
-        stdout = sys.stdout.buffer
-        stdout.write(client.files.read(collection, tile, name))
-        stdout.flush()
+        # Through a temporary file: checked whole before a byte reaches stdout, in constant memory.
+        with tempfile.TemporaryDirectory(prefix="byoc-get-") as folder:
+            written = client.files.download(
+                collection, tile, name, Path(folder) / "file", size=size, deadline=deadline
+            )
+            stdout = sys.stdout.buffer
+            with written.open("rb") as stream:
+                shutil.copyfileobj(stream, stdout)
+            stdout.flush()
         return
     target = destination if destination is not None else Path(PurePosixPath(name).name)
     if target.is_dir():
         target = target / PurePosixPath(name).name
-    written = client.files.download(collection, tile, name, target, resume=resume)
-    _output.message(f"wrote {written} ({written.stat().st_size:,} bytes)")
+    written = client.files.download(
+        collection, tile, name, target, resume=resume, size=size, deadline=deadline
+    )
+    _output.message(f"wrote {written} ({size:,} bytes)")

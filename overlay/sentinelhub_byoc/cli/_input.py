@@ -45,10 +45,20 @@ def _where(source: str) -> str:
     return "the argument"
 
 
+def _loads(text: str, where: str, what: str) -> Any:
+    """``json.loads``, with JSON nested past the interpreter's recursion limit as an :class:`InputError`."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise InputError(
+            f"{what}: the JSON in {where} is nested too deeply to be a BYOC object or a GeoJSON geometry"
+        ) from None
+
+
 def parse_documents(text: str, source: str, what: str = "--json") -> list[Any]:
     """The JSON values in *text*: one value (an array gives its items) or one value per line."""
     try:
-        value = json.loads(text)
+        value = _loads(text, _where(source), what)
     except json.JSONDecodeError as whole_error:
         lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
         if len(lines) < 2:
@@ -61,7 +71,7 @@ def parse_documents(text: str, source: str, what: str = "--json") -> list[Any]:
         values = []
         for number, line in lines:
             try:
-                values.append(json.loads(line))
+                values.append(_loads(line, f"line {number} of {_where(source)}", what))
             except json.JSONDecodeError as error:
                 raise InputError(
                     f"{what}: malformed JSON on line {number} of {_where(source)}: {error.msg} "
@@ -126,10 +136,10 @@ def _ids_from_stdin() -> Iterator[str]:
             continue
         if text.startswith("{"):
             try:
-                value = json.loads(text)
+                value = _loads(text, f"line {number} of stdin", "tile ids")
             except json.JSONDecodeError as error:
                 raise InputError(f"malformed JSON on line {number} of stdin: {error.msg}") from None
-            if not isinstance(value.get("id"), str):
+            if not isinstance(value, dict) or not isinstance(value.get("id"), str):
                 raise InputError(f'line {number} of stdin has no "id" member')
             yield value["id"]
         else:

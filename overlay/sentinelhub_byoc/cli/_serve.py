@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import signal
+import socket
+import stat
 import sys
 import threading
 from dataclasses import dataclass
@@ -28,7 +31,13 @@ def group() -> None:
     show_default=True,
     help="port to listen on; 0 picks one.",
 )
-@click.option("--host", default="127.0.0.1", show_default=True, help="address to bind.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="address to bind; any other than a loopback address makes the emulator and its printed "
+    "credentials reachable from the network.",
+)
 @click.option(
     "--data-dir",
     type=click.Path(path_type=Path),
@@ -48,7 +57,8 @@ def group() -> None:
     type=click.Path(path_type=Path),
     default=None,
     metavar="DIR",
-    help="keep collections and tiles in DIR (SQLite) so that a restarted emulator still has them.",
+    help="keep collections and tiles in DIR (SQLite, readable by you only) so that a restarted "
+    "emulator still has them.",
 )
 @click.option(
     "--flavour",
@@ -88,7 +98,7 @@ class _ServeArguments:
 def _serve(args: _ServeArguments) -> int:
     from sentinelhub_byoc.testing import Emulator, serve
     from sentinelhub_byoc.testing._seed import Seed, SeedError, apply_seed, load_seed
-    from sentinelhub_byoc.testing._store import StoreError
+    from sentinelhub_byoc.testing._store import StoreError, state_files
 
     seed: Seed | None = None
     if args.seed is not None:
@@ -104,6 +114,7 @@ def _serve(args: _ServeArguments) -> int:
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _on_signal)
+    exposed = _readable_by_others(state_files(args.state)) if args.state is not None else []
     try:
         emulator = Emulator(
             data_dir=args.data_dir,
@@ -120,13 +131,31 @@ def _serve(args: _ServeArguments) -> int:
         print(f"byoc: cannot use {where}: {error}", file=sys.stderr)
         return 2
     with emulator:
-        seeded = apply_seed(emulator, seed) if seed is not None else []
+        try:
+            seeded = apply_seed(emulator, seed) if seed is not None else []
+        except StoreError as error:
+            print(f"byoc: --state: {error}", file=sys.stderr)
+            return 1
         try:
             server = serve(emulator, host=args.host, port=args.port)
         except OSError as error:
             print(f"byoc: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
             return 1
         with server:
+            if exposed:
+                # Opening the state made them private; what others could read before, they may have.
+                print(
+                    f"byoc: warning: {', '.join(map(str, exposed))} could be read by other users "
+                    "and now by you only; the client secrets kept there may have been seen",
+                    file=sys.stderr,
+                )
+            if not _is_loopback(args.host):
+                print(
+                    f"byoc: warning: --host {args.host} is not a loopback address: the emulator and the "
+                    "client id and secret printed below can be reached from the network",
+                    file=sys.stderr,
+                    flush=True,
+                )
             client_id, client_secret = next(iter(seed.clients.items())) if seed else (None, None)
             if client_id is not None and client_secret is not None:
                 server.client_id, server.client_secret = client_id, client_secret
@@ -165,6 +194,34 @@ def _serve(args: _ServeArguments) -> int:
                 pass
     print("Emulator stopped.", flush=True)
     return 0
+
+
+def _readable_by_others(paths: list[Path]) -> list[Path]:
+    """Which of ``paths`` exist as regular files with permissions for group or others."""
+    found = []
+    for path in paths:
+        try:
+            mode = path.lstat().st_mode
+        except OSError:
+            continue
+        if stat.S_ISREG(mode) and stat.S_IMODE(mode) & 0o077:
+            found.append(path)
+    return found
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether binding ``host`` keeps the server on this machine (a name counts as what it resolves to)."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    if not host:
+        return False  # every interface
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, socket.AF_INET)}
+    except (OSError, UnicodeError):
+        return False
+    return bool(addresses) and all(ipaddress.ip_address(address).is_loopback for address in addresses)
 
 
 def connection_help(

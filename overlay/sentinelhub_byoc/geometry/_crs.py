@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from sentinelhub_byoc.geometry._errors import GeometryError
+from sentinelhub_byoc.geometry._errors import GeometryError, shown
 
 WGS84: Final = 4326
 CRS84_URN: Final = "urn:ogc:def:crs:OGC:1.3:CRS84"
@@ -55,17 +55,17 @@ def parse_crs(value: object) -> int:
     4326
     """
     if isinstance(value, bool):
-        raise GeometryError(f"CRS {value!r} is not a CRS; give an EPSG code such as 32633")
+        raise GeometryError(f"CRS {shown(value)} is not a CRS; give an EPSG code such as 32633")
     if isinstance(value, int):
         if value <= 0:
-            raise GeometryError(f"CRS {value!r} is not an EPSG code; EPSG codes are positive")
+            raise GeometryError(f"CRS {shown(value)} is not an EPSG code; EPSG codes are positive")
         return value
     if isinstance(value, str):
         return _parse_crs_name(value)
     if hasattr(value, "to_epsg"):
         return _parse_crs_object(value)
     raise GeometryError(
-        f"cannot read a CRS from {type(value).__name__} {value!r}; give an EPSG code (32633), "
+        f"cannot read a CRS from {type(value).__name__} {shown(value)}; give an EPSG code (32633), "
         "'EPSG:32633', 'urn:ogc:def:crs:EPSG::32633' or a pyproj.CRS"
     )
 
@@ -129,7 +129,7 @@ def read_crs_member(member: object) -> int:
         if member.get("type") == "name" and isinstance(properties, dict):
             return parse_crs(properties.get("name"))
     raise GeometryError(
-        f"cannot read the GeoJSON crs member {member!r}; expected "
+        f"cannot read the GeoJSON crs member {shown(member)}; expected "
         '{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32633"}}'
     )
 

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import reprlib
+from typing import Final
+
 from sentinelhub_byoc.errors import BYOCError, ValidationError
+
+_SHOWN: Final = reprlib.Repr()
+# Attributes rather than keywords: Repr() takes keywords only from Python 3.12.
+_SHOWN.maxlevel, _SHOWN.maxlist, _SHOWN.maxtuple, _SHOWN.maxdict = 3, 4, 4, 4
+_SHOWN.maxstring = _SHOWN.maxother = 40
+
+
+def shown(value: object) -> str:
+    """*value* as a short repr for an error message, however long or deeply nested it is.
+
+    A value nested a hundred thousand lists deep must give a :class:`GeometryError`, not the
+    ``RecursionError`` the built-in ``repr`` raises.
+    """
+    return _SHOWN.repr(value)
 
 
 class GeometryError(ValidationError):

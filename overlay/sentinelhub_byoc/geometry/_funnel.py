@@ -8,10 +8,11 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from sentinelhub_byoc.geometry._crs import merge_crs, parse_crs
-from sentinelhub_byoc.geometry._errors import GeometryError
+from sentinelhub_byoc.geometry._errors import GeometryError, shown
 from sentinelhub_byoc.geometry._value import Geometry
 
 _EWKT_SRID: Final = re.compile(r"^\s*srid\s*=\s*(\d+)\s*;", re.IGNORECASE)
+_CONTAINERS: Final = ("Feature", "FeatureCollection")
 _ACCEPTED: Final = (
     "a Geometry, a GeoJSON Polygon/MultiPolygon dict, a Feature, a one-feature "
     "FeatureCollection, an object with __geo_interface__ (shapely, geopandas), a model "
@@ -78,6 +79,12 @@ def _from_mapping(data: Mapping[str, Any], crs: int | None) -> Geometry:
         geometry = data.get("geometry")
         if geometry is None:
             raise GeometryError("the Feature has no geometry (its 'geometry' is null)")
+        if isinstance(geometry, Mapping) and geometry.get("type") in _CONTAINERS:
+            # GeoJSON nests no deeper than this; following further nesting would recurse without end.
+            raise GeometryError(
+                f"the Feature's geometry is a {geometry.get('type')}; GeoJSON puts a Polygon or "
+                "MultiPolygon there, not another Feature or FeatureCollection"
+            )
         return _convert(geometry, crs)
     if kind == "FeatureCollection":
         crs = _member_crs(data, crs)
@@ -89,7 +96,13 @@ def _from_mapping(data: Mapping[str, Any], crs: int | None) -> Geometry:
                 "one feature (collection['features'][i]) or merge them first "
                 "(e.g. shapely.union_all)"
             )
-        return _convert(features[0], crs)
+        feature = features[0]
+        if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
+            raise GeometryError(
+                f"the FeatureCollection holds {type(feature).__name__} {shown(feature)}, not a Feature; "
+                'GeoJSON\'s features are objects with "type": "Feature"'
+            )
+        return _convert(feature, crs)
     return Geometry.from_geojson(data, crs=crs)
 
 
@@ -114,6 +127,11 @@ def _from_text(text: str, crs: int | None) -> Geometry:
             data = json.loads(stripped)
         except json.JSONDecodeError as exc:
             raise GeometryError(f"the GeoJSON text is not valid JSON: {exc}") from exc
+        except RecursionError:
+            raise GeometryError(
+                "the GeoJSON text is nested deeper than any GeoJSON geometry; it cannot be a Polygon "
+                "or MultiPolygon"
+            ) from None
         return _convert(data, crs)
     srid = _EWKT_SRID.match(stripped)
     if srid:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import Any, Final, Literal, SupportsFloat, TypeAlias
 
-from sentinelhub_byoc.geometry._errors import GeometryError
+from sentinelhub_byoc.geometry._errors import GeometryError, shown
 
 Position: TypeAlias = tuple[float, float]
 Ring: TypeAlias = tuple[Position, ...]
@@ -40,12 +40,13 @@ def check_type(geometry_type: object) -> GeometryType:
     if geometry_type == "MultiPolygon":
         return "MultiPolygon"
     hint = ""
-    if geometry_type in {"Point", "MultiPoint", "LineString", "MultiLineString"}:
+    # A tuple, not a set: the type may be anything a user sent, a list included (unhashable).
+    if geometry_type in ("Point", "MultiPoint", "LineString", "MultiLineString"):
         hint = " (buffer it into an area first, e.g. shapely's geometry.buffer(distance))"
     elif geometry_type == "GeometryCollection":
         hint = " (keep only its polygons, e.g. with shapely.unary_union)"
     raise GeometryError(
-        f"geometry type {geometry_type!r} is not supported; the service takes only "
+        f"geometry type {shown(geometry_type)} is not supported; the service takes only "
         f"Polygon and MultiPolygon{hint}"
     )
 
@@ -123,11 +124,11 @@ def _position(kind: GeometryType, polygon: int, ring: int, number: int, position
     values = _sequence(position, place, "an [x, y] pair of numbers")
     if len(values) > 2:
         raise GeometryError(
-            f"{place} has {len(values)} coordinates {tuple(values)!r}; the service takes 2-D "
+            f"{place} has {len(values)} coordinates {shown(tuple(values))}; the service takes 2-D "
             "positions only, drop the extra values (e.g. with shapely.force_2d)"
         )
     if len(values) < 2:
-        raise GeometryError(f"{place} is {list(values)!r}; a position needs two numbers [x, y]")
+        raise GeometryError(f"{place} is {shown(list(values))}; a position needs two numbers [x, y]")
     x, y = (_number(place, value) for value in values)
     return (x, y)
 
@@ -135,7 +136,7 @@ def _position(kind: GeometryType, polygon: int, ring: int, number: int, position
 def _number(place: str, value: object) -> float:
     # numpy scalars and Decimal are numbers too; bool and str are not.
     if isinstance(value, bool | str | bytes) or not isinstance(value, SupportsFloat):
-        raise GeometryError(f"{place} holds {value!r}, which is not a number")
+        raise GeometryError(f"{place} holds {shown(value)}, which is not a number")
     number = float(value)
     if not math.isfinite(number):
         raise GeometryError(

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sentinelhub_byoc.geometry._crs import WGS84, crs_member, crs_urn, merge_crs, parse_crs
-from sentinelhub_byoc.geometry._errors import GeometryError
+from sentinelhub_byoc.geometry._errors import GeometryError, shown
 from sentinelhub_byoc.geometry._structure import (
     GEOMETRY_TYPES,
     GeometryType,
@@ -97,7 +97,7 @@ class Geometry:
         kind_value = raw.get("type")
         kind: GeometryType = "MultiPolygon" if kind_value == "MultiPolygon" else "Polygon"
         if kind_value not in GEOMETRY_TYPES:
-            problem = f"the service sent geometry type {kind_value!r}, not Polygon or MultiPolygon"
+            problem = f"the service sent geometry type {shown(kind_value)}, not Polygon or MultiPolygon"
         try:
             polygons = normalise(kind, raw.get("coordinates"))
         except GeometryError as error:

@@ -6,6 +6,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,8 @@ TOKEN_PATHS = (TOKEN_PATH, "/oauth/token")
 Flavour = Literal["sentinel-hub", "cdse"]
 """Which deployment's rules the emulator follows: Sentinel Hub's, or the Copernicus Data Space's."""
 FLAVOURS: tuple[Flavour, ...] = ("sentinel-hub", "cdse")
+# A long-running `byoc emulator serve` must not grow without end; tests see far fewer requests.
+_REQUEST_LOG_SIZE = 100_000
 
 
 @dataclass(frozen=True)
@@ -100,15 +103,36 @@ class Emulator:
             raise ValueError(f"flavour must be one of {', '.join(map(repr, FLAVOURS))}, got {flavour!r}")
         self.flavour: Flavour = flavour
         self._lock = threading.RLock()
+        self.clock: Clock = clock if clock is not None else SystemClock()
         self._store: Store | None = None
+        self._owned_dir: Path | None = None
+        try:
+            self._open(state_dir, data_dir, buckets, bucket_folders, clients, token_lifetime, delays)
+        except BaseException:
+            # Nothing half-made stays behind: the state folder's lock, a temporary folder.
+            self.close()
+            raise
+        self._api = Api(self._state)
+        self._faults = FaultInjector()
+        self._faults.configure(faults or Faults())
+        self._log: deque[RequestRecord] = deque(maxlen=_REQUEST_LOG_SIZE)
+
+    def _open(
+        self,
+        state_dir: Path | str | None,
+        data_dir: Path | str | None,
+        buckets: BucketResolver | None,
+        bucket_folders: Mapping[str, Path | str] | None,
+        clients: Mapping[str, str] | None,
+        token_lifetime: float,
+        delays: IngestionDelays | None,
+    ) -> None:
         if state_dir is not None:
             # Opened first: a folder that cannot hold state is reported as such.
             self._store = Store(state_dir)
             if buckets is None and data_dir is None:
                 data_dir = Path(state_dir) / "buckets"
         self._folders = {name: Path(folder) for name, folder in (bucket_folders or {}).items()}
-        self.clock: Clock = clock if clock is not None else SystemClock()
-        self._owned_dir: Path | None = None
         self._data_dir: Path | None = None
         if buckets is None:
             from .ingestion import local_buckets
@@ -130,15 +154,11 @@ class Emulator:
         for client_id, secret in (clients or {DEMO_CLIENT_ID: DEMO_CLIENT_SECRET}).items():
             self._accounts.add(client_id, secret)
         self._state = State(self.clock, delays or IngestionDelays(), buckets)
-        self._state.cdse = flavour == "cdse"
+        self._state.cdse = self.flavour == "cdse"
         if self._store is not None:
             self._store.save_accounts(self._accounts.all())
             self._state.restore(*self._store.load())
             self._store.sync(self._state)
-        self._api = Api(self._state)
-        self._faults = FaultInjector()
-        self._faults.configure(faults or Faults())
-        self._log: list[RequestRecord] = []
 
     # Context management ------------------------------------------------------------------
 
@@ -227,7 +247,7 @@ class Emulator:
 
     @property
     def requests(self) -> list[RequestRecord]:
-        """Every request seen so far, oldest first."""
+        """Every request seen so far (the last 100,000 of them), oldest first."""
         with self._lock:
             return list(self._log)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -14,6 +15,7 @@ from uuid import UUID
 
 from sentinelhub_byoc._ids import as_uuid
 from sentinelhub_byoc.errors import ValidationError
+from sentinelhub_byoc.resources._downloads import PART_SUFFIX, reserved_name
 from sentinelhub_byoc.workflows.events import Progress, ProgressCallback, report_progress
 
 
@@ -21,7 +23,8 @@ def file_destination(root: Path, tile: str, name: str) -> Path:
     """Where file *name* of *tile* goes below *root*: ``root / tile / name``.
 
     *name* may hold folders (``udm/udm2.tif``); a name that would leave the tile's folder
-    (absolute, a drive, ``..``, empty parts, backslashes) is refused with a
+    (absolute, a drive, ``..``, empty parts, backslashes), or one a part of which ends in
+    ``.part`` (another file's partial download could have its name), is refused with a
     :class:`ValidationError`.
     """
     if not isinstance(name, str) or not name:
@@ -35,7 +38,35 @@ def file_destination(root: Path, tile: str, name: str) -> Path:
         or any(part in ("", ".", "..") for part in name.split("/"))
     ):
         raise ValidationError(f"file name {name!r} would be written outside the tile's folder; refused")
+    if any(reserved_name(part) for part in name.split("/")):
+        raise ValidationError(
+            f"file name {name!r} ends in {PART_SUFFIX!r}, which names the partial file of another; "
+            "refused (download it with client.files.download() to a name of your choice)"
+        )
     return root / tile / PurePosixPath(name)
+
+
+def clashing_names(names: Iterable[str]) -> dict[str, str]:
+    """The names among *names* that would be written where an earlier one is, with that one.
+
+    Two names clash when they differ only in letter case or Unicode normalisation (one file on
+    macOS and Windows), or when one is a folder of the other (``a`` and ``a/b``).
+    """
+    files: dict[str, str] = {}
+    folders: dict[str, str] = {}
+    clashes: dict[str, str] = {}
+    for name in names:
+        key = unicodedata.normalize("NFC", name).casefold()
+        parts = key.split("/")
+        parents = ["/".join(parts[:index]) for index in range(1, len(parts))]
+        other = files.get(key) or folders.get(key) or next((files[p] for p in parents if p in files), None)
+        if other is not None:
+            clashes[name] = other
+            continue
+        files[key] = name
+        for parent in parents:
+            folders.setdefault(parent, name)
+    return clashes
 
 
 def tile_ids(tiles: Any) -> list[UUID]:

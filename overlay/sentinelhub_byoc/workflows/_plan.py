@@ -20,6 +20,7 @@ __all__ = [
     "PlannedTile",
     "SensingTime",
     "SyncPlan",
+    "hold_refused",
     "make_plan",
     "sensing_time_reader",
 ]
@@ -85,6 +86,11 @@ class SyncPlan:
     uploads: tuple[str, ...] = ()
     unmatched: tuple[str, ...] = ()
     failed_before: Mapping[str, str] = field(default_factory=dict)
+    refused: Mapping[str, str] = field(default_factory=dict)
+    """Inputs refused, by key, with the reason: links out of the folder or to nothing, keys
+    holding ``(BAND)`` or empty, ``.`` or ``..`` segments... (a folder's key ends in '/')."""
+    refused_tiles: Mapping[str, str] = field(default_factory=dict)
+    """Tiles left alone because a file of theirs is refused: by path, with the reason."""
 
     def of(self, action: Action) -> list[PlannedTile]:
         """The planned tiles with *action*."""
@@ -118,6 +124,12 @@ class SyncPlan:
                 lines.append(f"  {action:<8} {tile.path}  ({tile.reason})")
             if len(tiles) > limit:
                 lines.append(f"  ... and {len(tiles) - limit} more to {action}")
+        for key, reason in list(self.refused.items())[:limit]:
+            lines.append(f"  refused  {key!r}  ({reason})")
+        if len(self.refused) > limit:
+            lines.append(f"  ... and {len(self.refused) - limit} more refused")
+        if self.refused_tiles:
+            lines.append(f"  {len(self.refused_tiles)} tile(s) are left alone: a file of theirs is refused")
         if self.unmatched:
             lines.append(f"  {len(self.unmatched)} file(s) do not follow the layout and are left out")
         if self.failed_before:
@@ -200,6 +212,26 @@ def _changed(tile: TileFiles, files: Files, known: KnownTile, changed_keys: set[
     return None
 
 
+def hold_refused(
+    groups: Iterable[TileFiles], refused: Mapping[str, str]
+) -> tuple[list[TileFiles], dict[str, str]]:
+    """The tiles with no *refused* file, and the others by path, with a refused file's reason.
+
+    A listed tile path (a tile without files) is held back when the path itself is refused.
+    A tile is never registered without one of its files: the service would ingest the rest,
+    and the first tile of a collection defines its bands.
+    """
+    kept: list[TileFiles] = []
+    held: dict[str, str] = {}
+    for tile in groups:
+        bad = [key for key in (tile.keys or [tile.path]) if key in refused]
+        if bad:
+            held[tile.path] = f"refused {bad[0]!r}: {refused[bad[0]]}"
+        else:
+            kept.append(tile)
+    return kept, held
+
+
 def make_plan(
     collection: str,
     source: str,
@@ -213,18 +245,24 @@ def make_plan(
     sensing_time: Callable[[str], datetime | None] = lambda path: None,
     uploads: Iterable[str] = (),
     unmatched: Iterable[str] = (),
+    refused: Mapping[str, str] | None = None,
+    held: Mapping[str, str] | None = None,
 ) -> SyncPlan:
     """Decide each tile's action.
 
     A tile of *groups* not in *existing* (by path) is created; one whose files changed after
     its ingestion began (or that are in *changed_keys*) is reingested; others are skipped.
     With *delete_missing*, tiles of the collection under *scope* that no group has any more
-    are deleted.
+    are deleted, but not those *held* back (by path, see :func:`hold_refused`) nor those under
+    a *refused* folder (a key ending in '/'): their files are there, only not usable.
     """
+    refused = dict(refused or {})
+    held = dict(held or {})
     changed = set(changed_keys)
     planned: list[PlannedTile] = []
     failed_before: dict[str, str] = {}
-    seen: set[str] = set()
+    seen: set[str] = set(held)
+    unread = tuple(key for key in refused if key.endswith("/"))
     for tile in groups:
         seen.add(tile.path)
         known = existing.get(tile.path)
@@ -243,7 +281,7 @@ def make_plan(
                 failed_before[tile.path] = known.failure_cause or "ingestion failed"
     if delete_missing:
         for path, known in sorted(existing.items()):
-            if path not in seen and path.startswith(scope):
+            if path not in seen and path.startswith(scope) and not path.startswith(unread):
                 planned.append(PlannedTile("delete", path, "its files are gone", (), known.id))
     return SyncPlan(
         collection=collection,
@@ -252,4 +290,6 @@ def make_plan(
         uploads=tuple(uploads),
         unmatched=tuple(unmatched),
         failed_before=failed_before,
+        refused=refused,
+        refused_tiles=held,
     )

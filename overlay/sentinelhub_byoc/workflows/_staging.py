@@ -11,6 +11,8 @@ prefix of the same bucket: :func:`plan_s3_staging` turns the checks into one job
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +35,7 @@ from sentinelhub_byoc.workflows._convert_jobs import (
     run_job,
 )
 from sentinelhub_byoc.workflows._sources import (
+    FileIdentity,
     Files,
     S3Location,
     StoredFile,
@@ -74,6 +77,8 @@ class StageJob:
     staged: str
     rules: RuleSet
     options: ConvertOptions | None
+    listed: FileIdentity | None = None
+    """What *source* was when it was listed: a file that is no longer that is not converted."""
 
 
 @dataclass(frozen=True)
@@ -97,13 +102,34 @@ def stage_file(job: StageJob) -> Staged:
     from sentinelhub_byoc.cog._convert import convert
 
     try:
+        changed = _changed(job)
+        if changed is not None:
+            return Staged(job.key, reason=changed)
         if check_cog(job.source, rules=job.rules).ok:
             Path(job.staged).unlink(missing_ok=True)
             return Staged(job.key)
         conversion = convert(job.source, job.staged, rules=job.rules, options=job.options)
+        # GDAL reads by path: a file swapped meanwhile would have been converted instead.
+        changed = _changed(job)
     except (BYOCError, OSError) as error:
         return Staged(job.key, reason=f"conversion failed: {failure_reason(error)}")
+    if changed is not None:
+        return Staged(job.key, reason=changed)
     return Staged(job.key, job.staged, converted=not conversion.up_to_date)
+
+
+def _changed(job: StageJob) -> str | None:
+    """Why *job*'s source is not the regular file that was listed, or ``None``."""
+    if job.listed is None:
+        return None
+    try:
+        status = os.lstat(job.source)
+    except FileNotFoundError:
+        return f"{job.source} vanished since it was listed; run the sync again"
+    now = FileIdentity.of(status)
+    if not stat.S_ISREG(status.st_mode) or now != job.listed:
+        return f"{job.source} changed since it was listed; run the sync again"
+    return None
 
 
 def staged_files(
@@ -125,12 +151,15 @@ def staged_files(
         elif result.staged is not None:
             path = Path(result.staged)
             try:
-                stat = path.stat()
+                status = path.lstat()
             except OSError as error:
                 refused[job.key] = f"the converted copy {path} cannot be read: {error.strerror}"
                 continue
-            modified = datetime.fromtimestamp(stat.st_mtime, UTC)
-            staged[job.key] = StoredFile(job.key, stat.st_size, modified, path)
+            if not stat.S_ISREG(status.st_mode):
+                refused[job.key] = f"the converted copy {path} is not a regular file"
+                continue
+            modified = datetime.fromtimestamp(status.st_mtime, UTC)
+            staged[job.key] = StoredFile(job.key, status.st_size, modified, path, FileIdentity.of(status))
             if result.converted:
                 written.add(job.key)
     return staged, refused, written

@@ -6,20 +6,25 @@ local file was modified after the object, to the second, as S3 keeps times): the
 up in parts. After each upload the object's ETag is compared with the one computed locally
 (the MD5, or for a multipart upload the MD5 of the parts' MD5s and the part count), so a
 corrupted transfer is caught rather than ingested, and its copy removed so that the next run
-uploads the file again. Blocking (boto3); run in a worker thread.
+uploads the file again. A file is read from one descriptor opened without following links, and
+only while it is what was listed: one that changes, vanishes or is replaced before or during
+its upload is not kept in the bucket. Blocking (boto3); run in a worker thread.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import importlib
+import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from sentinelhub_byoc.errors import StorageAccessError
-from sentinelhub_byoc.workflows._sources import Files, S3Location, StoredFile, s3_error
+from sentinelhub_byoc.errors import SourceChangedError, StorageAccessError
+from sentinelhub_byoc.workflows._sources import FileIdentity, Files, S3Location, StoredFile, s3_error
 
 __all__ = ["PART_SIZE", "expected_etag", "needs_upload", "plan_uploads", "upload_file"]
 
@@ -40,14 +45,81 @@ def needs_upload(local: StoredFile, remote: StoredFile | None) -> bool:
 
 def expected_etag(path: Path, part_size: int = PART_SIZE) -> str:
     """The ETag S3 gives *path* uploaded in parts of *part_size* (one part when smaller)."""
-    digests = []
     with path.open("rb") as file:
-        while chunk := file.read(part_size):
-            digests.append(hashlib.md5(chunk, usedforsecurity=False).digest())
+        return _etag_of(file, part_size)
+
+
+def _etag_of(file: BinaryIO, part_size: int) -> str:
+    digests = []
+    while chunk := file.read(part_size):
+        digests.append(hashlib.md5(chunk, usedforsecurity=False).digest())
     if len(digests) <= 1:
         return (digests[0] if digests else hashlib.md5(b"", usedforsecurity=False).digest()).hex()
     combined = hashlib.md5(b"".join(digests), usedforsecurity=False).hexdigest()
     return f"{combined}-{len(digests)}"
+
+
+# Never through a link (the listing resolved links already); a pipe must not block the open.
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def _difference(listed: FileIdentity, now: FileIdentity) -> str | None:
+    """How the file *now* differs from the *listed* one, or ``None``."""
+    if (now.device, now.inode) != (listed.device, listed.inode):
+        return "another file took its place"
+    if now.size != listed.size:
+        return f"its size went from {listed.size} to {now.size} bytes"
+    if now.mtime_ns != listed.mtime_ns:
+        return "it was modified"
+    return None
+
+
+def _open_listed(file: StoredFile, path: Path) -> tuple[int, FileIdentity]:
+    """Open *file* (at *path*) as the regular file it was listed as, or raise why it is not."""
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        raise SourceChangedError(f"{path} vanished since it was listed; run the sync again") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise SourceChangedError(
+                f"{path} became a symbolic link since it was listed, and is not followed; run the sync again"
+            ) from None
+        raise StorageAccessError(f"could not read {path}: {error.strerror}") from None
+    status = os.fstat(descriptor)
+    opened = FileIdentity.of(status)
+    reason = None
+    if not stat.S_ISREG(status.st_mode):
+        reason = "it is no longer a regular file"
+    elif file.identity is not None:
+        reason = _difference(file.identity, opened)
+    elif opened.size != file.size:
+        reason = f"its size went from {file.size} to {opened.size} bytes"
+    if reason is not None:
+        os.close(descriptor)
+        raise SourceChangedError(f"{path} changed since it was listed ({reason}); run the sync again")
+    return descriptor, opened
+
+
+def _changed_during(path: Path, before: FileIdentity, descriptor: int) -> str | None:
+    """Why the file read from *descriptor* (at *path*) is not what was opened, or ``None``."""
+    status = os.fstat(descriptor)
+    if status.st_nlink == 0:
+        return "it was deleted"
+    reason = _difference(before, FileIdentity.of(status))
+    if reason is not None:
+        return reason
+    try:
+        there = FileIdentity.of(os.lstat(path))
+    except FileNotFoundError:
+        return "it was moved away"
+    except OSError as error:
+        return f"it cannot be looked at any more ({error.strerror})"
+    if (there.device, there.inode) != (before.device, before.inode):
+        return "another file took its place"
+    return None
 
 
 def upload_file(
@@ -55,33 +127,57 @@ def upload_file(
 ) -> None:
     """Upload *file* to its key in *location*'s bucket and verify the stored copy's ETag.
 
-    *metadata* is stored with the object as its user metadata (``x-amz-meta-*``).
+    *metadata* is stored with the object as its user metadata (``x-amz-meta-*``). The file is
+    opened once, without following a link, and must still be what was listed (``identity``,
+    else ``size``); what is uploaded is read from that one open file, and checked against the
+    stored copy's ETag afterwards.
 
-    Raises :class:`~sentinelhub_byoc.errors.StorageAccessError` when the upload fails or the
-    bucket holds other bytes than were sent.
+    Raises :class:`~sentinelhub_byoc.errors.SourceChangedError` when the file vanished,
+    changed or was replaced since it was listed or while it was uploaded (a copy uploaded
+    meanwhile is removed), and :class:`~sentinelhub_byoc.errors.StorageAccessError` when the
+    upload fails or the bucket holds other bytes than were sent.
     """
     if file.local is None:
         raise ValueError(f"{file.key} is not a local file")
+    path = file.local
     transfer = importlib.import_module("boto3.s3.transfer")
     errors = importlib.import_module("botocore.exceptions")
     config = transfer.TransferConfig(multipart_threshold=PART_SIZE + 1, multipart_chunksize=PART_SIZE)
     where = f"s3://{location.bucket}/{file.key}"
-    try:
-        extra = {"Metadata": dict(metadata)} if metadata else None
-        client.upload_file(str(file.local), location.bucket, file.key, ExtraArgs=extra, Config=config)
-        head = client.head_object(Bucket=location.bucket, Key=file.key)
-    except (errors.ClientError, errors.BotoCoreError, transfer.S3UploadFailedError) as error:
-        raise s3_error(error, f"uploading {file.local} to {where}") from None
-    except OSError as error:
-        raise StorageAccessError(f"could not read {file.local}: {error.strerror}") from None
-    stored = str(head.get("ETag", "")).strip('"')
-    wanted = expected_etag(file.local)
-    if stored != wanted:
+    descriptor, opened = _open_listed(file, path)
+
+    def remove_copy() -> None:
         # A bad copy left in the bucket would look up to date to the next run: remove it.
         with contextlib.suppress(errors.ClientError, errors.BotoCoreError):
             client.delete_object(Bucket=location.bucket, Key=file.key)
+
+    try:
+        with os.fdopen(os.dup(descriptor), "rb") as handle:
+            wanted = _etag_of(handle, PART_SIZE)
+        # boto3 closes the file it is given: it gets a descriptor of its own, of the same file.
+        with os.fdopen(os.dup(descriptor), "rb") as handle:
+            handle.seek(0)  # a duplicated descriptor shares the offset the checksum moved
+            extra = {"Metadata": dict(metadata)} if metadata else None
+            client.upload_fileobj(handle, location.bucket, file.key, ExtraArgs=extra, Config=config)
+        changed = _changed_during(path, opened, descriptor)
+        head = None if changed else client.head_object(Bucket=location.bucket, Key=file.key)
+    except (errors.ClientError, errors.BotoCoreError, transfer.S3UploadFailedError) as error:
+        raise s3_error(error, f"uploading {path} to {where}") from None
+    except OSError as error:
+        raise StorageAccessError(f"could not read {path}: {error.strerror}") from None
+    finally:
+        os.close(descriptor)
+    if changed is not None or head is None:
+        remove_copy()
+        raise SourceChangedError(
+            f"{path} changed while it was uploaded to {where} ({changed}); the copy was removed: "
+            "run the sync again"
+        )
+    stored = str(head.get("ETag", "")).strip('"')
+    if stored != wanted:
+        remove_copy()
         raise StorageAccessError(
-            f"{where} does not hold what was uploaded from {file.local} (ETag {stored}, expected "
+            f"{where} does not hold what was uploaded from {path} (ETag {stored}, expected "
             f"{wanted}); the transfer was corrupted and the copy removed: run the sync again"
         )
 

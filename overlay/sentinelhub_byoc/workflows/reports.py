@@ -75,8 +75,9 @@ class SyncReport:
     """What a sync did: the plan, then what happened to each tile.
 
     Paths are tile paths (file keys for ``uploaded``), sorted. ``failed`` maps each tile that
-    failed in this run (its COG check, its upload, its registration or its ingestion) to the
-    cause; ``failed_before`` holds unchanged tiles that were already FAILED and were left alone.
+    failed in this run (a refused file, its COG check, its upload, its registration or its
+    ingestion) to the cause; ``failed_before`` holds unchanged tiles that were already FAILED
+    and were left alone; ``refused`` the inputs that were neither uploaded nor registered.
     """
 
     plan: SyncPlan
@@ -95,10 +96,15 @@ class SyncReport:
         return self.plan.failed_before
 
     @property
+    def refused(self) -> Mapping[str, str]:
+        """Inputs refused (links out of the folder, bad keys...), by key, with the reason."""
+        return self.plan.refused
+
+    @property
     def ok(self) -> bool:
-        """Whether every tile this run touched ended well (and none is still ingesting)."""
+        """Whether every tile this run touched ended well, none is still ingesting, nothing refused."""
         pending = self.ingestion is not None and bool(self.ingestion.pending)
-        return not self.failed and not pending
+        return not self.failed and not pending and not self.refused
 
     def __str__(self) -> str:
         if self.dry_run:
@@ -111,6 +117,7 @@ class SyncReport:
         if self.ingestion is not None and self.ingestion.pending:
             lines.append(f"  {len(self.ingestion.pending)} tile(s) still ingesting when the wait timed out")
         lines.extend(f"  FAILED {path}: {cause}" for path, cause in sorted(self.failed.items()))
+        lines.extend(f"  REFUSED {key!r}: {reason}" for key, reason in sorted(self.refused.items()))
         if self.failed_before:
             lines.append(f"  {len(self.failed_before)} unchanged tile(s) were already FAILED")
         return "\n".join(lines)
@@ -165,7 +172,8 @@ class DownloadReport:
     ``written`` are the files downloaded by this call and ``skipped`` those already complete at
     their destination, both in the order of the tiles and their files; ``bytes`` counts the
     bytes received. ``failed`` lists each file (or tile listing) that failed with its error;
-    their partial data is kept as ``.part`` files for the next call to resume.
+    their partial data is kept as ``.part`` files for the next call to resume, unless the server
+    sent more than it announced (then nothing is kept).
 
     >>> report = DownloadReport(written=(Path("downloads/tile/scene.tif"),), bytes=1024)
     >>> report.ok, [path.name for path in report.paths]

@@ -22,6 +22,8 @@ def build_request(
     """
     headers: dict[str, Any] = {}
 
+    headers["Accept"] = "application/json"
+
     _kwargs: RequestArgs = {
         "method": "post",
         "url": "/byoc/v1/collections",

@@ -1,5 +1,6 @@
 # generated from openapi.yaml by openapi-python-client 0.29.1; do not edit, run `nox -s generate` instead
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -18,6 +19,9 @@ def build_request(
 
     The URL is relative to the API's base URL; send it with any httpx client and read the answer.
     """
+    headers: dict[str, Any] = {}
+
+    headers["Accept"] = "application/json"
 
     _kwargs: RequestArgs = {
         "method": "delete",
@@ -26,6 +30,7 @@ def build_request(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 

@@ -25,6 +25,8 @@ def build_request(
     """
     headers: dict[str, Any] = {}
 
+    headers["Accept"] = "application/json"
+
     _kwargs: RequestArgs = {
         "method": "post",
         "url": "/byoc/v1/collections/{collection_id}/tiles".format(

@@ -27,6 +27,9 @@ def build_request(
 
     The URL is relative to the API's base URL; send it with any httpx client and read the answer.
     """
+    headers: dict[str, Any] = {}
+
+    headers["Accept"] = "application/json"
 
     params: dict[str, Any] = {}
 
@@ -58,6 +61,7 @@ def build_request(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 

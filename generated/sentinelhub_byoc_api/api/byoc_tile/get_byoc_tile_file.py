@@ -27,6 +27,8 @@ def build_request(
     if not isinstance(range_, Unset):
         headers["Range"] = range_
 
+    headers["Accept"] = "application/octet-stream"
+
     _kwargs: RequestArgs = {
         "method": "get",
         "url": "/byoc/v1/collections/{collection_id}/tiles/{tile_id}/files/{path}".format(

@@ -3,7 +3,8 @@
 Three bounded-concurrency passes: list each tile's files (unless names are given), ask each
 file's size (HEAD), then stream the files that are not already complete at their destination.
 Each file takes the download path of ``client.files``: a ``.part`` file resumed with a ``Range``
-request, its size checked against the HEAD answer, renamed into place only when complete.
+request, its size checked against the HEAD answer, renamed into place only when complete, with
+the folders below the destination opened without following links.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from sentinelhub_byoc._ids import as_uuid
-from sentinelhub_byoc.errors import BYOCError, DownloadError
-from sentinelhub_byoc.resources._downloads import part_file
+from sentinelhub_byoc.errors import BYOCError, DownloadError, ValidationError
+from sentinelhub_byoc.resources._downloads import check_deadline, complete_at, resumable_bytes
 from sentinelhub_byoc.workflows._downloading import (
     DownloadProgress,
+    clashing_names,
     destination_folder,
     file_destination,
     tile_ids,
@@ -56,6 +58,7 @@ async def async_download_tile_files(
     names: Iterable[str] | None = None,
     concurrency: int = 4,
     resume: bool = True,
+    deadline: float | None = None,
     raise_on_failure: bool = False,
     on_progress: ProgressCallback | None = None,
 ) -> DownloadReport:
@@ -66,9 +69,18 @@ async def async_download_tile_files(
     a time, with constant memory. A file is written to ``<name>.part`` and renamed when it has
     exactly the size the service announced; an interrupted download resumes from its ``.part``
     file on the next call (unless ``resume=False``), and files already complete at their
-    destination are skipped. Names that would leave the tile's folder (``..``, absolute) are
-    refused with :class:`~sentinelhub_byoc.errors.ValidationError`: when given in *names*,
-    before any request; when listed by the service, as that file's failure.
+    destination are skipped. Names that would leave the tile's folder (``..``, absolute), names
+    ending in ``.part`` (another file's partial download) and names that would land on the
+    same file as another (differing only in letter case, or a file where another needs a
+    folder) are refused with :class:`~sentinelhub_byoc.errors.ValidationError`: when given in
+    *names*, before any request; when listed by the service, as that file's failure.
+
+    Nothing the service says is trusted: a body longer than the size announced is cut off
+    there (the file fails with :class:`~sentinelhub_byoc.errors.DownloadError` and its
+    ``.part`` file is removed), a ``206`` must answer the range asked for, and the folders and
+    ``.part`` files below *destination* are opened without following links (a link planted
+    there fails that file; nothing is written outside *destination*). *deadline* (seconds)
+    fails a file still downloading after that long, keeping its ``.part`` file to resume.
 
     One file failing (the service, the connection or the disk) does not stop the others: the
     :class:`~sentinelhub_byoc.workflows.DownloadReport` lists it in ``failed`` with its cause. With
@@ -89,6 +101,7 @@ async def async_download_tile_files(
     ids = tile_ids(tiles)
     root = destination_folder(destination)
     check_concurrency(concurrency)
+    check_deadline(deadline)
     wanted = None if names is None else _checked_names(root, names)
 
     async def list_files(tile: UUID) -> list[str] | Exception:
@@ -106,9 +119,14 @@ async def async_download_tile_files(
         if isinstance(listing, Exception):
             failed.append(FileFailure(str(tile), None, listing))
             continue
+        listing = list(dict.fromkeys(listing))
+        clashes = clashing_names(listing)
         for name in listing:
             try:
-                files.append(_File(tile, name, file_destination(root, str(tile), name)))
+                path = file_destination(root, str(tile), name)
+                if name in clashes:
+                    raise _clash(name, clashes[name])
+                files.append(_File(tile, name, path))
             except BYOCError as error:
                 failed.append(FileFailure(str(tile), name, error))
 
@@ -128,7 +146,7 @@ async def async_download_tile_files(
         if isinstance(size, Exception):
             failed.append(FileFailure(str(file.tile), file.name, size))
             progress.file_finished(file.item, f"failed: {failed[-1].cause}")
-        elif _complete(file.path, size):
+        elif complete_at(root, file.path, size):
             complete.add(file)
             progress.credit(size)
             progress.file_finished(file.item, "skipped: already complete")
@@ -138,8 +156,7 @@ async def async_download_tile_files(
     async def fetch(job: tuple[_File, int]) -> Path | Exception:
         file, size = job
         try:
-            file.path.parent.mkdir(parents=True, exist_ok=True)
-            progress.credit(_resumable_bytes(file.path, size) if resume else 0)
+            progress.credit(resumable_bytes(root, file.path, size) if resume else 0)
             path = await client.files._download(
                 collection_id,
                 file.tile,
@@ -147,6 +164,8 @@ async def async_download_tile_files(
                 file.path,
                 resume=resume,
                 size=size,
+                deadline=deadline,
+                root=root,
                 on_bytes=progress.add,
             )
         except _FILE_ERRORS as error:
@@ -179,17 +198,16 @@ def _checked_names(root: Path, names: Iterable[str]) -> list[str]:
     checked = list(dict.fromkeys(names))
     for name in checked:
         file_destination(root, "tile", name)
+    for name, other in clashing_names(checked).items():
+        raise _clash(name, other)
     return checked
 
 
-def _complete(path: Path, size: int) -> bool:
-    return path.is_file() and path.stat().st_size == size
-
-
-def _resumable_bytes(path: Path, size: int) -> int:
-    part = part_file(path)
-    held = part.stat().st_size if part.is_file() else 0
-    return held if held <= size else 0
+def _clash(name: str, other: str) -> ValidationError:
+    return ValidationError(
+        f"file name {name!r} would be written where {other!r} is (names differing only in letter "
+        "case, or a file where another needs a folder); refused"
+    )
 
 
 def _summary(failed: list[FileFailure]) -> str:

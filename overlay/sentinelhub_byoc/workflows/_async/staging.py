@@ -118,27 +118,32 @@ def _s3_staging(source: _sources.S3Location, staging: object) -> _staging.S3Stag
 async def stage_folder(
     staging: Staging,
     folder: Path,
+    prefix: str,
     files: _sources.Files,
     groups: list[TileFiles],
     on_progress: ProgressCallback | None,
 ) -> tuple[_sources.Files, dict[str, str], set[str]]:
     """Check every file of a tile; convert those that break the rules into the staging folder.
 
-    Returns the files with each converted one in place of its original (same key), the keys
-    whose files could not be converted, with the reason, and the keys converted by this run.
+    *files* are *folder*'s, listed under the key *prefix*; only those of *groups* are read (the
+    listing's refused inputs are in no group), each as the file that was listed. Returns the
+    files with each converted one in place of its original (same key), the keys whose files
+    could not be converted, with the reason, and the keys converted by this run.
     """
     assert staging.root is not None
     root = staging.root
     jobs = [
         _staging.StageJob(
             key,
-            str(local),
-            str(root / local.relative_to(folder)),
+            str(listed.local),
+            # By key, not by the file read: a link inside the folder is read as its target.
+            str(root.joinpath(*key[len(prefix) :].split("/"))),
             staging.rules,
             staging.options,
+            listed.identity,
         )
         for key in sorted({key for tile in groups for key in tile.files.values()})
-        if (local := files[key].local) is not None
+        if (listed := files[key]).local is not None
     ]
     total = len(jobs)
     done = Counter[str]()

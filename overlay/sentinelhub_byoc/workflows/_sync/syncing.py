@@ -32,6 +32,7 @@ from sentinelhub_byoc.workflows._plan import (
     PlannedTile,
     SensingTime,
     SyncPlan,
+    hold_refused,
     make_plan,
     sensing_time_reader,
 )
@@ -101,18 +102,22 @@ def _target(source: Source, upload_to: str | None) -> _Target:
     return _Target(str(folder), folder, None, None, upload)
 
 
-def _list_files(target: _Target, s3_client: Any) -> _sources.Files:
+def _list_files(target: _Target, s3_client: Any) -> tuple[_sources.Files, dict[str, str]]:
+    """The source's files, and the inputs refused with the reason, by key (see :mod:`._sources`)."""
     if target.keys is not None:
-        return _sources.explicit_files(target.keys)
+        files = _sources.explicit_files(target.keys)
+        return files, _sources.key_problems(files, patterns=True)
     if target.s3 is not None:
-        return _sources.list_s3(s3_client, target.s3)
-    assert target.folder is not None
-    prefix = target.upload_to.prefix if target.upload_to is not None else ""
-    return _sources.list_folder(target.folder, prefix)
+        files = _sources.list_s3(s3_client, target.s3)
+        refused: dict[str, str] = {}
+    else:
+        assert target.folder is not None
+        prefix = target.upload_to.prefix if target.upload_to is not None else ""
+        files, refused = _sources.list_folder(target.folder, prefix)
+    return files, {**refused, **_sources.key_problems(files)}
 
 
-def _groups(target: _Target, files: _sources.Files, layout: str) -> tuple[list[TileFiles], list[str]]:
-    keys = list(files)
+def _groups(target: _Target, keys: Sequence[str], layout: str) -> tuple[list[TileFiles], list[str]]:
     groups: list[TileFiles] = []
     if target.keys is not None:
         # Listed tile paths are taken as they are; listed files are grouped like any others.
@@ -161,8 +166,15 @@ def _plan(
 ) -> tuple[SyncPlan, _sources.Files, dict[str, str]]:
     read_time = sensing_time_reader(sensing_time)
     _check_bucket(client, collection, target)
-    files = _threads.in_thread(_list_files, target, s3_client)
-    groups, unmatched = _groups(target, files, layout)
+    files, inputs = _threads.in_thread(_list_files, target, s3_client)
+    # Refused files are grouped too: their tile is held back whole, never registered without them.
+    keys = sorted({*files, *(key for key in inputs if not key.endswith("/"))})
+    groups, unmatched = _groups(target, keys, layout)
+    groups, held = hold_refused(groups, inputs)
+    unmatched = [key for key in unmatched if key not in inputs]
+    # Nothing of a tile held back is uploaded either: its sound files wait for the refused one.
+    kept = {key for tile in groups for key in (tile.keys or [tile.path])} | set(unmatched)
+    files = {key: file for key, file in files.items() if key in kept}
     refused: dict[str, str] = {}
     converted: set[str] = set()
     uploads: list[str] = []
@@ -175,7 +187,10 @@ def _plan(
         # Converted copies replace their originals before the upload comparison, so a rerun
         # compares the bucket with what was uploaded: the converted file.
         assert target.folder is not None
-        files, refused, converted = stage_folder(staging, target.folder, files, groups, on_progress)
+        assert target.upload_to is not None
+        files, refused, converted = stage_folder(
+            staging, target.folder, target.upload_to.prefix, files, groups, on_progress
+        )
     if target.upload_to is not None:
         remote = _threads.in_thread(_sources.list_s3, s3_client, target.upload_to)
         # A copy converted by this run is uploaded even when written within the second of the
@@ -199,6 +214,8 @@ def _plan(
         sensing_time=read_time,
         uploads=uploads,
         unmatched=unmatched,
+        refused=inputs,
+        held=held,
     )
     report_progress(on_progress, Progress("plan", len(plan.tiles), len(plan.tiles)))
     return plan, files, refused
@@ -421,6 +438,14 @@ def sync(
     first: only missing, resized or newer files are uploaded, large ones in parts, each
     verified by checksum.
 
+    Inputs are checked before anything is read: a link out of the folder, a link to nothing
+    or to a folder, anything but a regular file, and a key holding ``(BAND)``, an empty,
+    ``.`` or ``..`` segment or a character the service cannot take are refused, named in
+    ``report.refused``, and fail their tile whole (links to files inside the folder are
+    followed). A file that changes, vanishes or is replaced between its listing and its
+    upload or conversion, or during its upload, fails only its tile, with the message of a
+    :class:`~sentinelhub_byoc.errors.SourceChangedError`; a rerun picks it up.
+
     First a plan is made (see :func:`plan_sync`): new tiles are created, tiles whose
     files changed after their ingestion began are reingested, others are skipped, and with
     *delete_missing* tiles whose files are gone are deleted. With *dry_run* nothing more
@@ -509,6 +534,7 @@ def sync(
     if dry_run:
         return SyncReport(plan, dry_run=True, skipped=tuple(t.path for t in plan.of("skip")))
     run = _Run(on_progress)
+    run.failed.update(plan.refused_tiles)
     if staged is not None and staged.s3 is not None:
         # Written into the staging prefix while the plan was made, by the workers.
         run.done["upload"].extend(plan.uploads)
