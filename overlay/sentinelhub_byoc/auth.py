@@ -44,7 +44,11 @@ from sentinelhub_byoc._transport import extensions
 from sentinelhub_byoc._transport._async import auth_flow as async_driver
 from sentinelhub_byoc._transport._sync import auth_flow as sync_driver
 from sentinelhub_byoc._transport.auth_flows import AsyncAuthFlow, AuthFlow
-from sentinelhub_byoc._transport.error_mapping import error_from_response, redacted_exchange
+from sentinelhub_byoc._transport.error_mapping import (
+    UNREADABLE_BODY_EXTENSION,
+    error_from_response,
+    redacted_exchange,
+)
 from sentinelhub_byoc.config import Credentials
 from sentinelhub_byoc.deployments import EU
 from sentinelhub_byoc.errors import AuthenticationError, ValidationError
@@ -411,9 +415,11 @@ class ClientCredentialsAuth(httpx.Auth):
             body = None
         access_token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(access_token, str) or not access_token:
+            unreadable = response.extensions.get(UNREADABLE_BODY_EXTENSION)
+            why = f" (its body could not be read: {unreadable})" if unreadable else ""
             raise AuthenticationError(
                 f"the token endpoint {redact_url(self._token_url)} answered 200 without an "
-                "access_token; check that token_url points at an OAuth2 token endpoint",
+                f"access_token{why}; check that token_url points at an OAuth2 token endpoint",
                 **self._error_fields(response),
             )
         token_type = body.get("token_type", "bearer")

@@ -279,8 +279,11 @@ def test_unread_streamed_body_falls_back_to_the_reason_phrase() -> None:
 def test_transport_errors_become_connection_errors(
     error: httpx.TransportError, expected: type[APIConnectionError]
 ) -> None:
-    request = httpx.Request("GET", URL)
+    request = httpx.Request("GET", URL, headers={"Authorization": "Bearer abcdefgh12345678"})
     mapped = error_from_transport_error(error, request=request)
     assert type(mapped) is expected
-    assert mapped.request is request
+    # A redacted copy of the request, not the request itself.
+    assert mapped.request is not None
+    assert (mapped.request.method, mapped.request.url) == (request.method, request.url)
+    assert mapped.request.headers["Authorization"] == "***"
     assert f"GET {URL}" in str(mapped)

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING
 
 import httpx
 
 from sentinelhub_byoc._logging import logger, redact_url
-from sentinelhub_byoc._transport.error_mapping import UNREADABLE_BODY_EXTENSION
+from sentinelhub_byoc._transport.error_mapping import UNREADABLE_BODY_EXTENSION, with_body
 from sentinelhub_byoc._transport.extensions import (
     EARLIER_ATTEMPT_MAY_HAVE_ACTED_EXTENSION,
     body_replayable,
+    is_token_request,
 )
 from sentinelhub_byoc.retries import (
     RetryPolicy,
@@ -128,18 +129,70 @@ class Attempts:
 
 
 #: Headers that describe the body this stand-in no longer carries.
-_BODY_FRAMING_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
-
-
 def undecodable(response: httpx.Response, error: httpx.DecodingError) -> httpx.Response:
     """An empty stand-in for a response whose body cannot be decoded, saying why in an extension.
 
     Retrying would fetch the same corrupt body; the decoders turn this into a typed error that
     keeps the status and headers.
     """
-    # Raw bytes: header values a server sent in Latin-1 or UTF-8 need not survive re-encoding.
-    headers = [
-        (name, value) for name, value in response.headers.raw if name.lower() not in _BODY_FRAMING_HEADERS
-    ]
-    extensions = {**response.extensions, UNREADABLE_BODY_EXTENSION: str(error) or type(error).__name__}
-    return httpx.Response(response.status_code, headers=headers, content=b"", extensions=extensions)
+    return with_body(response, b"", **{UNREADABLE_BODY_EXTENSION: str(error) or type(error).__name__})
+
+
+#: The most of a body the client holds in memory: a JSON answer, a token, an error page. A page
+#: of 100 tiles with their geometries is well under a megabyte; file downloads stream past this.
+MAX_HELD_BODY = 32 * 1024 * 1024
+
+
+class AnswerTooLarge(httpx.DecodingError):
+    """A body the client would hold in memory ran past :data:`MAX_HELD_BODY`.
+
+    A decoding error, so the answer becomes the typed error of an unreadable body, without retries.
+    """
+
+
+class BoundedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that stops with :class:`AnswerTooLarge` past *limit* bytes as sent.
+
+    A server that sends a body without end, or one far longer than any answer of the API, must
+    not fill the client's memory while it is buffered for reading.
+    """
+
+    def __init__(self, stream: httpx.SyncByteStream | httpx.AsyncByteStream, limit: int) -> None:
+        self._stream = stream
+        self._limit = limit
+        self._held = 0
+
+    def _count(self, chunk: bytes) -> bytes:
+        self._held += len(chunk)
+        if self._held > self._limit:
+            raise AnswerTooLarge(
+                f"the answer's body runs past {self._limit} bytes, more than any answer of the API; "
+                "it was not read further"
+            )
+        return chunk
+
+    def __iter__(self) -> Iterator[bytes]:
+        assert isinstance(self._stream, httpx.SyncByteStream)
+        for chunk in self._stream:
+            yield self._count(chunk)
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        assert isinstance(self._stream, httpx.AsyncByteStream)
+        async for chunk in self._stream:
+            yield self._count(chunk)
+
+    def close(self) -> None:
+        """Close the wrapped body."""
+        if isinstance(self._stream, httpx.SyncByteStream):
+            self._stream.close()
+
+    async def aclose(self) -> None:
+        """Close the wrapped body."""
+        if isinstance(self._stream, httpx.AsyncByteStream):
+            await self._stream.aclose()
+
+
+def bound_held_body(request: httpx.Request, response: httpx.Response, buffered: bool) -> None:
+    """Bound *response*'s body when the client will hold it whole: buffered, a token, an error."""
+    if buffered or is_token_request(request) or not 200 <= response.status_code < 300:
+        response.stream = BoundedBody(response.stream, MAX_HELD_BODY)

@@ -284,6 +284,30 @@ def redacted_exchange(response: httpx.Response, secrets: Iterable[str | None] = 
 _BODY_FRAMING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
+def with_body(response: httpx.Response, content: bytes, **extensions: Any) -> httpx.Response:
+    """A stand-in for *response* holding *content*, already decoded, as its body.
+
+    The headers that framed the body on the wire are left out, so that the stand-in is not
+    decoded a second time; the other headers, the request and the extensions (with
+    *extensions* added) are kept.
+    """
+    import httpx
+
+    # Raw bytes: header values a server sent in Latin-1 or UTF-8 need not survive re-encoding.
+    headers = [
+        (name, value)
+        for name, value in response.headers.raw
+        if name.decode("latin-1").lower() not in _BODY_FRAMING_HEADERS
+    ]
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=content,
+        request=_request_of(response),
+        extensions={**response.extensions, **extensions},
+    )
+
+
 def _secrets(request: httpx.Request | None, secrets: Iterable[str | None]) -> list[str]:
     """The values to hide: *secrets* and the credentials *request* was sent with."""
     return [*(secret for secret in secrets if secret), *request_secrets(request)]

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import httpx
+
 from sentinelhub_byoc._transport import extensions
+from sentinelhub_byoc._transport.attempts import undecodable
 
 if TYPE_CHECKING:
     from collections.abc import Generator
-
-    import httpx
 
     from sentinelhub_byoc._transport.auth_flows import AsyncAuthFlow, AsyncTokenLock
     from sentinelhub_byoc.auth import ClientCredentialsAuth
@@ -58,7 +59,13 @@ async def drive_auth_flow(
                 locked = False
             response = yield outgoing
             if is_token_request:
-                await response.aread()
+                try:
+                    await response.aread()
+                except httpx.DecodingError as error:
+                    # An undecodable or endless token answer is the token endpoint's failure,
+                    # for the flow to report as such, not a lost connection to the API.
+                    await response.aclose()
+                    response = undecodable(response, error)
             elif response.status_code == 401:
                 await lock.acquire()
                 locked = True

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from sentinelhub_byoc._transport.attempts import AsyncSleep, Attempts, anyio_sleep, undecodable
+from sentinelhub_byoc._transport.attempts import (
+    AsyncSleep,
+    Attempts,
+    anyio_sleep,
+    bound_held_body,
+    undecodable,
+)
 from sentinelhub_byoc._transport.extensions import is_token_request, wants_buffered_response
 from sentinelhub_byoc.retries import RetryPolicy
 
@@ -64,6 +70,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             attempts.start()
             try:
                 response = await self._transport.handle_async_request(request)
+                bound_held_body(request, response, buffer)
                 if buffer:
                     try:
                         await response.aread()

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import httpx
+
 from sentinelhub_byoc._transport import extensions
+from sentinelhub_byoc._transport.attempts import undecodable
 
 if TYPE_CHECKING:
     from collections.abc import Generator
-
-    import httpx
 
     from sentinelhub_byoc._transport.auth_flows import AuthFlow, TokenLock
     from sentinelhub_byoc.auth import ClientCredentialsAuth
@@ -57,7 +58,13 @@ def drive_auth_flow(auth: ClientCredentialsAuth, request: httpx.Request, lock: T
                 locked = False
             response = yield outgoing
             if is_token_request:
-                response.read()
+                try:
+                    response.read()
+                except httpx.DecodingError as error:
+                    # An undecodable or endless token answer is the token endpoint's failure,
+                    # for the flow to report as such, not a lost connection to the API.
+                    response.close()
+                    response = undecodable(response, error)
             elif response.status_code == 401:
                 lock.acquire()
                 locked = True

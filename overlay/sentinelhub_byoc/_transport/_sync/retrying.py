@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from sentinelhub_byoc._transport.attempts import Attempts, Sleep, time_sleep, undecodable
+from sentinelhub_byoc._transport.attempts import (
+    Attempts,
+    Sleep,
+    bound_held_body,
+    time_sleep,
+    undecodable,
+)
 from sentinelhub_byoc._transport.extensions import is_token_request, wants_buffered_response
 from sentinelhub_byoc.retries import RetryPolicy
 
@@ -65,6 +71,7 @@ class RetryTransport(httpx.BaseTransport):
             attempts.start()
             try:
                 response = self._transport.handle_request(request)
+                bound_held_body(request, response, buffer)
                 if buffer:
                     try:
                         response.read()

@@ -13,7 +13,7 @@ import httpx
 
 from sentinelhub_byoc import _operations as ops
 from sentinelhub_byoc._ids import as_uuid
-from sentinelhub_byoc._transport.error_mapping import error_from_response
+from sentinelhub_byoc._transport.error_mapping import error_from_response, with_body
 from sentinelhub_byoc.errors import DownloadError, ValidationError
 from sentinelhub_byoc.resources._downloads import (
     Deadline,
@@ -229,10 +229,4 @@ def _status_error(response: httpx.Response) -> Exception:
         body += chunk
         if len(body) >= _ERROR_BODY_LIMIT:
             break
-    bounded = httpx.Response(
-        response.status_code,
-        headers=response.headers,
-        content=bytes(body[:_ERROR_BODY_LIMIT]),
-        request=response.request,
-    )
-    return error_from_response(bounded)
+    return error_from_response(with_body(response, bytes(body[:_ERROR_BODY_LIMIT])))
