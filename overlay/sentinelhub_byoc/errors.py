@@ -7,6 +7,7 @@ these errors::
 
     BYOCError
     ├── ValidationError           bad input caught on the client, before any request is sent
+    │   └── (testing.StoreError)  the emulator's state folder is damaged or unsafe
     ├── ConfigurationError        no credentials found, unreadable profiles file, unknown profile
     ├── PaginationError           the service sent a page token it had already sent
     ├── ConversionError           a raster could not be converted into a COG the service ingests

@@ -431,6 +431,8 @@ def test_sync_refuses_links_out_of_the_folder_and_names_a_link_to_nothing(
     gone = report["failed"]["links/20240501/gone/(BAND).tif"]
     assert str(folder / "20240501" / "gone" / "B04.tif") in gone
     assert "does not exist" in gone
+    assert "outside the folder" in report["refused"]["links/20240501/leak/B08.tif"]
+    assert set(report["plan"]["refusedTiles"]) == set(report["failed"])
     listed = s3_client(moto_endpoint).list_objects_v2(Bucket=BUCKET, Prefix="links/")["Contents"]
     assert sorted(item["Key"] for item in listed) == ["links/20240501/a/B04.tif", "links/20240501/a/B08.tif"]
     # For people: the same, each refused file by name.

@@ -24,8 +24,7 @@ import pytest
 from _serve_process import environment, start
 from sentinelhub_byoc.cli import main
 from sentinelhub_byoc.errors import BYOCError
-from sentinelhub_byoc.testing import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator, ManualClock
-from sentinelhub_byoc.testing._store import StoreError
+from sentinelhub_byoc.testing import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator, ManualClock, StoreError
 
 CREATIONS = 500
 KILL_AFTER = 150
@@ -381,3 +380,21 @@ def test_a_planted_database_is_refused_not_followed(tmp_path: Path, plant: str) 
         Emulator(state_dir=state)
     assert str(state) in str(caught.value)
     assert elsewhere.read_bytes() == b""
+
+
+def test_a_damaged_emulator_state_given_to_any_command_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    damage, expected = DAMAGES["not SQLite"]
+    damage(_kept_state(state))
+    completed = subprocess.run(
+        [sys.executable, "-m", "sentinelhub_byoc.cli", "--emulator-state", str(state), "collections", "list"],
+        capture_output=True,
+        text=True,
+        env=environment(),
+        timeout=60,
+    )
+    assert completed.returncode == 2, completed.stderr
+    assert completed.stdout == ""
+    assert "Traceback" not in completed.stderr
+    assert expected in completed.stderr
+    assert str(state / "emulator.sqlite3") in completed.stderr

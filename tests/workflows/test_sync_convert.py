@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,19 +125,28 @@ def test_the_default_staging_folder_is_in_the_user_cache(
     write_good_cog(folder / "s" / "B08.tif")
     bucket = new_bucket(s3_client, "convert-default")
     collection = s3_server.emulator.create_collection("default", bucket, bands=BANDS)
-    with client_for(s3_server) as client:
-        report = workflows.sync(
-            client,
-            collection,
-            folder,
-            upload_to=f"s3://{bucket}/",
-            convert=True,
-            s3_client=s3_client,
-            timeout=60,
-        )
+    # A umask that lets the group write: the package's cache folder must still be private, or
+    # the token cache beside it would refuse it.
+    umask = os.umask(0o002)
+    try:
+        with client_for(s3_server) as client:
+            report = workflows.sync(
+                client,
+                collection,
+                folder,
+                upload_to=f"s3://{bucket}/",
+                convert=True,
+                s3_client=s3_client,
+                timeout=60,
+            )
+    finally:
+        os.umask(umask)
     assert report.ok, str(report)
-    (staged,) = (tmp_path / "cache" / "sentinelhub-byoc" / "staging").glob("*/s/B04.tif")
+    app = tmp_path / "cache" / "sentinelhub-byoc"
+    (staged,) = (app / "staging").glob("*/s/B04.tif")
     assert check_cog(staged).ok
+    assert stat.S_IMODE(app.stat().st_mode) == 0o700
+    assert stat.S_IMODE((app / "staging").stat().st_mode) == 0o700
 
 
 def test_sync_refuses_conversions_it_cannot_carry_out(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -426,3 +427,32 @@ def test_a_file_changed_before_its_conversion_is_not_converted(
         assert "s1/B08.tif changed since it was listed" in report.failed["up/s1/(BAND).tif"]
         assert not (tmp_path / "staging" / "s1" / "B08.tif").exists()
         assert "up/s1/B08.tif" not in _objects(s3_client, bucket)
+
+
+def test_workers_of_an_executor_upload_only_what_was_listed(
+    tmp_path: Path, s3_server: EmulatorServer, s3_client: Any
+) -> None:
+    folder = tmp_path / "scenes"
+    for index in range(2):
+        write_scene(folder / f"s{index}", index=index)
+    bucket = new_bucket(s3_client, "workers")
+    collection = s3_server.emulator.create_collection("workers", bucket, bands=BANDS)
+
+    def meanwhile(event: workflows.Progress) -> None:
+        if event.stage == "plan":
+            with (folder / "s1" / "B04.tif").open("ab") as file:
+                file.write(b"appended")
+
+    with client_for(s3_server) as client, ThreadPoolExecutor(2) as executor:
+        report = workflows.sync(
+            client,
+            collection,
+            folder,
+            upload_to=f"s3://{bucket}/up",
+            s3_client=s3_client,
+            executor=executor,
+            on_progress=meanwhile,
+        )
+        assert report.created == ("up/s0/(BAND).tif",)
+        assert "changed since it was listed" in report.failed["up/s1/(BAND).tif"]
+        assert "up/s1/B04.tif" not in _objects(s3_client, bucket)

@@ -305,6 +305,8 @@ def _plan_dict(plan: SyncPlan) -> dict[str, Any]:
         ],
         "uploads": list(plan.uploads),
         "unmatched": list(plan.unmatched),
+        "refused": dict(plan.refused),
+        "refusedTiles": dict(plan.refused_tiles),
     }
 
 
@@ -338,6 +340,7 @@ def sync_report_dict(report: SyncReport) -> dict[str, Any]:
         "skipped": list(report.skipped),
         "failed": dict(report.failed),
         "failedBefore": dict(report.failed_before),
+        "refused": dict(report.refused),
         "ingestion": None if report.ingestion is None else wait_result_dict(report.ingestion),
         "plan": _plan_dict(report.plan),
     }

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ._lifecycle import IngestionDelays
     from ._reply import Dropped
     from ._server import EmulatorServer, serve
+    from ._store import StoreError
 
 _EXPORTS = {
     "DEMO_CLIENT_ID": "sentinelhub_byoc.testing._auth",
@@ -44,6 +45,7 @@ _EXPORTS = {
     "EmulatorServer": "sentinelhub_byoc.testing._server",
     "serve": "sentinelhub_byoc.testing._server",
     "EmulatorTransport": "sentinelhub_byoc.testing._inprocess",
+    "StoreError": "sentinelhub_byoc.testing._store",
 }
 
 __all__ = [
@@ -59,6 +61,7 @@ __all__ = [
     "IngestionDelays",
     "ManualClock",
     "RequestRecord",
+    "StoreError",
     "SystemClock",
     "async_client_for",
     "client_for",

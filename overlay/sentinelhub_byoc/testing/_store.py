@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sentinelhub_byoc.errors import BYOCError
+from sentinelhub_byoc.errors import ValidationError
 
 from ._auth import Account
 from ._model import STATUSES, Collection, Tile
@@ -50,8 +50,12 @@ _NOT_KEPT = frozenset({"cover_output", "generation"})
 _TUPLES = frozenset({"wgs84_bounds"})
 
 
-class StoreError(BYOCError):
-    """The state folder cannot be used; the message names the file and says what to do, in one line."""
+class StoreError(ValidationError):
+    """The state folder cannot be used; the message names the file and says what to do, in one line.
+
+    A :class:`~sentinelhub_byoc.errors.ValidationError`: the folder given is unusable input, found
+    before anything is served (``byoc`` exits with status 2).
+    """
 
 
 def state_files(folder: Path | str) -> list[Path]:

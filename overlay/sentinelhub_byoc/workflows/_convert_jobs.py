@@ -260,11 +260,16 @@ def _upload_outputs(
 
 @dataclass(frozen=True)
 class UploadJob:
-    """One file for a worker to upload to *key* in *bucket*."""
+    """One file for a worker to upload to *key* in *bucket*.
+
+    *listed* is the file as the sync listed it: the worker uploads it only if it is still that
+    file (see :func:`upload_file`). Without it, the file is taken as it is when the job runs.
+    """
 
     bucket: str
     key: str
     local: str
+    listed: StoredFile | None = None
 
 
 def upload_job(job: UploadJob, s3_client: Any = None) -> str | None:
@@ -272,7 +277,7 @@ def upload_job(job: UploadJob, s3_client: Any = None) -> str | None:
     path = Path(job.local)
     try:
         client = worker_s3_client(s3_client)
-        stored = StoredFile(job.key, path.stat().st_size, None, path)
+        stored = job.listed or StoredFile(job.key, path.stat().st_size, None, path)
         upload_file(client, S3Location(job.bucket, ""), stored)
     except (BYOCError, OSError) as error:
         return failure_reason(error)

@@ -10,6 +10,7 @@ prefix of the same bucket: :func:`plan_s3_staging` turns the checks into one job
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
@@ -63,9 +64,22 @@ __all__ = [
 
 
 def default_staging(folder: Path) -> Path:
-    """Where sync converts a folder's files by default: a folder of its own in the user's cache."""
+    """Where sync converts a folder's files by default: a folder of its own in the user's cache.
+
+    The package's cache folder and its ``staging`` folder are created private (``0700``) when
+    missing, whatever the umask: the token cache beside them refuses a folder others may write.
+    """
     digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
-    return default_token_cache_directory().parent / "staging" / digest
+    staging = default_token_cache_directory().parent / "staging"
+    try:
+        staging.parent.parent.mkdir(parents=True, exist_ok=True)
+        for made in (staging.parent, staging):
+            with contextlib.suppress(FileExistsError):
+                made.mkdir(mode=0o700)
+                made.chmod(0o700)  # mkdir's mode is reduced by the umask
+    except OSError:
+        pass  # an unwritable cache: the conversion's own writes report it, naming the file
+    return staging / digest
 
 
 @dataclass(frozen=True)

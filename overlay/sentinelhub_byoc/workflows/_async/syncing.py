@@ -337,7 +337,7 @@ async def _upload_on(
     for key in plan.uploads:
         local = files[key].local
         if local is not None:
-            jobs.append(_convert_jobs.UploadJob(location.bucket, key, str(local)))
+            jobs.append(_convert_jobs.UploadJob(location.bucket, key, str(local), files[key]))
     total = len(jobs)
 
     def uploaded(job: _convert_jobs.UploadJob, result: str | Exception | None) -> None:
