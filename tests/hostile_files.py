@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote
 
 from tests.scripted_server import Reply, Request
@@ -65,3 +66,15 @@ def honest(content: bytes, request: Request) -> Reply:
 def gets(requests: list[Request]) -> list[Request]:
     """The file GETs among *requests*."""
     return [r for r in requests if r.method == "GET" and r.api_path.startswith(FILES_PATH + "/")]
+
+
+#: What the file in the ``outside`` folder holds, and must still hold after any attack.
+VICTIM = b"keep me"
+
+
+def make_outside(tmp_path: Path) -> Path:
+    """A folder beside the destination holding ``victim.txt``, a file that must never change."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "victim.txt").write_bytes(VICTIM)
+    return folder

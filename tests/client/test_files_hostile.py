@@ -18,7 +18,7 @@ import pytest
 from sentinelhub_byoc import APIConnectionError, APIError, APIResponseValidationError
 from sentinelhub_byoc.errors import DownloadError, ValidationError
 
-from tests.hostile_files import COLLECTION, TILE, FileScript, gets, honest
+from tests.hostile_files import COLLECTION, TILE, VICTIM, FileScript, gets, honest, make_outside
 from tests.scripted_server import Reply, Request, ScriptedServer, endless
 
 CONTENT = bytes(range(256)) * 40  # 10,240 bytes
@@ -28,6 +28,11 @@ NAME = "scene.tif"
 @pytest.fixture(params=["sync", "async"])
 def kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    return make_outside(tmp_path)
 
 
 def files_call(kind: str, server: ScriptedServer, method: str, *args: Any, **options: Any) -> Any:
@@ -49,16 +54,7 @@ def serve(script: FileScript) -> Iterator[ScriptedServer]:
 
 
 def outside_untouched(folder: Path) -> None:
-    assert (folder / "victim.txt").read_bytes() == b"keep me"
-
-
-@pytest.fixture
-def outside(tmp_path: Path) -> Path:
-    """A folder beside the destination holding a file that must never change."""
-    folder = tmp_path / "outside"
-    folder.mkdir()
-    (folder / "victim.txt").write_bytes(b"keep me")
-    return folder
+    assert (folder / "victim.txt").read_bytes() == VICTIM
 
 
 # Names a URL would resolve to another resource are refused before any request.

@@ -264,23 +264,7 @@ def test_serve_on_a_damaged_state_is_one_line_and_exit_2(tmp_path: Path, kind: s
     state = tmp_path / "state"
     damage, expected = DAMAGES[kind]
     damage(_kept_state(state))
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sentinelhub_byoc.cli",
-            "emulator",
-            "serve",
-            "--port",
-            "0",
-            "--state",
-            str(state),
-        ],
-        capture_output=True,
-        text=True,
-        env=environment(),
-        timeout=60,
-    )
+    completed = _byoc("emulator", "serve", "--port", "0", "--state", str(state))
     assert completed.returncode == 2, completed.stderr
     assert completed.stdout == ""
     assert completed.stderr.count("\n") == 1, completed.stderr
@@ -386,15 +370,15 @@ def test_a_damaged_emulator_state_given_to_any_command_is_one_line_and_exit_2(tm
     state = tmp_path / "state"
     damage, expected = DAMAGES["not SQLite"]
     damage(_kept_state(state))
-    completed = subprocess.run(
-        [sys.executable, "-m", "sentinelhub_byoc.cli", "--emulator-state", str(state), "collections", "list"],
-        capture_output=True,
-        text=True,
-        env=environment(),
-        timeout=60,
-    )
+    completed = _byoc("--emulator-state", str(state), "collections", "list")
     assert completed.returncode == 2, completed.stderr
     assert completed.stdout == ""
     assert "Traceback" not in completed.stderr
     assert expected in completed.stderr
     assert str(state / "emulator.sqlite3") in completed.stderr
+
+
+def _byoc(*args: str) -> subprocess.CompletedProcess[str]:
+    """``byoc ARGS`` run as a user runs it, in a process of its own."""
+    command = [sys.executable, "-m", "sentinelhub_byoc.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=environment(), timeout=60, check=False)

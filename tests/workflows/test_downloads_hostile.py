@@ -15,7 +15,7 @@ import pytest
 from sentinelhub_byoc.errors import DownloadError, ValidationError
 from sentinelhub_byoc.workflows import DownloadReport, async_download_tile_files, download_tile_files
 
-from tests.hostile_files import COLLECTION, TILE, FileScript
+from tests.hostile_files import COLLECTION, TILE, VICTIM, FileScript, make_outside
 from tests.scripted_server import Reply, ScriptedServer, endless
 
 A = b"A" * 3000
@@ -25,6 +25,11 @@ B = b"B" * 5000
 @pytest.fixture(params=["sync", "async"])
 def kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    return make_outside(tmp_path)
 
 
 def download(kind: str, script: FileScript, destination: Path, **options: Any) -> DownloadReport:
@@ -48,16 +53,8 @@ def files_under(folder: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture
-def outside(tmp_path: Path) -> Path:
-    folder = tmp_path / "outside"
-    folder.mkdir()
-    (folder / "victim.txt").write_bytes(b"keep me")
-    return folder
-
-
 def untouched(outside: Path) -> None:
-    assert files_under(outside) == {"victim.txt": b"keep me"}
+    assert files_under(outside) == {"victim.txt": VICTIM}
 
 
 def test_a_listed_name_that_is_another_files_part_file_fails_alone(kind: str, tmp_path: Path) -> None:

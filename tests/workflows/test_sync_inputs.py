@@ -8,6 +8,7 @@ test lists the bucket and the collection afterwards: nothing refused reaches eit
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -179,8 +180,9 @@ def test_a_folder_that_is_the_bucket_registers_no_link_out_of_it_and_deletes_not
 # --- files that change between the listing and the upload, or during it --------------------------
 
 
+@pytest.mark.parametrize("workers", [None, 2], ids=["in-process", "executor"])
 def test_files_changed_vanished_or_swapped_after_the_listing_fail_only_their_tiles(
-    tmp_path: Path, s3_server: EmulatorServer, s3_client: Any
+    tmp_path: Path, s3_server: EmulatorServer, s3_client: Any, workers: int | None
 ) -> None:
     folder = tmp_path / "scenes"
     for index in range(4):
@@ -199,7 +201,9 @@ def test_files_changed_vanished_or_swapped_after_the_listing_fail_only_their_til
             (folder / "s3" / "B04.tif").unlink()
             (folder / "s3" / "B04.tif").symlink_to(secret)
 
-    with client_for(s3_server) as client:
+    # On an executor's workers, the upload is checked against the listing the calling process made.
+    executor = ThreadPoolExecutor(workers) if workers else None
+    with client_for(s3_server) as client, executor or contextlib.nullcontext():
         report = workflows.sync(
             client,
             collection,
@@ -207,6 +211,7 @@ def test_files_changed_vanished_or_swapped_after_the_listing_fail_only_their_til
             upload_to=f"s3://{bucket}/up",
             s3_client=s3_client,
             concurrency=1,
+            executor=executor,
             on_progress=meanwhile,
         )
         assert report.created == ("up/s0/(BAND).tif",)
@@ -427,32 +432,3 @@ def test_a_file_changed_before_its_conversion_is_not_converted(
         assert "s1/B08.tif changed since it was listed" in report.failed["up/s1/(BAND).tif"]
         assert not (tmp_path / "staging" / "s1" / "B08.tif").exists()
         assert "up/s1/B08.tif" not in _objects(s3_client, bucket)
-
-
-def test_workers_of_an_executor_upload_only_what_was_listed(
-    tmp_path: Path, s3_server: EmulatorServer, s3_client: Any
-) -> None:
-    folder = tmp_path / "scenes"
-    for index in range(2):
-        write_scene(folder / f"s{index}", index=index)
-    bucket = new_bucket(s3_client, "workers")
-    collection = s3_server.emulator.create_collection("workers", bucket, bands=BANDS)
-
-    def meanwhile(event: workflows.Progress) -> None:
-        if event.stage == "plan":
-            with (folder / "s1" / "B04.tif").open("ab") as file:
-                file.write(b"appended")
-
-    with client_for(s3_server) as client, ThreadPoolExecutor(2) as executor:
-        report = workflows.sync(
-            client,
-            collection,
-            folder,
-            upload_to=f"s3://{bucket}/up",
-            s3_client=s3_client,
-            executor=executor,
-            on_progress=meanwhile,
-        )
-        assert report.created == ("up/s0/(BAND).tif",)
-        assert "changed since it was listed" in report.failed["up/s1/(BAND).tif"]
-        assert "up/s1/B04.tif" not in _objects(s3_client, bucket)
