@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import select
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 from _cli_helpers import Byoc
+from _terminal import in_terminal, lines
 from sentinelhub_byoc.cog import check_cog
 
 from tests.s3_fixtures import moto_endpoint, new_bucket, s3_client
@@ -373,47 +371,6 @@ def test_the_script_converts_then_finds_the_outputs_up_to_date(scans: Path, tmp_
     assert str(tmp_path / "cogs" / "strips.tif") in up_to_date[0]
 
 
-_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
-
-
-def _in_terminal(command: list[str], cwd: Path, env: dict[str, str], columns: int = 80) -> str:
-    """What *command* shows in a pseudo-terminal of *columns* columns, without control sequences."""
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    main, side = pty.openpty()
-    fcntl.ioctl(side, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdin=side, stdout=side, stderr=side)
-    os.close(side)
-    chunks = []
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([main], [], [], 1.0)
-            if not ready:
-                if process.poll() is not None:
-                    break
-                continue
-            try:
-                chunk = os.read(main, 65536)
-            except OSError:  # the terminal's other end closed: the process is done
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(main)
-        process.wait(timeout=30)
-    return _ESCAPE.sub("", b"".join(chunks).decode("utf-8", "replace"))
-
-
-def _lines(screen: str) -> list[str]:
-    # A progress bar redraws its line after a carriage return: each drawing is a line of its own.
-    return [line for line in re.split(r"\r\n|\r|\n", screen) if line.strip()]
-
-
 def test_in_a_terminal_of_80_columns_lines_fit_and_paths_are_whole(scans: Path, tmp_path: Path) -> None:
     work = tmp_path / "t"
     (work / "in").mkdir(parents=True)
@@ -422,22 +379,22 @@ def test_in_a_terminal_of_80_columns_lines_fit_and_paths_are_whole(scans: Path, 
     (work / "in" / "scene-07").mkdir()
     (work / "in" / "scene-07" / "jpeg.tif").write_bytes((scans / "sub" / "jpeg.tif").read_bytes())
     env = _environment(tmp_path, COLUMNS="80", TERM="xterm")
-    screen = _in_terminal([_script(), "cog", "convert", "in", "--out", "out"], work, env)
-    lines = _lines(screen)
-    assert [line for line in lines if len(line) > 80] == []
+    screen, _ = in_terminal([_script(), "cog", "convert", "in", "--out", "out"], work, env)
+    shown = lines(screen)
+    assert [line for line in shown if len(line) > 80] == []
     # A table: the paths are whole, the long failure reason wraps and ends in "…".
-    header = next(line for line in lines if line.startswith("source"))
+    header = next(line for line in shown if line.startswith("source"))
     assert header.split() == ["source", "outcome", "outputs", "changes", "/", "reason"]
-    assert any(line.startswith("in/scene-07/jpeg.tif") and "out/scene-07/jpeg.tif" in line for line in lines)
-    assert any(line.startswith("in/strips.tif") and "out/strips.tif" in line for line in lines)
-    assert any(line.rstrip().endswith("…") for line in lines)
-    assert "2 converted, 0 up to date, 1 failed" in lines
-    assert any(line.startswith("convert") and "3/3" in line for line in lines)
+    assert any(line.startswith("in/scene-07/jpeg.tif") and "out/scene-07/jpeg.tif" in line for line in shown)
+    assert any(line.startswith("in/strips.tif") and "out/strips.tif" in line for line in shown)
+    assert any(line.rstrip().endswith("…") for line in shown)
+    assert "2 converted, 0 up to date, 1 failed" in shown
+    assert any(line.startswith("convert") and "3/3" in line for line in shown)
 
     # Absolute paths leave no room for a table: each source becomes a block, its paths whole.
     out = work / "out"
-    absolute = _lines(
-        _in_terminal([_script(), "cog", "convert", str(work / "in"), "--out", str(out)], work, env)
+    absolute = lines(
+        in_terminal([_script(), "cog", "convert", str(work / "in"), "--out", str(out)], work, env)[0]
     )
     assert "0 converted, 2 up to date, 1 failed" in absolute
     for path in (out / "strips.tif", out / "scene-07" / "jpeg.tif"):
