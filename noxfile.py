@@ -35,6 +35,8 @@ DOCS_TOOLS = (
     "mkdocs-autorefs==1.4.5",
     "mkdocstrings[python]==1.0.8",
     "mkdocstrings-python==2.0.11",
+    # The per-command reference of `byoc` (docs/reference/cli-commands.md), read from the click commands.
+    "mkdocs-click==0.9.0",
     GRIFFE,
     # Formats the signatures.
     RUFF,
@@ -140,7 +142,10 @@ def tests(session: nox.Session) -> None:
 @nox.session(tags=["ci"])
 def docs(session: nox.Session) -> None:
     """Build the documentation site into site/ from docs/ and the docstrings; warnings fail it."""
-    session.install(*DOCS_TOOLS)
+    # mkdocs-click imports the `byoc` command, so the package is installed with its cli extra; uv does
+    # not reinstall a local package into a reused environment, and a stale copy documents old commands.
+    reinstall = ("--reinstall-package", "sentinelhub-byoc") if session.venv_backend == "uv" else ()
+    session.install(*reinstall, ".[cli]", *DOCS_TOOLS)
     session.run("mkdocs", "build", "--strict", *session.posargs, env={"NO_MKDOCS_2_WARNING": "1"})
 
 

@@ -235,7 +235,12 @@ CASES: list[CogCase] = [
         for t in (np.uint8, np.int8, np.uint16, np.int16, np.uint32, np.int32, np.float32)
     ],
     *[
-        _one(f"dtype-{np.dtype(t).name}", cog(np.ones((300, 300), t)), "data; ingestion accepts", "data-type")
+        _one(
+            f"dtype-{np.dtype(t).name}",
+            cog(np.ones((300, 300), t)),
+            "data, not 8, 16 or 32-bit integers",
+            "data-type",
+        )
         for t in (np.float64, np.float16, np.uint64)
     ],
     _one("nodata-float", cog(np.ones((300, 300), np.float32), nodata=0.5)),
@@ -349,7 +354,7 @@ CASES: list[CogCase] = [
         CogCase(
             f"two-bands-apart-{i}",
             {"tile/B04.tif": cog(_TEN_METRES), "tile/B08.tif": cog(_TEN_METRES, bounds=bounds)},
-            "more than a pixel less",
+            "more than a pixel beyond",
             "bounds",
         )
         for i, bounds in enumerate(

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from sentinelhub_byoc._lazy import lazy_getattr
 
-#: The version of this package.
 __version__ = "0.1.0"
+"""The version of this package, e.g. ``"0.1.0"``; ``byoc --version`` shows it."""
 
 if TYPE_CHECKING:
     from sentinelhub_byoc.auth import ClientCredentialsAuth, StaticTokenAuth

@@ -44,8 +44,9 @@ __all__ = [
     "resolve_credentials",
 ]
 
-#: The profile read from the Sentinel Hub profiles file when none is named.
 DEFAULT_PROFILE = "default-profile"
+"""The profile read from the Sentinel Hub profiles file when neither ``profile=`` nor ``SH_PROFILE``
+names one."""
 
 _PROFILE_KEYS = ("sh_client_id", "sh_client_secret", "sh_base_url", "sh_token_url")
 
@@ -64,7 +65,9 @@ class Credentials:
     """
 
     client_id: str = attrs.field(validator=_non_empty)
+    """The OAuth client's id, as Sentinel Hub's dashboard shows it; never empty."""
     client_secret: str = attrs.field(validator=_non_empty)
+    """The OAuth client's secret; never empty, and shown as ``'***'`` by ``repr`` and ``str``."""
 
     def __repr__(self) -> str:
         return f"Credentials(client_id={self.client_id!r}, client_secret='***')"

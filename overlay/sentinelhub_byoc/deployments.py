@@ -88,9 +88,17 @@ class Deployment:
     """
 
     EU: ClassVar[Deployment]
+    """Sentinel Hub's EU deployment (AWS eu-central-1), the default: the same value as
+    :data:`~sentinelhub_byoc.deployments.EU`."""
     US_WEST: ClassVar[Deployment]
+    """Sentinel Hub's US West deployment (AWS us-west-2): the same value as
+    :data:`~sentinelhub_byoc.deployments.US_WEST`."""
     GCP_US_CENTRAL: ClassVar[Deployment]
+    """Sentinel Hub's Google Cloud us-central1 deployment: the same value as
+    :data:`~sentinelhub_byoc.deployments.GCP_US_CENTRAL`."""
     CDSE: ClassVar[Deployment]
+    """The Copernicus Data Space Ecosystem deployment: the same value as
+    :data:`~sentinelhub_byoc.deployments.CDSE`."""
 
     name: str
     base_url: str = attrs.field(converter=_normalise_url, validator=_check_url)
@@ -146,31 +154,31 @@ class Deployment:
         return self.api_url + "/collections"
 
 
-#: Sentinel Hub's EU deployment, the default.
 EU = Deployment(
     name="eu",
     base_url="https://services.sentinel-hub.com",
     token_url="https://services.sentinel-hub.com" + TOKEN_PATH,
 )
-#: Sentinel Hub's US West (AWS us-west-2) deployment.
+"""Sentinel Hub's EU deployment (AWS eu-central-1), the default: ``https://services.sentinel-hub.com``."""
 US_WEST = Deployment(
     name="us-west",
     base_url="https://services-uswest2.sentinel-hub.com",
     token_url=EU.token_url,
 )
-#: Sentinel Hub's Google Cloud us-central1 deployment.
+"""Sentinel Hub's US West deployment (AWS us-west-2); it shares the EU deployment's token endpoint."""
 GCP_US_CENTRAL = Deployment(
     name="gcp-us-central",
     base_url="https://services-gcp-us-central1.sentinel-hub.com",
     token_url=EU.token_url,
 )
-#: The Copernicus Data Space Ecosystem deployment.
+"""Sentinel Hub's Google Cloud us-central1 deployment; it shares the EU deployment's token endpoint."""
 CDSE = Deployment(
     name="cdse",
     base_url="https://sh.dataspace.copernicus.eu",
     token_url="https://identity.dataspace.copernicus.eu/auth/realms/CDSE/protocol/openid-connect/token",
     cdse=True,
 )
+"""The Copernicus Data Space Ecosystem deployment, with its own token endpoint and rules (``cdse``)."""
 Deployment.EU = EU
 Deployment.US_WEST = US_WEST
 Deployment.GCP_US_CENTRAL = GCP_US_CENTRAL

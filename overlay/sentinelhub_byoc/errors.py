@@ -103,8 +103,10 @@ class ConversionError(BYOCError):
 
     def __init__(self, source: str, reason: str) -> None:
         super().__init__(f"cannot convert {source}: {reason}")
-        self.source = source
-        self.reason = reason
+        self.source: str = source
+        """The file that could not be converted: a path, or an ``s3://`` or ``http(s)://`` URL."""
+        self.reason: str = reason
+        """What was wrong with the file, and what to do about it."""
 
     def __reduce__(self) -> tuple[type[ConversionError], tuple[str, str]]:
         # Batches run on other processes (Dask workers): the error must come back intact.
@@ -120,8 +122,10 @@ class APIConnectionError(BYOCError):
 
     def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
         super().__init__(message)
-        self.message = message
-        self.request = request
+        self.message: str = message
+        """What failed, naming the host or URL that could not be reached (secrets redacted)."""
+        self.request: httpx.Request | None = request
+        """The request that failed, when known: a redacted copy, as :attr:`APIError.request`."""
 
 
 class APITimeoutError(APIConnectionError):
@@ -131,19 +135,9 @@ class APITimeoutError(APIConnectionError):
 class APIError(BYOCError):
     """The service answered with an error status.
 
-    Attributes:
-        status: the HTTP status code, e.g. ``404``.
-        code: the service's machine-readable code, e.g. ``"COMMON_NOT_FOUND"``, or the OAuth2
-            ``error`` (``"invalid_client"``); ``None`` when the body had none. Codes are an open
-            set: compare against strings you know and treat the rest as generic.
-        message: the service's human-readable message (or the body text, or the reason phrase).
-        reason: the reason phrase the service put in the body, or the HTTP one.
-        errors: extra structured detail the service sent (e.g. per-field validation problems).
-        request_id: the request id from the response headers, worth quoting in support requests.
-        request: the :class:`httpx.Request`, when known: a redacted copy, with ``***`` for the
-            ``Authorization`` header, credentials in the URL and the form's ``client_secret``.
-        response: the :class:`httpx.Response`, when known: a redacted copy (headers, reason
-            phrase, decoded body), whose ``request`` is the redacted request.
+    Its attributes say what the service answered: ``status``, ``code``, ``message``, ``reason``,
+    ``errors``, ``request_id``, and redacted copies of the ``request`` and ``response``. Every
+    subclass has them.
 
     Example::
 
@@ -166,14 +160,33 @@ class APIError(BYOCError):
         response: httpx.Response | None = None,
     ) -> None:
         super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
-        self.reason = reason
-        self.errors = errors
-        self.request_id = request_id
-        self.request = request
-        self.response = response
+        self.message: str = message
+        """The service's human-readable message (or the body text, or the reason phrase)."""
+        self.status: int = status
+        """The HTTP status code, e.g. ``404``."""
+        self.code: str | None = code
+        """The service's machine-readable code, e.g. ``"COMMON_NOT_FOUND"``, or the OAuth2 ``error``.
+
+        For example ``"invalid_client"`` from the token endpoint; ``None`` when the body had none.
+        Codes are an open set: compare against strings you know and treat the rest as generic.
+        """
+        self.reason: str | None = reason
+        """The reason phrase the service put in the body, or the HTTP one (``"Not Found"``)."""
+        self.errors: Any = errors
+        """Extra structured detail the service sent (e.g. per-field validation problems), or ``None``."""
+        self.request_id: str | None = request_id
+        """The request id from the response headers, worth quoting in support requests."""
+        self.request: httpx.Request | None = request
+        """The :class:`httpx.Request`, when known: a redacted copy.
+
+        ``***`` stands for the ``Authorization`` header, credentials in the URL and the form's
+        ``client_secret``.
+        """
+        self.response: httpx.Response | None = response
+        """The :class:`httpx.Response`, when known: a redacted copy.
+
+        Headers, reason phrase and decoded body are redacted; its ``request`` is the redacted request.
+        """
 
     @property
     def status_code(self) -> int:
@@ -223,7 +236,8 @@ class APIResponseValidationError(APIError):
 
     def __init__(self, message: str, *, body_excerpt: str | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
-        self.body_excerpt = body_excerpt
+        self.body_excerpt: str | None = body_excerpt
+        """A short, redacted start of the body that could not be read, or ``None``."""
 
 
 class BadRequestError(APIError):
@@ -255,7 +269,8 @@ class RateLimitError(APIError):
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
-        self.retry_after = retry_after
+        self.retry_after: float | None = retry_after
+        """The wait the service asked for, in seconds (from ``Retry-After``), or ``None``."""
 
     def __str__(self) -> str:
         text = super().__str__()
@@ -281,7 +296,8 @@ class IngestionFailedError(WorkflowError):
 
     def __init__(self, message: str, *, result: Any = None) -> None:
         super().__init__(message)
-        self.result = result
+        self.result: Any = result
+        """The :class:`~sentinelhub_byoc.workflows.WaitResult`: every tile's final state and failure cause."""
 
 
 class StorageAccessError(WorkflowError):
@@ -314,4 +330,8 @@ class DownloadError(WorkflowError):
 
     def __init__(self, message: str, *, report: Any = None) -> None:
         super().__init__(message)
-        self.report = report
+        self.report: Any = report
+        """The :class:`~sentinelhub_byoc.workflows.DownloadReport` naming each failed file, or ``None``.
+
+        Set by :func:`~sentinelhub_byoc.workflows.download_tile_files` with ``raise_on_failure=True``.
+        """

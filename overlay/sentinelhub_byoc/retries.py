@@ -12,6 +12,10 @@ acted, so such a POST is retried only when the request is marked safe to repeat:
 
     request.extensions[RETRY_SAFE_EXTENSION] = True
 
+A host name that does not resolve (a ``socket.gaierror`` under httpx's ``ConnectError``) is
+never retried, whatever the method: it is a wrong URL or no network, and waiting does not
+change that.
+
 A response body cut off part-way normally surfaces when the caller reads it, after the
 transport has returned; to retry those too, ask the transport to read small bodies itself::
 
@@ -62,8 +66,9 @@ BUFFER_RESPONSE_EXTENSION = extensions.BUFFER_RESPONSE_EXTENSION
 so a connection dropped part-way through the body is retried like any other dropped
 connection. Meant for small JSON answers, not for file downloads."""
 
-#: HTTP methods safe to repeat: their requests are retried after any retryable failure.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+"""HTTP methods safe to repeat: their requests are retried after any retryable failure (a POST only
+after a 429 or a connection that never sent it, unless marked with :data:`RETRY_SAFE_EXTENSION`)."""
 
 Jitter = Literal["full", "equal", "none"]
 
@@ -147,6 +152,10 @@ def policy_for_request(extensions: Mapping[str, object], default: RetryPolicy) -
 def _error_kind(error: BaseException) -> Literal["not_sent", "maybe_sent", "fatal"]:
     import httpx
 
+    # A host name that does not resolve stays unresolved for the seconds retries would wait:
+    # it is a wrong URL (or no network), which five attempts only hide.
+    if _is_name_resolution_failure(error):
+        return "fatal"
     # The request never left the client: no connection, or none free in the pool.
     if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return "not_sent"
@@ -162,6 +171,28 @@ def _error_kind(error: BaseException) -> Literal["not_sent", "maybe_sent", "fata
         return "maybe_sent"
     # Protocol misuse, bad URLs, proxies, decoding: repeating will not help.
     return "fatal"
+
+
+# How far down the chain of causes (httpx -> httpcore -> socket) a failure's origin is looked for.
+_MAX_CAUSES = 8
+
+
+def _is_name_resolution_failure(error: BaseException) -> bool:
+    """Whether *error* comes from a host name that could not be resolved (``socket.gaierror``).
+
+    httpx raises :class:`httpx.ConnectError` for it, caused by httpcore's error, caused by the
+    ``socket.gaierror`` itself; the chain is followed a few links, safely even if it loops.
+    """
+    import socket
+
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen and len(seen) < _MAX_CAUSES:
+        if isinstance(current, socket.gaierror):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def should_retry(

@@ -189,8 +189,8 @@ def test_failures_pipe_into_reingest(run: Byoc, ingested: str) -> None:
 
 def test_delete_by_argument_and_by_stdin_ids(run: Byoc, ingested: str) -> None:
     first, second, third = (tile["id"] for tile in _tiles(run, ingested))
-    assert run("tiles", "delete", ingested, first).exit_code == 0
-    result = run("tiles", "delete", ingested, "-", input=f"{second}\n\n{third}\n")
+    assert run("tiles", "delete", ingested, first, "--yes").exit_code == 0
+    result = run("tiles", "delete", ingested, "-", "--yes", input=f"{second}\n\n{third}\n")
     assert result.exit_code == 0, result.stderr
     assert _tiles(run, ingested) == []
 
@@ -198,7 +198,7 @@ def test_delete_by_argument_and_by_stdin_ids(run: Byoc, ingested: str) -> None:
 def test_a_failed_id_among_many_is_reported_and_the_rest_done(run: Byoc, ingested: str) -> None:
     first, second, _ = (tile["id"] for tile in _tiles(run, ingested))
     missing = "0b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"
-    result = run("tiles", "delete", ingested, first, missing, second)
+    result = run("tiles", "delete", "--yes", ingested, first, missing, second)
     assert result.exit_code == 1
     assert f"tile {missing}: 404" in result.stderr
     assert "1 of 3 tile(s) could not be deleted" in result.stderr

@@ -170,3 +170,81 @@ def test_output_may_follow_the_command(run: Byoc) -> None:
     assert [json.loads(line)["name"] for line in after.stdout.splitlines()] == ["after"]
     # The one nearer the command wins.
     assert run("-o", "json", "collections", "list", "--output", "table").stdout.startswith("id")
+
+
+# -- global options after the command -----------------------------------------------------------
+
+
+def test_debug_may_follow_the_command(run: Byoc) -> None:
+    result = run("collections", "list", "--debug")
+    assert result.exit_code == 0, result.stderr
+    assert "GET http://127.0.0.1" in result.stderr
+    assert DEMO_CLIENT_SECRET not in result.stderr
+    failed = run("collections", "get", "0b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b", "--debug")
+    assert failed.exit_code == 1
+    assert "Traceback (most recent call last)" in failed.stderr
+    assert failed.stderr.splitlines()[-1].startswith("byoc: error: 404")
+
+
+def test_where_commands_go_may_be_said_after_the_command(run: Byoc) -> None:
+    credentials = {"SH_CLIENT_ID": DEMO_CLIENT_ID, "SH_CLIENT_SECRET": DEMO_CLIENT_SECRET}
+    result = run.bare("-o", "json", "collections", "list", "--base-url", run.server.base_url, env=credentials)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == []
+    # Given twice, the one after the command wins, as the last of a repeated option does.
+    both = run.bare(
+        "--base-url",
+        "http://127.0.0.1:9",
+        "collections",
+        "list",
+        "--base-url",
+        run.server.base_url,
+        env=credentials,
+    )
+    assert both.exit_code == 0, both.stderr
+
+
+def test_a_name_is_looked_up_where_options_after_it_say(run: Byoc) -> None:
+    collection = run.collection("late")
+    credentials = {"SH_CLIENT_ID": DEMO_CLIENT_ID, "SH_CLIENT_SECRET": DEMO_CLIENT_SECRET}
+    result = run.bare(
+        "collections", "get", "late", "-o", "json", "--base-url", run.server.base_url, env=credentials
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == collection
+
+
+def test_options_after_the_command_are_checked_like_the_others() -> None:
+    result = CliRunner().invoke(byoc, ["--emulator", "collections", "list", "--deployment", "eu"])
+    assert result.exit_code == 2
+    assert "leave out --deployment" in result.stderr
+    emulated = CliRunner().invoke(byoc, ["collections", "list", "--emulator", "-o", "json"])
+    assert emulated.exit_code == 0, emulated.stderr
+    assert json.loads(emulated.stdout) == []
+    unknown = CliRunner().invoke(byoc, ["collections", "list", "--output", "yaml"])
+    assert unknown.exit_code == 2
+    assert "'yaml' is not one of" in unknown.stderr
+
+
+def test_output_may_follow_a_command_without_its_own(run: Byoc) -> None:
+    result = run("auth", "check", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["ok"] is True
+
+
+def test_help_still_lists_the_global_options() -> None:
+    top = CliRunner().invoke(byoc, ["--help"], prog_name="byoc").stdout
+    for option in (
+        "--deployment",
+        "--profile",
+        "--base-url",
+        "--token-url",
+        "--emulator",
+        "--output",
+        "--debug",
+    ):
+        assert option in top
+    leaf = CliRunner().invoke(byoc, ["collections", "list", "--help"], prog_name="byoc").stdout
+    assert "Global options (byoc --help) may come after the command too" in leaf
+    # They are listed once, by the group, not in every command's own list.
+    assert "--base-url" not in leaf

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,7 +41,7 @@ def _one_line_error(result: Any, code: int) -> None:
 def synced(run: Byoc, scenes: Path) -> str:
     """A collection synced from the bucket folder: two INGESTED tiles, one FAILED."""
     collection = run.collection()
-    result = run("tiles", "sync", collection, str(scenes), "--timeout", "30")
+    result = run("tiles", "sync", collection, str(scenes), "--bucket-dir", "--timeout", "30")
     assert result.exit_code == 4, result.stderr
     return collection
 
@@ -49,7 +51,17 @@ def synced(run: Byoc, scenes: Path) -> str:
 
 def test_sync_reports_created_tiles_and_the_failure_cause(run: Byoc, scenes: Path) -> None:
     collection = run.collection()
-    result = run("tiles", "sync", collection, str(scenes), "--sensing-time", "%Y/%m/%d", "--timeout", "30")
+    result = run(
+        "tiles",
+        "sync",
+        collection,
+        str(scenes),
+        "--bucket-dir",
+        "--sensing-time",
+        "%Y/%m/%d",
+        "--timeout",
+        "30",
+    )
     assert result.exit_code == 4, result.stderr
     assert "3 created" in result.stdout
     assert f"FAILED {STRIPS}:" in result.stdout
@@ -57,7 +69,7 @@ def test_sync_reports_created_tiles_and_the_failure_cause(run: Byoc, scenes: Pat
     tiles = {tile["path"]: tile for tile in _tiles(run, collection)}
     assert tiles[GOOD[0]]["sensingTime"].startswith("2024-05-01T00:00:00")
     # Nothing changed, so a second run does nothing, and the old failure is mentioned.
-    again = run("-o", "json", "tiles", "sync", collection, str(scenes))
+    again = run("-o", "json", "tiles", "sync", collection, str(scenes), "--bucket-dir")
     assert again.exit_code == 0, again.stderr
     report = json.loads(again.stdout)
     assert report["created"] == []
@@ -67,7 +79,7 @@ def test_sync_reports_created_tiles_and_the_failure_cause(run: Byoc, scenes: Pat
 
 def test_sync_json_report(run: Byoc, scenes: Path) -> None:
     collection = run.collection()
-    result = run("-o", "json", "tiles", "sync", collection, str(scenes), "--timeout", "30")
+    result = run("-o", "json", "tiles", "sync", collection, str(scenes), "--bucket-dir", "--timeout", "30")
     assert result.exit_code == 4
     report = json.loads(result.stdout)
     assert report["ok"] is False
@@ -79,7 +91,7 @@ def test_sync_json_report(run: Byoc, scenes: Path) -> None:
 
 def test_sync_check_leaves_out_the_broken_tile(run: Byoc, scenes: Path) -> None:
     collection = run.collection()
-    result = run("tiles", "sync", collection, str(scenes), "--check", "--timeout", "30")
+    result = run("tiles", "sync", collection, str(scenes), "--bucket-dir", "--check", "--timeout", "30")
     assert result.exit_code == 4
     assert f"FAILED {STRIPS}" in result.stdout
     assert sorted(tile["path"] for tile in _tiles(run, collection)) == GOOD
@@ -87,25 +99,38 @@ def test_sync_check_leaves_out_the_broken_tile(run: Byoc, scenes: Path) -> None:
 
 def test_sync_dry_run_prints_the_plan_and_changes_nothing(run: Byoc, scenes: Path) -> None:
     collection = run.collection()
-    result = run("tiles", "sync", collection, str(scenes), "--dry-run")
+    result = run("tiles", "sync", collection, str(scenes), "--bucket-dir", "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("dry run, nothing changed:")
     assert f"create   {GOOD[0]}" in result.stdout
     assert _tiles(run, collection) == []
-    planned = json.loads(run("-o", "json", "tiles", "sync", collection, str(scenes), "--dry-run").stdout)
+    planned = json.loads(
+        run("-o", "json", "tiles", "sync", collection, str(scenes), "--bucket-dir", "--dry-run").stdout
+    )
     assert planned["dryRun"] is True
     assert sorted(tile["path"] for tile in planned["plan"]["tiles"]) == sorted([*GOOD, STRIPS])
 
 
 def test_sync_no_wait_and_delete_missing(run: Byoc, scenes: Path) -> None:
     collection = run.collection()
-    result = run("-o", "json", "tiles", "sync", collection, str(scenes), "--no-wait", "--concurrency", "2")
+    result = run(
+        "-o",
+        "json",
+        "tiles",
+        "sync",
+        collection,
+        str(scenes),
+        "--bucket-dir",
+        "--no-wait",
+        "--concurrency",
+        "2",
+    )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["ingestion"] is None
     run.emulator.wait_idle()
     for band in ("B04", "B08"):
         (scenes / "2024/05/02/strips" / f"{band}.tif").unlink()
-    pruned = run("-o", "json", "tiles", "sync", collection, str(scenes), "--delete-missing")
+    pruned = run("-o", "json", "tiles", "sync", collection, str(scenes), "--bucket-dir", "--delete-missing")
     assert pruned.exit_code == 0, pruned.stderr
     assert json.loads(pruned.stdout)["deleted"] == [STRIPS]
     assert sorted(tile["path"] for tile in _tiles(run, collection)) == GOOD
@@ -114,7 +139,7 @@ def test_sync_no_wait_and_delete_missing(run: Byoc, scenes: Path) -> None:
 def test_sync_cover_traces_geometries(run: Byoc) -> None:
     write_scene(run.emulator.bucket_dir(BUCKET), "a")
     collection = run.collection()
-    result = run("tiles", "sync", collection, str(run.emulator.bucket_dir(BUCKET)), "--cover")
+    result = run("tiles", "sync", collection, str(run.emulator.bucket_dir(BUCKET)), "--bucket-dir", "--cover")
     assert result.exit_code == 0, result.stderr
     [tile] = _tiles(run, collection)
     assert tile["coverGeometry"]["type"] in ("Polygon", "MultiPolygon")
@@ -129,22 +154,26 @@ def test_sync_with_a_layout(run: Byoc) -> None:
     for band in ("B04", "B08"):
         (bucket / "flat" / f"{band}.tif").rename(bucket / f"S2_20240501_{band}.tif")
     collection = run.collection()
-    result = run("-o", "json", "tiles", "sync", collection, str(bucket), "--layout", "*_(BAND).tif")
+    result = run(
+        "-o", "json", "tiles", "sync", collection, str(bucket), "--bucket-dir", "--layout", "*_(BAND).tif"
+    )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["created"] == ["S2_20240501_(BAND).tif"]
 
 
 def test_sync_bad_input(run: Byoc, scenes: Path, tmp_path: Path) -> None:
     collection = run.collection()
-    _one_line_error(run("tiles", "sync", UNKNOWN, str(scenes)), 1)
-    _one_line_error(run("tiles", "sync", collection, str(scenes), "--layout", "**/*.tif"), 2)
+    _one_line_error(run("tiles", "sync", UNKNOWN, str(scenes), "--bucket-dir"), 1)
+    _one_line_error(run("tiles", "sync", collection, str(scenes), "--bucket-dir", "--layout", "**/*.tif"), 2)
     missing = run("tiles", "sync", collection, str(tmp_path / "nowhere"))
     _one_line_error(missing, 2)
     assert "is not a folder" in missing.stderr
-    _one_line_error(run("tiles", "sync", collection, str(scenes), "--sensing-time", "no-format"), 2)
-    assert run("tiles", "sync", collection, str(scenes), "--concurrency", "0").exit_code == 2
+    _one_line_error(
+        run("tiles", "sync", collection, str(scenes), "--bucket-dir", "--sensing-time", "no-format"), 2
+    )
+    assert run("tiles", "sync", collection, str(scenes), "--bucket-dir", "--concurrency", "0").exit_code == 2
     # GeoJSON is for tiles: refused before anything is done.
-    assert run("-o", "geojson", "tiles", "sync", collection, str(scenes)).exit_code == 2
+    assert run("-o", "geojson", "tiles", "sync", collection, str(scenes), "--bucket-dir").exit_code == 2
     assert _tiles(run, collection) == []
 
 
@@ -399,6 +428,68 @@ def test_sync_uploads_a_folder_to_s3_then_syncs_the_prefix(
     assert "sync into the collection's bucket" in wrong.stderr
 
 
+def test_sync_checksum_catches_a_fix_copied_in_with_cp_p(
+    s3_run: Byoc, moto_endpoint: str, tmp_path: Path
+) -> None:
+    folder, fixes = tmp_path / "local", tmp_path / "fixes"
+    write_scene(folder, "20240501/a")
+    write_scene(folder, "20240502/b", west=505_120.0, tiled=False)
+    write_scene(fixes, "b", west=505_120.0)
+    for band in ("B04", "B08"):
+        # One size for the broken and the fixed file (zeros at the end, which readers ignore):
+        # only the content tells them apart.
+        broken, fixed = folder / "20240502/b" / f"{band}.tif", fixes / "b" / f"{band}.tif"
+        gap = broken.stat().st_size - fixed.stat().st_size
+        with (fixed if gap > 0 else broken).open("ab") as file:
+            file.write(b"\0" * abs(gap))
+    env = {
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+    }
+    collection = s3_run.collection()
+    args = [
+        "tiles",
+        "sync",
+        collection,
+        str(folder),
+        "--upload-to",
+        f"s3://{BUCKET}/cp-p/",
+        "--timeout",
+        "30",
+    ]
+    first = s3_run("-o", "json", *args, env=env)
+    assert first.exit_code == 4, first.stderr
+    assert list(json.loads(first.stdout)["failed"]) == ["cp-p/20240502/b/(BAND).tif"]
+    # cp -p: the fixed bytes, with the old file's time (and here its size too).
+    for band in ("B04", "B08"):
+        broken = folder / "20240502/b" / f"{band}.tif"
+        before = broken.stat()
+        shutil.copy2(fixes / "b" / f"{band}.tif", broken)
+        os.utime(broken, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert broken.stat().st_size == before.st_size
+    by_time = s3_run("-o", "json", *args, env=env)
+    assert by_time.exit_code == 0, by_time.stderr
+    unchanged = json.loads(by_time.stdout)
+    assert unchanged["uploaded"] == []
+    assert list(unchanged["failedBefore"]) == ["cp-p/20240502/b/(BAND).tif"]
+    dry = s3_run(*args, "--checksum", "--dry-run", env=env)
+    assert dry.exit_code == 0, dry.stderr
+    assert "  upload   cp-p/20240502/b/B04.tif  (its content differs from the bucket's copy)" in dry.stdout
+    assert "  reingest cp-p/20240502/b/(BAND).tif  (cp-p/20240502/b/B04.tif is uploaded again" in dry.stdout
+    by_content = s3_run("-o", "json", *args, "--checksum", env=env)
+    assert by_content.exit_code == 0, by_content.stderr
+    fixed_report = json.loads(by_content.stdout)
+    assert fixed_report["uploaded"] == ["cp-p/20240502/b/B04.tif", "cp-p/20240502/b/B08.tif"]
+    assert fixed_report["reingested"] == ["cp-p/20240502/b/(BAND).tif"]
+    assert fixed_report["ingestion"]["ingested"] == ["cp-p/20240502/b/(BAND).tif"]
+    assert {tile["path"]: tile["status"] for tile in _tiles(s3_run, collection)} == {
+        "cp-p/20240501/a/(BAND).tif": "INGESTED",
+        "cp-p/20240502/b/(BAND).tif": "INGESTED",
+    }
+
+
 def test_sync_refuses_links_out_of_the_folder_and_names_a_link_to_nothing(
     s3_run: Byoc, moto_endpoint: str, tmp_path: Path
 ) -> None:
@@ -574,14 +665,16 @@ def test_sync_convert_from_s3_stages_the_tiles_to_convert(
 
 def test_sync_convert_bad_input(run: Byoc, scenes: Path, tmp_path: Path) -> None:
     collection = run.collection()
-    staging = run("tiles", "sync", collection, str(scenes), "--staging", str(tmp_path / "s"))
+    staging = run("tiles", "sync", collection, str(scenes), "--bucket-dir", "--staging", str(tmp_path / "s"))
     assert staging.exit_code == 2
     assert "add --convert" in staging.stderr
-    dask = run("tiles", "sync", collection, str(scenes), "--dask-scheduler", "tcp://127.0.0.1:8786")
+    dask = run(
+        "tiles", "sync", collection, str(scenes), "--bucket-dir", "--dask-scheduler", "tcp://127.0.0.1:8786"
+    )
     assert dask.exit_code == 2
     assert "add --convert" in dask.stderr
     # The converted files replace the originals in an upload: a folder that is the bucket has none.
-    in_place = run("tiles", "sync", collection, str(scenes), "--convert")
+    in_place = run("tiles", "sync", collection, str(scenes), "--bucket-dir", "--convert")
     assert in_place.exit_code == 2
     assert "--convert needs a local folder and --upload-to" in in_place.stderr
     for more in ([], ["--staging", str(tmp_path / "s")]):

@@ -302,3 +302,101 @@ def test_buffered_responses_cut_off_part_way(
             with pytest.raises(httpx.RemoteProtocolError):
                 client.request(method, URL, extensions=extensions)
     assert cut.closed
+
+
+# -- host names that do not resolve ---------------------------------------------------------
+
+
+def _unresolved(message: str = "[Errno -2] Name or service not known") -> httpx.ConnectError:
+    """httpx's error for a failed name lookup, chained as httpx chains it: through httpcore."""
+    import socket
+
+    import httpcore
+
+    lookup = socket.gaierror(-2, "Name or service not known")
+    try:
+        try:
+            raise lookup
+        except socket.gaierror as error:
+            raise httpcore.ConnectError(error) from error
+    except httpcore.ConnectError as error:
+        try:
+            raise httpx.ConnectError(message) from error
+        except httpx.ConnectError as outer:
+            return outer
+
+
+def _refused() -> httpx.ConnectError:
+    try:
+        try:
+            raise ConnectionRefusedError(111, "Connection refused")
+        except ConnectionRefusedError as error:
+            raise httpx.ConnectError("[Errno 111] Connection refused") from error
+    except httpx.ConnectError as outer:
+        return outer
+
+
+def _looping() -> httpx.ConnectError:
+    """A chain of causes that loops back on itself: the check must still end."""
+    first, second = httpx.ConnectError("a"), httpx.ConnectError("b")
+    first.__cause__, second.__cause__ = second, first
+    return first
+
+
+@pytest.mark.parametrize(
+    ("method", "error", "retry_safe", "expected"),
+    [
+        # A name lookup that failed is not retried, whatever the method or flag ...
+        ("GET", _unresolved(), False, False),
+        ("DELETE", _unresolved(), False, False),
+        ("POST", _unresolved(), False, False),
+        ("POST", _unresolved(), True, False),
+        # ... a refused connection still is, as a request that never left ...
+        ("GET", _refused(), False, True),
+        ("POST", _refused(), False, True),
+        ("GET", httpx.ConnectError("no cause at all"), False, True),
+        # ... and a chain of causes that loops is looked through without hanging.
+        ("GET", _looping(), False, True),
+    ],
+)
+def test_name_resolution_failures_are_not_retried(
+    method: str, error: Exception, retry_safe: bool, expected: bool
+) -> None:
+    from sentinelhub_byoc.retries import should_retry
+
+    policy = RetryPolicy()
+    assert (
+        should_retry(method=method, attempt=1, policy=policy, error=error, retry_safe=retry_safe) is expected
+    )
+
+
+def test_a_host_that_does_not_resolve_is_tried_once() -> None:
+    script, sleeps = Script(_unresolved(), 200), list[float]()
+    with client_for(script, sleeps) as client, pytest.raises(httpx.ConnectError):
+        client.get(URL)
+    assert len(script.requests) == 1
+    assert sleeps == []
+
+
+@pytest.mark.anyio
+async def test_async_a_host_that_does_not_resolve_is_tried_once() -> None:
+    script, sleeps = Script(_unresolved(), 200), list[float]()
+    async with async_client_for(script, sleeps) as client:
+        with pytest.raises(httpx.ConnectError):
+            await client.get(URL)
+    assert len(script.requests) == 1
+    assert sleeps == []
+
+
+def test_httpx_own_error_for_a_failed_lookup_is_not_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The lookup fails at once, as it does for a name no resolver knows, but without any network:
+    # httpx and httpcore build their chain of errors over it as they do for real.
+    import socket
+
+    def no_such_host(*args: object, **kwargs: object) -> None:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    transport = RetryTransport(policy=NO_JITTER, sleep=lambda seconds: pytest.fail("retried"))
+    with httpx.Client(transport=transport) as client, pytest.raises(httpx.ConnectError):
+        client.get("http://byoc-test-host.invalid/api")

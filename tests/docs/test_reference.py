@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LISTING = ROOT / "api" / "sentinelhub_byoc.api.txt"
@@ -25,24 +19,6 @@ def public_names() -> list[tuple[str, str, str]]:
         if match:
             entries.append((match["module"], match["name"], match["kind"]))
     return entries
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    mkdocs = shutil.which("mkdocs", path=str(Path(sys.executable).parent)) or shutil.which("mkdocs")
-    if mkdocs is None:
-        pytest.skip("mkdocs is not installed (nox -s docs installs it)")
-    site_dir = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [mkdocs, "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site_dir
 
 
 def anchors(page: Path) -> set[str]:

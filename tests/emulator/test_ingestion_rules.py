@@ -48,6 +48,10 @@ def _fails(outcome: IngestionOutcome, *fragments: str) -> None:
     assert outcome.failure_cause is not None
     for fragment in fragments:
         assert fragment in outcome.failure_cause
+    # One line saying what is wrong, short: no GDAL command, no fix given again and again.
+    assert "\n" not in outcome.failure_cause
+    assert len(outcome.failure_cause) <= 200
+    assert "gdal_translate" not in outcome.failure_cause
     assert outcome.bands is None
     assert outcome.tile_geometry is None
     assert outcome.crs_epsg is None
@@ -66,7 +70,7 @@ def test_a_good_cog_is_ingested(bucket: Bucket) -> None:
 
 def test_strips_fail(bucket: Bucket) -> None:
     bucket.put("tile/B04.tif", tiled=False)
-    _fails(bucket.ingest(), "tile/B04.tif is not tiled", "strips", "gdal_translate -of COG")
+    _fails(bucket.ingest(), "tile/B04.tif is not tiled (it is stored in strips)")
 
 
 @pytest.mark.parametrize("tile_size", [128, (256, 128), 2064, (2064, 256)])
@@ -97,13 +101,13 @@ def test_other_accepted_compressions_pass(bucket: Bucket, compression: str) -> N
 def test_jpeg_fails(bucket: Bucket) -> None:
     pytest.importorskip("imagecodecs")
     bucket.put("tile/B04.tif", np.ones((300, 300), np.uint8), compression="jpeg")
-    _fails(bucket.ingest(), "tile/B04.tif uses compression JPEG", "COMPRESS=DEFLATE")
+    _fails(bucket.ingest(), "tile/B04.tif uses compression JPEG, not DEFLATE")
 
 
 @pytest.mark.parametrize(("compression", "shown"), [(None, "not compressed"), ("lzma", "compression LZMA")])
 def test_other_compressions_fail(bucket: Bucket, compression: str | None, shown: str) -> None:
     bucket.put("tile/B04.tif", compression=compression)
-    _fails(bucket.ingest(), shown, "does not accept")
+    _fails(bucket.ingest(), shown, "DEFLATE, ZSTD, LZW, PACKBITS or PIXTIFF_ZIP")
 
 
 @pytest.mark.parametrize(
@@ -136,17 +140,17 @@ def test_supported_crs_pass(bucket: Bucket, epsg: int, bounds: tuple[float, floa
 )
 def test_unsupported_crs_fail(bucket: Bucket, epsg: int, bounds: tuple[float, float, float, float]) -> None:
     bucket.put("tile/B04.tif", epsg=epsg, bounds=bounds)
-    _fails(bucket.ingest(), f"tile/B04.tif is in EPSG:{epsg}", "not supported", "gdalwarp")
+    _fails(bucket.ingest(), f"tile/B04.tif is in EPSG:{epsg}, not one of EPSG:4326")
 
 
 def test_missing_crs_fails(bucket: Bucket) -> None:
     bucket.put("tile/B04.tif", epsg=None)
-    _fails(bucket.ingest(), "tile/B04.tif has no CRS", "gdal_edit.py -a_srs")
+    _fails(bucket.ingest(), "tile/B04.tif has no CRS", "GeographicTypeGeoKey")
 
 
 def test_user_defined_crs_fails(bucket: Bucket) -> None:
     bucket.put("tile/B04.tif", epsg=None, geokeys={1024: 1, 1025: 1, 3072: 32767})
-    _fails(bucket.ingest(), "user-defined CRS", "gdalwarp -t_srs")
+    _fails(bucket.ingest(), "user-defined CRS, not one of EPSG:4326")
 
 
 def test_missing_georeferencing_fails(bucket: Bucket) -> None:
@@ -211,7 +215,9 @@ def test_data_types_give_bit_depth_and_sample_format(
 )
 def test_other_data_types_fail(bucket: Bucket, dtype: Any, shown: str) -> None:
     bucket.put("tile/B04.tif", np.ones((300, 300), dtype))
-    _fails(bucket.ingest(), f"tile/B04.tif holds {shown} data", "gdal_translate -ot")
+    _fails(
+        bucket.ingest(), f"tile/B04.tif holds {shown} data", "not 8, 16 or 32-bit integers or 32-bit floats"
+    )
 
 
 @pytest.mark.parametrize(
@@ -246,7 +252,7 @@ def test_nan_nodata_is_left_out_with_a_warning(bucket: Bucket) -> None:
 
 def test_unreadable_nodata_fails(bucket: Bucket) -> None:
     bucket.put("tile/B04.tif", extra_tags=[(42113, "s", 0, "abc", True)])
-    _fails(bucket.ingest(), "GDAL_NODATA 'abc'", "gdal_edit.py -a_nodata")
+    _fails(bucket.ingest(), "GDAL_NODATA 'abc'", "not a number")
 
 
 def test_missing_overviews_warn_but_pass(bucket: Bucket) -> None:
@@ -265,7 +271,7 @@ def test_too_few_overview_levels_warn(bucket: Bucket) -> None:
     outcome = bucket.ingest()
     assert outcome.ok, outcome.failure_cause
     assert outcome.warnings is not None
-    assert "smallest overview is 150x1050 pixels" in outcome.warnings
+    assert "overviews down to 150x1050 pixels only" in outcome.warnings
 
 
 def test_small_images_need_no_overviews(bucket: Bucket) -> None:

@@ -323,7 +323,7 @@ def test_epsg_6933_is_accepted_only_in_the_cdse_flavour(
     assert outcomes["cdse cover"].status_code == 201
     assert outcomes["sentinel-hub"]["status"] == "FAILED"
     assert (
-        "EPSG:6933, which is not supported"
+        "is in EPSG:6933, not one of"
         in outcomes["sentinel-hub"]["additionalData"]["failedIngestionCause"]
     )
     assert outcomes["sentinel-hub cover"].status_code == 400

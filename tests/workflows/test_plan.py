@@ -8,6 +8,7 @@ from uuid import uuid4
 import pytest
 from sentinelhub_byoc.cog import group_band_files
 from sentinelhub_byoc.errors import ValidationError
+from sentinelhub_byoc.workflows._filters import key_filter
 from sentinelhub_byoc.workflows._plan import KnownTile, make_plan, sensing_time_reader
 from sentinelhub_byoc.workflows._sources import StoredFile
 
@@ -108,3 +109,112 @@ def test_pending_tiles_are_marked_so_a_rerun_waits_for_them() -> None:
     known = {"a/(BAND).tif": KnownTile(uuid4(), "QUEUED", T0 + timedelta(hours=1))}
     plan = make_plan("c", "src", group_band_files(files), files, known)
     assert [(t.action, t.pending) for t in plan.tiles] == [("skip", True)]
+
+
+def test_the_plan_text_lists_every_upload_and_change_with_the_reason() -> None:
+    files = _files(*(f"s{index:02d}/B04.tif" for index in range(30)))
+    files |= _files("old/B04.tif", "up/B04.tif")
+    known = {
+        "old/(BAND).tif": KnownTile(uuid4(), "INGESTED", T0 + timedelta(hours=1)),
+        "up/(BAND).tif": KnownTile(uuid4(), "INGESTED", T0 + timedelta(hours=1)),
+        "gone/(BAND).tif": KnownTile(uuid4(), "INGESTED", T0),
+    }
+    plan = make_plan(
+        "c",
+        "src",
+        group_band_files(files),
+        files,
+        known,
+        delete_missing=True,
+        changed_keys={"up/B04.tif": "modified after the bucket's copy"},
+        uploads=["up/B04.tif"],
+        excluded=["notes.xml"],
+    )
+    lines = str(plan).splitlines()
+    assert lines[0].endswith("1 to upload, 30 to create, 1 to reingest, 1 to delete, 1 unchanged")
+    assert "  upload   up/B04.tif  (modified after the bucket's copy)" in lines
+    # Every tile, not the first twenty: a dry run is read to decide.
+    assert sum(1 for line in lines if line.startswith("  create ")) == 30
+    assert (
+        "  reingest up/(BAND).tif  (up/B04.tif is uploaded again: modified after the bucket's copy)" in lines
+    )
+    assert "  delete   gone/(BAND).tif  (its files are gone)" in lines
+    assert "  1 file(s) are left out by the include/exclude patterns" in lines
+    assert plan.upload_reasons == {"up/B04.tif": "modified after the bucket's copy"}
+    short = plan.format(limit=5).splitlines()
+    assert "  ... and 25 more to create" in short
+
+
+def test_force_reingests_what_exists_and_creates_what_does_not() -> None:
+    files = _files("a/B04.tif", "b/B04.tif")
+    known = {"a/(BAND).tif": KnownTile(uuid4(), "FAILED", T0 + timedelta(hours=1), "broken")}
+    plan = make_plan("c", "src", group_band_files(files), files, known, force=True)
+    assert [(t.path, t.action) for t in plan.tiles] == [
+        ("a/(BAND).tif", "reingest"),
+        ("b/(BAND).tif", "create"),
+    ]
+    assert plan.tiles[0].reason.startswith("forced")
+    assert plan.failed_before == {}
+
+
+def test_deletions_spare_tiles_left_out_and_count_against_max_delete() -> None:
+    files = _files("2024/a/B04.tif")
+    known = {
+        path: KnownTile(uuid4(), "INGESTED", T0)
+        for path in (
+            "2024/a/(BAND).tif",
+            "2024/gone/(BAND).tif",
+            "2023/gone/(BAND).tif",
+            "2023/out/(BAND).tif",
+        )
+    }
+    chosen = key_filter(include="/2024/**")
+    plan = make_plan(
+        "c",
+        "src",
+        group_band_files(files),
+        files,
+        known,
+        delete_missing=True,
+        left_out=["2023/out/(BAND).tif"],
+        selects=chosen.selects,
+        max_delete=0,
+    )
+    assert [t.path for t in plan.of("delete")] == ["2024/gone/(BAND).tif"]
+    assert plan.too_many_deletions
+    assert "refused: 1 tile(s) to delete, more than max_delete=0" in str(plan)
+    assert not make_plan("c", "src", [], {}, {}, delete_missing=True, max_delete=0).too_many_deletions
+
+
+@pytest.mark.parametrize(
+    ("include", "exclude", "taken", "left"),
+    [
+        ((), (), ["a.tif", "x/y/z.xml"], []),
+        (("*.tif",), (), ["a.tif", "2024/05/B04.tif"], ["notes.xml", "a.tiff"]),
+        ((), ("*.xml",), ["a.tif"], ["notes.xml", "2024/05/meta.xml"]),
+        (("/2024/**",), (), ["2024/05/B04.tif", "2024/B04.tif"], ["old/2024/B04.tif", "2023/B04.tif"]),
+        (("2024/**",), (), ["2024/05/B04.tif", "old/2024/B04.tif"], ["2023/B04.tif", "x2024/B04.tif"]),
+        (("2024/",), (), ["2024/05/B04.tif"], ["2023/B04.tif"]),
+        (("/*/B0?.tif",), (), ["a/B04.tif"], ["a/b/B04.tif", "a/B10.tif", "B04.tif"]),
+        (("*_B0[48].tif",), (), ["s_B04.tif", "d/s_B08.tif"], ["s_B02.tif"]),
+        (("*_B0[!48].tif",), (), ["s_B02.tif"], ["s_B04.tif", "s_B0/.tif"]),
+        # An exclude wins over an include, whatever the order they were given in.
+        (("*.tif",), ("/2023/**",), ["2024/a.tif"], ["2023/a.tif"]),
+        (("**",), ("*",), [], ["a.tif", "2024/a.tif"]),
+        # Characters a regular expression would read are themselves here.
+        (("a+b (1).tif",), (), ["a+b (1).tif", "x/a+b (1).tif"], ["aab (1).tif", "a+b 1.tif"]),
+    ],
+)
+def test_include_and_exclude_patterns(
+    include: tuple[str, ...], exclude: tuple[str, ...], taken: list[str], left: list[str]
+) -> None:
+    chosen = key_filter(include, exclude)
+    assert [key for key in taken if chosen.selects(key)] == taken
+    assert [key for key in left if not chosen.selects(key)] == left
+    assert chosen.active == bool(include or exclude)
+
+
+@pytest.mark.parametrize("pattern", ["", "/", "//", None, 3])
+def test_patterns_that_name_no_file_are_refused(pattern: object) -> None:
+    with pytest.raises(ValidationError, match=r"names no file|must be text"):
+        key_filter(include=[pattern])  # type: ignore[list-item]

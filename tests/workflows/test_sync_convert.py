@@ -157,7 +157,7 @@ def test_sync_refuses_conversions_it_cannot_carry_out(
     collection = s3_server.emulator.create_collection("refused", bucket, bands=BANDS)
     upload = f"s3://{bucket}/up"
     bad: list[tuple[Any, dict[str, Any], str]] = [
-        (folder, {}, "needs a local folder as source and upload_to"),
+        (folder, {}, "is a local folder, and the service reads only the collection's bucket"),
         (f"s3://{bucket}/up", {}, "needs staging='s3://"),
         (folder, {"upload_to": upload, "staging": folder / "staging"}, "must not hold one another"),
         (folder, {"upload_to": upload, "staging": "s3://elsewhere/x"}, "local folder"),

@@ -162,7 +162,7 @@ def test_a_folder_that_is_the_bucket_registers_no_link_out_of_it_and_deletes_not
     for band in ("B04", "B08"):
         (bucket / "c" / f"{band}.tif").symlink_to(tmp_path / "elsewhere" / f"{band}.tif")
     collection = local_server.emulator.create_collection("linked", "linked-bucket", bands=BANDS)
-    report = workflows.sync(client, collection, bucket, timeout=30)
+    report = workflows.sync(client, collection, bucket, bucket_dir=True, timeout=30)
     assert report.created == ("a/(BAND).tif", "b/(BAND).tif")
     assert "outside the folder" in report.failed["c/(BAND).tif"]
     assert _tile_paths(client, collection) == ["a/(BAND).tif", "b/(BAND).tif"]
@@ -171,7 +171,7 @@ def test_a_folder_that_is_the_bucket_registers_no_link_out_of_it_and_deletes_not
     moved = tmp_path / "moved-b"
     (bucket / "b").rename(moved)
     (bucket / "b").symlink_to(moved, target_is_directory=True)
-    pruned = workflows.sync(client, collection, bucket, delete_missing=True, timeout=30)
+    pruned = workflows.sync(client, collection, bucket, bucket_dir=True, delete_missing=True, timeout=30)
     assert pruned.deleted == ()
     assert "b/" in pruned.refused
     assert _tile_paths(client, collection) == ["a/(BAND).tif", "b/(BAND).tif"]

@@ -35,7 +35,7 @@ def test_sync_of_the_bucket_folder_then_fix_and_reingest(local_server: EmulatorS
     bucket = _bucket(local_server, "folder-bucket")
     _scenes(bucket, 4, broken=2)
     collection = local_server.emulator.create_collection("folder", "folder-bucket", bands=BANDS)
-    report = workflows.sync(client, collection, bucket, timeout=30)
+    report = workflows.sync(client, collection, bucket, bucket_dir=True, timeout=30)
     assert len(report.created) == 4
     assert list(report.failed) == ["2024/s02/(BAND).tif"]
     assert "not tiled" in report.failed["2024/s02/(BAND).tif"]
@@ -49,21 +49,21 @@ def test_sync_of_the_bucket_folder_then_fix_and_reingest(local_server: EmulatorS
     assert fixed.ingestion is not None
     assert [tile.path for tile in fixed.ingestion.ingested] == ["2024/s02/(BAND).tif"]
     # The rewritten files are newer than the tile's new ingestion? No: reingest started after them.
-    assert workflows.sync(client, collection, bucket, timeout=30).plan.changes == 0
+    assert workflows.sync(client, collection, bucket, bucket_dir=True, timeout=30).plan.changes == 0
 
 
 def test_dry_run_changes_nothing_and_prints_the_plan(local_server: EmulatorServer, client: Any) -> None:
     bucket = _bucket(local_server, "dry-bucket")
     _scenes(bucket, 3)
     collection = local_server.emulator.create_collection("dry", "dry-bucket")
-    report = workflows.sync(client, collection, bucket, dry_run=True)
+    report = workflows.sync(client, collection, bucket, bucket_dir=True, dry_run=True)
     assert report.dry_run
     assert list(client.tiles.list(collection)) == []
     text = str(report)
     assert text.startswith("dry run, nothing changed:")
     assert "3 to create" in text
     assert "create   2024/s00/(BAND).tif  (new)" in text
-    plan = workflows.plan_sync(client, collection, bucket)
+    plan = workflows.plan_sync(client, collection, bucket, bucket_dir=True)
     assert [t.action for t in plan.tiles] == ["create"] * 3
 
 
@@ -71,12 +71,12 @@ def test_delete_missing_removes_tiles_whose_files_are_gone(local_server: Emulato
     bucket = _bucket(local_server, "gone-bucket")
     _scenes(bucket, 3)
     collection = local_server.emulator.create_collection("gone", "gone-bucket")
-    workflows.sync(client, collection, bucket, timeout=30)
+    workflows.sync(client, collection, bucket, bucket_dir=True, timeout=30)
     for path in (bucket / "2024" / "s01").iterdir():
         path.unlink()
-    kept = workflows.sync(client, collection, bucket, timeout=30)
+    kept = workflows.sync(client, collection, bucket, bucket_dir=True, timeout=30)
     assert kept.deleted == ()
-    gone = workflows.sync(client, collection, bucket, delete_missing=True, timeout=30)
+    gone = workflows.sync(client, collection, bucket, bucket_dir=True, delete_missing=True, timeout=30)
     assert gone.deleted == ("2024/s01/(BAND).tif",)
     assert sorted(t.path for t in client.tiles.list(collection)) == [
         "2024/s00/(BAND).tif",
@@ -91,7 +91,9 @@ def test_async_sync_wait_and_reingest(local_server: EmulatorServer) -> None:
 
     async def run() -> None:
         async with async_client_for(local_server) as client:
-            report = await workflows.async_sync(client, collection, bucket, concurrency=3, timeout=30)
+            report = await workflows.async_sync(
+                client, collection, bucket, bucket_dir=True, concurrency=3, timeout=30
+            )
             assert len(report.created) == 5
             assert list(report.failed) == ["2024/s00/(BAND).tif"]
             result = await workflows.async_wait(client, collection)
@@ -142,7 +144,7 @@ def test_delete_collection_with_force_and_copy_tiles(local_server: EmulatorServe
     _scenes(bucket, 3)
     source = local_server.emulator.create_collection("source", "copy-bucket")
     target = local_server.emulator.create_collection("target", "copy-bucket")
-    workflows.sync(client, source, bucket, timeout=30)
+    workflows.sync(client, source, bucket, bucket_dir=True, timeout=30)
     copied = workflows.copy_tiles(client, source, target, timeout=30)
     assert copied is not None
     assert len(copied.ingested) == 3
@@ -158,8 +160,8 @@ def test_sync_refuses_bad_input_before_any_request(
     local_server.emulator.clear_requests()
     cases: list[tuple[dict[str, Any], str]] = [
         ({"source": tmp_path / "nowhere"}, "is not a folder"),
-        ({"source": tmp_path, "layout": "*.tif"}, r"\(BAND\) exactly once"),
-        ({"source": tmp_path, "sensing_time": "yyyy"}, "strptime format"),
+        ({"source": tmp_path, "bucket_dir": True, "layout": "*.tif"}, r"\(BAND\) exactly once"),
+        ({"source": tmp_path, "bucket_dir": True, "sensing_time": "yyyy"}, "strptime format"),
         ({"source": ["a/B04.tif"], "upload_to": "s3://b/p"}, "needs a local folder"),
         ({"source": tmp_path, "upload_to": "https://b/p"}, "s3://bucket/prefix"),
         ({"source": tmp_path, "concurrency": 0}, "concurrency"),
@@ -206,7 +208,7 @@ def test_cover_geometries_are_traced_from_local_files(local_server: EmulatorServ
     bucket = _bucket(local_server, "cover-bucket")
     write_scene(bucket / "2024" / "s00", index=0, nodata=0)
     collection = local_server.emulator.create_collection("cover", "cover-bucket")
-    report = workflows.sync(client, collection, bucket, cover=True, timeout=30)
+    report = workflows.sync(client, collection, bucket, bucket_dir=True, cover=True, timeout=30)
     assert report.failed == {}
     tile = client.tiles.find(collection, "2024/s00/(BAND).tif")
     assert tile is not None
@@ -217,10 +219,10 @@ def test_check_leaves_out_broken_tiles_before_registering(local_server: Emulator
     bucket = _bucket(local_server, "check-bucket")
     _scenes(bucket, 3, broken=1)
     collection = local_server.emulator.create_collection("check", "check-bucket")
-    report = workflows.sync(client, collection, bucket, check=True, timeout=30)
+    report = workflows.sync(client, collection, bucket, bucket_dir=True, check=True, timeout=30)
     assert report.created == ("2024/s00/(BAND).tif", "2024/s02/(BAND).tif")
     cause = report.failed["2024/s01/(BAND).tif"]
     assert cause.startswith("COG check: ")
     assert "not tiled" in cause
-    assert "gdal_translate -of COG" in cause
+    assert "byoc cog convert" in cause
     assert client.tiles.find(collection, "2024/s01/(BAND).tif") is None

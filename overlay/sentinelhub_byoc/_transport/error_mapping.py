@@ -24,6 +24,7 @@ from sentinelhub_byoc._logging import (
     redact_text,
     redact_url,
 )
+from sentinelhub_byoc._transport.extensions import is_token_request
 from sentinelhub_byoc.errors import (
     APIConnectionError,
     APIError,
@@ -375,30 +376,47 @@ def error_from_transport_error(
 ) -> APIConnectionError:
     """Return the :class:`APIConnectionError` (or :class:`APITimeoutError`) for an httpx failure.
 
-    Raise it ``from error`` so the original stays visible as the cause.
+    When the failed request is the token request the auth flow sent on the way (``error``'s own
+    request is marked as one), the error names the token URL and carries that request, redacted,
+    not the API request it was fetching a token for. Raise it ``from error`` so the original
+    stays visible as the cause.
     """
     import httpx
 
-    if request is None and isinstance(error, httpx.RequestError):
-        try:
-            request = error.request
-        except RuntimeError:
-            request = None
+    failed = _own_request(error)
+    if request is None or (failed is not None and is_token_request(failed)):
+        request = failed if failed is not None else request
+    token_call = request is not None and is_token_request(request)
     hidden = request_secrets(request)
     target = f"{request.method} {redact_url(request.url)}" if request is not None else "a request"
     target = redact_text(target, hidden)
+    if token_call:
+        target = f"could not get an access token: {target}"
     copy = redacted_request(request, hidden) if request is not None else None
     kind = type(error).__name__
+    where = "the token URL" if token_call else "the deployment's base URL"
     if isinstance(error, httpx.TimeoutException):
         return APITimeoutError(
-            f"{target} timed out ({kind}). Retry later or raise the client's timeout",
+            f"{target} timed out ({kind}). Retry later or raise the client's timeout; check {where}",
             request=copy,
         )
     return APIConnectionError(
         f"{target} failed without a response ({kind}: {redact_text(_short(str(error)), hidden)}). "
-        "Check the network connection and the deployment's base URL",
+        f"Check the network connection and {where}",
         request=copy,
     )
+
+
+def _own_request(error: Exception) -> httpx.Request | None:
+    """The request an httpx error says failed, if it says."""
+    import httpx
+
+    if not isinstance(error, httpx.RequestError):
+        return None
+    try:
+        return error.request
+    except RuntimeError:  # raised without a request attached
+        return None
 
 
 def request_id_from_headers(headers: httpx.Headers | dict[str, str]) -> str | None:

@@ -3,9 +3,13 @@
 Built on click (tables and progress bars by rich), both from the ``cli`` extra. Each command group
 is a module of its own: ``_collections``, ``_tiles``, ``_files``, ``_cog``, ``_auth``, ``_serve``
 (``emulator serve``) and ``_demo``; ``_app`` puts them together under the global options. What they
-share: ``_context`` (the global options and the client made from them), ``_input`` (JSON and tile
-ids from arguments, files or stdin), ``_output`` (tables, JSON, NDJSON, GeoJSON), ``_errors``
-(exit codes, one-line errors), ``_progress`` (progress bars from workflow events) and
+share: ``_context`` (the global options and the client made from them), ``_global_options`` (the
+same options accepted after a command), ``_names`` (a COLLECTION given by id or exact name),
+``_input`` (JSON and tile ids from arguments, files or stdin), ``_output`` (tables, JSON, NDJSON,
+GeoJSON) with ``_tables`` (fitting tables to the terminal's width, pure), ``_confirm`` (the prompt,
+or ``--yes``, before a delete), ``_errors`` (exit codes, one-line errors in the command line's
+words), ``_pipes`` (a closed stdout ends quietly), ``_progress`` (progress bars from workflow
+events), ``_demo_folder`` (the demo's own output folder, cleared on a rerun) and
 ``_convert_options`` (the conversion flags of ``cog convert`` and ``tiles sync --convert``).
 """
 

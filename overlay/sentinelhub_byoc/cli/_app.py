@@ -21,6 +21,8 @@ from sentinelhub_byoc.cli import (
     _demo,
     _errors,
     _files,
+    _global_options,
+    _pipes,
     _serve,
     _tiles,
 )
@@ -40,7 +42,11 @@ COMMANDS: tuple[click.Command, ...] = (
 
 _EPILOG = """\b
 Exit codes: 0 done, 1 the service or a workflow failed, 2 bad usage or input,
-3 authentication or configuration, 4 tiles failed, 130 interrupted.
+3 authentication or configuration, 4 tiles failed, 130 interrupted,
+141 stdout closed early (as by `| head`).
+
+A COLLECTION is a collection's id or its exact name. The options above may also
+follow the command: byoc collections list --debug.
 
 \b
 Credentials come from SH_CLIENT_ID/SH_CLIENT_SECRET, else a profile of
@@ -55,7 +61,9 @@ class ByocGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; report a failure as ``byoc: error: ...`` with its exit code."""
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            _pipes.flush_stdout()
+            return result
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:
@@ -65,6 +73,9 @@ class ByocGroup(click.Group):
         except ImportError as error:
             raise _errors.missing_dependency(error, "all") from error
         except OSError as error:
+            if _pipes.stdout_closed(error):
+                # The reader wanted no more (``| head``): no message, the status of a closed pipe.
+                raise _pipes.end_quietly() from None
             # A file that cannot be read or written is the user's to fix, not a bug to trace.
             failure = _errors.CommandError(_errors.describe(error), _errors.FAILURE, debug=_debug(ctx))
             raise _hide_secrets(failure, ctx) from error
@@ -138,3 +149,5 @@ def byoc(ctx: click.Context, /, **options: Any) -> None:
 
 for _command in COMMANDS:
     byoc.add_command(_command)
+
+_global_options.accept_everywhere(byoc)

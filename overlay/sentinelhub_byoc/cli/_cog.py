@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -90,6 +92,13 @@ def _check_path(path: str, is_prefix: bool, rules: RuleSet, layout: str) -> list
     return [check_cog(path, rules=rules)]
 
 
+def _screen_width() -> int | None:
+    """The terminal's width when stdout is one (problem lines are cut to it), else None (whole lines)."""
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
+
+
 def _convertible(result: CogReport | TileCheck) -> bool:
     """Whether ``byoc cog convert`` fixes every error of a failing file or tile."""
     return bool(result.errors) and all(problem.fixed_by_convert for problem in result.errors)
@@ -111,8 +120,10 @@ def check(state: CliState, paths: tuple[str, ...], rules: RuleSet, layout: str) 
     """Check COGs against the ingestion rules: each problem, and how to fix it.
 
     PATHS are files (local, s3://bucket/key, http(s)://) or folders and s3://bucket/prefix/
-    (every tile in them, grouped by --layout). Only the files' headers are read. A problem
-    that `byoc cog convert` fixes says so in its fix (-o json: "fixed_by_convert"). Exit code
+    (every tile in them, grouped by --layout). Only the files' headers are read. Each problem
+    is one line (cut to a terminal's width; -o json has it whole), and each fix is given once
+    after them: a problem that `byoc cog convert` fixes gets that command, with the options
+    that matter (-o json: "fixed_by_convert"). Exit code
     4 when any file or tile has errors (the service would fail to ingest it), 1 when a path
     could not be read (the others are still checked), 0 otherwise (warnings do not stop
     ingestion).
@@ -152,8 +163,9 @@ def check(state: CliState, paths: tuple[str, ...], rules: RuleSet, layout: str) 
             if state.output == "ndjson":
                 _output.print_ndjson(_result_dict(result) for result in found)
             elif state.output == "table":
+                width = _screen_width()
                 for result in found:
-                    click.echo(result.format())
+                    click.echo(result.format(width=width))
     except ImportError as error:
         # The message of the cog package's ImportError already names the extra to install.
         raise _errors.CommandError(str(error), _errors.AUTH) from error
@@ -163,11 +175,13 @@ def check(state: CliState, paths: tuple[str, ...], rules: RuleSet, layout: str) 
     warned = sum(1 for result in results if result.ok and result.warnings)
     if results:
         convertible = sum(1 for result in results if _convertible(result))
-        fixable = f"; byoc cog convert can fix {convertible} of the {failing} with errors" if failing else ""
         _output.message(
             f"{len(results)} checked: {failing} with errors, {warned} with warnings only, "
-            f"{len(results) - failing - warned} OK{fixable}"
+            f"{len(results) - failing - warned} OK"
         )
+        if failing:
+            # A line of its own, so that each line fits a terminal of 80 columns.
+            _output.message(f"byoc cog convert can fix {convertible} of the {failing} with errors")
     if failing:
         raise click.exceptions.Exit(_errors.TILES_FAILED)
     if unread:
@@ -237,6 +251,7 @@ def _summary(report: ConvertReport) -> str:
 
 @group.command("convert")
 @output_option
+@_output.wide_option
 @click.argument("sources", nargs=-1, required=True)
 @click.option(
     "--out",

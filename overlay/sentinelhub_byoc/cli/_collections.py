@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import attrs
 import click
 
-from sentinelhub_byoc.cli import _errors, _input, _output
+from sentinelhub_byoc.cli import _confirm, _errors, _input, _output
 from sentinelhub_byoc.cli._context import (
     CliState,
     concurrency_option,
@@ -16,6 +15,7 @@ from sentinelhub_byoc.cli._context import (
     pass_state,
     timeout_option,
 )
+from sentinelhub_byoc.cli._names import COLLECTION
 from sentinelhub_byoc.cli._progress import ProgressBars
 from sentinelhub_byoc.models import Collection
 
@@ -27,6 +27,7 @@ def group() -> None:
 
 @group.command("list")
 @output_option
+@_output.wide_option
 @click.option("--search", metavar="TEXT", help="only collections matching a word (a|b or, a&b and).")
 @click.option("--limit", type=click.IntRange(min=1), help="at most this many.")
 @pass_state
@@ -37,10 +38,11 @@ def list_(state: CliState, search: str | None, limit: int | None) -> None:
 
 @group.command("get")
 @output_option
-@click.argument("collection")
+@_output.wide_option
+@click.argument("collection", type=COLLECTION)
 @pass_state
 def get(state: CliState, collection: str) -> None:
-    """Show one collection."""
+    """Show one collection, given by id or by exact name."""
     _output.show_collections([state.client().collections.get(collection)], state.output, single=True)
 
 
@@ -57,6 +59,7 @@ _JSON_HELP = (
 
 @group.command("create")
 @output_option
+@_output.wide_option
 @click.option("--name", help="the collection's name.")
 @click.option("--bucket", help="the S3 bucket holding its COGs.")
 @click.option("--no-data", type=float, help="the no-data value of every band.")
@@ -101,7 +104,8 @@ def _storage(identifier: str) -> Any:
 
 @group.command("update")
 @output_option
-@click.argument("collection")
+@_output.wide_option
+@click.argument("collection", type=COLLECTION)
 @click.option("--name", help="a new name.")
 @click.option("--bucket", help="a new bucket.")
 @click.option("--no-data", type=float, help="a new no-data value.")
@@ -117,9 +121,12 @@ def update(
 ) -> None:
     """Change a collection's name, bucket, no-data value or bands; what is not given is kept.
 
+    --json gives the members to change, nested ones too: {"additionalData": {"bands": {...}}}
+    changes the bands and keeps the rest.
+
     \b
     byoc collections update COLLECTION --name renamed
-    byoc collections update COLLECTION --json '{"additionalData": {"bands": {...}}}'
+    byoc collections update COLLECTION --json @bands.json
     """
     changes = _input.read_object(json_source) if json_source else {}
     fields = _fields(name, bucket, no_data)
@@ -147,21 +154,24 @@ def _merge(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
 
 
 @group.command("delete")
-@click.argument("collections", nargs=-1, required=True)
-@click.option("--yes", "-y", is_flag=True, help="do not ask for confirmation.")
+@click.argument("collections", nargs=-1, required=True, type=COLLECTION)
+@_confirm.yes_option
 @click.option("--force", is_flag=True, help="delete every tile of the collection first.")
 @concurrency_option(16, "tiles deleted (--force)")
 @pass_state
 def delete(state: CliState, collections: tuple[str, ...], yes: bool, force: bool, concurrency: int) -> None:
-    """Delete collections (asks first unless --yes or stdin is not a terminal).
+    """Delete collections, by id or name: asks first, naming each and counting its tiles.
+
+    Without a terminal (a script, a pipe, CI) nothing is deleted unless --yes is given.
 
     \b
     byoc collections delete COLLECTION --force    # its tiles, then the collection
+    byoc collections delete COLLECTION --yes      # in a script: no question
     """
-    if not yes and sys.stdin.isatty():
-        what = f"{len(collections)} collection(s)" + (" and all their tiles" if force else "")
-        click.confirm(f"Delete {what}?", abort=True, err=True)
+    ask = _confirm.require_consent("collections delete", yes=yes)
     client = state.client()
+    if ask:
+        _confirm.confirm_collections(client, collections)
     for collection in collections:
         if not force:
             client.collections.delete(collection)
@@ -178,8 +188,9 @@ def delete(state: CliState, collections: tuple[str, ...], yes: bool, force: bool
 
 @group.command("copy-tiles")
 @output_option
-@click.argument("source")
-@click.argument("target")
+@_output.wide_option
+@click.argument("source", type=COLLECTION)
+@click.argument("target", type=COLLECTION)
 @click.option("--wait", is_flag=True, help="wait for TARGET's tiles' ingestion, then show how it ended.")
 @timeout_option
 @pass_state

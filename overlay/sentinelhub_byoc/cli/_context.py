@@ -109,9 +109,27 @@ class CliState:
             and not self.emulator_state.is_dir()
         ):
             raise InputError(f"--emulator-state {self.emulator_state} is not a folder")
-        emulator = self._resources.enter_context(Emulator(state_dir=self.emulator_state))
+        emulator = self._resources.enter_context(_state_emulator(Emulator, self.emulator_state))
         server = self._resources.enter_context(serve(emulator))
         return client_for(server)
+
+
+def _state_emulator(make: Callable[..., Any], folder: Path | None) -> Any:
+    """``Emulator(state_dir=folder)``; a folder another command holds is an error saying why.
+
+    The emulator behind ``--emulator-state`` is a process's own: two commands on one folder run
+    one after the other, never at once, so one command cannot feed another through a pipe.
+    """
+    from sentinelhub_byoc.testing._store import StateInUseError
+
+    try:
+        return make(state_dir=folder)
+    except StateInUseError:
+        raise InputError(
+            f"--emulator-state {folder}: another byoc command or emulator is using it; commands on one "
+            "state folder run one at a time (to feed one into another, write the first one's output "
+            "to a file and give that to the second)"
+        ) from None
 
 
 class _StderrHandler(logging.Handler):

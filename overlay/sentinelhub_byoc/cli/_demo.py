@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sentinelhub_byoc.cli import _errors, _output
+from sentinelhub_byoc.cli import _demo_folder, _errors, _output
 from sentinelhub_byoc.cli._progress import ProgressBars
 
 if TYPE_CHECKING:
@@ -41,7 +41,8 @@ _BROKEN = 4  # the scene written in strips, as some tools do by default
     type=click.Path(path_type=Path),
     default=None,
     help="folder for the COGs, the GeoJSON, the map and the downloads (default: a new temporary "
-    "folder, kept).",
+    "folder, kept). Run again into the same folder, the demo replaces its earlier outputs; it "
+    "refuses a folder holding anything else.",
 )
 def command(output: Path | None) -> None:
     """Tell the story of a collection against a local emulator (no account needed, < 1 minute).
@@ -51,7 +52,7 @@ def command(output: Path | None) -> None:
     GeoJSON and a footprint map, downloads a Planet-style file with resume and cleans up.
     """
     _check_dependencies()
-    folder = _output_folder(output)
+    folder = _demo_folder.prepare(output)
     _Story(folder).run()
 
 
@@ -71,43 +72,13 @@ def _importable(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
-def _output_folder(output: Path | None) -> Path:
-    """The output folder, made and proven writable before any work starts."""
-    if output is None:
-        return Path(tempfile.mkdtemp(prefix="byoc-demo-"))
-    if output.exists() and not output.is_dir():
-        raise _errors.CommandError(
-            f"--output-dir {str(output)!r} is a file; give a folder (it is made if missing)", _errors.USAGE
-        )
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=output, prefix=".byoc-demo-"):
-            pass
-    except OSError as error:
-        raise _errors.CommandError(
-            f"cannot write to --output-dir {str(output)!r}: {error.strerror}; give a folder you can write to",
-            _errors.USAGE,
-        ) from None
-    if any(output.iterdir()):
-        leftovers = [
-            p.name
-            for p in output.iterdir()
-            if p.name in ("cogs", "converted", "footprints.geojson", "downloads")
-        ]
-        if leftovers:
-            raise _errors.CommandError(
-                f"--output-dir {str(output)!r} holds an earlier demo's {', '.join(sorted(leftovers))}; "
-                "give an empty or new folder",
-                _errors.USAGE,
-            )
-    return output
-
-
 def _write_atomically(path: Path, text: str) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -189,13 +160,17 @@ class _Story:
         self.step("Create a collection and sync the folder: plan, register, wait for ingestion")
         collection = client.collections.create(name="demo-sentinel-2", s3_bucket=_BUCKET)
         self.say(f"collection {collection.id} reads bucket {_BUCKET!r}")
-        plan = workflows.plan_sync(client, collection, self.cogs, layout=_LAYOUT, sensing_time=_SENSING_TIME)
+        # The folder is the emulator's bucket: tiles are registered where their files already are.
+        plan = workflows.plan_sync(
+            client, collection, self.cogs, bucket_dir=True, layout=_LAYOUT, sensing_time=_SENSING_TIME
+        )
         self.say(plan.format().splitlines()[0])
         with ProgressBars() as bars:
             report = workflows.sync(
                 client,
                 collection,
                 self.cogs,
+                bucket_dir=True,
                 layout=_LAYOUT,
                 sensing_time=_SENSING_TIME,
                 timeout=60,
@@ -225,12 +200,12 @@ class _Story:
         for file in sorted(fixed.glob("*.tif")):
             os.replace(file, broken / file.name)
         self.say(f"moved the converted files into {broken}")
-        plan = workflows.plan_sync(client, collection, self.cogs, layout=_LAYOUT)
+        plan = workflows.plan_sync(client, collection, self.cogs, bucket_dir=True, layout=_LAYOUT)
         for tile in plan.of("reingest"):
             self.say(f"plan: reingest {tile.path} ({tile.reason})")
         with ProgressBars() as bars:
             report = workflows.sync(
-                client, collection, self.cogs, layout=_LAYOUT, timeout=60, on_progress=bars
+                client, collection, self.cogs, bucket_dir=True, layout=_LAYOUT, timeout=60, on_progress=bars
             )
         self.say(str(report).splitlines()[0])
         ingested = sum(1 for tile in client.tiles.list(collection, status="INGESTED"))

@@ -18,8 +18,12 @@ code    meaning
 
 from __future__ import annotations
 
+import json
+import re
+import shlex
 import sys
 import traceback
+from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any
 
 import click
@@ -58,7 +62,7 @@ _HINTS: tuple[tuple[type[BaseException], str], ...] = (
     ),
     (
         errors.NotFoundError,
-        "check the id: 'byoc collections list' and 'byoc tiles list COLLECTION' show them",
+        "check the id or name: 'byoc collections list' and 'byoc tiles list COLLECTION' show them",
     ),
     (errors.RateLimitError, "too many requests; wait a little and run the command again"),
     (errors.ServerError, "the service failed; try again later, and quote the request id if it persists"),
@@ -79,12 +83,139 @@ def exit_code_for(error: BaseException) -> int:
 
 
 def describe(error: BaseException) -> str:
-    """The error as one line: what went wrong and, where it helps, what to do about it."""
+    """The error as one line: what went wrong and, where it helps, what to do about it.
+
+    The package's own messages about bad input speak Python (``sensing_time``, ``cover=True``,
+    ``a uuid.UUID``); here they are said in flags and commands (:func:`in_cli_words`).
+    """
     text = " ".join(str(error).split()) or type(error).__name__
+    if isinstance(error, errors.ValidationError):
+        text = in_cli_words(text)
+    if isinstance(error, errors.ConflictError):
+        return f"{text} ({_conflict_hint(error)})"
     for kind, hint in _HINTS:
         if isinstance(error, kind):
             return f"{text} ({hint})"
     return text
+
+
+# The package's messages are written for Python callers; a shell user needs flags and commands.
+# Applied in order to the messages of ValidationError (GeometryError included), each pattern
+# matching one phrase the package writes.
+_CLI_WORDS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(
+            r"\b(tile|collection|source collection|target collection) id ('.*?') is not a UUID; "
+            r"pass the id as shown by the API \(e\.g\. '[^']*'\), a uuid\.UUID or the object itself"
+        ),
+        r"\1 id \2 is not a UUID: give an id as 'byoc collections list' or 'byoc tiles list COLLECTION' "
+        r"shows it (a collection may also be given by its exact name)",
+    ),
+    (
+        re.compile(
+            r"\bsensing_time must be a strptime format such as ('[^']*') or a function of the tile path"
+        ),
+        r"--sensing-time must be a strptime format such as \1",
+    ),
+    (re.compile(r", or pass a function that reads the sensing time from a path"), " (--sensing-time)"),
+    (
+        re.compile(
+            r"Simplify it with geometry\.simplify_to\(max_points=(\d+)\)\.geometry "
+            r"\(the result reports how much shape was lost\)"
+        ),
+        r"Simplify it to at most \1 positions first (e.g. in QGIS), or leave the cover geometry out",
+    ),
+    (re.compile(r"reproject the geometry with geometry\.to_crs\(\.\.\.\) to"), "reproject the geometry to"),
+    (
+        re.compile(r"if they are projected, pass their CRS \(e\.g\. crs=(\d+)\)"),
+        lambda match: (
+            'if they are projected, name their CRS in the GeoJSON\'s "crs" member (e.g. '
+            f'{{"type": "name", "properties": {{"name": "urn:ogc:def:crs:EPSG::{match[1]}"}}}})'
+        ),
+    ),
+    (
+        re.compile(
+            r"repair it with shapely\.make_valid\(geometry\.shape\) \(or \.buffer\(0\)\) and pass "
+            r"the polygonal result"
+        ),
+        "repair it (e.g. with QGIS's Fix Geometries) and give the repaired polygon",
+    ),
+    (
+        re.compile(
+            r"pass one feature \(collection\['features'\]\[i\]\) or merge them first "
+            r"\(e\.g\. shapely\.union_all\)"
+        ),
+        "give one feature, or merge them into one Polygon or MultiPolygon first",
+    ),
+    (re.compile(r"\bGeoJSON geometry dict\b"), "GeoJSON geometry object"),
+    # Keyword arguments: name=True is the flag --name, name=None is leaving --name out, and
+    # name=VALUE is --name VALUE.
+    (re.compile(r"\bleave ([a-z]+(?:_[a-z0-9]+)*)=None\b"), lambda match: f"leave out {_flag(match[1])}"),
+    (re.compile(r"\b([a-z]+(?:_[a-z0-9]+)*)=True\b"), lambda match: _flag(match[1])),
+    (re.compile(r"\b(upload_to|staging|max_delete)="), lambda match: _flag(match[1]) + " "),
+)
+
+# The workflows' and models' Python names that are flags of their commands, as a whole word.
+_FLAG_NAMES = {
+    "sensing_time": "--sensing-time",
+    "cover_geometry": "--cover-geometry",
+    "no_data": "--no-data",
+    "s3_bucket": "--bucket",
+    "upload_to": "--upload-to",
+    "delete_missing": "--delete-missing",
+    "max_delete": "--max-delete",
+    "bucket_dir": "--bucket-dir",
+    "split_bands": "--split-bands",
+    "dry_run": "--dry-run",
+}
+# Not inside a path or a file name ('scenes/no_data.tif'), nor a keyword argument.
+_PYTHON_NAME = re.compile(r"(?<![\w./-])(" + "|".join(_FLAG_NAMES) + r")(?![\w=(./-])")
+
+
+def _flag(name: str) -> str:
+    return _FLAG_NAMES.get(name, "--" + name.replace("_", "-"))
+
+
+def in_cli_words(text: str) -> str:
+    """*text*, a message of the package for Python callers, said in the command line's words.
+
+    >>> in_cli_words("sensing_time 'x' is not an ISO 8601 timestamp")
+    "--sensing-time 'x' is not an ISO 8601 timestamp"
+    >>> in_cli_words("cover=True traces geometries from local files")
+    '--cover traces geometries from local files'
+    """
+    for pattern, replacement in _CLI_WORDS:
+        text = pattern.sub(replacement, text)
+    return _PYTHON_NAME.sub(lambda match: _FLAG_NAMES[match[1]], text)
+
+
+_TILES_URL = re.compile(r"/collections/([0-9A-Fa-f-]{36})/tiles/?$")
+
+
+def _conflict_hint(error: errors.ConflictError) -> str:
+    """What to do about a 409: for a tile path that is taken, the commands that find and reingest it.
+
+    The collection and the path are read back from the (redacted) request, so that the command
+    shown can be run as it is.
+    """
+    from sentinelhub_byoc.cli._tables import printable
+
+    request = error.request
+    if request is not None and (request.method != "POST" or not _TILES_URL.search(request.url.path)):
+        return "it conflicts with what the service holds now; look again and retry"
+    collection, path = "COLLECTION", "PATH"
+    if request is not None:
+        collection = _TILES_URL.search(request.url.path)[1]  # type: ignore[index]  # matched above
+        try:
+            sent = json.loads(request.content)
+        except (ValueError, RecursionError):
+            sent = None
+        if isinstance(sent, dict) and isinstance(sent.get("path"), str) and sent["path"]:
+            path = shlex.quote(printable(sent["path"]))
+    return (
+        f"a tile with that path exists: find it with: byoc tiles list {collection} --path {path}; "
+        f"ingest it again with: byoc tiles reingest {collection} TILE"
+    )
 
 
 class CommandError(click.ClickException):

@@ -16,6 +16,7 @@ from sentinelhub_byoc.cli._context import (
     output_option,
     pass_state,
 )
+from sentinelhub_byoc.cli._names import COLLECTION
 from sentinelhub_byoc.cli._progress import ProgressBars
 
 
@@ -26,7 +27,7 @@ def group() -> None:
 
 @group.command("ls")
 @output_option
-@click.argument("collection")
+@click.argument("collection", type=COLLECTION)
 @click.argument("tile")
 @pass_state
 def ls(state: CliState, collection: str, tile: str) -> None:
@@ -36,7 +37,7 @@ def ls(state: CliState, collection: str, tile: str) -> None:
 
 @group.command("size")
 @output_option
-@click.argument("collection")
+@click.argument("collection", type=COLLECTION)
 @click.argument("tile")
 @click.argument("name")
 @pass_state
@@ -49,7 +50,7 @@ def size(state: CliState, collection: str, tile: str, name: str) -> None:
 
 @group.command("get")
 @output_option
-@click.argument("collection")
+@click.argument("collection", type=COLLECTION)
 @click.argument("tile")
 @click.argument("names", nargs=-1)
 @click.option(
@@ -87,9 +88,9 @@ def get(
     fails, and nothing is written through links inside the destination.
 
     \b
-    byoc files get COLLECTION TILE --dest downloads          # every file of the tile
+    byoc files get COLLECTION TILE --dest downloads   # every file of the tile
     byoc files get COLLECTION TILE scene.tif udm/udm2.tif --dest downloads
-    byoc files get COLLECTION TILE scene.tif scene-copy.tif  # one file, renamed
+    byoc files get COLLECTION TILE scene.tif copy.tif # one file, renamed
     """
     if folder is None and names:
         if len(names) > 2:

@@ -12,10 +12,12 @@ import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
+from uuid import UUID
 
 import click
 
 from sentinelhub_byoc.cli._errors import InputError
+from sentinelhub_byoc.cli._tables import printable
 
 M = TypeVar("M")
 
@@ -120,16 +122,32 @@ def tile_ids(arguments: tuple[str, ...]) -> list[str]:
     """Tile ids from the arguments, or from stdin when the only argument is ``-``.
 
     Each stdin line is an id, or a JSON object with an ``id`` member (a line of ``-o ndjson``).
-    All of stdin is read before anything is done, so a malformed line changes nothing.
+    All of stdin is read, and every id checked, before anything is done, so a malformed line or
+    a mistyped id changes nothing.
     """
     if not arguments:
         raise click.UsageError("give tile ids, or - to read them from stdin")
     if arguments != ("-",):
-        return list(arguments)
-    return list(_ids_from_stdin())
+        found = [(f"argument {number}", text) for number, text in enumerate(arguments, 1)]
+    else:
+        found = list(_ids_from_stdin())
+    for where, text in found:
+        _check_tile_id(text, where if len(found) > 1 or arguments == ("-",) else "")
+    return [text for _, text in found]
 
 
-def _ids_from_stdin() -> Iterator[str]:
+def _check_tile_id(text: str, where: str) -> None:
+    try:
+        UUID(text)
+    except ValueError:
+        place = f" ({where})" if where else ""
+        raise InputError(
+            f"tile id '{printable(text)}'{place} is not a UUID: give the ids 'byoc tiles list "
+            "COLLECTION' shows, or - to read them from stdin"
+        ) from None
+
+
+def _ids_from_stdin() -> Iterator[tuple[str, str]]:
     for number, line in enumerate(sys.stdin, 1):
         text = line.strip()
         if not text:
@@ -141,6 +159,6 @@ def _ids_from_stdin() -> Iterator[str]:
                 raise InputError(f"malformed JSON on line {number} of stdin: {error.msg}") from None
             if not isinstance(value, dict) or not isinstance(value.get("id"), str):
                 raise InputError(f'line {number} of stdin has no "id" member')
-            yield value["id"]
+            yield f"line {number} of stdin", value["id"]
         else:
-            yield text
+            yield f"line {number} of stdin", text

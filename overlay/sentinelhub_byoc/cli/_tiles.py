@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from sentinelhub_byoc.cli import _errors, _input, _output
+from sentinelhub_byoc.cli import _confirm, _errors, _input, _output
 from sentinelhub_byoc.cli._context import (
     CliState,
     concurrency_option,
@@ -17,6 +17,7 @@ from sentinelhub_byoc.cli._context import (
     timeout_option,
 )
 from sentinelhub_byoc.cli._convert_options import dask_executor, dask_scheduler_option
+from sentinelhub_byoc.cli._names import COLLECTION
 from sentinelhub_byoc.cli._progress import ProgressBars
 from sentinelhub_byoc.cog import DEFAULT_LAYOUT
 from sentinelhub_byoc.errors import BYOCError
@@ -33,7 +34,8 @@ def group() -> None:
 
 @group.command("list")
 @output_option
-@click.argument("collection")
+@_output.wide_option
+@click.argument("collection", type=COLLECTION)
 @click.option("--status", type=_STATUSES, help="only tiles in this status.")
 @click.option("--path", metavar="PATH", help="only the tile with exactly this path.")
 @click.option("--sort", type=click.Choice(["created:asc", "created:desc"]), help="order by creation time.")
@@ -56,7 +58,8 @@ def list_(
 
 @group.command("get")
 @output_option
-@click.argument("collection")
+@_output.wide_option
+@click.argument("collection", type=COLLECTION)
 @click.argument("tile")
 @pass_state
 def get(state: CliState, collection: str, tile: str) -> None:
@@ -66,7 +69,8 @@ def get(state: CliState, collection: str, tile: str) -> None:
 
 @group.command("create")
 @output_option
-@click.argument("collection")
+@_output.wide_option
+@click.argument("collection", type=COLLECTION)
 @click.argument("path", required=False)
 @click.option("--sensing-time", metavar="TIME", help="when the data was acquired (ISO 8601).")
 @click.option("--cover-geometry", metavar="GEOJSON", help="outline of the data: GeoJSON text, @FILE or -.")
@@ -89,7 +93,7 @@ def create(
     """Register tiles: the COG files at PATH, or each tile given as JSON.
 
     \b
-    byoc tiles create COLLECTION '2024/05/01/(BAND).tif' --sensing-time 2024-05-01T10:00:00Z
+    byoc tiles create COLLECTION '2024/05/01/(BAND).tif' --sensing-time 2024-05-01
     byoc tiles list OTHER -o ndjson | byoc tiles create COLLECTION --json -
     """
     if (path is None) == (json_source is None):
@@ -131,7 +135,8 @@ def create(
 
 @group.command("update")
 @output_option
-@click.argument("collection")
+@_output.wide_option
+@click.argument("collection", type=COLLECTION)
 @click.argument("tile")
 @click.option("--sensing-time", metavar="TIME", help="a new sensing time (ISO 8601).")
 @click.option("--cover-geometry", metavar="GEOJSON", help="a new cover geometry: GeoJSON text, @FILE or -.")
@@ -194,19 +199,24 @@ _IDS_HELP = "TILES are ids, or - to read ids (or NDJSON tiles, as -o ndjson writ
 
 
 @group.command("delete", epilog=_IDS_HELP)
-@click.argument("collection")
+@click.argument("collection", type=COLLECTION)
 @click.argument("tiles", nargs=-1)
+@_confirm.yes_option
 @pass_state
-def delete(state: CliState, collection: str, tiles: tuple[str, ...]) -> None:
-    """Delete tiles."""
+def delete(state: CliState, collection: str, tiles: tuple[str, ...], yes: bool) -> None:
+    """Delete tiles: asks first, listing them; without a terminal only with --yes."""
     ids = _input.tile_ids(tiles)
+    ask = _confirm.require_consent("tiles delete", yes=yes)
     client = state.client()
+    if ask:
+        _confirm.confirm_tiles(client, collection, ids)
     _each_tile(ids, "delete", lambda tile: client.tiles.delete(collection, tile), "deleted")
 
 
 @group.command("reingest", epilog=_IDS_HELP)
 @output_option
-@click.argument("collection")
+@_output.wide_option
+@click.argument("collection", type=COLLECTION)
 @click.argument("tiles", nargs=-1)
 @click.option("--failed", "all_failed", is_flag=True, help="every FAILED tile of the collection.")
 @click.option(
@@ -249,7 +259,8 @@ def reingest(
 
 @group.command("failures")
 @output_option
-@click.argument("collection")
+@_output.wide_option
+@click.argument("collection", type=COLLECTION)
 @click.option("--limit", type=click.IntRange(min=1), help="at most this many.")
 @pass_state
 def failures(state: CliState, collection: str, limit: int | None) -> None:
@@ -258,15 +269,16 @@ def failures(state: CliState, collection: str, limit: int | None) -> None:
     if state.output == "table" and not tiles:
         _output.message("no failed tiles")
         return
-    # Here the cause is the point: it is shown whole.
-    _output.show_tiles(tiles, state.output, cause_width=10_000)
+    # Here the cause is the point: it comes right after id and status (whole with --wide, -o json).
+    _output.show_tiles(tiles, state.output, failures=True)
     if tiles:
         raise click.exceptions.Exit(_errors.TILES_FAILED)
 
 
 @group.command("wait", epilog=_IDS_HELP + " Without TILES, every tile of the collection.")
 @output_option
-@click.argument("collection")
+@_output.wide_option
+@click.argument("collection", type=COLLECTION)
 @click.argument("tiles", nargs=-1)
 @timeout_option
 @click.option(
@@ -301,7 +313,7 @@ def wait(
             on_progress=bars,
         )
     found = sorted(result.tiles.values(), key=lambda tile: tile.path)
-    _output.show_tiles(found, state.output, cause_width=10_000)
+    _output.show_tiles(found, state.output)
     if state.output == "table":
         # The table shows each tile; the counts and the timeout are said once, for the person.
         _output.message(str(result).splitlines()[0])
@@ -310,7 +322,8 @@ def wait(
 
 @group.command("sync")
 @output_option
-@click.argument("collection")
+@_output.wide_option
+@click.argument("collection", type=COLLECTION)
 @click.argument("source")
 @click.option(
     "--layout",
@@ -329,6 +342,31 @@ def wait(
     metavar="S3URL",
     help="upload the folder's new and changed files to s3://bucket/prefix first.",
 )
+@click.option(
+    "--bucket-dir",
+    is_flag=True,
+    help="the folder is a mirror of the collection's bucket: tile paths are relative to it and "
+    "nothing is uploaded (found by itself for the bucket folders of --emulator-state).",
+)
+@click.option(
+    "--include",
+    metavar="GLOB",
+    multiple=True,
+    help="only files whose path relative to SOURCE matches (repeatable; see below).",
+)
+@click.option(
+    "--exclude", metavar="GLOB", multiple=True, help="leave out files that match (repeatable; wins)."
+)
+@click.option(
+    "--checksum",
+    is_flag=True,
+    help="with --upload-to: compare files with the bucket's copies by content (ETag), not by time.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="reingest every chosen tile whether or not its files changed (uploading them again first).",
+)
 @click.option("--check", is_flag=True, help="check the COGs against the ingestion rules first.")
 @click.option(
     "--convert",
@@ -345,10 +383,16 @@ def wait(
 @dask_scheduler_option
 @click.option("--cover", is_flag=True, help="trace new tiles' cover geometries (local folders).")
 @click.option("--delete-missing", is_flag=True, help="delete tiles whose files are gone.")
+@click.option(
+    "--max-delete",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="with --delete-missing: refuse to run, changing nothing, when more than N tiles would go.",
+)
 @click.option("--wait/--no-wait", default=True, help="wait for ingestion (default), or not.")
 @timeout_option
 @concurrency_option(16, "requests")
-@click.option("--dry-run", is_flag=True, help="show the plan and change nothing.")
+@click.option("--dry-run", is_flag=True, help="list every upload and tile change, and change nothing.")
 @pass_state
 def sync(
     state: CliState,
@@ -357,12 +401,18 @@ def sync(
     layout: str,
     sensing_time: str | None,
     upload_to: str | None,
+    bucket_dir: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    checksum: bool,
+    force: bool,
     check: bool,
     convert: bool,
     staging: str | None,
     dask_scheduler: str | None,
     cover: bool,
     delete_missing: bool,
+    max_delete: int | None,
     wait: bool,
     timeout: float,
     concurrency: int,
@@ -371,18 +421,27 @@ def sync(
     """Make the collection's tiles match the COGs in SOURCE: a folder or s3://bucket/prefix.
 
     New tiles are created, changed ones reingested, the rest left alone; running it again is
-    always safe. A local folder is the collection's bucket (tile paths are relative to it),
-    unless --upload-to names where to upload it. With --convert, files that break the
-    ingestion rules are converted (as by `byoc cog convert`): from a folder, the converted
-    copies are uploaded under the original names; from s3://, each tile with such a file is
-    converted and copied under the --staging prefix and registered there. Exit code 4 when
-    some tiles failed, 1 when the wait timed out.
+    always safe. A local folder needs --upload-to, where its new and changed files are
+    uploaded first, or --bucket-dir when it is a mirror of the collection's bucket (tile
+    paths are relative to it). A file is changed when its size differs or it is newer than
+    the bucket's copy (as aws s3 sync has it), or with --checksum when its content differs:
+    a fix copied in with its old time (cp -p) is then uploaded and its tile reingested.
+    --force reingests the chosen tiles regardless. --include/--exclude GLOB choose files by
+    their path relative to SOURCE (* within a folder, ** across folders, a leading / anchors
+    at SOURCE, else the end of the path matches); a file is taken when it matches an
+    --include (or there is none) and no --exclude, whatever the order. With --convert, files
+    that break the ingestion rules are converted (as by `byoc cog convert`): from a folder,
+    the converted copies are uploaded under the original names; from s3://, each tile with
+    such a file is converted and copied under the --staging prefix and registered there.
+    Exit code 4 when some tiles failed, 1 when the wait timed out.
 
     \b
-    byoc tiles sync COLLECTION ./scenes --sensing-time %Y%m%d --dry-run
-    byoc tiles sync COLLECTION ./scenes --upload-to s3://my-bucket/scenes --check
-    byoc tiles sync COLLECTION ./scans --upload-to s3://my-bucket/scans --convert
-    byoc tiles sync COLLECTION s3://my-bucket/scans --convert --staging s3://my-bucket/staged
+    byoc tiles sync $C ./scenes --upload-to s3://my-bucket/scenes --dry-run
+    byoc tiles sync $C ./scenes --upload-to s3://my-bucket/scenes --checksum
+    byoc tiles sync $C s3://my-bucket/scenes --include '2024/**' --exclude '*.xml'
+    byoc tiles sync $C s3://my-bucket/scenes --delete-missing --max-delete 10
+    byoc tiles sync $C ./scans --upload-to s3://my-bucket/scans --convert
+    byoc tiles sync $C s3://my-bucket/scans --convert --staging s3://my-bucket/x
     """
     from sentinelhub_byoc import workflows
 
@@ -402,6 +461,20 @@ def sync(
             "--convert needs a local folder and --upload-to s3://bucket/prefix (the converted copies "
             "are uploaded in place of the originals), or an s3:// source and --staging s3://bucket/prefix"
         )
+    if max_delete is not None and not delete_missing:
+        raise click.UsageError("--max-delete limits the deletions of --delete-missing; add --delete-missing")
+    if bucket_dir and (from_s3 or upload_to is not None):
+        raise click.UsageError(
+            "--bucket-dir says a local folder mirrors the bucket; leave it out with --upload-to or s3://"
+        )
+    if checksum and upload_to is None:
+        raise click.UsageError(
+            "--checksum compares a folder's files with their copies in the bucket: it goes with "
+            "--upload-to (an s3:// source's objects are compared by their time, which every write "
+            "sets; a --bucket-dir folder has no other copy). To reingest tiles regardless, use --force"
+        )
+    if not from_s3 and upload_to is None and not bucket_dir:
+        bucket_dir = _emulator_bucket(state, collection, Path(source))
     with dask_executor(dask_scheduler) as executor, ProgressBars() as bars:
         report = workflows.sync(
             state.client(),
@@ -410,6 +483,12 @@ def sync(
             layout=layout,
             sensing_time=sensing_time,
             upload_to=upload_to,
+            bucket_dir=bucket_dir,
+            include=include,
+            exclude=exclude,
+            checksum=checksum,
+            force=force,
+            max_delete=max_delete,
             check=check,
             cover=cover,
             delete_missing=delete_missing,
@@ -429,8 +508,24 @@ def sync(
         raise click.exceptions.Exit(_errors.FAILURE)
 
 
+def _emulator_bucket(state: CliState, collection: str, folder: Path) -> bool:
+    """Whether *folder* is the bucket folder of the collection in ``--emulator-state``'s emulator.
+
+    That folder is the bucket the emulator ingests from, so a sync of it needs no --bucket-dir.
+    """
+    if state.emulator_state is None or not folder.is_dir():
+        return False
+    bucket = state.client().collections.get(collection).s3_bucket.rpartition(":")[2]
+    # The emulator keeps bucket b of a state folder in STATE/buckets/b (testing._emulator).
+    mirror = state.emulator_state / "buckets" / bucket
+    try:
+        return mirror.is_dir() and folder.resolve() == mirror.resolve()
+    except OSError:
+        return False
+
+
 @group.command("map")
-@click.argument("collection")
+@click.argument("collection", type=COLLECTION)
 @click.option(
     "--out",
     "destination",

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sentinelhub_byoc.cog._layout import DEFAULT_LAYOUT, group_band_files
-from sentinelhub_byoc.cog._problems import Problem, RuleSet, check_rules, error
+from sentinelhub_byoc.cog._problems import Problem, RuleSet, check_rules, error, for_rules, merge_fixes
 from sentinelhub_byoc.cog._storage import (
     FileStorage,
     InvalidBucketNameError,
@@ -45,12 +45,36 @@ def _count(problems: Sequence[Problem]) -> str:
     return ", ".join(parts) or "OK"
 
 
-def _listing(problems: Sequence[Problem]) -> list[str]:
-    lines = []
-    for problem in problems:
-        lines.append(f"  {problem.severity} [{problem.rule}] {problem.message}")
-        lines.append(f"    fix: {problem.fix}")
-    return lines
+def _detail(problem: Problem, file: str | None) -> str:
+    """Return the problem's message without the file name that the heading above it gives."""
+    message = problem.message
+    if file is not None and problem.file == file:
+        for separator in (": ", " "):
+            head = file + separator
+            if message.startswith(head) and len(message) > len(head):
+                return message[len(head) :]
+    return message
+
+
+def _fit(text: str, width: int | None) -> str:
+    if width is None or len(text) <= width:
+        return text
+    return text[: max(width - 1, 0)] + "…"
+
+
+def _problem_lines(
+    problems: Sequence[Problem], indent: str, width: int | None, file: str | None = None
+) -> list[str]:
+    """One line per problem: severity, rule id and what is wrong (cut to ``width`` when given)."""
+    return [
+        _fit(f"{indent}{problem.severity} [{problem.rule}] {_detail(problem, file)}", width)
+        for problem in problems
+    ]
+
+
+def _fix_lines(problems: Sequence[Problem], indent: str) -> list[str]:
+    """Each fix once, whole (it is a command to copy): the steps converting cannot take come first."""
+    return [f"{indent}fix: {fix}" for fix, _ in merge_fixes(problems)]
 
 
 class _Verdict:
@@ -91,18 +115,41 @@ class CogReport(_Verdict):
     """
 
     source: str
+    """The file as the check was given it: a local path, or an ``s3://`` or ``http(s)://`` URL."""
     problems: tuple[Problem, ...] = ()
+    """Every problem found, errors and warnings, in the order the service checks its rules."""
     epsg: int | None = None
+    """The EPSG code of the file's CRS, e.g. ``32633``; None when it has no CRS or one the rules refuse."""
     bbox: tuple[float, float, float, float] | None = None
+    """The file's extent as (min x, min y, max x, max y) in its CRS's units; None when it is not
+    georeferenced north-up."""
     pixel_size: tuple[float, float] | None = None
+    """The (width, height) of a pixel in the CRS's units (metres, or degrees for EPSG:4326), both
+    positive; None when the file is not georeferenced north-up."""
     samples: int | None = None
+    """How many bands (samples per pixel) the file holds; None when its header could not be read."""
     bit_depth: int | None = None
+    """Bits per sample as ingestion reads them: 8, 16 or 32 (the ``"cdse"`` rules read 1, 2 and 4-bit
+    samples as 8); None when the data type is refused or could not be read."""
     sample_format: str | None = None
+    """``"UINT"``, ``"INT"`` or ``"FLOAT"``; None when the data type is refused or could not be read."""
     nodata: int | float | None = None
+    """The file's GDAL_NODATA value (an int for integer data); None when it has none, or one that is not
+    a finite number."""
 
-    def format(self) -> str:
-        """Return a readable summary: the file, its verdict, and each problem with its fix."""
-        return "\n".join([f"{self.source}: {_count(self.problems)}", *_listing(self.problems)])
+    def format(self, *, width: int | None = None) -> str:
+        """Return a readable summary: the file and its verdict, one line per problem, each fix once.
+
+        A problem's line leaves out the file name the first line gives. Fixes follow the
+        problems: one ``byoc cog convert`` command for every problem that converting fixes.
+        ``width`` (a terminal's width) cuts each problem's line to that many characters, ending
+        in "…"; the first line and the fixes stay whole.
+        """
+        lines = [f"{self.source}: {_count(self.problems)}"]
+        lines += _problem_lines(self.problems, "  ", width, self.source)
+        if self.problems:
+            lines += _fix_lines(self.problems, "  ")
+        return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.format()
@@ -125,23 +172,41 @@ class TileCheck(_Verdict):
     """
 
     path: str
+    """The tile's path as the service takes it, with ``(BAND)`` where each file's band name stands."""
     files: Mapping[str, CogReport] = field(default_factory=dict)
+    """Each band file's report, by band name, in band order; a missing file has none (its problem is
+    among ``tile_problems``)."""
     tile_problems: tuple[Problem, ...] = ()
+    """The problems of the files together: missing band files, band names, CRSs, extents, poles,
+    data types that differ from other tiles'."""
     epsg: int | None = None
+    """The EPSG code of the CRS all the files share; None unless the tile has no errors."""
     bbox: tuple[float, float, float, float] | None = None
+    """The extent all the files cover, as (min x, min y, max x, max y) in the tile's CRS; None unless
+    the tile has no errors."""
     wgs84_bounds: tuple[float, float, float, float] | None = None
+    """``bbox`` in longitude and latitude degrees (west, south, east, north; west > east across the
+    antimeridian); None unless the tile has no errors."""
 
     @property
     def problems(self) -> tuple[Problem, ...]:
         """Every problem: each file's, in band order, then the tile's."""
         return tuple(p for report in self.files.values() for p in report.problems) + self.tile_problems
 
-    def format(self) -> str:
-        """Return a readable summary: the tile, each file's verdict, and each problem with its fix."""
+    def format(self, *, width: int | None = None) -> str:
+        """Return a readable summary: the tile, each file's verdict, one line per problem, each fix once.
+
+        The fixes of all the tile's problems follow them, each given once: the files that
+        converting fixes share one ``byoc cog convert`` command. ``width`` cuts each problem's
+        line as :meth:`CogReport.format` does.
+        """
         lines = [f"tile {self.path}: {_count(self.problems)}"]
         for report in self.files.values():
-            lines.extend("  " + line for line in report.format().splitlines())
-        lines.extend(_listing(self.tile_problems))
+            lines.append(f"  {report.source}: {_count(report.problems)}")
+            lines += _problem_lines(report.problems, "    ", width, report.source)
+        lines += _problem_lines(self.tile_problems, "  ", width)
+        if self.problems:
+            lines += _fix_lines(self.problems, "  ")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -300,8 +365,8 @@ def check_cog(
     >>> report = check_cog("scene/B04.tif")  # doctest: +SKIP
     >>> print(report)  # doctest: +SKIP
     scene/B04.tif: 1 error
-      error [compression] scene/B04.tif uses compression JPEG, which ingestion does not accept; ...
-        fix: gdal_translate -of COG -co BLOCKSIZE=1024 -co COMPRESS=DEFLATE in.tif out.tif
+      error [compression] uses compression JPEG, not DEFLATE, ZSTD, LZW, PACKBITS or PIXTIFF_ZIP
+      fix: byoc cog convert scene/B04.tif --out DIR
     """
     chosen = check_rules(rules)
     opener = _Opener(s3_client, http_client)
@@ -346,9 +411,8 @@ def _check_files(path: str, files: Mapping[str, tuple[_Opened, _FileOutcome]]) -
                 error(
                     opened.name,
                     "missing-band",
-                    f"the tile's files are missing (band {band} needs {opened.name!r}); "
-                    "upload them or fix the tile path",
-                    f"upload {opened.name}",
+                    f"band {band}'s file {opened.name} is missing",
+                    f"upload {opened.name}, or fix the tile path",
                 )
             )
         elif isinstance(outcome, StorageError):
@@ -430,7 +494,7 @@ def check_tile(
         opener.close()
 
 
-def _same_band_types(checks: list[TileCheck]) -> list[TileCheck]:
+def _same_band_types(checks: list[TileCheck], rules: RuleSet) -> list[TileCheck]:
     from sentinelhub_byoc.cog._tile import band_type_problem
 
     first: dict[str, tuple[int, str]] = {}
@@ -444,7 +508,7 @@ def _same_band_types(checks: list[TileCheck]) -> list[TileCheck]:
             wanted = first.setdefault(band, found)
             problem = band_type_problem(report.source, band, found, wanted)
             if problem is not None:
-                extra.append(problem)
+                extra.append(for_rules(problem, rules))
         if extra:
             check = TileCheck(check.path, files=check.files, tile_problems=check.tile_problems + tuple(extra))
         result.append(check)
@@ -519,7 +583,7 @@ def check_prefix(
         )
         for tile in tiles
     ]
-    return _same_band_types(checks)
+    return _same_band_types(checks, chosen)
 
 
 def _read_all(files: Sequence[_Opened], rules: RuleSet, concurrency: int) -> dict[str, _FileOutcome]:

@@ -95,15 +95,31 @@ class ConvertOptions:
     """
 
     blocksize: int = 1024
+    """The internal tile size in pixels: 256, 512, 1024 or 2048 (a power of two); overviews use it too."""
     compression: str = "DEFLATE"
+    """The codec: ``"DEFLATE"``, ``"ZSTD"`` or ``"LZW"`` (lossless codecs only)."""
     level: int | None = None
+    """The codec's level (DEFLATE 1-12, ZSTD 1-22); None is GDAL's default, and LZW has none."""
     predictor: int | None = None
+    """1 (none), 2 (horizontal differencing) or 3 (floating point); None picks 2 for integers and 3
+    for floats."""
     resampling: str | None = None
+    """How overviews are computed: one of GDAL's methods, ``"nearest"``, ``"average"``, ``"bilinear"``,
+    ``"cubic"``, ``"cubicspline"``, ``"lanczos"``, ``"mode"``, ``"rms"`` or ``"gauss"``; None picks
+    ``"nearest"`` for integers and ``"average"`` for floats."""
     nodata: float | Literal["keep"] | None = "keep"
+    """The output's noData value: ``"keep"`` the source's, None to unset it, or a number to set it."""
     dtype: str | None = None
+    """The output data type: ``"uint8"``, ``"int8"``, ``"uint16"``, ``"int16"``, ``"uint32"``, ``"int32"``
+    or ``"float32"``; None keeps the source's unless the rules require a change (float64 becomes
+    float32, with a warning)."""
     reproject: bool | int | str = False
+    """False refuses a CRS the rules do not accept; True warps such files (and rotated ones) into the
+    UTM zone of their centre; an EPSG code (``32633`` or ``"EPSG:32633"``) warps every file into it."""
     split_bands: bool = False
+    """Whether to write one file per band, the destination holding ``(BAND)`` (``B1``, ``B2``...)."""
     threads: int = 1
+    """GDAL's threads for one conversion (compression, overviews), at least 1."""
 
     def __post_init__(self) -> None:
         self._check_layout()
@@ -187,10 +203,15 @@ class Conversion:
     """
 
     source: str
+    """The file converted, as given: a local path."""
     outputs: tuple[str, ...]
+    """The files written, or found up to date: one, or one per band with ``split_bands``."""
     changes: tuple[str, ...]
+    """What differs from the source, in words (``"strips -> 1024x1024 tiles"``); empty when up to date."""
     warnings: tuple[str, ...]
+    """What the caller should know (``"float64 -> float32 may lose precision"``), each once."""
     up_to_date: bool = False
+    """Whether the outputs already matched the source and the options, so that nothing was written."""
 
     def format(self) -> str:
         """Return a readable summary: source, outputs, then each change and warning on its own line.

@@ -30,7 +30,9 @@ class TileFiles:
     """The band files of one tile: its ``path`` as the service takes it, and each band's file."""
 
     path: str
+    """The tile's path: the files' common key with ``(BAND)`` where each band's name stands."""
     files: dict[str, str] = field(default_factory=dict)
+    """Each band's file key, by band name, sorted by band name."""
 
     @property
     def keys(self) -> list[str]:

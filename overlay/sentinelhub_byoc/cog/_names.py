@@ -11,6 +11,9 @@ __all__ = ["MAX_BANDS", "band_name_problems", "is_js_identifier"]
 MAX_BANDS = 100
 """The most bands a collection may have."""
 
+# A band name is shown at most this long in a message.
+_SHOWN = 40
+
 # Words JavaScript reserves, which cannot name a variable in an evalscript.
 _RESERVED = frozenset(
     [
@@ -64,6 +67,12 @@ _RESERVED = frozenset(
 )
 
 
+def _shown(name: str) -> str:
+    """Return ``name``'s repr for a message, shortened: it comes from a file name."""
+    text = repr(name)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
 def is_js_identifier(name: str) -> bool:
     """Return whether ``name`` can name a JavaScript variable.
 
@@ -88,10 +97,9 @@ def band_name_problems(names: Mapping[str, str]) -> list[Problem]:
         error(
             key,
             "band-name",
-            f"{key} gives band name {name!r}, which is not a valid JavaScript identifier; "
-            "rename the file, or define the collection's bands first with valid names "
-            'whose "source" points at the file',
-            "rename the file to a JavaScript identifier: letters, digits, _ and $, not first a digit",
+            f"{key} gives band name {_shown(name)}, which is not a JavaScript identifier",
+            "rename the file to a JavaScript identifier (letters, digits, _ and $, not first a digit), "
+            'or define the collection\'s bands first with a "source" naming the file',
         )
         for name, key in names.items()
         if not is_js_identifier(name)
@@ -103,7 +111,7 @@ def band_name_problems(names: Mapping[str, str]) -> list[Problem]:
                 files[0] if len(files) == 1 else ", ".join(files),
                 "band-count",
                 f"the tile has {len(names)} bands; a collection may have at most {MAX_BANDS}",
-                "split the bands over several collections (gdal_translate -b <band> ...)",
+                "split the bands over several collections (gdal_translate -b <band> for each)",
             )
         )
     return problems

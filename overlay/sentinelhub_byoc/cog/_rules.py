@@ -7,16 +7,17 @@ the order in which the service reports them, so the first error is the failure c
 from __future__ import annotations
 
 import math
+import shlex
 from dataclasses import dataclass
 
 from sentinelhub_byoc.cog._crs_rules import describe_supported, supported_epsg
 from sentinelhub_byoc.cog._problems import (
-    MAKE_COG,
     Problem,
     ProblemError,
     RuleSet,
     convert_fix,
     error,
+    for_rules,
     warning,
 )
 from sentinelhub_byoc.cog._storage import Storage, StorageError
@@ -58,14 +59,23 @@ _PHOTOMETRIC_NAMES = {
     8: "CIELAB",
 }
 _MINISWHITE = 0
-_PALETTE = 3
-_MAKE_COG = "gdal_translate -of COG -co BLOCKSIZE=1024 -co COMPRESS=DEFLATE"
 # CDSE also reads unsigned 1, 2 and 4-bit samples (GDAL's NBITS), as bytes.
 _CDSE_LOW_BITS = (1, 2, 4)
-_CONVERT_TYPE = "gdal_translate -of COG -ot UInt16 -co COMPRESS=DEFLATE in.tif out.tif"
-_SET_CRS = "gdal_edit.py -a_srs EPSG:<code> in.tif"
-_WARP = "gdalwarp -of COG -t_srs EPSG:4326 -co COMPRESS=DEFLATE in.tif out.tif"
-_NORTH_UP = "gdalwarp -of COG -co COMPRESS=DEFLATE in.tif out.tif"
+_ACCEPTED_CODECS = "DEFLATE, ZSTD, LZW, PACKBITS or PIXTIFF_ZIP"
+# A value read from a file is shown at most this long in a message (a tag can hold megabytes).
+_SHOWN = 40
+# An unforeseen failure's own text is cut to this length: the message is one line.
+_DETAIL = 120
+
+
+def _shown(value: object) -> str:
+    """Return ``value``'s repr for a message, shortened: tag values are the file's, not ours."""
+    text = repr(value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def _gdal_edit(key: str, options: str) -> str:
+    return f"gdal_edit.py {options} {shlex.quote(key)}"
 
 
 @dataclass(frozen=True)
@@ -107,34 +117,21 @@ class FileCheck:
         return tuple(p for p in self.problems if p.is_error)
 
 
-def _convert(key: str, gdal: str | None = MAKE_COG, *, reproject: bool = False) -> str:
-    return convert_fix(key, gdal, reproject=reproject)
+def _convert(key: str, *, reproject: bool = False) -> str:
+    return convert_fix(key, reproject=reproject)
 
 
 def _main_tiles(header: TiffHeader) -> list[Problem]:
     key = header.key
     if not header.tiled:
-        return [
-            error(
-                key,
-                "not-tiled",
-                f"{key} is not tiled (it is stored in strips); convert it to a COG, e.g. {_MAKE_COG}",
-                _convert(key),
-                fixed_by_convert=True,
-            )
-        ]
+        message = f"{key} is not tiled (it is stored in strips)"
+        return [error(key, "not-tiled", message, _convert(key), fixed_by_convert=True)]
     if not all(MIN_TILE <= side <= MAX_TILE for side in (header.tile_width, header.tile_height)):
-        return [
-            error(
-                key,
-                "tile-size",
-                f"{key} has {header.tile_width}x{header.tile_height} pixel tiles; tiles must be "
-                f"{MIN_TILE} to {MAX_TILE} pixels on a side (1024 is recommended); rewrite it "
-                f"with {_MAKE_COG}",
-                _convert(key),
-                fixed_by_convert=True,
-            )
-        ]
+        message = (
+            f"{key} has {header.tile_width}x{header.tile_height} pixel tiles; tiles must be "
+            f"{MIN_TILE} to {MAX_TILE} pixels on a side (1024 is recommended)"
+        )
+        return [error(key, "tile-size", message, _convert(key), fixed_by_convert=True)]
     return []
 
 
@@ -152,62 +149,37 @@ def _describe_image(image: ImageLayout) -> str:
 def _level_tiles(header: TiffHeader) -> list[Problem]:
     """The tile rules of every IFD after the first: overviews, masks and further pages."""
     key = header.key
+    fix = _convert(key)
     problems = []
     for image in header.images[1:]:
         # The docs say nothing of masks; the service's message names overviews ("image at index 1").
         make = warning if image.kind == "mask" else error
         if not image.tiled:
             if header.tiled:
-                problems.append(
-                    make(
-                        key,
-                        "not-tiled",
-                        f"{key}: {_describe_image(image)} is not tiled (it is stored in strips); "
-                        f"every image of a COG must be tiled: rewrite it with {_MAKE_COG}",
-                        _convert(key),
-                        fixed_by_convert=True,
-                    )
-                )
+                message = f"{key}: {_describe_image(image)} is not tiled; every image of a COG must be"
+                problems.append(make(key, "not-tiled", message, fix, fixed_by_convert=True))
         elif not all(MIN_TILE <= side <= MAX_TILE for side in (image.tile_width, image.tile_height)):
-            problems.append(
-                make(
-                    key,
-                    "tile-size",
-                    f"{key}: tiles of image at index {image.index} have {image.tile_width}x"
-                    f"{image.tile_height} pixels ({_what(image)}); tiles of every image, "
-                    f"overviews included, must be {MIN_TILE} to {MAX_TILE} pixels on a side: rewrite it "
-                    f"with {_MAKE_COG} (or build overviews with --config GDAL_TIFF_OVR_BLOCKSIZE 1024)",
-                    _convert(key),
-                    fixed_by_convert=True,
-                )
+            message = (
+                f"{key}: tiles of image at index {image.index} have {image.tile_width}x"
+                f"{image.tile_height} pixels ({_what(image)}); every image's tiles must be "
+                f"{MIN_TILE} to {MAX_TILE} pixels on a side"
             )
+            problems.append(make(key, "tile-size", message, fix, fixed_by_convert=True))
     sizes = {(i.tile_width, i.tile_height) for i in header.images if i.tiled}
     if len(sizes) > 1 and not any(p.rule == "tile-size" and p.is_error for p in problems):
         listing = ", ".join(f"{i.index}: {i.tile_width}x{i.tile_height}" for i in header.images if i.tiled)
-        problems.append(
-            warning(
-                key,
-                "tile-size",
-                f"{key}'s images have tiles of different sizes (by image index: {listing}); "
-                "an earlier revision of the service's documentation requires one tile size for all "
-                "overview levels: rewrite it with one block size for all of them.",
-                _convert(key),
-                fixed_by_convert=True,
-            )
+        message = (
+            f"{key} has tiles of different sizes by image index ({listing}); an earlier revision "
+            "of the service's documentation asks for one size in all overview levels"
         )
+        problems.append(warning(key, "tile-size", message, fix, fixed_by_convert=True))
     for image in header.images[1:]:
         if image.compression not in _ACCEPTED_COMPRESSION and image.compression != header.compression:
-            problems.append(
-                warning(
-                    key,
-                    "compression",
-                    f"{key}: {_describe_image(image)} uses compression code {image.compression}, "
-                    "which ingestion does not list; compress every image with DEFLATE, ZSTD, LZW, "
-                    "PACKBITS or PIXTIFF_ZIP.",
-                    _convert(key),
-                    fixed_by_convert=True,
-                )
+            message = (
+                f"{key}: {_describe_image(image)} uses compression code {image.compression}, which "
+                f"ingestion does not list ({_ACCEPTED_CODECS})"
             )
+            problems.append(warning(key, "compression", message, fix, fixed_by_convert=True))
     return problems
 
 
@@ -216,8 +188,8 @@ def _header(header: TiffHeader) -> list[Problem]:
     late = header.late_image
     if header.header_bytes > HEADER_LIMIT:
         message = (
-            f"{key} has a {header.header_bytes} byte header (IFDs and tag values); it may be at "
-            f"most {HEADER_LIMIT} bytes: use larger tiles, e.g. {_MAKE_COG}"
+            f"{key} has a {header.header_bytes} byte header (IFDs and tag values); "
+            f"it may have at most {HEADER_LIMIT} bytes"
         )
         return [error(key, "header-size", message, _convert(key), fixed_by_convert=True)]
     if header.first_data is not None and header.header_end > header.first_data:
@@ -227,17 +199,14 @@ def _header(header: TiffHeader) -> list[Problem]:
             else f"its tag values reach byte {header.header_end}"
         )
         message = (
-            f"{key} is not a cloud optimized GeoTIFF: {where}, after the image data that starts at "
-            f"byte {header.first_data}; a COG keeps every IFD and its tag values before the image "
-            f"data, within the first {HEADER_LIMIT} bytes, which the service reads as the header "
-            "(overviews added after the image data, e.g. by gdaladdo, break this): rewrite it as a "
-            f"COG, e.g. {_MAKE_COG}"
+            f"{key} is not a cloud optimized GeoTIFF: {where}, after the image data at byte "
+            f"{header.first_data} (a COG's header comes first)"
         )
         return [error(key, "ifd-order", message, _convert(key), fixed_by_convert=True)]
     if header.header_end > HEADER_LIMIT:
         message = (
-            f"{key}'s header (IFDs and tag values) reaches byte {header.header_end}; it must lie in "
-            f"the first {HEADER_LIMIT} bytes: rewrite it as a COG, e.g. {_MAKE_COG}"
+            f"{key} has its header (IFDs and tag values) up to byte {header.header_end}; "
+            f"it must lie in the first {HEADER_LIMIT} bytes"
         )
         return [error(key, "header-size", message, _convert(key), fixed_by_convert=True)]
     return []
@@ -247,19 +216,11 @@ def _check_layout(header: TiffHeader) -> list[Problem]:
     key = header.key
     problems = _main_tiles(header)
     if header.compression not in _ACCEPTED_COMPRESSION:
-        found = (
-            "is not compressed" if header.compression == 1 else f"uses compression {header.compression_name}"
-        )
-        problems.append(
-            error(
-                key,
-                "compression",
-                f"{key} {found}, which ingestion does not accept; use DEFLATE, "
-                f"ZSTD, LZW, PACKBITS or PIXTIFF_ZIP, e.g. {_MAKE_COG}",
-                _convert(key),
-                fixed_by_convert=True,
-            )
-        )
+        if header.compression == 1:
+            message = f"{key} is not compressed ({_ACCEPTED_CODECS})"
+        else:
+            message = f"{key} uses compression {header.compression_name}, not {_ACCEPTED_CODECS}"
+        problems.append(error(key, "compression", message, _convert(key), fixed_by_convert=True))
     problems.extend(_header(header))
     problems.extend(_level_tiles(header))
     return problems
@@ -273,21 +234,11 @@ def _data_type(header: TiffHeader, rules: RuleSet, problems: list[Problem]) -> t
         return 8, sample_format
     if sample_format is None or bits not in (8, 16, 32) or (sample_format == "FLOAT" and bits != 32):
         found = f"{bits}-bit {sample_format or f'sample format {header.sample_format}'}"
-        accepted = "8, 16 or 32-bit unsigned or signed integers and 32-bit floats"
+        accepted = "8, 16 or 32-bit integers or 32-bit floats"
         if rules == "cdse":
-            accepted += " (and 1, 2 or 4-bit unsigned integers)"
-        target = "Float32" if sample_format == "FLOAT" else "Byte" if bits < 8 else "UInt16"
-        gdal = _CONVERT_TYPE.replace("UInt16", target)
-        problems.append(
-            error(
-                header.key,
-                "data-type",
-                f"{header.key} holds {found} data; ingestion accepts {accepted}: convert it with "
-                "gdal_translate -ot (Byte, UInt16, Int16, UInt32, Int32 or Float32)",
-                _convert(header.key, gdal),
-                fixed_by_convert=True,
-            )
-        )
+            accepted = "1, 2 or 4-bit unsigned integers, " + accepted
+        message = f"{header.key} holds {found} data, not {accepted}"
+        problems.append(error(header.key, "data-type", message, _convert(header.key), fixed_by_convert=True))
         return None
     return bits, sample_format
 
@@ -297,46 +248,19 @@ def _cdse_layout(header: TiffHeader) -> list[Problem]:
     problems = []
     if header.photometric not in _PHOTOMETRIC_VALUES:
         name = _PHOTOMETRIC_NAMES.get(header.photometric, f"code {header.photometric}")
-        if header.photometric == _MINISWHITE:
-            why = "MINISWHITE samples would be imaged inverted: rewrite them as MINISBLACK"
-            gdal = "gdal_translate -of COG -co PHOTOMETRIC=MINISBLACK -co COMPRESS=DEFLATE in.tif out.tif"
-        elif header.photometric == _PALETTE:
-            why = "expand it to plain bands with gdal_translate -expand"
-            gdal = "gdal_translate -of COG -expand rgb -co COMPRESS=DEFLATE in.tif out.tif"
-        else:
-            why = "expand it to plain bands with gdal_translate"
-            gdal = "gdal_translate -of COG -co PHOTOMETRIC=MINISBLACK -co COMPRESS=DEFLATE in.tif out.tif"
-        problems.append(
-            error(
-                key,
-                "photometric",
-                f"{key} has photometric interpretation {name}; ingestion reads only MINISBLACK (1) "
-                f"or RGB (2) samples: {why}",
-                _convert(key, gdal),
-                fixed_by_convert=True,
-            )
+        why = " (it would be imaged inverted)" if header.photometric == _MINISWHITE else ""
+        message = (
+            f"{key} has photometric interpretation {name}{why}; ingestion reads only MINISBLACK (1) "
+            "or RGB (2) samples"
         )
+        problems.append(error(key, "photometric", message, _convert(key), fixed_by_convert=True))
     if header.planar_config == _CHUNKY and header.samples > CDSE_MAX_CHUNKY_BANDS:
-        problems.append(
-            error(
-                key,
-                "band-count",
-                f"{key} holds {header.samples} pixel-interleaved bands; a pixel-interleaved (chunky) "
-                f"file may hold at most {CDSE_MAX_CHUNKY_BANDS}: store the bands separately "
-                "(INTERLEAVE=BAND) or split the file",
-                _convert(
-                    key, "gdal_translate -of COG -co INTERLEAVE=BAND -co COMPRESS=DEFLATE in.tif out.tif"
-                ),
-                fixed_by_convert=True,
-            )
+        message = (
+            f"{key} holds {header.samples} pixel-interleaved bands; a pixel-interleaved (chunky) "
+            f"file may hold at most {CDSE_MAX_CHUNKY_BANDS}"
         )
+        problems.append(error(key, "band-count", message, _convert(key), fixed_by_convert=True))
     return problems
-
-
-def _fix_crs(rules: RuleSet) -> str:
-    return (
-        f"reproject it with gdalwarp -t_srs EPSG:<code> to one of {describe_supported(cdse=rules == 'cdse')}"
-    )
 
 
 def _epsg(header: TiffHeader, rules: RuleSet, problems: list[Problem]) -> int | None:
@@ -347,93 +271,76 @@ def _epsg(header: TiffHeader, rules: RuleSet, problems: list[Problem]) -> int | 
     code = geographic if projected is None or model == _MODEL_GEOGRAPHIC else projected
     key = header.key
     if code is None:
-        problems.append(
-            error(
-                key,
-                "crs",
-                f"{key} has no CRS (its GeoKeys name neither ProjectedCSTypeGeoKey nor "
-                "GeographicTypeGeoKey); set one, e.g. gdal_edit.py -a_srs EPSG:<code>",
-                _SET_CRS,
-            )
+        message = (
+            f"{key} has no CRS (its GeoKeys name neither ProjectedCSTypeGeoKey nor GeographicTypeGeoKey)"
         )
+        problems.append(error(key, "crs", message, _gdal_edit(key, "-a_srs EPSG:<code>")))
         return None
     try:
         epsg = int(code)
     except (TypeError, ValueError, OverflowError):
         epsg = _USER_DEFINED
+    supported = describe_supported(cdse=rules == "cdse")
     if epsg == _USER_DEFINED:
-        message = f"{key} has a user-defined CRS, not an EPSG code; {_fix_crs(rules)}"
+        message = f"{key} has a user-defined CRS, not one of {supported}"
     elif epsg not in supported_epsg(cdse=rules == "cdse"):
-        message = f"{key} is in EPSG:{epsg}, which is not supported; {_fix_crs(rules)}"
+        message = f"{key} is in EPSG:{epsg}, not one of {supported}"
     else:
         return epsg
-    problems.append(error(key, "crs", message, _convert(key, _WARP, reproject=True), fixed_by_convert=True))
+    fix = _convert(key, reproject=True)
+    problems.append(error(key, "crs", message, fix, fixed_by_convert=True))
     return None
 
 
 def _georeference(header: TiffHeader, problems: list[Problem]) -> tuple[float, float, float, float] | None:
     """Return (x of the left edge, y of the top edge, pixel width, pixel height)."""
     key = header.key
+    set_corners = _gdal_edit(key, "-a_ullr <ulx> <uly> <lrx> <lry>")
 
     def fail(message: str, fix: str | None = None) -> None:
         # Warping (convert's reproject) makes any finite georeferencing north-up; a GDAL step
         # given instead is one that converting cannot take.
         if fix is None:
-            problems.append(
-                error(
-                    key,
-                    "georeference",
-                    message,
-                    _convert(key, _NORTH_UP, reproject=True),
-                    fixed_by_convert=True,
-                )
-            )
+            fix = _convert(key, reproject=True)
+            problems.append(error(key, "georeference", message, fix, fixed_by_convert=True))
         else:
             problems.append(error(key, "georeference", message, fix))
 
     if header.transformation is not None and len(header.transformation) >= 8:
         a, b, _, x0, e, f, _, y0 = header.transformation[:8]
         if b != 0 or e != 0:
-            fail(
-                f"{key} is rotated or sheared (its ModelTransformation has rotation terms); "
-                "warp it north-up with gdalwarp"
-            )
+            fail(f"{key} is rotated or sheared (its ModelTransformation has rotation terms), not north-up")
             return None
         size_x, size_y = a, -f
     elif header.pixel_scale is not None and header.tiepoint is not None:
         if len(header.pixel_scale) < 2 or len(header.tiepoint) < 6:
-            fail(
-                f"{key} has malformed ModelPixelScale or ModelTiepoint tags",
-                "gdal_translate -of COG -a_ullr <ulx> <uly> <lrx> <lry> in.tif out.tif",
-            )
+            fail(f"{key} has malformed ModelPixelScale or ModelTiepoint tags", set_corners)
             return None
         size_x, size_y = header.pixel_scale[:2]
         i, j, _, x, y, _ = header.tiepoint[:6]
         x0, y0 = x - i * size_x, y + j * size_y
     else:
         fail(
-            f"{key} is not georeferenced (no ModelPixelScale and ModelTiepoint, nor "
-            "ModelTransformation); write it with its geotransform, e.g. gdal_translate -a_ullr",
-            "gdal_translate -of COG -a_ullr <ulx> <uly> <lrx> <lry> -a_srs EPSG:<code> in.tif out.tif",
+            f"{key} is not georeferenced (no ModelPixelScale and ModelTiepoint, nor ModelTransformation)",
+            _gdal_edit(key, "-a_ullr <ulx> <uly> <lrx> <lry> -a_srs EPSG:<code>"),
         )
         return None
     values = (x0, y0, size_x, size_y)
     if not all(math.isfinite(v) for v in values) or size_x == 0 or size_y == 0:
         fail(
-            f"{key} has a zero or not finite pixel size or origin (pixel size {size_x}, {size_y}); "
-            "write it with its geotransform, e.g. gdal_translate -a_ullr",
-            "gdal_translate -of COG -a_ullr <ulx> <uly> <lrx> <lry> in.tif out.tif",
+            f"{key} has a zero or not finite pixel size or origin (pixel size {size_x}, {size_y})",
+            set_corners,
         )
         return None
     if size_x < 0 or size_y < 0:
-        fail(f"{key} is not north-up (pixel size {size_x}, {size_y}); warp it north-up with gdalwarp")
+        fail(f"{key} is not north-up (pixel size {size_x}, {size_y})")
         return None
     far = (x0 + header.width * size_x, y0 - header.height * size_y)
     if not all(math.isfinite(v) for v in far):
         fail(
             f"{key} reaches beyond any coordinate (pixel size {size_x}, {size_y} over "
-            f"{header.width}x{header.height} pixels); write it with its geotransform",
-            "gdal_translate -of COG -a_ullr <ulx> <uly> <lrx> <lry> in.tif out.tif",
+            f"{header.width}x{header.height} pixels)",
+            set_corners,
         )
         return None
     if header.geokeys.get("GTRasterTypeGeoKey") == _PIXEL_IS_POINT:
@@ -445,29 +352,17 @@ def _georeference(header: TiffHeader, problems: list[Problem]) -> tuple[float, f
 def _nodata(header: TiffHeader, sample_format: str | None, problems: list[Problem]) -> int | float | None:
     if header.nodata is None or header.nodata == "":
         return None
+    key = header.key
     try:
         value = float(header.nodata)
     except ValueError:
-        problems.append(
-            error(
-                header.key,
-                "nodata",
-                f"{header.key} has GDAL_NODATA {header.nodata!r}, which is not a number; fix it with "
-                "gdal_edit.py -a_nodata <value> (or -unsetnodata)",
-                "gdal_edit.py -a_nodata <value> in.tif",
-            )
-        )
+        message = f"{key} has GDAL_NODATA {_shown(header.nodata)}, which is not a number"
+        problems.append(error(key, "nodata", message, _gdal_edit(key, "-a_nodata <value>")))
         return None
     if not math.isfinite(value):
-        problems.append(
-            warning(
-                header.key,
-                "nodata",
-                f"{header.key} has noData {header.nodata}, which JSON cannot carry; the band gets "
-                "no noData value: set one on the collection if you need it.",
-                "gdal_edit.py -a_nodata <finite value> in.tif, or set noData on the collection's band",
-            )
-        )
+        message = f"{key} has noData {value}, which JSON cannot carry; the band gets no noData value"
+        fix = "set noData on the collection's band, or " + _gdal_edit(key, "-a_nodata <finite value>")
+        problems.append(warning(key, "nodata", message, fix))
         return None
     if sample_format != "FLOAT" and value.is_integer():
         return int(value)
@@ -479,20 +374,18 @@ def _overviews(header: TiffHeader) -> list[Problem]:
     tile_width, tile_height = header.tile_width, header.tile_height
     if not header.tiled or (width <= tile_width and height <= tile_height):
         return []
-    fix = _convert(header.key, "gdal_translate -of COG in.tif out.tif (or gdaladdo -r average in.tif)")
+    key = header.key
+    fix = _convert(key)
     if not header.overviews:
-        message = (
-            f"{header.key} is {width}x{height} pixels but has no overviews, so zoomed-out "
-            "requests will be slow; add them with gdaladdo or gdal_translate -of COG."
-        )
-        return [warning(header.key, "overviews", message, fix, fixed_by_convert=True)]
+        message = f"{key} is {width}x{height} pixels but has no overviews (zoomed-out requests will be slow)"
+        return [warning(key, "overviews", message, fix, fixed_by_convert=True)]
     smallest = min(header.overviews, key=lambda size: size[0] * size[1])
     if smallest[0] > 2 * tile_width or smallest[1] > 2 * tile_height:
         message = (
-            f"{header.key}'s smallest overview is {smallest[0]}x{smallest[1]} pixels, larger "
-            "than about one tile; add overview levels down to one tile with gdaladdo."
+            f"{key} has overviews down to {smallest[0]}x{smallest[1]} pixels only; they should "
+            f"reach about one tile ({tile_width}x{tile_height})"
         )
-        return [warning(header.key, "overviews", message, fix, fixed_by_convert=True)]
+        return [warning(key, "overviews", message, fix, fixed_by_convert=True)]
     return []
 
 
@@ -518,6 +411,7 @@ def check_header(header: TiffHeader, *, rules: RuleSet = "sentinel-hub") -> File
     place = _georeference(header, problems)
     nodata = _nodata(header, data_type[1] if data_type else None, problems)
     problems.extend(_overviews(header))
+    problems = [for_rules(problem, rules) for problem in problems]
     bbox = None
     pixel_size = None
     if place is not None:
@@ -574,15 +468,17 @@ def check_file(
     except StorageError:
         raise
     except ProblemError as unreadable:
-        return FileCheck(problems=(unreadable.problem,), facts=None)
+        return FileCheck(problems=(for_rules(unreadable.problem, rules),), facts=None)
     except Exception as failure:
         # A header that parses but holds values no rule foresaw must still give a verdict.
+        detail = str(failure)
+        if len(detail) > _DETAIL:
+            detail = detail[: _DETAIL - 1] + "…"
         problem = error(
             shown,
             "unreadable",
-            f"{shown} has a TIFF header whose values cannot be checked ({type(failure).__name__}: "
-            f"{failure}); write it anew as a Cloud Optimized GeoTIFF",
-            convert_fix(shown, MAKE_COG, note="if GDAL reads it"),
+            f"{shown} has a TIFF header whose values cannot be checked ({type(failure).__name__}: {detail})",
+            convert_fix(shown, rules=rules, note="if GDAL reads it"),
             fixed_by_convert=True,
         )
         return FileCheck(problems=(problem,), facts=None)

@@ -45,7 +45,9 @@ class S3Storage:
 
     def __init__(self, client: Any, bucket: str) -> None:
         self.client = client
+        """The ``boto3`` S3 client the objects are read through."""
         self.bucket = bucket
+        """The name of the bucket read."""
         self._client_error, self._boto_error = _botocore_errors()
 
     def __repr__(self) -> str:

@@ -133,6 +133,7 @@ class LocalStorage:
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
+        """The folder that holds the bucket's files: key ``a/b.tif`` is the file ``root / "a/b.tif"``."""
 
     def __repr__(self) -> str:
         return f"LocalStorage({str(self.root)!r})"

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Literal, cast
 
-from sentinelhub_byoc.cog._problems import MAKE_COG, ProblemError, convert_fix, error
+from sentinelhub_byoc.cog._problems import ProblemError, convert_fix, error
 from sentinelhub_byoc.cog._rangefile import ReadBudgetExceededError, StorageFile
 from sentinelhub_byoc.cog._storage import Storage, StorageError
 
@@ -83,9 +83,7 @@ class _MalformedError(ValueError):
 def _unreadable(key: str, message: str, rule: str = "unreadable") -> UnreadableTiffError:
     # GDAL reads many files tifffile does not (JPEG 2000, TIFFs with odd tags), so converting
     # may still fix them; whether it can is up to GDAL.
-    fix = convert_fix(key, MAKE_COG, note="if GDAL reads it")
-    if rule == "header-size":
-        fix = convert_fix(key, MAKE_COG)
+    fix = convert_fix(key) if rule == "header-size" else convert_fix(key, note="if GDAL reads it")
     return UnreadableTiffError(error(key, rule, message, fix, fixed_by_convert=True))
 
 
@@ -376,7 +374,7 @@ def _describe(tif: TiffFile, file: StorageFile, key: str) -> TiffHeader:
     if not pages:
         raise _unreadable(
             key,
-            f"{key} is not a readable TIFF file (it holds no image); upload a Cloud Optimized GeoTIFF",
+            f"{key} is not a readable TIFF file (it holds no image)",
         )
     first = pages[0]
     images = tuple(_layout(page, index) for index, page in enumerate(pages))
@@ -456,6 +454,4 @@ def _failure(file: StorageFile, problem: Exception, shown: str) -> Exception:
     detail = str(problem) or type(problem).__name__
     if len(detail) > 200:
         detail = detail[:200] + "..."
-    return _unreadable(
-        shown, f"{shown} is not a readable TIFF file ({detail}); upload a Cloud Optimized GeoTIFF"
-    )
+    return _unreadable(shown, f"{shown} is not a readable TIFF file ({detail})")

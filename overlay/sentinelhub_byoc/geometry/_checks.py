@@ -13,8 +13,8 @@ from sentinelhub_byoc.geometry._structure import where
 if TYPE_CHECKING:
     from sentinelhub_byoc.geometry._value import Geometry
 
-#: The most positions (closing ones included) the service takes in a cover geometry.
 MAX_COVER_POINTS: Final = 100
+"""The most positions (closing ones included) the service takes in a cover geometry: 100."""
 #: A ring spanning more longitude than this in WGS84 is taken to cross the antimeridian.
 MAX_LONGITUDE_SPAN: Final = 180.0
 

@@ -16,12 +16,14 @@ from sentinelhub_byoc.geometry._errors import GeometryError, shown
 WGS84: Final = 4326
 CRS84_URN: Final = "urn:ogc:def:crs:OGC:1.3:CRS84"
 
-#: CRSs the service accepts for geometries and COGs, in every deployment.
 SUPPORTED_CRS: Final[frozenset[int]] = frozenset(
     {4326, 3857, 3035, *range(32601, 32661), *range(32701, 32761)}
 )
-#: CRSs accepted only by the Copernicus Data Space deployment, on top of :data:`SUPPORTED_CRS`.
+"""The EPSG codes the service accepts for geometries and COGs in every deployment: WGS84 (4326),
+Web Mercator (3857), LAEA Europe (3035) and the WGS84 UTM zones (32601-32660 north, 32701-32760 south)."""
 CDSE_ONLY_CRS: Final[frozenset[int]] = frozenset({6933})
+"""The EPSG codes only the Copernicus Data Space deployment accepts, on top of :data:`SUPPORTED_CRS`:
+the EASE-Grid 2.0 global equal-area CRS (6933)."""
 
 _EPSG_PATTERNS: Final = (
     re.compile(r"^epsg:{1,2}(\d+)$"),

@@ -64,14 +64,21 @@ class TileStatus(OpenEnum):
     """
 
     WAITING = "WAITING"
+    """Created; ingestion has not been queued yet."""
     QUEUED = "QUEUED"
+    """Waiting for the service to start ingesting it."""
     INGESTING = "INGESTING"
+    """Being ingested: its files are being read and checked."""
     INGESTED = "INGESTED"
+    """Ingested: its data can be requested (final)."""
     FAILED = "FAILED"
+    """Ingestion failed (final); the tile's ``failure_cause`` says why."""
 
 
 class TileSort(OpenEnum):
     """The orders a tile listing can be sorted in (``sort=`` takes these or their strings)."""
 
     CREATED_ASC = "created:asc"
+    """Oldest tiles first."""
     CREATED_DESC = "created:desc"
+    """Newest tiles first."""

@@ -20,8 +20,11 @@ class Page(Generic[T]):
     """
 
     items: Sequence[T]
+    """The items of this page, in the order the service sent them."""
     next_token: str | None
+    """The token of the next page, or ``None`` on the last page."""
     links: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+    """The page's ``links`` member as the service sent it (``next``, ``nextToken``...)."""
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.items)

@@ -27,8 +27,8 @@ from sentinelhub_byoc.models.enums import TileStatus
 
 __all__ = ["FINAL_STATUSES", "Tile", "TileAdditionalData"]
 
-#: States after which a tile's status no longer changes by itself.
 FINAL_STATUSES = frozenset({TileStatus.INGESTED, TileStatus.FAILED})
+"""States after which a tile's status no longer changes by itself: INGESTED and FAILED."""
 
 _STATUSES = {member.value: member for member in TileStatus}
 
@@ -45,8 +45,11 @@ class TileAdditionalData(ApiModel):
     """Extra information the service keeps about a tile."""
 
     failed_ingestion_cause: str | None = api_field("failedIngestionCause", read=STR)
+    """Why ingestion failed, when it did (the service's words)."""
     warnings: str | None = api_field("warnings", read=STR)
+    """Warnings the service noted while ingesting the tile, e.g. about its files."""
     extra: Mapping[str, Any] = extra_field()
+    """API members the model does not know yet, under their API names (``to_dict()`` writes them back)."""
 
 
 @attrs.frozen(slots=False)
@@ -63,21 +66,31 @@ class Tile(ApiModel):
     """
 
     path: str = api_field("path", default="", read=STR)
+    """Where the tile's files are in the bucket; ``(BAND)`` stands for each band's name."""
     id: UUID | None = api_field("id", read_only=True, read=UUID_TEXT, encode=str)
+    """The tile's id, set by the service (``None`` before the tile is created)."""
     status: TileStatus | None = api_field("status", read_only=True, read=_STATUS, encode=str)
+    """Where ingestion is: WAITING, QUEUED, INGESTING, then INGESTED or FAILED; set by the service."""
     sensing_time: datetime | None = api_field("sensingTime", read=DATETIME, encode=format_datetime)
+    """When the data was acquired (timezone-aware), or ``None`` for a tile without one."""
     cover_geometry: Geometry | None = api_field("coverGeometry", read=GEOMETRY, encode=write_geometry)
+    """The area that has data, in the tile's CRS; the service uses the bounding box when unset."""
     tile_geometry: Geometry | None = api_field(
         "tileGeometry", read_only=True, read=GEOMETRY, encode=write_geometry
     )
+    """The bounding box of the tile's files, in the tile's CRS; set by the service on ingestion."""
     created: datetime | None = api_field("created", read_only=True, read=DATETIME, encode=format_datetime)
+    """When the tile was created; set by the service."""
     ingestion_start: datetime | None = api_field(
         "ingestionStart", read_only=True, read=DATETIME, encode=format_datetime
     )
+    """When ingestion of the tile started; set by the service."""
     additional_data: TileAdditionalData | None = api_field(
         "additionalData", read=model_reader(TileAdditionalData)
     )
+    """What else the service keeps about the tile: the failure cause and warnings."""
     extra: Mapping[str, Any] = extra_field()
+    """API members the model does not know yet, under their API names (``to_dict()`` writes them back)."""
 
     @property
     def is_final(self) -> bool:

@@ -17,10 +17,10 @@ import httpx
 
 from ._responses import json_response
 
-#: The client id every emulator accepts unless given other clients.
 DEMO_CLIENT_ID = "demo-client-id"
-#: The secret of :data:`DEMO_CLIENT_ID`.
+"""The client id every emulator accepts unless it is given other clients."""
 DEMO_CLIENT_SECRET = "demo-client-secret"
+"""The secret of :data:`DEMO_CLIENT_ID`: a well-known value, for emulators only."""
 
 
 @dataclass(frozen=True)

@@ -59,10 +59,15 @@ class RequestRecord:
     """
 
     method: str
+    """The request's HTTP method, e.g. ``"GET"``."""
     path: str
+    """The request's URL path, without the query string."""
     status: int | None
+    """The status answered; None when the connection was dropped instead."""
     client_id: str | None = None
+    """The client that made it (from its token, or the token request's credentials); None when unknown."""
     fault: str | None = None
+    """The injected fault: ``"drop"``, ``"lost"``, ``"throttle"`` or ``"status"``; None for none."""
 
 
 class Emulator:
@@ -102,8 +107,10 @@ class Emulator:
         if flavour not in FLAVOURS:
             raise ValueError(f"flavour must be one of {', '.join(map(repr, FLAVOURS))}, got {flavour!r}")
         self.flavour: Flavour = flavour
+        """Which deployment it follows: ``"sentinel-hub"`` or ``"cdse"``."""
         self._lock = threading.RLock()
         self.clock: Clock = clock if clock is not None else SystemClock()
+        """Its time: token expiry, rate limits, ingestion steps and latency (the wall clock by default)."""
         self._store: Store | None = None
         self._owned_dir: Path | None = None
         try:

@@ -24,15 +24,26 @@ class Faults:
     """
 
     seed: int | None = None
+    """Seeds the random draws, so that a run repeats its faults; None draws differently each run."""
     error_rate: float = 0.0
+    """The probability (0 to 1) of answering a server error, one of ``error_statuses``."""
     error_statuses: tuple[int, ...] = (500, 502, 503, 504)
+    """The statuses a server error is drawn from: a non-empty subset of 500, 502, 503 and 504."""
     throttle_rate: float = 0.0
+    """The probability (0 to 1) of answering 429 with a ``Retry-After`` of ``retry_after_ms``."""
     retry_after_ms: int = 1000
+    """The ``Retry-After`` of a random 429, in milliseconds (as the service sends it), at least 0."""
     drop_rate: float = 0.0
+    """The probability (0 to 1) of closing the connection before the request is processed."""
     lost_response_rate: float = 0.0
+    """The probability (0 to 1) of processing the request, then cutting its answer off mid-way."""
     latency: float | tuple[float, float] = 0.0
+    """Seconds to wait before each answer, on the emulator's clock: fixed, or drawn from (low, high)."""
     rate_limit_per_minute: int | None = None
+    """The most requests each client may make in any 60 seconds (more get a 429); None for no limit."""
     include_token_route: bool = False
+    """Whether the token endpoint gets faults, latency and the rate limit too (only BYOC routes do
+    otherwise)."""
 
     def __post_init__(self) -> None:
         for name in ("error_rate", "throttle_rate", "drop_rate", "lost_response_rate"):

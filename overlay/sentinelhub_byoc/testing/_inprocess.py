@@ -64,6 +64,7 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def __init__(self, emulator: Emulator) -> None:
         """Serve requests from ``emulator``."""
         self.emulator = emulator
+        """The emulator that answers every request."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Answer a request from a sync client."""

@@ -19,8 +19,11 @@ class IngestionDelays:
     """
 
     waiting: float = 0.05
+    """Seconds a new or reingested tile stays WAITING before it is QUEUED, on the emulator's clock."""
     queued: float = 0.05
+    """Seconds a tile stays QUEUED before it is INGESTING, on the emulator's clock."""
     ingesting: float = 0.1
+    """Seconds a tile stays INGESTING before it is INGESTED or FAILED, on the emulator's clock."""
 
     def __post_init__(self) -> None:
         for name in ("waiting", "queued", "ingesting"):
@@ -48,8 +51,13 @@ class Scheduler:
         self._order = itertools.count()
 
     def start(self, tile: Tile, now: float) -> None:
-        """Put ``tile`` in WAITING and schedule its run; any earlier run is abandoned."""
+        """Put ``tile`` in WAITING and schedule its run from ``now``; any earlier run is abandoned.
+
+        ``now`` may lie in the past (a run kept by an emulator that stopped): the steps then fall
+        due by the time gone by since, and the next :meth:`due` catches up on them.
+        """
         tile.generation += 1
+        tile.run_started_ms = round(now * 1000, 3)
         tile.status = "WAITING"
         tile.failure_cause = None
         tile.warnings = None

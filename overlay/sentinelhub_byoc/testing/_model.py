@@ -39,6 +39,9 @@ class Tile:
     ingestion_start_ms: float | None = None
     # The coarser side of the tile's pixels in metres, known once it is ingested.
     meters_per_pixel: float | None = None
+    # When the current ingestion run started (creation or reingest), in epoch milliseconds: kept,
+    # so that an emulator started later moves an unfinished run on by the time gone by meanwhile.
+    run_started_ms: float | None = None
 
 
 @dataclass(eq=False)

@@ -16,6 +16,8 @@ class Dropped:
     """
 
     response: httpx.Response | None = None
+    """The answer the client loses (part of it is sent, then the connection closes); None closes it
+    before anything is sent."""
 
 
 Reply = httpx.Response | Dropped

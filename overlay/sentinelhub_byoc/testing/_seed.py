@@ -97,7 +97,8 @@ def _parse(path: Path) -> Any:
             return json.loads(text)
         except ValueError:
             raise SeedError(
-                f"seed file {path} needs PyYAML to be read (pip install pyyaml), or write it as JSON"
+                f"seed file {path} needs PyYAML to be read (pip install 'sentinelhub-byoc[emulator]'), "
+                "or write it as JSON"
             ) from None
     try:
         return yaml.safe_load(text)

@@ -225,11 +225,14 @@ class EmulatorServer:
             )
         self._owns_emulator = emulator is None
         self.emulator = emulator if emulator is not None else Emulator(flavour=flavour or "sentinel-hub")
+        """The emulator served (created, and closed by :meth:`stop`, when none was given)."""
         self._address = (host, port)
         self._server: _HttpServer | None = None
         self._thread: threading.Thread | None = None
         self.client_id = DEMO_CLIENT_ID
+        """The client id to connect with: :data:`DEMO_CLIENT_ID` unless set to another client's."""
         self.client_secret = DEMO_CLIENT_SECRET
+        """The secret of ``client_id``: :data:`DEMO_CLIENT_SECRET` unless set to another client's."""
 
     def start(self) -> EmulatorServer:
         """Bind the socket and start answering; returns ``self``."""

@@ -67,7 +67,12 @@ class State:
         self._revision.pop(collection.id, None)
 
     def restore(self, collections: Iterable[Collection], tiles: Iterable[Tile]) -> None:
-        """Take back records kept from an earlier run; unfinished ingestions start again."""
+        """Take back records kept from an earlier run; unfinished ingestions go on by the clock.
+
+        An unfinished run is replayed from when it started, with this emulator's delays, so the
+        tile shows what would have happened meanwhile had the emulator never stopped (a record
+        kept without its start, by an older version, starts again now).
+        """
         top = 0
         for collection in sorted(collections, key=lambda c: c.seq):
             self.collections[collection.id] = collection
@@ -82,7 +87,9 @@ class State:
             owner.add_tile(tile)
             top = max(top, tile.seq)
             if tile.status not in ("INGESTED", "FAILED"):
-                self.scheduler.start(tile, now)
+                started = now if tile.run_started_ms is None else tile.run_started_ms / 1000
+                # Never from the future: a clock set back (or a manual one) starts the run now.
+                self.scheduler.start(tile, min(started, now))
         self._seq = itertools.count(top + 1)
 
     def revision(self, collection: Collection) -> int:

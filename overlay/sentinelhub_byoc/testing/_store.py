@@ -58,6 +58,10 @@ class StoreError(ValidationError):
     """
 
 
+class StateInUseError(StoreError):
+    """Another emulator (another process) holds the state folder; it is free again when that one stops."""
+
+
 def state_files(folder: Path | str) -> list[Path]:
     """The database in ``folder`` and its SQLite companion files, whether they exist or not."""
     return [Path(folder) / (DATABASE_NAME + suffix) for suffix in STATE_FILE_SUFFIXES]
@@ -432,7 +436,9 @@ def _lock(folder: Path) -> int:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         os.close(handle)
-        raise StoreError(f"another emulator is using {folder}: stop it or use another state folder") from None
+        raise StateInUseError(
+            f"another emulator is using {folder}: stop it or use another state folder"
+        ) from None
     return handle
 
 

@@ -2,7 +2,9 @@
 
 - :func:`sync` / :func:`async_sync` register a folder, an S3 prefix or a list of paths as
   tiles: plan first (create, skip, reingest changed, delete missing), optionally upload and
-  check the COGs, register with bounded concurrency, wait for ingestion, report.
+  check the COGs, register with bounded concurrency, wait for ingestion, report. What changed
+  is told by size and time, or by content (``checksum``); ``force``, ``include``/``exclude``
+  and ``max_delete`` work as in rclone and ``aws s3 sync``.
 - :func:`wait` / :func:`async_wait` poll tiles or a whole collection until every tile is
   INGESTED or FAILED, and return the final states with failure causes.
 - :func:`reingest` / :func:`async_reingest`, :func:`delete_collection` /

@@ -6,6 +6,7 @@ from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 from sentinelhub_byoc.cog import RuleSet
+from sentinelhub_byoc.cog._problems import summarize
 from sentinelhub_byoc.errors import BYOCError
 from sentinelhub_byoc.workflows._plan import PlannedTile
 from sentinelhub_byoc.workflows._sources import Files
@@ -37,10 +38,7 @@ def check_tiles(
             failures[tile.path] = f"COG check could not read the files: {error}"
             continue
         if not result.ok:
-            failures[tile.path] = "COG check: " + "; ".join(
-                f"{problem.message} (fix: {problem.fix})" if problem.fix else problem.message
-                for problem in result.errors
-            )
+            failures[tile.path] = "COG check: " + summarize(result.errors)
     return failures
 
 

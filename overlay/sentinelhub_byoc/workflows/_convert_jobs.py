@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 
-from sentinelhub_byoc.cog._problems import RuleSet
+from sentinelhub_byoc.cog._problems import RuleSet, summarize
 from sentinelhub_byoc.cog._s3 import default_s3_client
 from sentinelhub_byoc.errors import BYOCError, StorageAccessError
 from sentinelhub_byoc.workflows._sources import (
@@ -314,7 +314,7 @@ def check_job(job: CheckJob, s3_client: Any = None) -> Checked:
         return Checked(job.url, True)
     unfixable = [problem for problem in report.errors if not problem.fixed_by_convert]
     if unfixable:
-        reason = "; ".join(f"{problem.message} (fix: {problem.fix})" for problem in unfixable)
+        reason = summarize(unfixable)
         return Checked(job.url, False, reason=f"{job.url} cannot be converted: {reason}")
     return Checked(job.url, False, True, "; ".join(problem.message for problem in report.errors))
 

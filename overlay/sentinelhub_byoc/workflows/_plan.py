@@ -62,11 +62,17 @@ class PlannedTile:
     """One tile of a plan: the ``action``, the tile's ``path`` and why (``reason``)."""
 
     action: Action
+    """What the sync does with the tile: ``"create"``, ``"reingest"``, ``"skip"`` or ``"delete"``."""
     path: str
+    """The tile's path as the service takes it, with ``(BAND)`` where each file's band name stands."""
     reason: str
+    """Why, in words: ``"new"``, ``"unchanged"``, ``"its files are gone"``, which file changed and when."""
     files: tuple[str, ...] = ()
+    """The tile's file keys, in band order; empty for a tile to delete."""
     tile_id: UUID | None = None
+    """The id of the tile already in the collection; None for a tile to create."""
     sensing_time: datetime | None = None
+    """The sensing time read from the path for a tile to create; None without ``sensing_time``."""
     pending: bool = False
     """For a skipped tile: it is still waiting or ingesting (an earlier run registered it)."""
 
@@ -75,22 +81,36 @@ class PlannedTile:
 class SyncPlan:
     """What a sync will do, tile by tile, and which files it uploads first.
 
-    ``print(plan)`` shows it as a dry run. Build one with
-    :func:`~sentinelhub_byoc.workflows.plan_sync`; :func:`~sentinelhub_byoc.workflows.sync`
-    makes and carries out one.
+    ``print(plan)`` shows it as a dry run: every upload and every tile to create, reingest or
+    delete, with the reason. Build one with :func:`~sentinelhub_byoc.workflows.plan_sync`;
+    :func:`~sentinelhub_byoc.workflows.sync` makes and carries out one.
     """
 
     collection: str
+    """The id of the collection synced, as text."""
     source: str
+    """Where the files are, in words: the folder, the ``s3://`` prefix, or how many paths were listed."""
     tiles: tuple[PlannedTile, ...]
+    """Each tile the sync considers, with its action: the source's tiles and, with ``delete_missing``,
+    those to delete."""
     uploads: tuple[str, ...] = ()
+    """The keys of the files the sync puts in the bucket before it registers any tile, sorted."""
     unmatched: tuple[str, ...] = ()
+    """The keys of files that do not follow the layout: no tile is registered for them (``uploads`` may
+    still hold them)."""
     failed_before: Mapping[str, str] = field(default_factory=dict)
+    """Unchanged tiles left alone that were FAILED from an earlier run: by path, with the failure cause."""
     refused: Mapping[str, str] = field(default_factory=dict)
     """Inputs refused, by key, with the reason: links out of the folder or to nothing, keys
     holding ``(BAND)`` or empty, ``.`` or ``..`` segments... (a folder's key ends in '/')."""
     refused_tiles: Mapping[str, str] = field(default_factory=dict)
     """Tiles left alone because a file of theirs is refused: by path, with the reason."""
+    upload_reasons: Mapping[str, str] = field(default_factory=dict)
+    """Why each file of ``uploads`` is uploaded, by key (not in the bucket yet, another size...)."""
+    excluded: tuple[str, ...] = ()
+    """Keys left out by the sync's ``include`` and ``exclude`` patterns (their tiles are left alone)."""
+    max_delete: int | None = None
+    """The most tiles the sync may delete; a plan deleting more is refused before any change."""
 
     def of(self, action: Action) -> list[PlannedTile]:
         """The planned tiles with *action*."""
@@ -109,33 +129,56 @@ class SyncPlan:
         """How many tiles the plan creates, reingests or deletes."""
         return sum(1 for tile in self.tiles if tile.action != "skip")
 
-    def format(self, limit: int = 20) -> str:
-        """The plan as text: a summary line, then up to *limit* tiles per action with reasons."""
+    @property
+    def too_many_deletions(self) -> bool:
+        """Whether the plan deletes more tiles than ``max_delete`` allows (a sync then refuses it)."""
+        return self.max_delete is not None and len(self.of("delete")) > self.max_delete
+
+    def format(self, limit: int | None = None) -> str:
+        """The plan as text: a summary line, then every upload and tile to change, with reasons.
+
+        *limit* shows at most that many of each kind, and how many more there are.
+        """
         counts = self.counts
         lines = [
             f"sync {self.source} -> collection {self.collection}: "
             + ", ".join(f"{counts[a]} to {a}" for a in ("upload", "create", "reingest", "delete"))
             + f", {counts['skip']} unchanged"
         ]
+
+        def listed(entries: list[str], kind: str) -> None:
+            shown = entries if limit is None else entries[:limit]
+            lines.extend(shown)
+            if len(entries) > len(shown):
+                lines.append(f"  ... and {len(entries) - len(shown)} more {kind}")
+
+        listed(
+            [f"  upload   {key}  ({self.upload_reasons.get(key, 'changed')})" for key in self.uploads],
+            "to upload",
+        )
         actions: tuple[Action, ...] = ("create", "reingest", "delete")
         for action in actions:
             tiles = self.of(action)
-            for tile in tiles[:limit]:
-                lines.append(f"  {action:<8} {tile.path}  ({tile.reason})")
-            if len(tiles) > limit:
-                lines.append(f"  ... and {len(tiles) - limit} more to {action}")
-        for key, reason in list(self.refused.items())[:limit]:
-            lines.append(f"  refused  {key!r}  ({reason})")
-        if len(self.refused) > limit:
-            lines.append(f"  ... and {len(self.refused) - limit} more refused")
+            listed([f"  {action:<8} {tile.path}  ({tile.reason})" for tile in tiles], f"to {action}")
+        listed([f"  refused  {key!r}  ({reason})" for key, reason in self.refused.items()], "refused")
         if self.refused_tiles:
             lines.append(f"  {len(self.refused_tiles)} tile(s) are left alone: a file of theirs is refused")
+        if self.excluded:
+            lines.append(f"  {len(self.excluded)} file(s) are left out by the include/exclude patterns")
         if self.unmatched:
             lines.append(f"  {len(self.unmatched)} file(s) do not follow the layout and are left out")
+        pending = sum(1 for tile in self.of("skip") if tile.pending)
+        if pending:
+            lines.append(f"  {pending} unchanged tile(s) are still being ingested from an earlier run")
         if self.failed_before:
             lines.append(
                 f"  {len(self.failed_before)} unchanged tile(s) are FAILED from before: fix their files, "
-                "or reingest them"
+                "or reingest them (force); a fix copied in with its old time (cp -p) is seen by checksum"
+            )
+        if self.too_many_deletions:
+            lines.append(
+                f"  refused: {counts['delete']} tile(s) to delete, more than max_delete={self.max_delete}; "
+                "a sync changes nothing"
             )
         return "\n".join(lines)
 
@@ -196,13 +239,13 @@ def _format_regex(format_: str) -> str:
     return "".join(parts)
 
 
-def _changed(tile: TileFiles, files: Files, known: KnownTile, changed_keys: set[str]) -> str | None:
+def _changed(tile: TileFiles, files: Files, known: KnownTile, changed_keys: Mapping[str, str]) -> str | None:
     # A file counts as changed when it was modified after the tile's ingestion began. S3 keeps
     # whole seconds, so an object replaced within the second its ingestion began is not seen;
     # files this run uploads are in changed_keys and need no time at all.
     for key in tile.keys:
         if key in changed_keys:
-            return f"{key} was uploaded again"
+            return f"{key} is uploaded again: {changed_keys[key]}"
     if known.since is None:
         return None
     for key in tile.keys:
@@ -241,27 +284,36 @@ def make_plan(
     *,
     scope: str = "",
     delete_missing: bool = False,
-    changed_keys: Iterable[str] = (),
+    changed_keys: Iterable[str] | Mapping[str, str] = (),
     sensing_time: Callable[[str], datetime | None] = lambda path: None,
     uploads: Iterable[str] = (),
     unmatched: Iterable[str] = (),
     refused: Mapping[str, str] | None = None,
     held: Mapping[str, str] | None = None,
+    force: bool = False,
+    excluded: Iterable[str] = (),
+    left_out: Iterable[str] = (),
+    selects: Callable[[str], bool] = lambda path: True,
+    max_delete: int | None = None,
 ) -> SyncPlan:
     """Decide each tile's action.
 
     A tile of *groups* not in *existing* (by path) is created; one whose files changed after
-    its ingestion began (or that are in *changed_keys*) is reingested; others are skipped.
-    With *delete_missing*, tiles of the collection under *scope* that no group has any more
-    are deleted, but not those *held* back (by path, see :func:`hold_refused`) nor those under
-    a *refused* folder (a key ending in '/'): their files are there, only not usable.
+    its ingestion began (by their times in *files*), or that are in *changed_keys* (uploaded
+    by this run; a mapping gives the reason), is reingested, as is every existing one with
+    *force*; others are skipped. With *delete_missing*, tiles of the collection under *scope*
+    that no group has any more are deleted, but not those *held* back (by path, see
+    :func:`hold_refused`), those under a *refused* folder (a key ending in '/'): their files
+    are there, only not usable, nor those *left_out* (tile paths whose files the include and
+    exclude patterns left out) or whose path after *scope* is not one *selects* takes.
     """
     refused = dict(refused or {})
     held = dict(held or {})
-    changed = set(changed_keys)
+    changed = dict(changed_keys) if isinstance(changed_keys, Mapping) else dict.fromkeys(changed_keys, "")
+    changed = {key: reason or "changed" for key, reason in changed.items()}
     planned: list[PlannedTile] = []
     failed_before: dict[str, str] = {}
-    seen: set[str] = set(held)
+    seen: set[str] = set(held) | set(left_out)
     unread = tuple(key for key in refused if key.endswith("/"))
     for tile in groups:
         seen.add(tile.path)
@@ -272,6 +324,8 @@ def make_plan(
             planned.append(PlannedTile("create", tile.path, "new", keys, None, when))
             continue
         reason = _changed(tile, files, known, changed)
+        if reason is None and force:
+            reason = "forced: reingested whether or not its files changed"
         if reason is not None:
             planned.append(PlannedTile("reingest", tile.path, reason, keys, known.id))
         else:
@@ -281,15 +335,24 @@ def make_plan(
                 failed_before[tile.path] = known.failure_cause or "ingestion failed"
     if delete_missing:
         for path, known in sorted(existing.items()):
-            if path not in seen and path.startswith(scope) and not path.startswith(unread):
+            if (
+                path not in seen
+                and path.startswith(scope)
+                and not path.startswith(unread)
+                and selects(path[len(scope) :])
+            ):
                 planned.append(PlannedTile("delete", path, "its files are gone", (), known.id))
+    upload_keys = tuple(uploads)
     return SyncPlan(
         collection=collection,
         source=source,
         tiles=tuple(planned),
-        uploads=tuple(uploads),
+        uploads=upload_keys,
         unmatched=tuple(unmatched),
         failed_before=failed_before,
         refused=refused,
         refused_tiles=held,
+        upload_reasons={key: changed[key] for key in upload_keys if key in changed},
+        excluded=tuple(excluded),
+        max_delete=max_delete,
     )

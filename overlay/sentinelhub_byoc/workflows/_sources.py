@@ -76,7 +76,8 @@ class StoredFile:
 
     ``local`` is the file on this machine, when it is one (a folder source): the regular file
     itself, never a link (a link inside the folder is listed as its target). ``identity`` is
-    what that file was when it was listed.
+    what that file was when it was listed. ``etag`` is an object's ETag as S3 listed it
+    (without quotes), for an object in a bucket.
     """
 
     key: str
@@ -84,6 +85,7 @@ class StoredFile:
     modified: datetime | None
     local: Path | None = None
     identity: FileIdentity | None = None
+    etag: str | None = None
 
 
 Files = dict[str, StoredFile]
@@ -262,7 +264,7 @@ def botocore_errors() -> tuple[type[Exception], ...]:
 
 
 def list_s3(client: Any, location: S3Location) -> Files:
-    """Every object under *location* with its size and last modification."""
+    """Every object under *location* with its size, last modification and ETag."""
     files: Files = {}
     try:
         paginator = client.get_paginator("list_objects_v2")
@@ -272,7 +274,9 @@ def list_s3(client: Any, location: S3Location) -> Files:
                 modified = item.get("LastModified")
                 if isinstance(modified, datetime) and modified.tzinfo is None:
                     modified = modified.replace(tzinfo=UTC)
-                files[key] = StoredFile(key, int(item.get("Size", 0)), modified)
+                etag = item.get("ETag")
+                etag = etag.strip('"') if isinstance(etag, str) and etag.strip('"') else None
+                files[key] = StoredFile(key, int(item.get("Size", 0)), modified, etag=etag)
     except botocore_errors() as error:
         raise s3_error(error, str(location)) from None
     return files

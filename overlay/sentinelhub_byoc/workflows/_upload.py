@@ -2,7 +2,12 @@
 
 A file is uploaded when the bucket lacks it, holds another size, or holds an older copy (the
 local file was modified after the object, to the second, as S3 keeps times): the rule
-``aws s3 sync`` follows. Large files go
+``aws s3 sync`` follows. With ``checksum``, the time is not looked at: a file of the same size
+is uploaded when its content differs from the object's, by the object's ETag (the MD5, or for
+a multipart upload the MD5 of the parts' MD5s, computed for the part size that gives the
+object's part count), so a fixed file copied in with its old time (``cp -p``) is uploaded.
+An object whose ETag is not an MD5 (encrypted with SSE-KMS or SSE-C) never matches, and is
+uploaded again by each run with ``checksum``. Large files go
 up in parts. After each upload the object's ETag is compared with the one computed locally
 (the MD5, or for a multipart upload the MD5 of the parts' MD5s and the part count), so a
 corrupted transfer is caught rather than ingested, and its copy removed so that the next run
@@ -26,21 +31,88 @@ from typing import Any, BinaryIO
 from sentinelhub_byoc.errors import SourceChangedError, StorageAccessError
 from sentinelhub_byoc.workflows._sources import FileIdentity, Files, S3Location, StoredFile, s3_error
 
-__all__ = ["PART_SIZE", "expected_etag", "needs_upload", "plan_uploads", "upload_file"]
+__all__ = [
+    "PART_SIZE",
+    "content_differs",
+    "expected_etag",
+    "needs_upload",
+    "plan_uploads",
+    "upload_file",
+    "upload_reason",
+]
 
 PART_SIZE = 8 * 1024 * 1024
 """Files larger than this go up in parts of this size."""
 
+_MIB = 1024 * 1024
+# Part sizes other tools upload with (rclone 5 MiB, s3cmd 15 MiB, mc 16 MiB, ...), tried when
+# an object's part count says it was not uploaded in this package's parts.
+_OTHER_PART_SIZES = (5 * _MIB, 15 * _MIB, 16 * _MIB, 64 * _MIB, 100 * _MIB)
 
-def needs_upload(local: StoredFile, remote: StoredFile | None) -> bool:
-    """Whether *local* must be uploaded over *remote* (the bucket's copy, if any)."""
-    if remote is None or remote.size != local.size:
-        return True
+
+def upload_reason(local: StoredFile, remote: StoredFile | None, *, checksum: bool = False) -> str | None:
+    """Why *local* must be uploaded over *remote* (the bucket's copy, if any), or ``None``.
+
+    By size and time (``aws s3 sync``'s rule), or with *checksum* by size and content: the
+    local file is read to compare it with the object's ETag.
+    """
+    if remote is None:
+        return "not in the bucket yet"
+    if remote.size != local.size:
+        return f"{local.size} bytes here, {remote.size} in the bucket"
+    if checksum:
+        return "its content differs from the bucket's copy" if content_differs(local, remote.etag) else None
     if local.modified is None or remote.modified is None:
-        return False
+        return None
     # S3 keeps whole seconds: a file written at 12:00:05.3 and uploaded at 12:00:05.8 is stored
     # as modified at 12:00:05, which must not make it look newer than its copy.
-    return local.modified.replace(microsecond=0) > remote.modified
+    if local.modified.replace(microsecond=0) > remote.modified:
+        return "modified after the bucket's copy"
+    return None
+
+
+def needs_upload(local: StoredFile, remote: StoredFile | None) -> bool:
+    """Whether *local* must be uploaded over *remote* (the bucket's copy, if any), by size and time."""
+    return upload_reason(local, remote) is not None
+
+
+def content_differs(local: StoredFile, etag: str | None) -> bool:
+    """Whether the local file *local* holds other bytes than an object whose ETag is *etag*.
+
+    The file is read from one descriptor opened without following links, as it was listed; a
+    file that changed since, cannot be read, or an ETag that is missing or not an MD5 count as
+    different (an upload then says what is wrong, or replaces the object).
+    """
+    if local.local is None or not etag:
+        return True
+    digest, _, count = etag.partition("-")
+    if len(digest) != 32 or (count and not count.isdigit()):
+        return True
+    parts = int(count) if count else None
+    try:
+        descriptor, _ = _open_listed(local, local.local)
+    except (SourceChangedError, StorageAccessError):
+        return True
+    try:
+        with os.fdopen(descriptor, "rb") as file:
+            for part_size in _part_sizes(local.size, parts):
+                file.seek(0)
+                if _etag_of(file, part_size, multipart=parts is not None) == etag:
+                    return False
+    except OSError:
+        return True
+    return True
+
+
+def _part_sizes(size: int, parts: int | None) -> list[int]:
+    """The part sizes that cut *size* bytes into *parts* parts (``None``: one plain upload)."""
+    if parts is None:
+        return [max(size, 1)]
+    if parts < 1:
+        return []
+    per_part = -(-size // parts)
+    candidates = [PART_SIZE, *_OTHER_PART_SIZES, -(-per_part // _MIB) * _MIB]
+    return [c for c in dict.fromkeys(candidates) if c > 0 and max(1, -(-size // c)) == parts]
 
 
 def expected_etag(path: Path, part_size: int = PART_SIZE) -> str:
@@ -49,11 +121,21 @@ def expected_etag(path: Path, part_size: int = PART_SIZE) -> str:
         return _etag_of(file, part_size)
 
 
-def _etag_of(file: BinaryIO, part_size: int) -> str:
+def _etag_of(file: BinaryIO, part_size: int, *, multipart: bool = False) -> str:
+    """The ETag of *file*'s bytes uploaded in *part_size* parts; *multipart* even for one part."""
     digests = []
-    while chunk := file.read(part_size):
-        digests.append(hashlib.md5(chunk, usedforsecurity=False).digest())
-    if len(digests) <= 1:
+    while True:
+        # Read in pieces of at most a MiB: a part of another tool may be 100 MiB.
+        part, left = hashlib.md5(usedforsecurity=False), part_size
+        while left and (chunk := file.read(min(left, _MIB))):
+            part.update(chunk)
+            left -= len(chunk)
+        if left == part_size:
+            break
+        digests.append(part.digest())
+        if left:
+            break
+    if len(digests) <= 1 and not multipart:
         return (digests[0] if digests else hashlib.md5(b"", usedforsecurity=False).digest()).hex()
     combined = hashlib.md5(b"".join(digests), usedforsecurity=False).hexdigest()
     return f"{combined}-{len(digests)}"
@@ -182,6 +264,11 @@ def upload_file(
         )
 
 
-def plan_uploads(local: Files, remote: Files) -> list[StoredFile]:
-    """The local files to upload: missing in the bucket, another size, or newer."""
-    return [file for key, file in local.items() if needs_upload(file, remote.get(key))]
+def plan_uploads(local: Files, remote: Files, *, checksum: bool = False) -> dict[str, str]:
+    """The local files to upload, by key, with the reason (see :func:`upload_reason`)."""
+    reasons: dict[str, str] = {}
+    for key, file in local.items():
+        reason = upload_reason(file, remote.get(key), checksum=checksum)
+        if reason is not None:
+            reasons[key] = reason
+    return reasons

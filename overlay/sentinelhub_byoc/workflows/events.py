@@ -37,11 +37,17 @@ class Progress:
     """
 
     stage: Stage
+    """The stage of work this step belongs to, e.g. ``"upload"`` or ``"register"``."""
     done: int
+    """How many items (or bytes) of the stage are finished so far."""
     total: int | None = None
+    """How many items (or bytes) the stage has in all; None while that is unknown."""
     item: str | None = None
+    """What just finished (a tile path, a file key); None when the step names nothing."""
     unit: Unit = "tiles"
+    """What ``done`` and ``total`` count: ``"tiles"``, ``"files"`` or ``"bytes"``."""
     message: str | None = None
+    """What happened to ``item`` when that is worth showing (a failure cause); None otherwise."""
 
     @property
     def fraction(self) -> float | None:

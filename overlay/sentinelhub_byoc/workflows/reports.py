@@ -31,9 +31,13 @@ class WaitResult:
     """
 
     tiles: Mapping[UUID, Tile]
+    """Each waited-for tile as last read, by id."""
     timed_out: bool
+    """Whether the wait ended at its timeout, with tiles still waiting or ingesting."""
     missing: tuple[UUID, ...] = ()
+    """The ids of the tiles that no longer exist (deleted while waiting)."""
     seconds: float = 0.0
+    """How long the wait took, in seconds."""
 
     @property
     def ingested(self) -> list[Tile]:
@@ -81,14 +85,23 @@ class SyncReport:
     """
 
     plan: SyncPlan
+    """The plan the sync carried out (or, in a dry run, would have)."""
     dry_run: bool = False
+    """Whether this was a dry run: nothing was uploaded, registered or deleted."""
     uploaded: tuple[str, ...] = ()
+    """The keys of the files uploaded to the bucket."""
     created: tuple[str, ...] = ()
+    """The paths of the tiles registered."""
     reingested: tuple[str, ...] = ()
+    """The paths of the tiles sent to be ingested again."""
     deleted: tuple[str, ...] = ()
+    """The paths of the tiles deleted from the collection."""
     skipped: tuple[str, ...] = ()
+    """The paths of the tiles left alone, unchanged."""
     failed: Mapping[str, str] = field(default_factory=dict)
+    """Each tile that failed in this run, by path, with the cause."""
     ingestion: WaitResult | None = None
+    """The wait for the tiles' ingestion; None when the sync did not wait (``wait=False``, a dry run)."""
 
     @property
     def failed_before(self) -> Mapping[str, str]:
@@ -132,8 +145,11 @@ class ReingestReport:
     """
 
     reingested: tuple[str, ...]
+    """The paths of the tiles the service accepted to ingest again, sorted."""
     errors: Mapping[str, str] = field(default_factory=dict)
+    """The tiles the service would not reingest, by path, with its answer."""
     ingestion: WaitResult | None = None
+    """The wait for the tiles' ingestion; None with ``wait=False``."""
 
     @property
     def ok(self) -> bool:
@@ -156,8 +172,11 @@ class FileFailure:
     """
 
     tile: str
+    """The id of the tile the file belongs to, as text."""
     name: str | None
+    """The file's name in the tile; None when the tile's list of files could not be read."""
     error: Exception
+    """What went wrong: a :class:`~sentinelhub_byoc.errors.BYOCError`, or an ``OSError`` from the disk."""
 
     @property
     def cause(self) -> str:
@@ -181,9 +200,13 @@ class DownloadReport:
     """
 
     written: tuple[Path, ...] = ()
+    """The files downloaded by this call, at their destination."""
     skipped: tuple[Path, ...] = ()
+    """The files already complete at their destination, left as they were."""
     failed: tuple[FileFailure, ...] = ()
+    """Each file, or tile listing, that failed, with its error."""
     bytes: int = 0
+    """How many bytes this call received."""
 
     @property
     def ok(self) -> bool:
@@ -214,9 +237,13 @@ class ConvertReport:
     """
 
     converted: tuple[Conversion, ...] = ()
+    """The conversions this call wrote."""
     up_to_date: tuple[Conversion, ...] = ()
+    """The conversions whose outputs already matched their source and options: nothing was written."""
     unchanged: tuple[str, ...] = ()
+    """The sources that already passed the checks and were not converted (with ``only_failing=True``)."""
     failed: dict[str, str] = field(default_factory=dict)
+    """Each source that could not be read, converted or stored, with the reason."""
 
     @property
     def ok(self) -> bool:

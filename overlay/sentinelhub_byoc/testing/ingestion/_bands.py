@@ -26,6 +26,8 @@ __all__ = [
 
 PLACEHOLDER = "(BAND)"
 _EXTENSIONS = (".tiff", ".tif")
+# How many missing band files a failure cause names.
+_LISTED = 2
 
 
 def _folder(tile_path: str) -> str:
@@ -49,9 +51,11 @@ def band_keys(storage: Storage, tile_path: str, bands: Mapping[str, Mapping[str,
         else:
             keys[name] = found
     if missing:
-        raise TileRejectedError(
-            f"the tile's files are missing ({'; '.join(missing)}); upload them or fix the tile path"
-        )
+        # The cause is one short line however many bands a collection has: the first few, counted.
+        shown = "; ".join(missing[:_LISTED])
+        if len(missing) > _LISTED:
+            shown += f"; and {len(missing) - _LISTED} more"
+        raise TileRejectedError(f"the tile's files are missing ({shown}); upload them or fix the tile path")
     return keys
 
 

@@ -31,12 +31,21 @@ class IngestionOutcome:
     """
 
     failure_cause: str | None
+    """Why ingestion failed and how to fix it, as the tile's ``failureCause``; None when it succeeded."""
     warnings: str | None
+    """The files' warnings joined into one text, as the tile's ``additionalData.warnings``; None for none."""
     crs_epsg: int | None
+    """The EPSG code of the tile's CRS; None on failure."""
     tile_geometry: dict[str, Any] | None
+    """The extent all the files cover, as a GeoJSON Polygon in the tile's CRS with its ``crs`` member;
+    None on failure."""
     wgs84_bounds: tuple[float, float, float, float] | None
+    """That extent in longitude and latitude degrees (west, south, east, north); None on failure."""
     bands: dict[str, dict[str, Any]] | None
+    """The collection's bands after this tile, by name, as BYOC band dicts (``bitDepth``,
+    ``sampleFormat``, ``bandIndex``...); None on failure."""
     meters_per_pixel: float | None = None
+    """The coarsest pixel side of the tile's files, in metres; None on failure."""
 
     @property
     def ok(self) -> bool:

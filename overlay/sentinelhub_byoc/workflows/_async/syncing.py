@@ -6,7 +6,7 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from sentinelhub_byoc.workflows import (
     _checks,
     _convert_jobs,
     _converting,
+    _filters,
     _sources,
     _tasks,
     _upload,
@@ -74,16 +75,26 @@ class _Target:
         return location.bucket if location is not None else None
 
 
-def _target(source: Source, upload_to: str | None) -> _Target:
+def _target(source: Source, upload_to: str | None, bucket_dir: bool = False) -> _Target:
+    if bucket_dir is not False and bucket_dir is not True:
+        raise ValidationError(f"bucket_dir must be True or False, got {bucket_dir!r}")
     if _sources.is_key_list(source):
         if upload_to is not None:
             raise ValidationError("upload_to needs a local folder as source, not a list of keys")
+        if bucket_dir:
+            raise ValidationError(
+                "bucket_dir=True says a local folder mirrors the bucket; the source is a list of keys"
+            )
         keys = tuple(source)  # type: ignore[arg-type]
         _sources.explicit_files(keys)
         return _Target(f"{len(keys)} listed path(s)", None, None, keys, None)
     if isinstance(source, str) and source.startswith("s3://"):
         if upload_to is not None:
             raise ValidationError("upload_to needs a local folder as source; the source is already in S3")
+        if bucket_dir:
+            raise ValidationError(
+                "bucket_dir=True says a local folder mirrors the bucket; the source is already in S3"
+            )
         location = _sources.parse_s3_url(source)
         return _Target(str(location), None, location, None, None)
     if not isinstance(source, str | os.PathLike):
@@ -97,8 +108,55 @@ def _target(source: Source, upload_to: str | None) -> _Target:
             f"source {str(folder)!r} is not a folder; give a folder of COGs, an s3://bucket/prefix "
             "URL or a list of keys"
         )
+    if upload_to is not None and bucket_dir:
+        raise ValidationError(
+            "give either upload_to (the folder's files are uploaded there) or bucket_dir=True (the "
+            "folder is a mirror of the bucket), not both"
+        )
+    if upload_to is None and not bucket_dir:
+        # Tiles registered from a folder the service cannot read would all fail, or worse,
+        # point at other files of the bucket that happen to have the same keys.
+        raise ValidationError(
+            f"source {str(folder)!r} is a local folder, and the service reads only the collection's "
+            "bucket: pass upload_to='s3://bucket/prefix' (--upload-to) to upload its files there "
+            "first, or bucket_dir=True (--bucket-dir) if the folder is a mirror of the bucket (tile "
+            "paths are then its files' paths relative to it)"
+        )
     upload = None if upload_to is None else _sources.parse_s3_url(upload_to, "upload_to")
     return _Target(str(folder), folder, None, None, upload)
+
+
+def _check_choices(target: _Target, checksum: bool, max_delete: int | None, delete_missing: bool) -> None:
+    """Refuse change-detection and deletion options that do not fit the source."""
+    if checksum is not False and checksum is not True:
+        raise ValidationError(f"checksum must be True or False, got {checksum!r}")
+    if checksum and target.upload_to is None:
+        raise ValidationError(
+            "checksum=True (--checksum) compares a local folder's files with their copies in the "
+            "bucket, so it needs upload_to (--upload-to): an s3:// source's objects are compared by "
+            "their LastModified, which every write sets, and a folder that mirrors the bucket has no "
+            "other copy to compare with; to reingest tiles whatever their files' times, use "
+            "force=True (--force), with include patterns (--include) to choose them"
+        )
+    if max_delete is None:
+        return
+    if isinstance(max_delete, bool) or not isinstance(max_delete, int) or max_delete < 0:
+        raise ValidationError(f"max_delete must be a whole number >= 0, got {max_delete!r}")
+    if not delete_missing:
+        raise ValidationError(
+            "max_delete (--max-delete) limits the deletions of delete_missing=True (--delete-missing); "
+            "add it, or leave out max_delete"
+        )
+
+
+def _refuse_deletions(plan: SyncPlan) -> None:
+    if plan.too_many_deletions:
+        raise ValidationError(
+            f"the sync would delete {len(plan.of('delete'))} tile(s) of collection {plan.collection}, "
+            f"more than max_delete={plan.max_delete} (--max-delete) allows; nothing was changed. "
+            "Check the source first (an empty or unmounted folder, or a wrong prefix, looks like every "
+            "file is gone: see the plan with dry_run=True, --dry-run), then raise max_delete"
+        )
 
 
 def _list_files(target: _Target, s3_client: Any) -> tuple[_sources.Files, dict[str, str]]:
@@ -162,13 +220,27 @@ async def _plan(
     on_progress: ProgressCallback | None,
     staging: Staging | None = None,
     dry_run: bool = False,
+    choice: _Choice | None = None,
 ) -> tuple[SyncPlan, _sources.Files, dict[str, str]]:
+    choice = choice or _Choice()
     read_time = sensing_time_reader(sensing_time)
     await _check_bucket(client, collection, target)
     files, inputs = await _tasks.in_thread(_list_files, target, s3_client)
     # Refused files are grouped too: their tile is held back whole, never registered without them.
     keys = sorted({*files, *(key for key in inputs if not key.endswith("/"))})
+    excluded: list[str] = []
+    left_out: set[str] = set()
+    if choice.filter.active:
+        every_path = {tile.path for tile in _groups(target, keys, layout)[0]}
+        excluded = [key for key in keys if not choice.filter.selects(key[len(target.scope) :])]
+        dropped = set(excluded)
+        keys = [key for key in keys if key not in dropped]
+        files = {key: file for key, file in files.items() if key not in dropped}
+        inputs = {key: reason for key, reason in inputs.items() if key not in dropped}
     groups, unmatched = _groups(target, keys, layout)
+    if choice.filter.active:
+        # A tile whose files are all left out by the patterns is not gone: it is not deleted.
+        left_out = every_path - {tile.path for tile in groups}
     groups, held = hold_refused(groups, inputs)
     unmatched = [key for key in unmatched if key not in inputs]
     # Nothing of a tile held back is uploaded either: its sound files wait for the refused one.
@@ -192,34 +264,86 @@ async def _plan(
         files, refused, converted = await stage_folder(
             staging, target.folder, target.upload_to.prefix, files, groups, on_progress
         )
+    reasons: dict[str, str] = {}
+    times = files
     if target.upload_to is not None:
         remote = await _tasks.in_thread(_sources.list_s3, s3_client, target.upload_to)
-        # A copy converted by this run is uploaded even when written within the second of the
-        # bucket's older copy (S3 keeps whole seconds, and the sizes may agree).
-        uploads = [
-            file.key
-            for file in files.values()
-            if file.key not in refused
-            and (file.key in converted or _upload.needs_upload(file, remote.get(file.key)))
-        ]
+        candidates = {key: file for key, file in files.items() if key not in refused}
+        reasons = await _tasks.in_thread(_upload_reasons, candidates, remote, converted, choice)
+        uploads = sorted(reasons)
+        # What the service reads is the bucket's copy: a file uploaded after the tile's ingestion
+        # began (by an earlier run stopped before its reingest) makes the tile changed.
+        times = {key: remote.get(key, file) for key, file in files.items()}
+    else:
+        reasons = dict.fromkeys(uploads, "staged by this run")
     known = await _known_tiles(client, collection)
     plan = make_plan(
         str(collection),
         target.description,
         groups,
-        files,
+        times,
         known,
         scope=target.scope,
         delete_missing=delete_missing,
-        changed_keys=uploads,
+        changed_keys=reasons,
         sensing_time=read_time,
         uploads=uploads,
         unmatched=unmatched,
         refused=inputs,
         held=held,
+        force=choice.force,
+        excluded=excluded,
+        left_out=left_out,
+        selects=choice.filter.selects,
+        max_delete=choice.max_delete,
     )
     report_progress(on_progress, Progress("plan", len(plan.tiles), len(plan.tiles)))
     return plan, files, refused
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """Which files a sync takes and how it tells what changed: its filters, checksum, force."""
+
+    filter: _filters.KeyFilter = field(default_factory=_filters.KeyFilter)
+    checksum: bool = False
+    force: bool = False
+    max_delete: int | None = None
+
+
+def _choice(
+    target: _Target,
+    *,
+    include: str | Sequence[str] | None,
+    exclude: str | Sequence[str] | None,
+    checksum: bool,
+    force: bool,
+    max_delete: int | None,
+    delete_missing: bool,
+) -> _Choice:
+    _check_choices(target, checksum, max_delete, delete_missing)
+    if force is not False and force is not True:
+        raise ValidationError(f"force must be True or False, got {force!r}")
+    return _Choice(_filters.key_filter(include, exclude), checksum, force, max_delete)
+
+
+def _upload_reasons(
+    files: _sources.Files, remote: _sources.Files, converted: set[str], choice: _Choice
+) -> dict[str, str]:
+    """The files to upload, with the reason; blocking (with checksum, files are read)."""
+    reasons: dict[str, str] = {}
+    for key, file in files.items():
+        if choice.force:
+            reason: str | None = "force uploads every file of the chosen tiles"
+        elif key in converted:
+            # A copy converted by this run is uploaded even when written within the second of
+            # the bucket's older copy (S3 keeps whole seconds, and the sizes may agree).
+            reason = "converted by this run"
+        else:
+            reason = _upload.upload_reason(file, remote.get(key), checksum=choice.checksum)
+        if reason is not None:
+            reasons[key] = reason
+    return reasons
 
 
 def _s3_client(target: _Target, s3_client: Any) -> Any:
@@ -235,15 +359,31 @@ async def async_plan_sync(
     layout: str = DEFAULT_LAYOUT,
     sensing_time: SensingTime = None,
     upload_to: str | None = None,
+    bucket_dir: bool = False,
     delete_missing: bool = False,
+    max_delete: int | None = None,
+    include: str | Sequence[str] | None = None,
+    exclude: str | Sequence[str] | None = None,
+    checksum: bool = False,
+    force: bool = False,
     s3_client: Any | None = None,
 ) -> SyncPlan:
     """Plan a sync without changing anything: what :func:`async_sync` would do, tile by tile.
 
-    ``print(plan)`` shows it as a dry run. The arguments are :func:`async_sync`'s.
+    ``print(plan)`` shows it as a dry run. The arguments are :func:`async_sync`'s. A plan that
+    deletes more than *max_delete* tiles is returned (``plan.too_many_deletions``), not refused.
     """
     collection_id = as_uuid(collection, "collection")
-    target = _target(source, upload_to)
+    target = _target(source, upload_to, bucket_dir)
+    choice = _choice(
+        target,
+        include=include,
+        exclude=exclude,
+        checksum=checksum,
+        force=force,
+        max_delete=max_delete,
+        delete_missing=delete_missing,
+    )
     plan, _, _ = await _plan(
         client,
         collection_id,
@@ -253,6 +393,7 @@ async def async_plan_sync(
         delete_missing=delete_missing,
         s3_client=_s3_client(target, s3_client),
         on_progress=None,
+        choice=choice,
     )
     return plan
 
@@ -418,9 +559,15 @@ async def async_sync(
     layout: str = DEFAULT_LAYOUT,
     sensing_time: SensingTime = None,
     upload_to: str | None = None,
+    bucket_dir: bool = False,
     check: bool = False,
     cover: bool = False,
     delete_missing: bool = False,
+    max_delete: int | None = None,
+    include: str | Sequence[str] | None = None,
+    exclude: str | Sequence[str] | None = None,
+    checksum: bool = False,
+    force: bool = False,
     wait: bool = True,
     timeout: float | None = 600.0,
     concurrency: int = 16,
@@ -438,10 +585,18 @@ async def async_sync(
     *source* is a local folder, an ``s3://bucket/prefix`` URL or a list of keys in the
     collection's bucket (file keys, or tile paths holding ``(BAND)``). Files are grouped into
     tiles by *layout* (:data:`~sentinelhub_byoc.cog.DEFAULT_LAYOUT`: the ``.tif`` files of a
-    folder make a tile, each file a band). A folder is the bucket itself (tile paths are
-    relative to it) unless *upload_to* (``s3://bucket/prefix``) names where to upload it
-    first: only missing, resized or newer files are uploaded, large ones in parts, each
-    verified by checksum.
+    folder make a tile, each file a band). A local folder needs *upload_to*
+    (``s3://bucket/prefix``), where its files are uploaded first: only missing, resized or
+    newer files (with *checksum*: missing, resized or with other content), large ones in parts,
+    each verified by checksum. Or *bucket_dir* says that the folder is a mirror of the bucket
+    (tile paths are relative to it, nothing is uploaded); a folder with neither is refused with
+    a :class:`~sentinelhub_byoc.errors.ValidationError` before any request.
+
+    *include* and *exclude* (a glob, or several) choose the files by their key relative to the
+    source: ``*`` within a folder name, ``**`` across folders, a leading ``/`` anchors at the
+    source's root (else the pattern matches the key's end, as in rclone). A file is taken when
+    it matches an include (or none is given) and no exclude: an exclude always wins. Tiles
+    whose files are all left out are left alone, never deleted.
 
     Inputs are checked before anything is read: a link out of the folder, a link to nothing
     or to a folder, anything but a regular file, and a key holding ``(BAND)``, an empty,
@@ -452,12 +607,20 @@ async def async_sync(
     :class:`~sentinelhub_byoc.errors.SourceChangedError`; a rerun picks it up.
 
     First a plan is made (see :func:`async_plan_sync`): new tiles are created, tiles whose
-    files changed after their ingestion began are reingested, others are skipped, and with
-    *delete_missing* tiles whose files are gone are deleted. With *dry_run* nothing more
-    happens. *sensing_time* reads each new tile's sensing time from its path (a ``strptime``
-    format such as ``"%Y%m%d"``, or a function). *check* checks the COGs against the
-    ingestion rules first and leaves out tiles that break them; *cover* traces each new
-    tile's cover geometry from its data (local folders only, needs the ``raster`` extra).
+    files changed are reingested, others are skipped, and with *delete_missing* tiles whose
+    files are gone are deleted (more than *max_delete* of them: the sync raises a
+    :class:`~sentinelhub_byoc.errors.ValidationError` before it uploads or changes anything).
+    A tile has changed when this run uploads one of its files, or when one of them (the
+    bucket's copy, for *upload_to*) was modified after the tile's ingestion began: every write
+    of an S3 object sets its time, so a replaced object is always seen, but a file copied into
+    a *bucket_dir* folder with its old time (``cp -p``) is not: *force* reingests every chosen
+    tile that exists whether or not its files changed (with *upload_to*, uploading every file
+    again first). With *dry_run* nothing more happens.
+
+    *sensing_time* reads each new tile's sensing time from its path (a ``strptime`` format
+    such as ``"%Y%m%d"``, or a function). *check* checks the COGs against the ingestion rules
+    first and leaves out tiles that break them; *cover* traces each new tile's cover geometry
+    from its data (local folders only, needs the ``raster`` extra).
     Tiles are registered *concurrency* at a time under the client's rate limiter (a 429 is
     waited out as the service asks). With *wait*, it then waits up to *timeout* seconds for
     ingestion. Returns a :class:`~sentinelhub_byoc.workflows.SyncReport`; with
@@ -502,7 +665,16 @@ async def async_sync(
     collection_id = as_uuid(collection, "collection")
     if not isinstance(concurrency, int) or concurrency < 1:
         raise ValidationError(f"concurrency must be a whole number >= 1, got {concurrency!r}")
-    target = _target(source, upload_to)
+    target = _target(source, upload_to, bucket_dir)
+    choice = _choice(
+        target,
+        include=include,
+        exclude=exclude,
+        checksum=checksum,
+        force=force,
+        max_delete=max_delete,
+        delete_missing=delete_missing,
+    )
     if cover and target.folder is None:
         raise ValidationError("cover=True traces geometries from local files: give a local folder as source")
     if check and target.keys is not None:
@@ -535,9 +707,11 @@ async def async_sync(
         on_progress=on_progress,
         staging=staged,
         dry_run=dry_run,
+        choice=choice,
     )
     if dry_run:
         return SyncReport(plan, dry_run=True, skipped=tuple(t.path for t in plan.of("skip")))
+    _refuse_deletions(plan)
     run = _Run(on_progress)
     run.failed.update(plan.refused_tiles)
     if staged is not None and staged.s3 is not None:
