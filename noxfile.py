@@ -43,6 +43,8 @@ DOCS_TOOLS = (
 )
 TEST_TOOLS = (
     "pytest>=8.3",
+    # The suite on every core: most of its time is waiting on loopback servers and subprocesses.
+    "pytest-xdist>=3.6",
     "hypothesis>=6.100",
     "moto[server,s3]>=5.0",
     "geopandas>=1.0",
@@ -136,7 +138,7 @@ def lint(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The test suite, against the installed package."""
     session.install(".[all]", GENERATOR, RUFF, *SPEC_TOOLS, *TEST_TOOLS)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-n", "auto", *session.posargs)
 
 
 @nox.session(tags=["ci"])

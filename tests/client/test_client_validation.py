@@ -47,7 +47,14 @@ Calls = list[tuple[str, Callable[[Any], Any]]]
 
 INVALID_CALLS: Calls = [
     # Ids
-    *[(f"collections.get({bad!r})", lambda c, bad=bad: c.collections.get(bad)) for bad in BAD_IDS],
+    # Named without repr(): an object's address would differ between test processes.
+    *[
+        (
+            f"collections.get({'object()' if type(bad) is object else repr(bad)})",
+            lambda c, bad=bad: c.collections.get(bad),
+        )
+        for bad in BAD_IDS
+    ],
     ("collections.delete(str)", lambda c: c.collections.delete("collection-1")),
     ("collections.copy_tiles(target)", lambda c: c.collections.copy_tiles(GOOD, "x")),
     ("tiles.get(tile id)", lambda c: c.tiles.get(GOOD, "tile-1")),

@@ -322,10 +322,7 @@ def test_epsg_6933_is_accepted_only_in_the_cdse_flavour(
     assert outcomes["cdse"]["tileGeometry"]["crs"]["properties"]["name"] == "urn:ogc:def:crs:EPSG::6933"
     assert outcomes["cdse cover"].status_code == 201
     assert outcomes["sentinel-hub"]["status"] == "FAILED"
-    assert (
-        "is in EPSG:6933, not one of"
-        in outcomes["sentinel-hub"]["additionalData"]["failedIngestionCause"]
-    )
+    assert "is in EPSG:6933, not one of" in outcomes["sentinel-hub"]["additionalData"]["failedIngestionCause"]
     assert outcomes["sentinel-hub cover"].status_code == 400
 
 

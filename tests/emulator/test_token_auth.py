@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
-import uuid
 
 import httpx
 import pytest
 from _emulator_helpers import PREFIXES, TOKEN_PATH, error_code, get_token, new_collection
 from sentinelhub_byoc.testing import Emulator, ManualClock
 
-CID = str(uuid.uuid4())
-TID = str(uuid.uuid4())
+CID = "008faeb6-011f-4d55-87f4-918feb8d1733"  # fixed: test ids must not differ between processes
+TID = "0b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"
 ROUTES = [
     ("GET", "/collections"),
     ("POST", "/collections"),
