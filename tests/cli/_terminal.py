@@ -1,7 +1,8 @@
 """Running ``byoc`` as a person sees it: in a pseudo-terminal of a given width, with input typed in.
 
 ``in_terminal`` returns what the screen showed, control sequences removed; ``lines`` splits it
-into the lines drawn (a progress bar's redraws each count as a line).
+into the lines drawn (a progress bar's redraws each count as a line). ``byoc_script`` and
+``cli_environment`` give the installed command and an environment that brings no credentials.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ import re
 import select
 import struct
 import subprocess
+import sys
 import termios
 import time
 from pathlib import Path
+
+import pytest
 
 _ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 
@@ -66,3 +70,19 @@ def in_terminal(
 def lines(screen: str) -> list[str]:
     """The non-blank lines drawn on *screen*; a carriage return starts a line of its own."""
     return [line for line in re.split(r"\r\n|\r|\n", screen) if line.strip()]
+
+
+def byoc_script() -> str:
+    """The installed ``byoc`` script beside this Python; the test is skipped where there is none."""
+    beside = Path(sys.executable).with_name("byoc")
+    if not beside.exists():
+        pytest.skip("the byoc script is not installed in this environment")
+    return str(beside)
+
+
+def cli_environment(config: Path, **extra: str) -> dict[str, str]:
+    """This process's environment without credentials or a terminal size, profiles read from *config*."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("SH_", "COLUMNS", "LINES"))}
+    env["XDG_CONFIG_HOME"] = str(config)
+    env.update(extra)
+    return env

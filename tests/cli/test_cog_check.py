@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from _cli_helpers import Byoc, write_scene
-from _terminal import in_terminal, lines
+from _terminal import byoc_script, cli_environment, in_terminal, lines
 from sentinelhub_byoc.testing.cogs import write_cog
 
 from tests.s3_fixtures import moto_endpoint, new_bucket, s3_client
@@ -243,19 +241,6 @@ def test_an_unreadable_s3_object_is_said_and_the_other_paths_still_checked(
     assert summary == "1 checked: 0 with errors, 0 with warnings only, 1 OK"
 
 
-def _script() -> str:
-    beside = Path(sys.executable).with_name("byoc")
-    if not beside.exists():
-        pytest.skip("the byoc script is not installed in this environment")
-    return str(beside)
-
-
-def _environment(config: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SH_", "COLUMNS", "LINES"))}
-    env["XDG_CONFIG_HOME"] = str(config)
-    return env
-
-
 def _many_problems(path: Path) -> None:
     """A file breaking five rules: strips, no compression, 64-bit floats, EPSG:2056, GDAL_NODATA text."""
     write_cog(
@@ -275,8 +260,8 @@ def test_at_a_terminal_each_problem_is_one_line_and_each_fix_is_given_once(
 ) -> None:
     work = tmp_path / "work"
     _many_problems(work / "scenes" / "T33TVM" / "B04.tif")
-    command = [_script(), "cog", "check", "scenes/T33TVM/B04.tif"]
-    env = _environment(tmp_path)
+    command = [byoc_script(), "cog", "check", "scenes/T33TVM/B04.tif"]
+    env = cli_environment(tmp_path)
     for _ in range(2):
         screen, status = in_terminal(command, work, env, columns)
         assert status == 4, screen
@@ -301,7 +286,7 @@ def test_at_a_terminal_each_problem_is_one_line_and_each_fix_is_given_once(
     assert piped.returncode == 4
     checked = json.loads(
         subprocess.run(
-            [_script(), "-o", "json", *command[1:]],
+            [byoc_script(), "-o", "json", *command[1:]],
             cwd=work,
             capture_output=True,
             text=True,

@@ -4,7 +4,6 @@ its formats and exit codes, reruns, options, S3, Dask, a real process and a term
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 from _cli_helpers import Byoc
-from _terminal import in_terminal, lines
+from _terminal import byoc_script, cli_environment, in_terminal, lines
 from sentinelhub_byoc.cog import check_cog
 
 from tests.s3_fixtures import moto_endpoint, new_bucket, s3_client
@@ -341,23 +340,9 @@ def test_a_scheduler_that_is_no_address_is_exit_1(run: Byoc, scans: Path, tmp_pa
 # --- as a real process, and in a terminal -----------------------------------------------------------
 
 
-def _script() -> str:
-    beside = Path(sys.executable).with_name("byoc")
-    if not beside.exists():
-        pytest.skip("the byoc script is not installed in this environment")
-    return str(beside)
-
-
-def _environment(config: Path, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SH_", "COLUMNS", "LINES"))}
-    env["XDG_CONFIG_HOME"] = str(config)
-    env.update(extra)
-    return env
-
-
 def test_the_script_converts_then_finds_the_outputs_up_to_date(scans: Path, tmp_path: Path) -> None:
-    command = [_script(), "cog", "convert", str(scans), "--out", str(tmp_path / "cogs")]
-    env = _environment(tmp_path)
+    command = [byoc_script(), "cog", "convert", str(scans), "--out", str(tmp_path / "cogs")]
+    env = cli_environment(tmp_path)
     first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert first.returncode == 4, first.stderr
     assert first.stderr.splitlines()[-1] == "2 converted, 0 up to date, 1 failed"
@@ -378,8 +363,8 @@ def test_in_a_terminal_of_80_columns_lines_fit_and_paths_are_whole(scans: Path, 
         (work / "in" / name).write_bytes((scans / name).read_bytes())
     (work / "in" / "scene-07").mkdir()
     (work / "in" / "scene-07" / "jpeg.tif").write_bytes((scans / "sub" / "jpeg.tif").read_bytes())
-    env = _environment(tmp_path, COLUMNS="80", TERM="xterm")
-    screen, _ = in_terminal([_script(), "cog", "convert", "in", "--out", "out"], work, env)
+    env = cli_environment(tmp_path, COLUMNS="80", TERM="xterm")
+    screen, _ = in_terminal([byoc_script(), "cog", "convert", "in", "--out", "out"], work, env)
     shown = lines(screen)
     assert [line for line in shown if len(line) > 80] == []
     # A table: the paths are whole, the long failure reason wraps and ends in "…".
@@ -394,7 +379,7 @@ def test_in_a_terminal_of_80_columns_lines_fit_and_paths_are_whole(scans: Path, 
     # Absolute paths leave no room for a table: each source becomes a block, its paths whole.
     out = work / "out"
     absolute = lines(
-        in_terminal([_script(), "cog", "convert", str(work / "in"), "--out", str(out)], work, env)[0]
+        in_terminal([byoc_script(), "cog", "convert", str(work / "in"), "--out", str(out)], work, env)[0]
     )
     assert "0 converted, 2 up to date, 1 failed" in absolute
     for path in (out / "strips.tif", out / "scene-07" / "jpeg.tif"):

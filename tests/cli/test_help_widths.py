@@ -7,14 +7,12 @@ printed as written: those are what these tests catch.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from _terminal import in_terminal, lines
+from _terminal import byoc_script, cli_environment, in_terminal, lines
 
 click = pytest.importorskip("click")
 
@@ -32,21 +30,8 @@ def _commands(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tu
 COMMANDS = list(_commands(byoc))
 
 
-def _script() -> str:
-    beside = Path(sys.executable).with_name("byoc")
-    if not beside.exists():
-        pytest.skip("the byoc script is not installed in this environment")
-    return str(beside)
-
-
-def _environment(config: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SH_", "COLUMNS", "LINES"))}
-    env["XDG_CONFIG_HOME"] = str(config)
-    return env
-
-
 def _helps(paths: list[tuple[str, ...]], columns: int, tmp_path: Path) -> dict[tuple[str, ...], str]:
-    script, env = _script(), _environment(tmp_path)
+    script, env = byoc_script(), cli_environment(tmp_path)
 
     def show(path: tuple[str, ...]) -> str:
         screen, status = in_terminal([script, *path, "--help"], tmp_path, env, columns)

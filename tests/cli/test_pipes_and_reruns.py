@@ -7,12 +7,11 @@ The pipelines are real: ``bash -c 'byoc ... | head -1'`` with the installed scri
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from _terminal import byoc_script, cli_environment
 from click.testing import CliRunner
 from sentinelhub_byoc.cli import _demo
 from sentinelhub_byoc.cli._app import byoc
@@ -22,19 +21,6 @@ from sentinelhub_byoc.testing import Emulator
 # Long enough that every output format outgrows a pipe's buffer (64 KiB) many times over.
 TILES = 1200
 CLOSED_PIPE = 141
-
-
-def _script() -> str:
-    beside = Path(sys.executable).with_name("byoc")
-    if not beside.exists():
-        pytest.skip("the byoc script is not installed in this environment")
-    return str(beside)
-
-
-def _environment(config: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SH_", "COLUMNS", "LINES"))}
-    env["XDG_CONFIG_HOME"] = str(config)
-    return env
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +42,7 @@ def _pipeline(folder: Path, arguments: str) -> tuple[str, int, str]:
     script = (
         f'"$BYOC" --emulator-state ./emu {arguments} 2>stderr.txt | head -1; echo "status=${{PIPESTATUS[0]}}"'
     )
-    environment = {**_environment(folder / "config"), "BYOC": _script()}
+    environment = {**cli_environment(folder / "config"), "BYOC": byoc_script()}
     done = subprocess.run(
         ["bash", "-c", script], cwd=folder, env=environment, capture_output=True, text=True, timeout=300
     )
@@ -105,7 +91,7 @@ def test_a_reader_gone_before_the_first_line_ends_quietly(listing: tuple[Path, s
     folder, collection = listing
     script = f'"$BYOC" --emulator-state ./emu -o ndjson tiles list {collection} 2>stderr.txt | true; '
     script += 'echo "status=${PIPESTATUS[0]}"'
-    environment = {**_environment(folder / "config"), "BYOC": _script()}
+    environment = {**cli_environment(folder / "config"), "BYOC": byoc_script()}
     done = subprocess.run(["bash", "-c", script], cwd=folder, env=environment, capture_output=True, text=True)
     assert done.stdout.strip() == f"status={CLOSED_PIPE}"
     assert (folder / "stderr.txt").read_text() == ""
@@ -115,7 +101,7 @@ def test_an_unwritable_output_file_is_still_an_error(listing: tuple[Path, str]) 
     """Only a closed stdout is quiet: a full disk or a closed file is reported as before."""
     folder, collection = listing
     script = f'"$BYOC" --emulator-state ./emu -o ndjson tiles list {collection} > /dev/full'
-    environment = {**_environment(folder / "config"), "BYOC": _script()}
+    environment = {**cli_environment(folder / "config"), "BYOC": byoc_script()}
     done = subprocess.run(["bash", "-c", script], cwd=folder, env=environment, capture_output=True, text=True)
     assert done.returncode == 1
     assert done.stderr.startswith("byoc: error: ")
@@ -128,10 +114,10 @@ def test_an_unwritable_output_file_is_still_an_error(listing: tuple[Path, str]) 
 def test_the_demo_runs_twice_into_the_same_folder(tmp_path: Path) -> None:
     pytest.importorskip("rasterio")
     output = tmp_path / "demo-output"
-    environment = _environment(tmp_path / "config")
+    environment = cli_environment(tmp_path / "config")
     for run in (1, 2):
         done = subprocess.run(
-            [_script(), "demo", "--output-dir", str(output)],
+            [byoc_script(), "demo", "--output-dir", str(output)],
             cwd=tmp_path,
             env=environment,
             capture_output=True,

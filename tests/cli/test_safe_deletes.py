@@ -8,29 +8,18 @@ names the collection, its id and its tile count, and only "y" deletes.
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 
 import pytest
 from _cli_helpers import BUCKET, Byoc, write_scene
-from _terminal import in_terminal, lines
+from _terminal import byoc_script, cli_environment, in_terminal, lines
 from sentinelhub_byoc.testing import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 
-def _script() -> str:
-    beside = Path(sys.executable).with_name("byoc")
-    if not beside.exists():
-        pytest.skip("the byoc script is not installed in this environment")
-    return str(beside)
-
-
 def _environment(tmp_path: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SH_", "COLUMNS", "LINES"))}
-    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
-    env["SH_CLIENT_ID"] = DEMO_CLIENT_ID
-    env["SH_CLIENT_SECRET"] = DEMO_CLIENT_SECRET
-    return env
+    return cli_environment(
+        tmp_path / "config", SH_CLIENT_ID=DEMO_CLIENT_ID, SH_CLIENT_SECRET=DEMO_CLIENT_SECRET
+    )
 
 
 def _with_tiles(run: Byoc, name: str, count: int) -> str:
@@ -110,7 +99,7 @@ def test_a_mistyped_tile_id_deletes_nothing(run: Byoc) -> None:
 
 @pytest.fixture
 def terminal(run: Byoc, tmp_path: Path) -> tuple[list[str], dict[str, str]]:
-    return [_script(), "--base-url", run.server.base_url], _environment(tmp_path)
+    return [byoc_script(), "--base-url", run.server.base_url], _environment(tmp_path)
 
 
 @pytest.mark.parametrize("columns", [80, 100, 120])

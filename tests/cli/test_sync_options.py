@@ -7,13 +7,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from _cli_helpers import BUCKET, Byoc, write_scene
-from _terminal import in_terminal, lines
+from _terminal import byoc_script, cli_environment, in_terminal, lines
 
 STRIPS = "2024/05/02/strips/(BAND).tif"
 GOOD = ["2024/05/01/a/(BAND).tif", "2024/05/01/b/(BAND).tif"]
@@ -146,19 +144,6 @@ def test_the_dry_run_lists_every_action_for_people_and_in_json(run: Byoc, scenes
 # --- the emulator's own bucket folder, in a terminal ---------------------------------------------
 
 
-def _script() -> str:
-    beside = Path(sys.executable).with_name("byoc")
-    if not beside.exists():
-        pytest.skip("the byoc script is not installed in this environment")
-    return str(beside)
-
-
-def _environment(config: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SH_", "COLUMNS", "LINES"))}
-    env["XDG_CONFIG_HOME"] = str(config)
-    return env
-
-
 def test_the_emulator_state_bucket_needs_no_bucket_dir_and_reads_whole_at_any_width(tmp_path: Path) -> None:
     state = tmp_path / "emu"
     bucket = state / "buckets" / "my-bucket"
@@ -167,8 +152,8 @@ def test_the_emulator_state_bucket_needs_no_bucket_dir_and_reads_whole_at_any_wi
     write_scene(bucket, "2024/05/02/strips", west=510_240.0, tiled=False)
     other = tmp_path / "elsewhere"
     shutil.copytree(bucket, other)
-    env = _environment(tmp_path / "config")
-    byoc = [_script(), "--emulator-state", str(state)]
+    env = cli_environment(tmp_path / "config")
+    byoc = [byoc_script(), "--emulator-state", str(state)]
     created = subprocess.run(
         [*byoc, "-o", "json", "collections", "create", "--name", "t", "--bucket", "my-bucket"],
         capture_output=True,

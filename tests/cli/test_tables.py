@@ -12,7 +12,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from _cli_helpers import BUCKET, Byoc, write_scene
-from _terminal import in_terminal, lines
+from _terminal import byoc_script, in_terminal, lines
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
@@ -49,13 +48,6 @@ SCENES = (
 )
 
 
-def _script() -> str:
-    beside = Path(sys.executable).with_name("byoc")
-    if not beside.exists():
-        pytest.skip("the byoc script is not installed in this environment")
-    return str(beside)
-
-
 @dataclass
 class Service:
     """An emulator whose clock stands still between commands: every run sees the same tiles."""
@@ -79,7 +71,7 @@ class Service:
         }
 
     def command(self, *args: str) -> list[str]:
-        return [_script(), "--base-url", self.server.base_url, *args]
+        return [byoc_script(), "--base-url", self.server.base_url, *args]
 
     def screen(self, columns: int, *args: str) -> tuple[list[str], int]:
         """The non-blank lines ``byoc ARGS`` shows in a terminal of *columns* columns, and its exit status."""
@@ -290,7 +282,7 @@ def test_a_report_line_fits_and_its_summary_stays_whole(run: Byoc, tmp_path: Pat
         SH_CLIENT_ID=DEMO_CLIENT_ID, SH_CLIENT_SECRET=DEMO_CLIENT_SECRET, XDG_CONFIG_HOME=str(tmp_path)
     )
     command = [
-        _script(),
+        byoc_script(),
         "--base-url",
         run.server.base_url,
         "tiles",
@@ -348,7 +340,7 @@ def test_a_servers_control_characters_are_shown_escaped_never_sent(tmp_path: Pat
             # One row per tile: the path's newline did not start another.
             assert sum(TILE in line for line in result.stdout.splitlines()) == 1
         env = {**os.environ, **env, "XDG_CONFIG_HOME": str(tmp_path)}
-        screen, status = in_terminal([_script(), *urls, "tiles", "list", COLLECTION], tmp_path, env, 80)
+        screen, status = in_terminal([byoc_script(), *urls, "tiles", "list", COLLECTION], tmp_path, env, 80)
         assert status == 0
         # Escaped, the sequence is text on the screen (a raw one would have set the window title).
         assert "evil\\x1b]0;" in screen
