@@ -138,7 +138,8 @@ def lint(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The test suite, against the installed package."""
     session.install(".[all]", GENERATOR, RUFF, *SPEC_TOOLS, *TEST_TOOLS)
-    session.run("pytest", "-n", "auto", *session.posargs)
+    # loadfile: the tests of one module run in one process, in order, sharing its fixtures.
+    session.run("pytest", "-n", "auto", "--dist", "loadfile", *session.posargs)
 
 
 @nox.session(tags=["ci"])

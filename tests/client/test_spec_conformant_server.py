@@ -454,6 +454,17 @@ def body_source(operation_id: str, status: str) -> Source:
     return Source(None, "nothing", reason)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _bodies_tried_before_any_property() -> None:
+    """Try every answer's strategy before the properties run, whichever test a process runs first.
+
+    Trying one is a hypothesis search: inside a ``@given`` test it would be a nested ``@given``,
+    which hypothesis refuses.
+    """
+    for response in RESPONSES:
+        body_source(response.operation_id, response.status)
+
+
 @functools.cache
 def validator_for(operation_id: str, status: str) -> Draft202012Validator:
     response = next(r for r in RESPONSES if r.operation_id == operation_id and r.status == status)
