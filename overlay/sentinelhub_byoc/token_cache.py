@@ -94,6 +94,7 @@ from typing import Any, Final, TypeGuard
 import attrs
 
 from sentinelhub_byoc._logging import logger
+from sentinelhub_byoc._opening import GUARDED
 from sentinelhub_byoc.errors import ConfigurationError, ValidationError
 
 if sys.platform == "win32":
@@ -118,15 +119,8 @@ _POLL_MAX = 0.05
 _MAX_FILE_SIZE = 64 * 1024
 # Ownership and modes are POSIX notions; Windows profiles carry access rights of their own.
 _STRICT = os.name == "posix"
-# Never follow a planted link, never leak the descriptor into a child process, never block
-# opening a FIFO, never make a terminal ours. Flags a platform lacks count as 0.
-_OPEN_FLAGS: Final = (
-    getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_NOCTTY", 0)
-    | getattr(os, "O_BINARY", 0)
-)
+# Guarded as every planted-on file is, and never making a terminal ours.
+_OPEN_FLAGS: Final = GUARDED | getattr(os, "O_NOCTTY", 0)
 # A cached token goes into an Authorization header: visible ASCII only, as RFC 6750 tokens are.
 _TOKEN_CHARACTERS = frozenset(chr(code) for code in range(0x21, 0x7F))
 

@@ -66,7 +66,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("models", ("models.", "models")),
     ("cog checks", ("cog.", "cog")),
     ("geometry", ("geometry.", "geometry")),
-    ("foundation", ("errors", "_logging", "_lazy", "_deprecation", "_ids", "")),
+    ("foundation", ("errors", "_logging", "_lazy", "_deprecation", "_ids", "_opening", "")),
 ]
 
 

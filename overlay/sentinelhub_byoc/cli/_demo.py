@@ -13,7 +13,6 @@ import os
 import shlex
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,19 +69,6 @@ def _importable(name: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec(name) is not None
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class _Story:
@@ -239,7 +225,7 @@ class _Story:
         geojson = self.output / "footprints.geojson"
         # The tiles' extents (tileGeometry): where each COG lies, in WGS84.
         features = to_feature_collection(tiles, geometry="tile")
-        _write_atomically(geojson, json.dumps(features, indent=2))
+        _demo_folder.write_atomically(geojson, json.dumps(features, indent=2))
         self.say(f"{len(tiles)} footprints in WGS84 -> {geojson} (opens in QGIS, loads in geopandas)")
         self.outputs.append(("footprints as GeoJSON", geojson))
         try:

@@ -16,6 +16,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from sentinelhub_byoc._opening import GUARDED
 from sentinelhub_byoc.cli import _errors
 
 MARKER = ".byoc-demo"
@@ -97,9 +98,8 @@ def _is_demo_entry(name: str) -> bool:
 def _is_marked(output: Path) -> bool:
     """Whether the marker is there: a regular file (never a link followed) with the demo's text."""
     path = output / MARKER
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        handle = os.open(path, flags)
+        handle = os.open(path, os.O_RDONLY | GUARDED)
     except OSError:
         return False
     try:
@@ -127,27 +127,35 @@ def _remove(path: Path) -> None:
         ) from None
 
 
-def _mark(folder: Path) -> None:
-    """Write the marker atomically: a temporary name of the demo's own, then a rename."""
-    target = folder / MARKER
-    if _is_marked(folder):
-        return
-    handle, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=folder)
+def write_atomically(target: Path, text: str) -> None:
+    """Write *text* to *target* in the demo's folder: a temporary file of the demo's own, then a rename.
+
+    The temporary name starts with :data:`TEMPORARY_PREFIX`, so one left by a crash is the
+    demo's to clear on its next run.
+    """
+    handle, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(_MARKER_TEXT)
+            file.write(text)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, target)
-    except OSError as error:
+    except BaseException:
         Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _mark(folder: Path) -> None:
+    """Write the marker, unless the folder already carries it."""
+    if _is_marked(folder):
+        return
+    try:
+        write_atomically(folder / MARKER, _MARKER_TEXT)
+    except OSError as error:
         raise _usage(
             f"cannot write to --output-dir {str(folder)!r}: {error.strerror or error}; "
             "give a folder you can write to"
         ) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _names(names: list[str]) -> str:

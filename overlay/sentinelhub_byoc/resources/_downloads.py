@@ -23,17 +23,14 @@ from typing import BinaryIO
 import httpx
 
 from sentinelhub_byoc._decoders import byte_count, content_range
+from sentinelhub_byoc._opening import GUARDED
 from sentinelhub_byoc.errors import DownloadError, ValidationError
 
 #: What a part file's name ends with; a listed file name may not (see :func:`reserved_name`).
 PART_SUFFIX = ".part"
 
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-# A FIFO planted at the part's name would block an open for writing; with O_NONBLOCK it fails.
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_BINARY = getattr(os, "O_BINARY", 0)
 # Without dir_fd (Windows), folders are checked with lstat before use instead.
 _AT = os.open in os.supports_dir_fd and os.stat in os.supports_dir_fd
 
@@ -164,6 +161,7 @@ class Folder:
             base.mkdir(parents=True, exist_ok=True)
         if not _AT:
             return cls._checked(base, below, create=create)
+        # The root is the caller's own choice: opened as it is, links and all.
         fd = os.open(base, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
         try:
             for index, part in enumerate(below):
@@ -171,7 +169,7 @@ class Folder:
                     with suppress(FileExistsError):
                         os.mkdir(part, 0o777, dir_fd=fd)
                 try:
-                    inner = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=fd)
+                    inner = os.open(part, os.O_RDONLY | _DIRECTORY | GUARDED, dir_fd=fd)
                 except OSError as error:
                     # A link fails with ELOOP under O_NOFOLLOW, a file with ENOTDIR.
                     if error.errno not in (errno.ELOOP, errno.ENOTDIR):
@@ -286,12 +284,13 @@ class PartFile:
         From 0 the part file is created anew; from elsewhere it is appended to, once it is
         checked to hold exactly *start* bytes.
         """
-        flags = os.O_WRONLY | _NOFOLLOW | _CLOEXEC | _BINARY
+        # GUARDED: a FIFO planted at the part's name fails the open instead of blocking it.
+        flags = os.O_WRONLY | GUARDED
         if start == 0:
             self.remove()
             flags |= os.O_CREAT | os.O_EXCL
         else:
-            flags |= os.O_APPEND | _NONBLOCK
+            flags |= os.O_APPEND
         fd = os.open(self.folder.at(self.name), flags, 0o666, dir_fd=self.folder.fd)
         stream = os.fdopen(fd, "ab")
         try:

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sentinelhub_byoc._opening import GUARDED
 from sentinelhub_byoc.errors import ValidationError
 
 from ._auth import Account
@@ -427,7 +428,7 @@ def _lock(folder: Path) -> int:
     """
     path = folder / "emulator.lock"
     _make_private(path, create=True)
-    handle = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    handle = os.open(path, os.O_RDWR | GUARDED)
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not on POSIX: no guard
@@ -448,10 +449,7 @@ def _make_private(path: Path, *, create: bool) -> None:
     A symbolic link is refused rather than followed: SQLite would write the secrets wherever
     it points. Tightening needs no warning here; ``byoc emulator serve`` tells its user.
     """
-    # O_NONBLOCK: a FIFO planted under the name must not hang the open.
-    flags = (
-        os.O_RDWR | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    )
+    flags = os.O_RDWR | GUARDED
     if path.is_symlink():
         raise StoreError(f"{path} is a symbolic link; {_WHAT_TO_DO}")
     try:

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from sentinelhub_byoc._opening import GUARDED
 from sentinelhub_byoc.errors import SourceChangedError, StorageAccessError
 from sentinelhub_byoc.workflows._sources import FileIdentity, Files, S3Location, StoredFile, s3_error
 
@@ -142,9 +143,7 @@ def _etag_of(file: BinaryIO, part_size: int, *, multipart: bool = False) -> str:
 
 
 # Never through a link (the listing resolved links already); a pipe must not block the open.
-_OPEN_FLAGS = (
-    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-)
+_OPEN_FLAGS = os.O_RDONLY | GUARDED
 
 
 def _difference(listed: FileIdentity, now: FileIdentity) -> str | None:
