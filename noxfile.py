@@ -46,6 +46,8 @@ TEST_TOOLS = (
     # The suite on every core: most of its time is waiting on loopback servers and subprocesses.
     "pytest-xdist>=3.6",
     "hypothesis>=6.100",
+    # The async workflows run on trio too (tests/workflows/test_trio.py): the clients claim it.
+    "trio>=0.25",
     "moto[server,s3]>=5.0",
     "geopandas>=1.0",
     # Lets the tests write TIFFs with every compression (LZW, ZSTD, JPEG...) the ingestion rules judge.

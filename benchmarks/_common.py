@@ -7,7 +7,8 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+
+import attrs
 
 #: Groups, in report order: what the client costs (issue 8), what converting and checking COGs
 #: costs (issue 19) and what the emulator costs.
@@ -33,7 +34,7 @@ def _format(value: float, unit: str) -> str:
     return f"{value:g} {unit}"
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Result:
     """One measurement against its baseline from the same run.
 

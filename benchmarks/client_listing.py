@@ -36,7 +36,7 @@ import _fixtures
 from _common import CLIENT, Result, median, progress
 from sentinelhub_byoc.deployments import TOKEN_PATH
 
-MAX_TIME_RATIO = 1.1
+MAX_TIME_RATIO = 1.05
 MAX_MEMORY_RATIO = 1.5
 PAGE_SIZE = 100
 
@@ -47,14 +47,14 @@ PAGE_SIZE = 100
 def seed(emulator: Any, collection_id: str, count: int) -> str:
     """Put ``count`` INGESTED tiles into the emulator's state directly; say how it was done.
 
-    Builds the emulator's own tile records (``testing._model.Tile``) and indexes them in the
+    Builds the emulator's own tile records (``testing._records.Tile``) and indexes them in the
     collection: no HTTP, no validation, no ingestion schedule (about 10 us a tile). Should those
     internals change, falls back to the public ``Emulator.add_tiles`` (WAITING tiles, no
     geometries) and says so.
     """
     geometries = [(_fixtures.tile_geometry(i), _fixtures.cover_geometry(i)) for i in range(35)]
     try:
-        from sentinelhub_byoc.testing._model import Tile
+        from sentinelhub_byoc.testing._records import Tile
 
         state = emulator._state
         collection = state.collections[collection_id]

@@ -29,9 +29,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+import attrs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -41,7 +42,7 @@ from _fixtures import write_geotiff
 MAX_RATIO = 1.1
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Sample:
     """One file of the corpus: its name and how GDAL writes it (``write_geotiff`` arguments)."""
 
@@ -50,7 +51,7 @@ class Sample:
     height: int
     count: int
     dtype: str
-    options: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = attrs.field(factory=dict)
 
 
 CORPUS = (

@@ -15,7 +15,10 @@ Client benchmarks (issue 8), each against a baseline measured in this run:
   (``workflow_registration.py``, issue 10);
 - ``download``: ``client.files.download`` of a 1 GiB file (64 MiB with ``--quick``) served by
   the emulator in another process over loopback, against raw ``httpx.stream`` to a file:
-  throughput, and the resident memory the download adds (``download_streaming.py``).
+  throughput, and the resident memory the download adds (``download_streaming.py``);
+- ``plan``: ``workflows.plan_sync`` against a collection of 200,000 tiles served by the emulator
+  on loopback, against raw httpx paging into a ``path -> id`` dict: time, and peak memory per
+  existing tile (``plan_sync.py``, issue 22).
 
 COG benchmarks (issue 19), each against GDAL or rio-cogeo in this run:
 
@@ -57,6 +60,7 @@ import download_streaming
 import emulator_pagination
 import emulator_tile_creation
 import import_time
+import plan_sync
 import workflow_registration
 from _common import CLIENT, COG, EMULATOR, GROUP_TITLES, Result, table
 
@@ -72,6 +76,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], list[Result]]]] = {
     "import": (CLIENT, import_time.run),
     "workflows": (CLIENT, workflow_registration.run),
     "download": (CLIENT, download_streaming.run),
+    "plan": (CLIENT, plan_sync.run),
     "convert": (COG, cog_convert.run),
     "check": (COG, cog_check_prefix.run),
     "dask": (COG, convert_dask.run),

@@ -120,7 +120,7 @@ def _import_first(mode: str) -> None:
             "sentinelhub_byoc._async.client",
             "sentinelhub_byoc.resources._async.tiles",
             "sentinelhub_byoc.resources._async.collections",
-            "sentinelhub_byoc._transport._async.auth_flow",
+            "sentinelhub_byoc.auth._async.driving",
             "sentinelhub_byoc.workflows._async.syncing",
         ]
     if mode == "sentinelhub":

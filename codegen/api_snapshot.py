@@ -27,6 +27,7 @@ from pathlib import Path
 
 import griffe
 
+from codegen._attrs_records import AttrsRecords
 from codegen._files import write_text_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ def load_package(search_path: Path = SEARCH_PATH) -> griffe.Module:
         resolve_aliases=True,
         resolve_external=False,
         allow_inspection=False,
+        extensions=griffe.load_extensions(AttrsRecords()),
     )
     assert isinstance(package, griffe.Module)
     return package

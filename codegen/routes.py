@@ -9,6 +9,7 @@ router matches requests against that table and finds each operation's handler by
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -192,20 +193,62 @@ def _literal(value: Any) -> str:
     raise RoutesError(f"cannot write {value!r}")
 
 
+def _member(name: str, types: tuple[str, ...], read_only: bool) -> str:
+    return f"Member({_literal(name)}, {_literal(types)}, {_literal(read_only)})"
+
+
+def _groups(body: tuple[tuple[Any, ...], ...]) -> list[tuple[tuple[Any, ...], ...]]:
+    """The members of *body* in runs, one per top-level member with everything nested in it."""
+    runs: dict[str, list[tuple[Any, ...]]] = {}
+    for member in body:
+        runs.setdefault(member[0].split(".", 1)[0], []).append(member)
+    return [tuple(run) for run in runs.values()]
+
+
+def _shared_runs(found: list[dict[str, Any]]) -> dict[tuple[tuple[Any, ...], ...], str]:
+    """A constant's name for each nested run that more than one operation's body repeats."""
+    seen: dict[tuple[tuple[Any, ...], ...], int] = {}
+    for route in found:
+        for run in _groups(route["body"]):
+            if len(run) > 1:
+                seen[run] = seen.get(run, 0) + 1
+    names: dict[tuple[tuple[Any, ...], ...], str] = {}
+    for run, count in seen.items():
+        if count > 1:
+            base = "_" + re.sub(r"(?<!^)(?=[A-Z])", "_", run[0][0]).upper()
+            name, number = base, 1
+            while name in names.values():
+                number += 1
+                name = f"{base}_{number}"
+            names[run] = name
+    return names
+
+
 def render(document: dict[str, Any]) -> str:
-    """Return the text of the route module for *document* (before formatting)."""
+    """Return the text of the route module for *document* (before formatting).
+
+    A nested object's members that several bodies repeat (a collection's ``additionalData`` in
+    create and update, say) are written once, as a constant the bodies unpack.
+    """
+    found = routes(document)
+    shared = _shared_runs(found)
     lines = [
         HEADER,
         _PRELUDE.format(legacy=json.dumps(LEGACY_PREFIX), document=json.dumps(DOCUMENT_PREFIX)).strip(),
         "",
     ]
+    for run, name in shared.items():
+        members = ", ".join(_member(*member) for member in run)
+        lines.extend((f"{name}: Final[tuple[Member, ...]] = ({members},)", ""))
     lines.append("ROUTES: Final[tuple[Operation, ...]] = (")
-    for route in routes(document):
-        members = ", ".join(
-            f"Member({_literal(name)}, {_literal(types)}, {_literal(read_only)})"
-            for name, types, read_only in route["body"]
-        )
-        comma = "," if len(route["body"]) == 1 else ""
+    for route in found:
+        parts = [
+            f"*{shared[run]}" if run in shared else ", ".join(_member(*member) for member in run)
+            for run in _groups(route["body"])
+        ]
+        members = ", ".join(parts)
+        # A one-item tuple needs its comma, whether the item is a member or an unpacked constant.
+        comma = "," if len(parts) == 1 and (members.startswith("*") or len(route["body"]) == 1) else ""
         lines.append(
             f"    Operation({_literal(route['method'])}, {_literal(route['templates'])}, "
             f"{_literal(route['operation_id'])}, {_literal(route['greedy'])}, ({members}{comma})),"

@@ -34,6 +34,9 @@ SUBSTITUTIONS: dict[str, str] = {
     "await ": "",
     # The standard library and httpx.
     "AsyncIterator": "Iterator",
+    "StopAsyncIteration": "StopIteration",
+    "__anext__": "__next__",
+    "asend": "send",
     "AbstractAsyncContextManager": "AbstractContextManager",
     "asynccontextmanager": "contextmanager",
     "AsyncClient": "Client",
@@ -51,9 +54,7 @@ SUBSTITUTIONS: dict[str, str] = {
     "AsyncCollections": "Collections",
     "AsyncTiles": "Tiles",
     "AsyncTileFiles": "TileFiles",
-    "AsyncRunner": "Runner",
     "AsyncSender": "Sender",
-    "AsyncRetryTransport": "RetryTransport",
     "async_pool": "sync_pool",
     "async_pages": "pages",
     "async_items": "items",
@@ -63,6 +64,7 @@ SUBSTITUTIONS: dict[str, str] = {
     "_adiscard": "_discard",
     "AsyncAuthFlow": "AuthFlow",
     "AsyncTokenLock": "TokenLock",
+    "async_auth_flow": "sync_auth_flow",
     # Workflows: asyncio tasks become threads; each workflow's asyncio name loses its prefix.
     "_tasks": "_threads",
     "async_wait": "wait",

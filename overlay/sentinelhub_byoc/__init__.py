@@ -16,9 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sentinelhub_byoc._lazy import lazy_getattr
-
-__version__ = "0.1.0"
-"""The version of this package, e.g. ``"0.1.0"``; ``byoc --version`` shows it."""
+from sentinelhub_byoc._version import __version__
 
 if TYPE_CHECKING:
     from sentinelhub_byoc.auth import ClientCredentialsAuth, StaticTokenAuth

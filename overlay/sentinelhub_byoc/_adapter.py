@@ -1,10 +1,11 @@
 """The adapter: the one module that imports the generated client ``sentinelhub_byoc_api``.
 
 Each function here binds one operation's arguments with the generated endpoint's public request
-builder (``build_request``) and returns a :class:`Call`: method, path below the API prefix, query,
-headers and JSON body, as plain data. The overlay sends calls through its own send path and reads
-answers with its own decoders; the generated parsers are never on the call path. When the generated
-package is regenerated, only this module can need attention; the public API does not change.
+builder (``build_request``) and returns a :class:`~sentinelhub_byoc._transport.calls.Call`:
+method, path below the API prefix, query, headers and JSON body, as plain data. The overlay sends
+calls through its own send path and reads answers with its own decoders; the generated parsers
+are never on the call path. When the generated package is regenerated, only this module can need
+attention; the public API does not change.
 
 The generated endpoint modules are imported on first use, so importing the client stays cheap.
 """
@@ -22,43 +23,13 @@ from types import ModuleType
 from typing import Any
 from uuid import UUID
 
+from sentinelhub_byoc._transport.calls import Call
 from sentinelhub_byoc.errors import ValidationError
 
 #: The path prefix the OpenAPI document uses; the send path puts the deployment's prefix instead.
 SPEC_PATH_PREFIX = "/byoc/v1"
 
 _GENERATED = "sentinelhub_byoc_api"
-
-
-class Call:
-    """One API operation with its arguments bound: what to send, as plain data.
-
-    ``path`` is relative to the deployment's API prefix (``/collections/{id}/tiles``). Query
-    parameters the regenerated client no longer declares (upstream dropped them from the document)
-    are still sent, as given, so callers keep working while the change report tells maintainers
-    about the removal.
-    """
-
-    __slots__ = ("headers", "json", "method", "operation", "params", "path")
-
-    def __init__(
-        self,
-        operation: str,
-        method: str,
-        path: str,
-        params: Mapping[str, Any] | None,
-        json: Any,
-        headers: Mapping[str, str] | None,
-    ) -> None:
-        self.operation = operation
-        self.method = method
-        self.path = path
-        self.params = params
-        self.json = json
-        self.headers = headers
-
-    def __repr__(self) -> str:
-        return f"Call({self.operation!r}, {self.method} {self.path})"
 
 
 _TAGS = ("byoc_collection", "byoc_tile")

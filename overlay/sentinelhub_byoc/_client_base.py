@@ -12,7 +12,7 @@ from typing import Self
 import httpx
 
 from sentinelhub_byoc._settings import Settings, as_retry, as_timeout
-from sentinelhub_byoc._transport.messages import NO_OPTIONS, CallOptions
+from sentinelhub_byoc._transport.calls import NO_OPTIONS, CallOptions
 from sentinelhub_byoc.deployments import Deployment
 from sentinelhub_byoc.retries import RetryPolicy
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import attrs
 import httpx
 
 from sentinelhub_byoc._pagination import next_page_token
@@ -136,7 +136,7 @@ def byte_count(value: str | None) -> int | None:
     return int(text)
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class ContentRange:
     """A ``Content-Range: bytes START-END/TOTAL`` header.
 

@@ -15,8 +15,9 @@ so it is neither in ``__all__`` nor in the module's namespace, and warns on ever
 (42, 'example.old_name is deprecated since 0.2 and will be removed in 0.3; use example.new_name instead')
 
 It composes with :func:`sentinelhub_byoc._lazy.lazy_getattr`: call it after the module's
-``__getattr__`` is set, and the new name is imported lazily as before. A renamed keyword argument
-is kept by :func:`renamed_keyword`.
+``__getattr__`` is set, and the new name is imported lazily as before. A name that goes with no
+replacement (a constant nothing reads any more) is kept by :func:`deprecated_name`, whose
+warning says what to do instead. A renamed keyword argument is kept by :func:`renamed_keyword`.
 """
 
 from __future__ import annotations
@@ -32,7 +33,28 @@ _R = TypeVar("_R")
 
 def deprecation_message(old: str, new: str, *, since: str, remove_in: str) -> str:
     """The warning's text: what is deprecated, since when, when it goes and what replaces it."""
-    return f"{old} is deprecated since {since} and will be removed in {remove_in}; use {new} instead"
+    return removal_message(old, f"use {new} instead", since=since, remove_in=remove_in)
+
+
+def removal_message(old: str, instead: str, *, since: str, remove_in: str) -> str:
+    """The warning's text for a name that goes: what, since when, when, and what to do instead."""
+    return f"{old} is deprecated since {since} and will be removed in {remove_in}; {instead}"
+
+
+def _keep(namespace: dict[str, Any], old_name: str, message: str, value: Callable[[], Any]) -> None:
+    module = namespace["__name__"]
+    fallback: Callable[[str], Any] | None = namespace.get("__getattr__")
+
+    def __getattr__(name: str) -> Any:
+        if name == old_name:
+            # Level 2 is the line that reads the old name.
+            warnings.warn(message, DeprecationWarning, stacklevel=2)
+            return value()
+        if fallback is None:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        return fallback(name)
+
+    namespace["__getattr__"] = __getattr__
 
 
 def deprecated_alias(
@@ -50,18 +72,37 @@ def deprecated_alias(
         f"{module}.{old_name}", f"{module}.{new_name}", since=since, remove_in=remove_in
     )
 
-    def __getattr__(name: str) -> Any:
-        if name == old_name:
-            # Level 2 is the line that reads the old name.
-            warnings.warn(message, DeprecationWarning, stacklevel=2)
-            if new_name in namespace:
-                return namespace[new_name]
-            name = new_name
+    def current() -> Any:
+        if new_name in namespace:
+            return namespace[new_name]
         if fallback is None:
-            raise AttributeError(f"module {module!r} has no attribute {name!r}")
-        return fallback(name)
+            raise AttributeError(f"module {module!r} has no attribute {new_name!r}")
+        return fallback(new_name)
 
-    namespace["__getattr__"] = __getattr__
+    _keep(namespace, old_name, message, current)
+
+
+def deprecated_name(
+    namespace: dict[str, Any], old_name: str, value: Any, *, instead: str, since: str, remove_in: str
+) -> None:
+    """Keep ``old_name`` of the module whose globals are *namespace* as *value*, with no replacement.
+
+    For a name whose job is gone (a constant nothing reads any more): each access warns,
+    saying what to do *instead*, and returns *value*.
+
+    >>> import types, warnings
+    >>> module = types.ModuleType("example")
+    >>> deprecated_name(vars(module), "MARKER", "m", instead="nothing reads it", since="0.2", remove_in="0.3")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     value = module.MARKER
+    >>> value, str(caught[0].message)
+    ('m', 'example.MARKER is deprecated since 0.2 and will be removed in 0.3; nothing reads it')
+    """
+    message = removal_message(
+        f"{namespace['__name__']}.{old_name}", instead, since=since, remove_in=remove_in
+    )
+    _keep(namespace, old_name, message, lambda: value)
 
 
 def renamed_keyword(

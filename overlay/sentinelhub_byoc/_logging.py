@@ -21,6 +21,9 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 logger = logging.getLogger("sentinelhub_byoc")
+# A library leaves output to the application: without this, logging's last-resort handler would
+# print the package's warnings to stderr whenever the application configured no logging.
+logger.addHandler(logging.NullHandler())
 
 REDACTED = "***"
 

@@ -1,56 +1,30 @@
 """Every client operation as data: what to call, which statuses mean success, how to read the answer.
 
 Nothing here does I/O. :class:`~sentinelhub_byoc.client.BYOCClient` and
-:class:`~sentinelhub_byoc.client.AsyncBYOCClient` run the same :class:`Operation` objects, the
-first by calling, the second by awaiting, so the two clients cannot drift apart.
+:class:`~sentinelhub_byoc.client.AsyncBYOCClient` send the same
+:class:`~sentinelhub_byoc._transport.calls.Operation` objects, the first by calling, the second by
+awaiting, so the two clients cannot drift apart. Arguments are checked here, once per call.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 from urllib.parse import unquote
 from uuid import UUID
 
 import httpx
 
 from sentinelhub_byoc import _adapter, _decoders
-from sentinelhub_byoc._pagination import check_page_size
+from sentinelhub_byoc._pagination import first_page_size
+from sentinelhub_byoc._paths import has_unsafe_segment
+from sentinelhub_byoc._transport.calls import Operation
 from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.models import Collection, Page, Tile, TileStatus
 from sentinelhub_byoc.models._codec import encode, format_datetime
 from sentinelhub_byoc.models.enums import TileSort
-
-T = TypeVar("T")
-
-
-class Operation(Generic[T]):
-    """One API call and how to read its successful answer.
-
-    ``success`` lists the statuses the operation documents for success (any other 2xx is read the
-    same way); ``decode`` turns the answer into the result; ``retry_safe`` marks a request that is
-    not idempotent but may be repeated after any retryable failure.
-    """
-
-    __slots__ = ("call", "decode", "retry_safe", "success")
-
-    def __init__(
-        self,
-        call: _adapter.Call,
-        success: frozenset[int],
-        decode: Callable[[httpx.Response], T],
-        retry_safe: bool = False,
-    ) -> None:
-        self.call = call
-        self.success = success
-        self.decode = decode
-        self.retry_safe = retry_safe
-
-    def __repr__(self) -> str:
-        return f"Operation({self.call!r}, success={sorted(self.success)})"
-
 
 _OK = frozenset({200})
 _CREATED = frozenset({201, 200})
@@ -72,11 +46,11 @@ def check_text(value: str | None, what: str) -> str | None:
 
 
 def list_collections(
-    *, page_size: int | None, token: str | None, search: str | None
+    *, page_size: int | None, limit: int | None = None, token: str | None, search: str | None
 ) -> Operation[Page[Collection]]:
-    """One page of collections."""
+    """The first page of collections from *token* on (no more than *limit* in it, if given)."""
     call = _adapter.list_collections(
-        count=check_page_size(page_size),
+        count=first_page_size(page_size, limit),
         viewtoken=check_text(token, "start_token"),
         search=check_text(search, "search"),
     )
@@ -107,6 +81,17 @@ def _check_collection(collection: Collection) -> None:
             f"no_data must be a finite number, got {no_data}; JSON cannot carry NaN or infinity. "
             "Leave no_data unset when the files have no noData value"
         )
+
+
+def new_collection(
+    collection: Collection | None, name: str | None, s3_bucket: str | None, **fields: Any
+) -> Collection:
+    """*collection* itself, or a collection made from its fields (those given as ``None`` left out)."""
+    if collection is not None:
+        return collection
+    return Collection(
+        name=name or "", s3_bucket=s3_bucket or "", **{k: v for k, v in fields.items() if v is not None}
+    )
 
 
 def create_collection(collection: Collection) -> Operation[Collection]:
@@ -142,12 +127,17 @@ def list_tiles(
     collection_id: UUID,
     *,
     page_size: int | None,
+    limit: int | None = None,
     token: str | None,
     status: TileStatus | str | None,
     path: str | None,
     sort: TileSort | str | None,
 ) -> Operation[Page[Tile]]:
-    """One page of a collection's tiles, optionally filtered."""
+    """The first page of a collection's tiles from *token* on, optionally filtered.
+
+    With *limit*, the page holds no more than that many; later pages are
+    :meth:`~sentinelhub_byoc._transport.calls.Operation.at_page` of this one.
+    """
     if sort is not None and (not isinstance(sort, str) or sort not in _SORT_ORDERS):
         orders = ", ".join(sorted(_SORT_ORDERS))
         raise ValidationError(f"sort must be one of {orders}, got {sort!r}")
@@ -157,7 +147,7 @@ def list_tiles(
         )
     call = _adapter.list_tiles(
         collection_id,
-        count=check_page_size(page_size),
+        count=first_page_size(page_size, limit),
         viewtoken=check_text(token, "start_token"),
         sort=None if sort is None else str(sort),
         path=check_text(path, "path"),
@@ -206,7 +196,7 @@ def tile_payload(
 
 
 def create_tile(collection_id: UUID, payload: Mapping[str, Any]) -> Operation[Tile]:
-    """Create a tile. Safe to retry: the client resolves a 409 for its own path to the existing tile."""
+    """Create a tile. Safe to retry: ``tiles.create`` resolves a 409 after its own earlier attempt."""
     return Operation(_adapter.create_tile(collection_id, payload), _CREATED, _tile, retry_safe=True)
 
 
@@ -246,7 +236,8 @@ def _file_name(name: str) -> str:
         raise ValidationError(
             f"a file name must be a non-empty string as client.files.list() gives it, got {name!r}"
         )
-    if any(_normalised_away(segment) for segment in name.replace("\\", "/").split("/")):
+    flat = name.replace("\\", "/")
+    if has_unsafe_segment(flat) or any(_decoded_away(segment) for segment in flat.split("/")):
         # The URL would name another resource: ".." is the tile itself, "a//b" may become "a/b".
         raise ValidationError(
             f"file name {name!r} has an empty, '.' or '..' part, which a URL would resolve to "
@@ -257,9 +248,9 @@ def _file_name(name: str) -> str:
     return name
 
 
-def _normalised_away(segment: str) -> bool:
-    # Percent-decoded too: a server decoding the (quoted) name once more would see the dots.
-    return segment in ("", ".", "..") or unquote(unquote(segment)) in (".", "..")
+def _decoded_away(segment: str) -> bool:
+    # A server decoding the (quoted) name once more would see the dots.
+    return unquote(unquote(segment)) in (".", "..")
 
 
 def get_tile_file(collection_id: UUID, tile_id: UUID, path: str, *, start: int = 0) -> Operation[None]:

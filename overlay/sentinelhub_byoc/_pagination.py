@@ -1,12 +1,12 @@
-"""Everything about pages: sizes, tokens, loop guards and lazy iteration.
+"""Everything about pages that needs no I/O: sizes, tokens, loop guards, items of pages.
 
-Where the next page is, a guard against a service that repeats itself, and iteration over pages
-and items that fetches as the caller advances. No I/O here: fetching a page is the caller's.
+Where the next page is, a guard against a service that repeats itself, and the items of pages up
+to a limit. Walking the pages is the sender's (it fetches each as the caller advances).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,12 +22,10 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "PageTokenTracker",
     "async_items",
-    "async_pages",
     "check_page_size",
     "first_page_size",
     "items",
     "next_page_token",
-    "pages",
 ]
 
 #: The largest page the service serves (its ``count`` is 1 to 100).
@@ -133,18 +131,6 @@ def first_page_size(page_size: int | None, limit: int | None) -> int | None:
     return min(page_size or MAX_PAGE_SIZE, limit)
 
 
-def pages(fetch: Callable[[str | None], Page[T]], start_token: str | None, what: str) -> Iterator[Page[T]]:
-    """Pages from *start_token* on, fetched one at a time as the caller advances."""
-    tracker = PageTokenTracker(what)
-    token = start_token
-    while True:
-        page = fetch(token)
-        yield page
-        token = tracker.advance(page.links, empty=not page.items)
-        if token is None:
-            return
-
-
 def items(page_iterator: Iterator[Page[T]], limit: int | None) -> Iterator[T]:
     """The items of the pages, stopping after *limit* of them."""
     if limit == 0:
@@ -156,20 +142,6 @@ def items(page_iterator: Iterator[Page[T]], limit: int | None) -> Iterator[T]:
             count += 1
             if limit is not None and count >= limit:
                 return
-
-
-async def async_pages(
-    fetch: Callable[[str | None], Awaitable[Page[T]]], start_token: str | None, what: str
-) -> AsyncIterator[Page[T]]:
-    """The async twin of :func:`pages`."""
-    tracker = PageTokenTracker(what)
-    token = start_token
-    while True:
-        page = await fetch(token)
-        yield page
-        token = tracker.advance(page.links, empty=not page.items)
-        if token is None:
-            return
 
 
 async def async_items(page_iterator: AsyncIterator[Page[T]], limit: int | None) -> AsyncIterator[T]:

@@ -19,7 +19,6 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from sentinelhub_byoc._transport.extensions import is_token_request
 from sentinelhub_byoc.errors import ValidationError
 
 __all__ = ["AsyncRateLimitedTransport", "RateLimitedTransport", "RateLimiter"]
@@ -131,6 +130,20 @@ class RateLimiter:
                 raise
 
 
+def _fetches_a_token(request: httpx.Request) -> bool:
+    """Whether *request* asks an OAuth2 endpoint for a token: a ``POST`` of a form with a grant type."""
+    if request.method != "POST":
+        return False
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("application/x-www-form-urlencoded"):
+        return False
+    try:
+        body = request.content
+    except httpx.RequestNotRead:
+        return False
+    return body.startswith(b"grant_type=") or b"&grant_type=" in body
+
+
 class RateLimitedTransport(httpx.BaseTransport):
     """Wrap a transport so every request first waits for ``limiter``.
 
@@ -143,7 +156,7 @@ class RateLimitedTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Wait for a slot, then send ``request`` through the wrapped transport."""
-        if not is_token_request(request):
+        if not _fetches_a_token(request):
             self._limiter.acquire()
         return self._transport.handle_request(request)
 
@@ -161,7 +174,7 @@ class AsyncRateLimitedTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Wait for a slot, then send ``request`` through the wrapped transport."""
-        if not is_token_request(request):
+        if not _fetches_a_token(request):
             await self._limiter.acquire_async()
         return await self._transport.handle_async_request(request)
 

@@ -1,29 +1,28 @@
 """Retry policy: which failures are retried and how long to wait. Pure functions, no I/O.
 
-The transports in ``sentinelhub_byoc._transport.retrying`` apply these decisions; everything that can be
-decided without a network lives here so it can be tested with tables.
+The clients' send loop (``sentinelhub_byoc._transport``) applies these decisions; everything that
+can be decided without a network lives here so it can be tested with tables.
 
 Idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) are retried after connection failures,
 timeouts and the statuses of :attr:`RetryPolicy.retry_statuses` (429, 502, 503, 504 by default).
 A POST (or PATCH) is retried only when the request certainly never reached the service's
 application: the connection could not be opened, or the answer was 429 (rejected by the rate
 limiter before any work). A 502/503/504 or a dropped connection may come after the application
-acted, so such a POST is retried only when the request is marked safe to repeat::
-
-    request.extensions[RETRY_SAFE_EXTENSION] = True
+acted, so such a POST is retried only when its operation is safe to repeat (tile creation is:
+the client resolves a 409 for its own path to the tile its earlier attempt created).
 
 A host name that does not resolve (a ``socket.gaierror`` under httpx's ``ConnectError``) is
 never retried, whatever the method: it is a wrong URL or no network, and waiting does not
 change that.
 
-A response body cut off part-way normally surfaces when the caller reads it, after the
-transport has returned; to retry those too, ask the transport to read small bodies itself::
+The clients read the small JSON answers inside the retry loop, so a connection dropped part-way
+through a body is retried like any other dropped connection; file downloads are streamed.
+A client's policy is its ``retry=`` argument, per call ``client.with_options(retry=...)``.
 
-    request.extensions[BUFFER_RESPONSE_EXTENSION] = True
-
-Per request, the whole policy can be replaced (or retries disabled)::
-
-    request.extensions[RETRY_POLICY_EXTENSION] = RetryPolicy.disabled()
+The request extensions this module once named (``RETRY_POLICY_EXTENSION``,
+``RETRY_SAFE_EXTENSION``, ``BUFFER_RESPONSE_EXTENSION``) and ``policy_for_request``, which read
+them, are deprecated: the send loop takes each call's options as an argument and reads no request
+extension. They still import, with a ``DeprecationWarning``.
 """
 
 from __future__ import annotations
@@ -36,39 +35,26 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import attrs
 
-from sentinelhub_byoc._transport import extensions
+from sentinelhub_byoc._deprecation import deprecated_name
 from sentinelhub_byoc.errors import ValidationError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
 __all__ = [
-    "BUFFER_RESPONSE_EXTENSION",
     "IDEMPOTENT_METHODS",
-    "RETRY_POLICY_EXTENSION",
-    "RETRY_SAFE_EXTENSION",
     "RetryPolicy",
     "backoff_delay",
     "parse_retry_after",
-    "policy_for_request",
     "should_retry",
 ]
 
-RETRY_POLICY_EXTENSION = extensions.RETRY_POLICY_EXTENSION
-"""Request extension holding a :class:`RetryPolicy` that replaces the transport's for that request."""
-
-RETRY_SAFE_EXTENSION = extensions.RETRY_SAFE_EXTENSION
-"""Request extension; ``True`` marks a non-idempotent request as safe to repeat after any
-retryable failure (the caller reconciles a duplicate itself, e.g. a 409 on tile creation)."""
-
-BUFFER_RESPONSE_EXTENSION = extensions.BUFFER_RESPONSE_EXTENSION
-"""Request extension; ``True`` makes the retry transport read the whole response body itself,
-so a connection dropped part-way through the body is retried like any other dropped
-connection. Meant for small JSON answers, not for file downloads."""
+_RETRY_POLICY_EXTENSION = "sentinelhub_byoc.retry"
+_RETRY_SAFE_EXTENSION = "sentinelhub_byoc.retry_safe"
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 """HTTP methods safe to repeat: their requests are retried after any retryable failure (a POST only
-after a 429 or a connection that never sent it, unless marked with :data:`RETRY_SAFE_EXTENSION`)."""
+after a 429 or a connection that never sent it, unless its operation is safe to repeat)."""
 
 Jitter = Literal["full", "equal", "none"]
 
@@ -128,23 +114,20 @@ class _Random(Protocol):
     def random(self) -> float: ...
 
 
-def policy_for_request(extensions: Mapping[str, object], default: RetryPolicy) -> tuple[RetryPolicy, bool]:
-    """Return the policy and the retry-safe flag a request's extensions ask for.
-
-    Raises :class:`ValidationError` when the extensions hold something of the wrong type.
-    """
-    policy = extensions.get(RETRY_POLICY_EXTENSION, default)
+def _policy_for_request(extensions: Mapping[str, object], default: RetryPolicy) -> tuple[RetryPolicy, bool]:
+    """Return the policy and the retry-safe flag a request's extensions ask for (deprecated)."""
+    policy = extensions.get(_RETRY_POLICY_EXTENSION, default)
     if policy is None:
         policy = default
     if not isinstance(policy, RetryPolicy):
         raise ValidationError(
-            f"request.extensions[{RETRY_POLICY_EXTENSION!r}] must be a RetryPolicy, "
+            f"request.extensions[{_RETRY_POLICY_EXTENSION!r}] must be a RetryPolicy, "
             f"got {type(policy).__name__}"
         )
-    retry_safe = extensions.get(RETRY_SAFE_EXTENSION, False)
+    retry_safe = extensions.get(_RETRY_SAFE_EXTENSION, False)
     if not isinstance(retry_safe, bool):
         raise ValidationError(
-            f"request.extensions[{RETRY_SAFE_EXTENSION!r}] must be True or False, got {retry_safe!r}"
+            f"request.extensions[{_RETRY_SAFE_EXTENSION!r}] must be True or False, got {retry_safe!r}"
         )
     return policy, retry_safe
 
@@ -298,3 +281,35 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if reference.tzinfo is None:
         reference = reference.replace(tzinfo=UTC)
     return max(0.0, (when - reference).total_seconds())
+
+
+_NO_EXTENSIONS = (
+    "the clients read no request extension: pass per-call options with client.with_options(retry=...)"
+)
+deprecated_name(
+    globals(),
+    "RETRY_POLICY_EXTENSION",
+    _RETRY_POLICY_EXTENSION,
+    instead=_NO_EXTENSIONS,
+    since="0.1",
+    remove_in="0.2",
+)
+deprecated_name(
+    globals(),
+    "RETRY_SAFE_EXTENSION",
+    _RETRY_SAFE_EXTENSION,
+    instead=_NO_EXTENSIONS,
+    since="0.1",
+    remove_in="0.2",
+)
+deprecated_name(
+    globals(),
+    "BUFFER_RESPONSE_EXTENSION",
+    "sentinelhub_byoc.buffer_response",
+    instead="the clients read every answer that is not a file download whole; nothing reads it",
+    since="0.1",
+    remove_in="0.2",
+)
+deprecated_name(
+    globals(), "policy_for_request", _policy_for_request, instead=_NO_EXTENSIONS, since="0.1", remove_in="0.2"
+)

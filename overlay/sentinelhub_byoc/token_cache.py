@@ -19,7 +19,7 @@ How it works:
 * files are created readable by their owner only (``0600``) in a directory only the owner may
   enter (``0700``), and replaced atomically (a temporary file in the same directory, flushed to
   disk, then :func:`os.replace`), so a reader sees the old token or the new one, never half of one;
-* a process that needs a token takes an OS file lock (``flock`` on POSIX, ``msvcrt.locking`` on
+* a process that needs a token takes an OS file lock (``flock`` on POSIX, ``LockFileEx`` on
   Windows) for that file first, reuses the cached token if it is still fresh, and otherwise
   fetches one *while holding the lock* and stores it: however many processes start at once,
   one token request is made. The OS releases the lock of a process that dies.
@@ -61,16 +61,20 @@ on macOS and ``%LOCALAPPDATA%\sentinelhub-byoc\tokens`` on Windows. Anyone who c
 cache directory (root, or you on another machine sharing your home) can use your tokens until
 they expire (but never learn your secret): use it on machines and accounts you trust.
 
-Why not `filelock` and `platformdirs`: filelock's ``UnixFileLock`` has opened its lock file
-with ``O_NOFOLLOW`` only since 3.20.1 (CVE-2025-68146), creates it ``0644`` by default, does
-not check who owns it, and keeps the file descriptor to itself, so the ownership and mode
-checks above would need its private state; its async lock is asyncio-only and by default
-waits in an executor thread, while the clients run on any anyio backend (trio included) and
-must not leave a thread that takes the lock after a cancelled task gave up. platformdirs'
-``user_cache_dir`` gives another Windows path (``...\Local\sentinelhub-byoc\Cache``, which
-would move the tokens and the workflows' staging folder), takes a relative ``XDG_CACHE_HOME``
-that the XDG specification says to ignore, and checks no owner or mode either. Neither
-replaces more than a few lines here, and both would be new dependencies of every install.
+What `filelock` and `platformdirs` do here: the OS lock (``flock`` on POSIX, ``LockFileEx`` on one
+byte on Windows) is filelock's :func:`~filelock.lock_descriptor`, taken on a lock file this module
+opened and checked itself. filelock's ``FileLock`` is not used: it judges its lock file only once
+the lock is held, by rules of its own (no mode check), so a planted lock file that someone else
+holds would be waited for rather than refused; it turns into a marker-file lock on file systems
+without ``flock``; and its async lock is asyncio-only and waits in an executor thread, while the
+clients run on any anyio backend (trio included) and must not leave a thread that takes the lock
+after a cancelled task gave up (the async side polls ``lock_descriptor(fd, blocking=False)``
+between ``anyio.sleep`` calls). platformdirs is not used: its ``user_cache_dir`` would move the
+default directory (on Windows to the shell's known folder rather than ``%LOCALAPPDATA%``, with
+``Cache`` added unless ``opinion=False``; on macOS to ``$XDG_CACHE_HOME`` when it is set), it reads
+the platform and the environment of the process where :func:`default_token_cache_directory` takes
+them as arguments, and the owner and mode checks of its ``ensure_exists`` are private and laxer (a
+group-writable directory passes), so the directory's creation and checks stay here.
 """
 
 from __future__ import annotations
@@ -97,11 +101,6 @@ from sentinelhub_byoc._logging import logger
 from sentinelhub_byoc._opening import GUARDED
 from sentinelhub_byoc.errors import ConfigurationError, ValidationError
 
-if sys.platform == "win32":
-    import msvcrt
-else:
-    import fcntl
-
 __all__ = [
     "CachedToken",
     "FileTokenCache",
@@ -112,7 +111,8 @@ __all__ = [
 
 _APP = "sentinelhub-byoc"
 _FORMAT: Final = 1  # bump when the file layout changes; other versions read as empty
-# Waiting for a lock without blocking the event loop: poll, backing off to this interval.
+# Waiting for a held lock: try again after _POLL_FIRST (a thread, every time; a task, backing off
+# to _POLL_MAX so that the event loop is not woken more than needed).
 _POLL_FIRST = 0.005
 _POLL_MAX = 0.05
 # A token file is a few hundred bytes (a few kB for a large JWT); anything larger is not ours.
@@ -311,14 +311,11 @@ class TokenCacheLock:
         fd = self._open()
         if fd is None:
             return
+        # Imported when a lock is taken: importing filelock costs more than the whole package.
+        from filelock import lock_descriptor
+
         try:
-            if sys.platform == "win32":
-                delay = _POLL_FIRST
-                while not _try_lock(fd):
-                    time.sleep(delay)
-                    delay = min(delay * 2, _POLL_MAX)
-            else:
-                fcntl.flock(fd, fcntl.LOCK_EX)
+            lock_descriptor(fd, poll_interval=_POLL_FIRST)
         except BaseException:
             os.close(fd)
             raise
@@ -332,13 +329,14 @@ class TokenCacheLock:
         keeping it from every other process.
         """
         import anyio
+        from filelock import lock_descriptor
 
         fd = self._open()
         if fd is None:
             return
         try:
             delay = _POLL_FIRST
-            while not _try_lock(fd):
+            while not lock_descriptor(fd, blocking=False):
                 await anyio.sleep(delay)
                 delay = min(delay * 2, _POLL_MAX)
         except BaseException:  # cancellation included: nothing is held
@@ -351,12 +349,10 @@ class TokenCacheLock:
         fd, self._fd = self._fd, None
         if fd is None:
             return
+        from filelock import unlock_descriptor
+
         try:
-            if sys.platform == "win32":
-                os.lseek(fd, 0, os.SEEK_SET)
-                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-            else:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+            unlock_descriptor(fd)
         except OSError:  # closing the file below releases the lock anyway
             pass
         finally:
@@ -425,25 +421,6 @@ def _link_problem(path: Path, error: OSError) -> str | None:
     return None
 
 
-def _try_lock(fd: int) -> bool:
-    """Take the OS lock on ``fd`` if it is free; return whether it was taken."""
-    if sys.platform == "win32":
-        # msvcrt locks byte ranges from the current position; every process locks byte 0.
-        os.lseek(fd, 0, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError as error:
-            if error.errno in (errno.EACCES, errno.EDEADLOCK):  # held by another handle
-                return False
-            raise
-        return True
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:  # EWOULDBLOCK: held by another open file
-        return False
-    return True
-
-
 class TokenCacheEntry:
     """The cached token of one ``(client_id, token_url)``; get one from :meth:`FileTokenCache.entry`.
 
@@ -490,50 +467,56 @@ class TokenCacheEntry:
     def _read(self) -> bytes | None:
         """The bytes of the token file if it is there and trusted, else ``None``."""
         try:
-            # lstat first: what is not a regular file (a device, a FIFO) is never opened at all.
-            before = os.lstat(self._path)
-        except FileNotFoundError:
+            return self._read_trusted()
+        except FileNotFoundError:  # none, or replaced by a writer and not there for a moment
             return None
         except OSError as error:
             logger.debug("ignoring the token cache file %s: %s", self._path, error.strerror or error)
             return None
-        problem = _file_problem(before)
-        if problem is None and before.st_size > _MAX_FILE_SIZE:
-            logger.debug("ignoring the token cache file %s: larger than any token", self._path)
+
+    def _read_trusted(self) -> bytes | None:
+        """:meth:`_read`, raising :class:`OSError` when the file cannot be examined or read."""
+        # lstat first: what is not a regular file (a device, a FIFO) is never opened at all.
+        before = os.lstat(self._path)
+        if self._refused(before):
             return None
-        if problem is not None:
-            self._guard.refuse_file(self._path, problem)
+        if before.st_size > _MAX_FILE_SIZE:
+            logger.debug("ignoring the token cache file %s: larger than any token", self._path)
             return None
         try:
             fd = os.open(self._path, os.O_RDONLY | _OPEN_FLAGS)
-        except FileNotFoundError:  # replaced by a writer and not there for a moment: no token
-            return None
         except OSError as error:
             link = _link_problem(self._path, error)
-            if link is not None:
-                self._guard.refuse_file(self._path, link)
-            else:
-                logger.debug("ignoring the token cache file %s: %s", self._path, error.strerror or error)
+            if link is None:
+                raise
+            self._guard.refuse_file(self._path, link)
             return None
         try:
-            after = os.fstat(fd)
-            problem = _file_problem(after)
-            if problem is not None:  # swapped since the lstat
-                self._guard.refuse_file(self._path, problem)
+            if self._refused(os.fstat(fd)):  # swapped since the lstat
                 return None
             with os.fdopen(fd, "rb", closefd=False) as file:
                 raw = file.read(_MAX_FILE_SIZE + 1)
-        except OSError as error:
-            logger.debug(
-                "ignoring the unreadable token cache file %s: %s", self._path, error.strerror or error
-            )
-            return None
         finally:
             os.close(fd)
         if len(raw) > _MAX_FILE_SIZE:
             logger.debug("ignoring the token cache file %s: larger than any token", self._path)
             return None
         return raw
+
+    def _refused(self, info: os.stat_result) -> bool:
+        """Whether the file at the token path, of status ``info``, is not trusted; warns (once) if so."""
+        problem = _file_problem(info)
+        if problem is not None:
+            self._guard.refuse_file(self._path, problem)
+        return problem is not None
+
+    def _holds_untrusted(self) -> bool:
+        """Whether the token path holds a file that is not trusted (a link included); warns once."""
+        try:
+            info = os.lstat(self._path)
+        except FileNotFoundError:
+            return False
+        return self._refused(info)
 
     def store(self, token: CachedToken) -> None:
         """Write ``token`` atomically, readable by its owner only.
@@ -543,8 +526,16 @@ class TokenCacheEntry:
         directory, or an untrusted file already at the token's path, is not written to: a
         warning says so.
         """
-        if not self._guard.directory_trusted() or not self._replaceable():
+        if not self._guard.directory_trusted():
             return
+        try:
+            if not self._holds_untrusted():
+                self._write(token)
+        except OSError as error:
+            logger.warning("could not write the token cache file %s: %s", self._path, error.strerror or error)
+
+    def _write(self, token: CachedToken) -> None:
+        """Put ``token`` in place through a temporary file; :class:`OSError` when that fails."""
         data = {
             "format": _FORMAT,
             "access_token": token.access_token,
@@ -558,36 +549,17 @@ class TokenCacheEntry:
         # In the same directory, so that os.replace is a rename within one file system (atomic);
         # O_EXCL and a random name, so that concurrent writers never share a temporary file.
         temporary = self._path.with_name(f".{self._path.stem}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _OPEN_FLAGS, 0o600)
         try:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _OPEN_FLAGS
-            fd = os.open(temporary, flags, 0o600)
-            try:
-                with os.fdopen(fd, "wb") as file:
-                    file.write(payload)
-                    file.flush()
-                    os.fsync(file.fileno())
-                os.replace(temporary, self._path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
-        except OSError as error:
-            logger.warning("could not write the token cache file %s: %s", self._path, error.strerror or error)
-
-    def _replaceable(self) -> bool:
-        """Whether the token path is free or holds a file of ours; warns when it is not."""
-        try:
-            info = os.lstat(self._path)
-        except FileNotFoundError:
-            return True
-        except OSError as error:
-            logger.warning("could not write the token cache file %s: %s", self._path, error.strerror or error)
-            return False
-        problem = _file_problem(info)
-        if problem is not None:
-            self._guard.refuse_file(self._path, problem)
-            return False
-        return True
+            with os.fdopen(fd, "wb") as file:
+                file.write(payload)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, self._path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
 
     def discard(self, *, if_token: str | None = None) -> bool:
         """Remove the stored token; with ``if_token``, only if the file still holds that token.
@@ -600,9 +572,11 @@ class TokenCacheEntry:
             current = self.load()
             if current is None or current.access_token != if_token:
                 return False
-        elif not self._guard.directory_trusted() or not self._replaceable():
+        elif not self._guard.directory_trusted():
             return False
         try:
+            if if_token is None and self._holds_untrusted():
+                return False
             os.unlink(self._path)
         except FileNotFoundError:
             return False

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _cli_helpers import BUCKET, Byoc, write_scene
 from sentinelhub_byoc.testing import Emulator, EmulatorServer, serve
+
+from tests.cli._cli_helpers import BUCKET, Byoc, write_scene
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from _cli_helpers import BUCKET, Byoc, write_scene
+
+from tests.cli._cli_helpers import BUCKET, Byoc, write_scene
 
 
 def test_list_is_empty_at_first(run: Byoc) -> None:

@@ -8,7 +8,8 @@ from typing import Any
 
 import geopandas
 import pytest
-from _cli_helpers import Byoc
+
+from tests.cli._cli_helpers import Byoc
 
 COVER = {
     "type": "Polygon",

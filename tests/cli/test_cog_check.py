@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _cli_helpers import Byoc, write_scene
-from _terminal import byoc_script, cli_environment, in_terminal, lines
 from sentinelhub_byoc.testing.cogs import write_cog
 
+from tests.cli._cli_helpers import Byoc, write_scene
+from tests.cli._terminal import byoc_script, cli_environment, in_terminal, lines
 from tests.s3_fixtures import moto_endpoint, new_bucket, s3_client
 
 __all__ = ["moto_endpoint"]

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _cli_helpers import Byoc
-from _terminal import byoc_script, cli_environment, in_terminal, lines
 from sentinelhub_byoc.cog import check_cog
 
+from tests.cli._cli_helpers import Byoc
+from tests.cli._terminal import byoc_script, cli_environment, in_terminal, lines
 from tests.s3_fixtures import moto_endpoint, new_bucket, s3_client
 
 __all__ = ["moto_endpoint"]

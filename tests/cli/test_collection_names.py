@@ -6,9 +6,10 @@ import json
 
 import click
 import pytest
-from _cli_helpers import BUCKET, Byoc, write_scene
 from click.testing import CliRunner
 from sentinelhub_byoc.cli._app import byoc
+
+from tests.cli._cli_helpers import BUCKET, Byoc, write_scene
 
 
 def _names(run: Byoc) -> list[str]:

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sentinelhub_byoc import APIConnectionError
 from sentinelhub_byoc.cli._app import ByocGroup, byoc
-from sentinelhub_byoc.cli._context import CliState, enable_debug_logging
+from sentinelhub_byoc.cli._context import CliState, enable_debug_logging, show_warnings
 
 from tests.scripted_server import Reply, Request, ScriptedServer
 from tests.secret_echoes import CLIENT_ID, ENCODINGS, SCRIPTS, SECRET, assert_hidden, b64
@@ -114,6 +114,34 @@ def test_the_debug_log_hides_the_secret_in_any_line(
     assert "ValueError: echo ***" in stderr
     assert_hidden(stderr)
     logging.getLogger("sentinelhub_byoc.anything").debug("after the run %s", SECRET)
+    assert capsys.readouterr().err == ""
+
+
+def test_the_package_logs_nothing_itself_and_the_command_shows_warnings(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    package = logging.getLogger("sentinelhub_byoc")
+    assert any(isinstance(handler, logging.NullHandler) for handler in package.handlers)
+    log = logging.getLogger("sentinelhub_byoc.anything")
+    log.warning("unconfigured")
+    # The NullHandler keeps logging's last-resort handler from printing a library's warnings.
+    assert "unconfigured" not in capsys.readouterr().err
+
+    state = CliState(emulator=True)
+    show_warnings(state)
+    try:
+        log.info("not shown")
+        log.warning("the token cache cannot be written")
+        state.debug = True  # --debug given after the command: its own handler shows warnings
+        enable_debug_logging(state)
+        log.warning("once")
+    finally:
+        state.close()
+    stderr = capsys.readouterr().err
+    assert stderr.splitlines()[0] == "the token cache cannot be written"
+    assert "not shown" not in stderr
+    assert stderr.count("once") == 1
+    log.warning("after the run")
     assert capsys.readouterr().err == ""
 
 

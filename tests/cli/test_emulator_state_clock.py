@@ -11,11 +11,12 @@ import json
 from pathlib import Path
 
 import pytest
-from _cli_helpers import write_scene
 from click.testing import CliRunner
 from sentinelhub_byoc.cli._app import byoc
 from sentinelhub_byoc.testing import IngestionDelays
 from sentinelhub_byoc.testing._clock import SystemClock
+
+from tests.cli._cli_helpers import write_scene
 
 START = 1_767_225_600.0
 

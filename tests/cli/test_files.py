@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from _cli_helpers import BUCKET, Byoc
 from click.testing import CliRunner, Result
 from sentinelhub_byoc.cli._app import byoc
 
+from tests.cli._cli_helpers import BUCKET, Byoc
 from tests.hostile_files import COLLECTION, TILE, FileScript
 from tests.scripted_server import TOKEN_PATH, Reply, ScriptedServer, endless
 

@@ -7,12 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
-from _cli_helpers import Byoc
 from click.testing import CliRunner
 from sentinelhub_byoc import __version__
 from sentinelhub_byoc.cli import main
 from sentinelhub_byoc.cli._app import byoc
 from sentinelhub_byoc.testing import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator
+
+from tests.cli._cli_helpers import Byoc
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from _terminal import byoc_script, cli_environment, in_terminal, lines
+
+from tests.cli._terminal import byoc_script, cli_environment, in_terminal, lines
 
 click = pytest.importorskip("click")
 

@@ -11,12 +11,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from _terminal import byoc_script, cli_environment
 from click.testing import CliRunner
 from sentinelhub_byoc.cli import _demo
 from sentinelhub_byoc.cli._app import byoc
 from sentinelhub_byoc.cli._demo_folder import MARKER, OUTPUTS, prepare
 from sentinelhub_byoc.testing import Emulator
+
+from tests.cli._terminal import byoc_script, cli_environment
 
 # Long enough that every output format outgrows a pipe's buffer (64 KiB) many times over.
 TILES = 1200

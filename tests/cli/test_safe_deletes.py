@@ -11,9 +11,10 @@ import json
 from pathlib import Path
 
 import pytest
-from _cli_helpers import BUCKET, Byoc, write_scene
-from _terminal import byoc_script, cli_environment, in_terminal, lines
 from sentinelhub_byoc.testing import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+
+from tests.cli._cli_helpers import BUCKET, Byoc, write_scene
+from tests.cli._terminal import byoc_script, cli_environment, in_terminal, lines
 
 
 def _environment(tmp_path: Path) -> dict[str, str]:

@@ -86,7 +86,7 @@ def test_malformed_json_in_a_pipe(tmp_path: Path) -> None:
 
 
 def test_script_syncs_a_folder_and_exits_4_with_the_cause(tmp_path: Path) -> None:
-    from _cli_helpers import write_scene
+    from tests.cli._cli_helpers import write_scene
 
     state = tmp_path / "state"
     bucket = state / "buckets" / "s-bucket"

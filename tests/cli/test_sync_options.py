@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from _cli_helpers import BUCKET, Byoc, write_scene
-from _terminal import byoc_script, cli_environment, in_terminal, lines
+from tests.cli._cli_helpers import BUCKET, Byoc, write_scene
+from tests.cli._terminal import byoc_script, cli_environment, in_terminal, lines
 
 STRIPS = "2024/05/02/strips/(BAND).tif"
 GOOD = ["2024/05/01/a/(BAND).tif", "2024/05/01/b/(BAND).tif"]

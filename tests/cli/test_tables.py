@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from _cli_helpers import BUCKET, Byoc, write_scene
-from _terminal import byoc_script, in_terminal, lines
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
@@ -36,6 +34,8 @@ from sentinelhub_byoc.testing import (
     serve,
 )
 
+from tests.cli._cli_helpers import BUCKET, Byoc, write_scene
+from tests.cli._terminal import byoc_script, in_terminal, lines
 from tests.scripted_server import TOKEN_PATH, Reply, Request, ScriptedServer
 
 WIDTHS = (80, 100, 120)

@@ -21,10 +21,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import attrs
 import pytest
-from _cli_helpers import write_scene
-from _terminal import in_terminal
 from sentinelhub_byoc.testing import IngestionDelays
+
+from tests.cli._cli_helpers import write_scene
+from tests.cli._terminal import in_terminal
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 # The width the README's output was taken at: its widest table fits.
@@ -122,7 +124,7 @@ def test_the_walkthrough_runs_as_printed(folder: Path) -> None:
     env = _environment(folder)
     # Ingestion is moved on by the clock between commands, as it is between a person's commands;
     # waiting the emulator's delays makes sure each command sees the last one's tiles settled.
-    settled = sum(vars(IngestionDelays()).values())
+    settled = sum(attrs.asdict(IngestionDelays()).values())
     for steps in blocks:
         for step in steps:
             assignment = _ASSIGNMENT.match(step.command)

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _cli_helpers import BUCKET, Byoc, write_scene
 from sentinelhub_byoc.testing import Emulator, serve
 from sentinelhub_byoc.testing._lifecycle import IngestionDelays
 
+from tests.cli._cli_helpers import BUCKET, Byoc, write_scene
 from tests.s3_fixtures import moto_endpoint, s3_client
 
 __all__ = ["moto_endpoint"]

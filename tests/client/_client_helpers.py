@@ -15,9 +15,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from _recording import RecordingTransport
 from sentinelhub_byoc import AsyncBYOCClient, BYOCClient, RetryPolicy
 from sentinelhub_byoc.testing import Emulator, EmulatorServer, async_client_for, client_for, serve
+
+from tests.client._recording import RecordingTransport
 
 KINDS = ("sync-loopback", "sync-inprocess", "async-loopback", "async-inprocess")
 
@@ -25,8 +26,6 @@ KINDS = ("sync-loopback", "sync-inprocess", "async-loopback", "async-inprocess")
 FAST_RETRY = RetryPolicy(max_attempts=10, base_delay=0.001, max_delay=0.01, max_retry_after=0.01)
 
 Client = BYOCClient | AsyncBYOCClient
-
-SQUARE = {"type": "Polygon", "coordinates": [[[14, 46], [15, 46], [15, 47], [14, 47], [14, 46]]]}
 
 
 async def call(value: Any) -> Any:

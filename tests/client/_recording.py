@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
+import attrs
 import httpx
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Sent:
     method: str
     path: str

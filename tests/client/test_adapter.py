@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from sentinelhub_byoc import _adapter, _decoders
-from sentinelhub_byoc._operations import Operation
+from sentinelhub_byoc._transport.calls import Call, Operation
 from sentinelhub_byoc.testing import Emulator, client_for
 from sentinelhub_byoc_api.models import BYOCTileStatus
 
@@ -60,7 +60,7 @@ def test_query_parameters_of_a_call_reach_the_service() -> None:
 
         with client_for(emulator, transport=httpx.MockTransport(record)) as client:
             collection = client.collections.create(name="adapter", s3_bucket="adapter-bucket")
-            call = _adapter.Call(
+            call = Call(
                 "get_byoc_collection_tiles",
                 "GET",
                 f"/collections/{collection.id}/tiles",
@@ -68,6 +68,6 @@ def test_query_parameters_of_a_call_reach_the_service() -> None:
                 None,
                 None,
             )
-            client._send(Operation(call, frozenset({200}), _decoders.nothing))
+            client._sender.send(Operation(call, frozenset({200}), _decoders.nothing))
     assert sent[-1].params["sort"] == "created:desc"
     assert sent[-1].path.endswith(f"/collections/{collection.id}/tiles")

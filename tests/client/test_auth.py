@@ -15,12 +15,7 @@ from urllib.parse import parse_qs
 import anyio
 import httpx
 import pytest
-from sentinelhub_byoc.auth import (
-    TOKEN_REQUEST_EXTENSION,
-    ClientCredentialsAuth,
-    StaticTokenAuth,
-    is_loopback,
-)
+from sentinelhub_byoc.auth import ClientCredentialsAuth, StaticTokenAuth, is_loopback
 from sentinelhub_byoc.errors import AuthenticationError, ValidationError
 
 TOKEN_URL = "https://auth.example/token"
@@ -120,7 +115,7 @@ def test_first_request_fetches_a_token_through_the_client_transport(
     (token_request,) = service.token_requests
     assert token_request.method == "POST"
     assert token_request.headers["content-type"] == "application/x-www-form-urlencoded"
-    assert token_request.extensions[TOKEN_REQUEST_EXTENSION] is True
+    assert not any(key.startswith("sentinelhub_byoc.") for key in token_request.extensions)
     assert service.api_authorizations == ["Bearer token-1"]
     assert auth.token_request_count == 1
     assert auth.has_valid_token
@@ -430,7 +425,7 @@ class TimeoutRecorder:
         self.timeouts: dict[str, object] = {}
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        kind = "token" if request.extensions.get(TOKEN_REQUEST_EXTENSION) else "api"
+        kind = "token" if request.url.path.endswith("/token") else "api"
         self.timeouts[kind] = request.extensions.get("timeout")
         return self.service.handler(request)
 
@@ -473,7 +468,7 @@ def test_a_request_without_a_timeout_gives_a_token_request_without_one(auth: Cli
     flow = auth.auth_flow(httpx.Request("GET", API))
     token_request = next(flow)
     assert "timeout" not in token_request.extensions
-    assert token_request.extensions[TOKEN_REQUEST_EXTENSION] is True
+    assert token_request.url == auth.token_url
     flow.close()
 
 

@@ -8,11 +8,13 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from sentinelhub_byoc._transport.retrying import AsyncRetryTransport, RetryTransport
 from sentinelhub_byoc.auth import ClientCredentialsAuth
 from sentinelhub_byoc.deployments import Deployment
 from sentinelhub_byoc.errors import AuthenticationError
+from sentinelhub_byoc.retries import RetryPolicy
 from sentinelhub_byoc.testing import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator, serve
+
+from tests.client._send_loop import AsyncLoop, Loop
 
 LOCAL = Deployment.custom("http://127.0.0.1:8080")
 
@@ -29,19 +31,18 @@ def auth() -> ClientCredentialsAuth:
 
 
 @pytest.fixture
-def client(emulator: Emulator, auth: ClientCredentialsAuth) -> Iterator[httpx.Client]:
-    transport = RetryTransport(emulator.transport(), sleep=lambda seconds: None)
-    with httpx.Client(transport=transport, auth=auth) as client:
+def client(emulator: Emulator, auth: ClientCredentialsAuth) -> Iterator[Loop]:
+    with Loop(emulator.transport(), [], policy=RetryPolicy(), auth=auth) as client:
         yield client
 
 
-def test_one_token_serves_many_requests(client: httpx.Client, emulator: Emulator) -> None:
+def test_one_token_serves_many_requests(client: Loop, emulator: Emulator) -> None:
     for _ in range(5):
         assert client.get(LOCAL.collections_url).status_code == 200
     assert emulator.token_requests == 1
 
 
-def test_revoked_token_is_replaced_once(client: httpx.Client, emulator: Emulator) -> None:
+def test_revoked_token_is_replaced_once(client: Loop, emulator: Emulator) -> None:
     client.get(LOCAL.collections_url)
     emulator.revoke_tokens()
     emulator.clear_requests()
@@ -66,14 +67,14 @@ def test_wrong_secret_is_an_authentication_error(emulator: Emulator) -> None:
     assert all(r.path.endswith("/token") for r in emulator.requests)
 
 
-def test_throttled_token_requests_are_retried(client: httpx.Client, emulator: Emulator) -> None:
+def test_throttled_token_requests_are_retried(client: Loop, emulator: Emulator) -> None:
     emulator.script_faults(["429", "503"], include_token_route=True)
     assert client.get(LOCAL.collections_url).status_code == 200
     assert emulator.scripted_faults_remaining == 0
     assert emulator.token_requests == 1
 
 
-def test_single_flight_across_threads(client: httpx.Client, emulator: Emulator) -> None:
+def test_single_flight_across_threads(client: Loop, emulator: Emulator) -> None:
     emulator.script_faults(["delay:0.05"], include_token_route=True)  # a slow token endpoint
     barrier = threading.Barrier(12)
     statuses: list[int] = []
@@ -93,12 +94,8 @@ def test_single_flight_across_threads(client: httpx.Client, emulator: Emulator) 
 
 @pytest.mark.anyio
 async def test_single_flight_across_tasks(emulator: Emulator, auth: ClientCredentialsAuth) -> None:
-    async def no_wait(seconds: float) -> None:
-        return None
-
     emulator.script_faults(["delay:0.05"], include_token_route=True)
-    transport = AsyncRetryTransport(emulator.transport(), sleep=no_wait)
-    async with httpx.AsyncClient(transport=transport, auth=auth) as client:
+    async with AsyncLoop(emulator.transport(), [], policy=RetryPolicy(), auth=auth) as client:
         responses = await asyncio.gather(*(client.get(LOCAL.collections_url) for _ in range(12)))
         assert [r.status_code for r in responses] == [200] * 12
         emulator.revoke_tokens()
@@ -111,8 +108,7 @@ def test_over_loopback_http(emulator: Emulator) -> None:
     with serve(emulator, port=0) as server:
         deployment = Deployment.custom(server.base_url, token_url=server.token_url)
         auth = ClientCredentialsAuth(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, token_url=deployment.token_url)
-        transport = RetryTransport(httpx.HTTPTransport(), sleep=lambda seconds: None)
-        with httpx.Client(transport=transport, auth=auth, timeout=5) as client:
+        with Loop(httpx.HTTPTransport(), [], policy=RetryPolicy(), auth=auth) as client:
             emulator.script_faults(["drop", "503", "429"])
             assert client.get(deployment.collections_url).status_code == 200
     assert emulator.scripted_faults_remaining == 0

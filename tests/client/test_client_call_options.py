@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 from sentinelhub_byoc import RetryPolicy
-from sentinelhub_byoc.retries import RETRY_POLICY_EXTENSION
+from sentinelhub_byoc.errors import ServerError
 from sentinelhub_byoc.testing import Emulator, async_client_for, client_for
 
 
@@ -38,11 +38,22 @@ def test_with_options_sets_timeout_and_retry_for_its_calls_only() -> None:
 
     created, listed = _api_requests(seen)
     assert created.extensions["timeout"] == httpx.Timeout(123).as_dict()
-    assert created.extensions[RETRY_POLICY_EXTENSION] is patient_retry
     assert listed.extensions["timeout"] == httpx.Timeout(7).as_dict()
-    assert RETRY_POLICY_EXTENSION not in listed.extensions
     assert patient._sender.http is client._sender.http
     assert repr(patient) == repr(client)
+
+
+def test_with_options_retry_applies_to_its_calls_only() -> None:
+    with (
+        Emulator() as emulator,
+        client_for(emulator, retry=RetryPolicy(max_attempts=2, base_delay=0)) as client,
+    ):
+        patient = client.with_options(retry=RetryPolicy(max_attempts=4, base_delay=0))
+        emulator.script_faults(["503"] * 3)
+        assert list(patient.collections.list()) == []
+        emulator.script_faults(["503"] * 3)
+        with pytest.raises(ServerError):
+            list(client.collections.list())
 
 
 @pytest.mark.anyio

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _client_helpers import KINDS, call, client_of_kind, collect
 from sentinelhub_byoc import (
     APIConnectionError,
     APIError,
@@ -19,6 +18,8 @@ from sentinelhub_byoc import (
     ServerError,
 )
 from sentinelhub_byoc.testing import Emulator, ManualClock
+
+from tests.client._client_helpers import KINDS, call, client_of_kind, collect
 
 pytestmark = pytest.mark.anyio
 

@@ -16,12 +16,14 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
-from _client_helpers import KINDS, SQUARE, Client, call, client_of_kind, collect
-from _recording import RecordingTransport, Sent
 from sentinelhub_byoc import APIConnectionError, APIError, Collection, NotFoundError, Tile, TileStatus
 from sentinelhub_byoc.models import Band, CollectionAdditionalData
 from sentinelhub_byoc.testing import Emulator, ManualClock
 from sentinelhub_byoc.testing.cogs import write_cog
+
+from tests.client._client_helpers import KINDS, Client, call, client_of_kind, collect
+from tests.client._recording import RecordingTransport, Sent
+from tests.samples import SQUARE
 
 pytestmark = pytest.mark.anyio
 

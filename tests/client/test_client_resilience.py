@@ -13,10 +13,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from _client_helpers import FAST_RETRY
 from sentinelhub_byoc import RateLimitError, RetryPolicy
-from sentinelhub_byoc._transport.retrying import AsyncRetryTransport, RetryTransport
 from sentinelhub_byoc.testing import Emulator, Faults, ManualClock, async_client_for, client_for, serve
+
+from tests.client._client_helpers import FAST_RETRY
+from tests.client._send_loop import AsyncLoop, Loop
 
 TILES = 500
 FAULTS = Faults(
@@ -99,34 +100,25 @@ def throttled_once(retry_after: str) -> httpx.MockTransport:
     return httpx.MockTransport(lambda request: next(answers))
 
 
-def test_retry_after_3398_is_waited_as_3_398_seconds_by_the_transport() -> None:
+def test_retry_after_3398_is_waited_as_3_398_seconds_by_the_send_loop() -> None:
     waits: list[float] = []
-    transport = RetryTransport(throttled_once("3398"), policy=RetryPolicy(), sleep=waits.append)
-    with httpx.Client(transport=transport) as http:
-        assert http.get("https://example.test/collections").status_code == 200
+    with Loop(throttled_once("3398"), waits, policy=RetryPolicy()) as loop:
+        assert loop.get("https://example.test/collections").status_code == 200
     assert waits == [pytest.approx(3.398)]
 
 
 @pytest.mark.anyio
-async def test_retry_after_3398_is_waited_as_3_398_seconds_by_the_async_transport() -> None:
+async def test_retry_after_3398_is_waited_as_3_398_seconds_by_the_async_send_loop() -> None:
     waits: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        waits.append(seconds)
-
-    inner = throttled_once("3398")
-    transport = AsyncRetryTransport(inner, policy=RetryPolicy(), sleep=sleep)
-    async with httpx.AsyncClient(transport=transport) as http:
-        assert (await http.get("https://example.test/collections")).status_code == 200
+    async with AsyncLoop(throttled_once("3398"), waits, policy=RetryPolicy()) as loop:
+        assert (await loop.get("https://example.test/collections")).status_code == 200
     assert waits == [pytest.approx(3.398)]
 
 
 def test_the_client_honours_the_emulators_retry_after(emulator: Emulator) -> None:
     with client_for(emulator) as client:
-        transport = client._sender.http._transport
-        assert isinstance(transport, RetryTransport)
         waits: list[float] = []
-        transport._sleep = waits.append
+        client._sender._loop.sleep = waits.append
         list(client.collections.list())
         emulator.set_faults(Faults(throttle_rate=1.0, retry_after_ms=3398))
         with pytest.raises(RateLimitError) as caught:

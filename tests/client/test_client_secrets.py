@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from _client_helpers import call, client_of_kind, collect
 from sentinelhub_byoc import (
     APIConnectionError,
     AuthenticationError,
@@ -23,6 +22,8 @@ from sentinelhub_byoc import (
 )
 from sentinelhub_byoc.config import resolve_config
 from sentinelhub_byoc.testing import Emulator, ManualClock
+
+from tests.client._client_helpers import call, client_of_kind, collect
 
 pytestmark = pytest.mark.anyio
 
@@ -78,7 +79,7 @@ async def test_a_busy_session_logs_nothing_secret(
         await collect(client.tiles.list(collection))
         with pytest.raises(NotFoundError) as missing:
             await call(client.collections.get(uuid.uuid4()))
-        token = client._settings.auth._token.value  # type: ignore[union-attr]
+        token = client._settings.auth._tokens.token.value  # type: ignore[union-attr]
         texts = [repr(client), repr(client._settings), repr(client._settings.auth), str(client.deployment)]
     assert emulator.token_requests == 2
     assert debug_logs.records, "DEBUG logging was captured"

@@ -9,9 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from _client_helpers import FAST_RETRY, call, client_of_kind, collect
 from sentinelhub_byoc import AsyncBYOCClient, BYOCClient
 from sentinelhub_byoc.testing import Emulator, ManualClock, async_client_for, client_for, serve
+
+from tests.client._client_helpers import FAST_RETRY, call, client_of_kind, collect
 
 CONCURRENT_CALLS = 64
 TOKEN_LIFETIME = 300.0

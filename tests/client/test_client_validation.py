@@ -9,15 +9,16 @@ from typing import Any
 
 import attrs
 import pytest
-from _client_helpers import SQUARE, call, client_of_kind, collect
 from sentinelhub_byoc import Band, Collection, CollectionAdditionalData, ValidationError
 from sentinelhub_byoc.testing import Emulator, ManualClock
+
+from tests.client._client_helpers import call, client_of_kind, collect
+from tests.samples import OPEN_RING, SQUARE
 
 pytestmark = pytest.mark.anyio
 
 GOOD = "0b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"
 BAD_IDS = ["not-a-uuid", "", 42, None, object()]
-OPEN_RING = {"type": "Polygon", "coordinates": [[[14, 46], [15, 46], [15, 47], [14, 47]]]}
 TOO_MANY_POINTS = {
     "type": "Polygon",
     "coordinates": [[[14 + i / 200, 46 + (i % 2) / 100] for i in range(120)] + [[14, 46]]],

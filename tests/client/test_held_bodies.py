@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from sentinelhub_byoc import APIResponseValidationError, AuthenticationError, ServerError
-from sentinelhub_byoc._transport.attempts import MAX_HELD_BODY
+from sentinelhub_byoc._transport.send_loop import MAX_HELD_BODY
 
 from tests.scripted_server import Reply, Request, ScriptedServer, endless
 

@@ -9,11 +9,12 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 from sentinelhub_byoc._logging import redact_headers, redact_text, redact_url
-from sentinelhub_byoc._transport.retrying import RetryTransport
 from sentinelhub_byoc.auth import ClientCredentialsAuth, StaticTokenAuth
 from sentinelhub_byoc.config import Credentials, resolve_config
 from sentinelhub_byoc.errors import AuthenticationError
 from sentinelhub_byoc.retries import RetryPolicy
+
+from tests.client._send_loop import Loop
 
 SECRET = "s3cr3t-7f1d9c0e-unique"
 ACCESS_TOKEN = "eyJ-access-4b2a-unique"
@@ -58,13 +59,10 @@ def test_debug_lines_say_method_url_status_duration_and_attempt(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     answers = iter([503, 200])
-    transport = RetryTransport(
-        httpx.MockTransport(lambda request: httpx.Response(next(answers))),
-        policy=RetryPolicy(base_delay=0.25, jitter="none", max_attempts=3),
-        sleep=lambda seconds: None,
-    )
+    transport = httpx.MockTransport(lambda request: httpx.Response(next(answers)))
+    policy = RetryPolicy(base_delay=0.25, jitter="none", max_attempts=3)
     caplog.set_level(logging.DEBUG, logger="sentinelhub_byoc")
-    with httpx.Client(transport=transport) as client:
+    with Loop(transport, [], policy=policy) as client:
         client.get(API, params={"count": 5, "signature": "sig-value"})
     lines = [record.getMessage() for record in caplog.records]
     url = f"{API}?count=5&signature=***"
@@ -98,15 +96,15 @@ def test_credentials_and_tokens_never_leak(caplog: pytest.LogCaptureFixture) -> 
     seen: list[str] = []
 
     auth = ClientCredentialsAuth("my-id", SECRET, token_url=TOKEN_URL)
-    transport = RetryTransport(httpx.MockTransport(fake_service), sleep=lambda s: None)
-    with httpx.Client(transport=transport, auth=auth) as client:
+    transport = httpx.MockTransport(fake_service)
+    with Loop(transport, [], policy=RetryPolicy(), auth=auth) as client:
         response = client.get(API)  # token, 401, refresh, replay
         assert response.status_code == 401
         seen += [repr(auth), str(auth), repr(response.request), repr(response.request.headers)]
 
     bad = ClientCredentialsAuth("bad-id", SECRET, token_url=TOKEN_URL)
     with (
-        httpx.Client(transport=transport, auth=bad) as client,
+        Loop(transport, [], policy=RetryPolicy(), auth=bad) as client,
         pytest.raises(AuthenticationError) as caught,
     ):
         client.get(API)

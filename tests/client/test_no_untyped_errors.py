@@ -8,7 +8,7 @@ mutated). The call must either return normally or raise a
 :class:`~sentinelhub_byoc.errors.BYOCError`; anything else escaping (``KeyError``,
 ``JSONDecodeError``, ``httpx.DecodingError``, ...) fails the test with the answer that caused it.
 
-``HYPOTHESIS_PROFILE`` chooses how hard to look (see ``_hypothesis_profiles``):
+``HYPOTHESIS_PROFILE`` chooses how hard to look (see ``tests/hypothesis_profiles.py``):
 
 - ``ci`` (the default): 30 examples per operation and client, the same every run, no example
   database, failures reported as found, unshrunk (several distinct failures of one test are all
@@ -27,7 +27,6 @@ import inspect
 import json
 import re
 import tempfile
-import uuid
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
 from pathlib import Path
@@ -36,8 +35,6 @@ from typing import Any
 import attrs
 import httpx
 import pytest
-from _hypothesis_profiles import chosen_profile
-from _wire import RawBody
 from hypothesis import given
 from hypothesis import strategies as st
 from sentinelhub_byoc import (
@@ -45,8 +42,22 @@ from sentinelhub_byoc import (
     BYOCClient,
     BYOCError,
     Collection,
-    Deployment,
     RetryPolicy,
+)
+
+from tests.client._wire import RawBody
+from tests.hypothesis_profiles import chosen_profile
+from tests.samples import (
+    BASE_URL,
+    COLLECTION_ID,
+    DEPLOYMENT,
+    FILE_NAME,
+    OTHER_COLLECTION_ID,
+    SQUARE,
+    TILE_ID,
+    collection_json,
+    json_values,
+    tile_json,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -54,12 +65,6 @@ from sentinelhub_byoc import (
 
 PROFILE = chosen_profile(ci_examples=30, thorough_examples=2000)
 
-BASE_URL = "https://byoc.test"
-DEPLOYMENT = Deployment.custom(base_url=BASE_URL, token_url=BASE_URL + "/token", path_prefix="/api/v1/byoc")
-COLLECTION_ID = uuid.UUID("0b2c3d4e-0000-4000-8000-000000000001")
-OTHER_COLLECTION_ID = uuid.UUID("0b2c3d4e-0000-4000-8000-000000000002")
-TILE_ID = uuid.UUID("0b2c3d4e-0000-4000-8000-0000000000a1")
-FILE_NAME = "20241230_100706_56_24fd_ortho_udm2.tif"
 PART_BYTES = b"0123456"
 
 #: More requests than this for one call means the client is looping.
@@ -206,20 +211,7 @@ header_choices = st.fixed_dictionaries(
     },
 )
 
-json_leaves = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=12),
-)
-json_values = st.recursive(
-    json_leaves,
-    lambda children: st.one_of(
-        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=10), children, max_size=4)
-    ),
-    max_leaves=12,
-)
+any_json = json_values(odd_numbers=True, text_size=12, width=4, key_size=10, max_leaves=12)
 ODD_SCALARS = [
     None,
     "",
@@ -238,41 +230,12 @@ ODD_SCALARS = [
     "\udcff",
 ]
 
-SQUARE = {"type": "Polygon", "coordinates": [[[14, 46], [15, 46], [15, 47], [14, 47], [14, 46]]]}
-TILE = {
-    "id": str(TILE_ID),
-    "path": "2024/05/01/(BAND).tif",
-    "status": "INGESTED",
-    "tileGeometry": {
-        "type": "Polygon",
-        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32633"}},
-        "coordinates": [[[500000, 5100000], [510000, 5100000], [510000, 5110000], [500000, 5100000]]],
-    },
-    "coverGeometry": {"type": "MultiPolygon", "coordinates": [SQUARE["coordinates"]]},
-    "sensingTime": "2024-05-01T10:00:00Z",
-    "created": "2024-05-02T08:00:00.123Z",
-    "additionalData": {"failedIngestionCause": None, "warnings": "a warning"},
-}
-COLLECTION = {
-    "id": str(COLLECTION_ID),
-    "accountId": "0b2c3d4e-0000-4000-8000-00000000ac01",
-    "name": "my-cogs",
-    "s3Bucket": "my-bucket",
-    "isConfigured": True,
-    "created": "2024-05-01T08:00:00.000Z",
-    "noData": 0,
-    "requiresMetadataUpdate": False,
-    "additionalData": {
-        "bands": {
-            "B01": {"bitDepth": 16, "sampleFormat": "UINT", "source": "B01", "bandIndex": 1, "noData": 0}
-        },
-        "maxMetersPerPixel": 10.0,
-        "extent": SQUARE,
-        "hasSensingTimes": "YES",
-        "fromSensingTime": "2024-05-01T10:00:00Z",
-        "toSensingTime": "2024-05-01T10:00:00Z",
-    },
-}
+TILE = tile_json(
+    path="2024/05/01/(BAND).tif",
+    coverGeometry={"type": "MultiPolygon", "coordinates": [SQUARE["coordinates"]]},
+    additionalData={"failedIngestionCause": None, "warnings": "a warning"},
+)
+COLLECTION = collection_json()
 LINKS = {
     "currentToken": "t0",
     "nextToken": "t1",
@@ -306,7 +269,7 @@ TEMPLATES: dict[str, Any] = {
 
 def mutations(value: Any, depth: int = 0) -> st.SearchStrategy[Any]:
     """Copies of *value* with members kept (first, so examples shrink to it), removed or retyped."""
-    replaced = st.one_of(st.sampled_from(ODD_SCALARS), json_values)
+    replaced = st.one_of(st.sampled_from(ODD_SCALARS), any_json)
     if depth > 6:
         return st.one_of(st.just(value), replaced)
     if isinstance(value, dict):
@@ -317,12 +280,12 @@ def mutations(value: Any, depth: int = 0) -> st.SearchStrategy[Any]:
             st.builds(
                 lambda kept, extra: {**extra, **kept},
                 st.fixed_dictionaries(members),
-                st.dictionaries(st.text(max_size=8), json_values, min_size=1, max_size=2),
+                st.dictionaries(st.text(max_size=8), any_json, min_size=1, max_size=2),
             ),
             replaced,
         )
     if isinstance(value, list):
-        items = st.one_of(*(mutations(item, depth + 1) for item in value)) if value else json_values
+        items = st.one_of(*(mutations(item, depth + 1) for item in value)) if value else any_json
         return st.one_of(st.lists(items, max_size=5), replaced)
     return st.one_of(st.just(value), replaced)
 
@@ -369,7 +332,7 @@ def bodies(draw: st.DrawFn, shape: str) -> bytes:
             )
         )
     if kind == "json":
-        value = draw(json_values)
+        value = draw(any_json)
     elif kind == "shaped":
         value = draw(MUTATED[shape])
     else:

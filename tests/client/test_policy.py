@@ -9,15 +9,13 @@ import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sentinelhub_byoc import auth, retries
 from sentinelhub_byoc._pagination import PageTokenTracker, next_page_token
 from sentinelhub_byoc.errors import PaginationError, ValidationError
 from sentinelhub_byoc.retries import (
-    RETRY_POLICY_EXTENSION,
-    RETRY_SAFE_EXTENSION,
     RetryPolicy,
     backoff_delay,
     parse_retry_after,
-    policy_for_request,
     should_retry,
 )
 
@@ -194,16 +192,28 @@ def test_retry_policy_rejects_nonsense(kwargs: dict[str, object], message: str) 
         RetryPolicy(**kwargs)  # type: ignore[arg-type]
 
 
-def test_policy_for_request_reads_extensions() -> None:
+def test_the_request_extensions_nobody_reads_are_deprecated_but_still_import() -> None:
     default = RetryPolicy()
     override = RetryPolicy(max_attempts=2)
+    with pytest.warns(DeprecationWarning, match=r"retries\.RETRY_POLICY_EXTENSION is deprecated since 0\.1"):
+        policy_key = retries.RETRY_POLICY_EXTENSION
+    with pytest.warns(DeprecationWarning, match="with_options"):
+        safe_key = retries.RETRY_SAFE_EXTENSION
+    with pytest.warns(DeprecationWarning, match="BUFFER_RESPONSE_EXTENSION"):
+        assert retries.BUFFER_RESPONSE_EXTENSION == "sentinelhub_byoc.buffer_response"
+    with pytest.warns(DeprecationWarning, match="TOKEN_REQUEST_EXTENSION"):
+        assert auth.TOKEN_REQUEST_EXTENSION == "sentinelhub_byoc.token_request"
+    with pytest.warns(DeprecationWarning, match="policy_for_request"):
+        policy_for_request = retries.policy_for_request
     assert policy_for_request({}, default) == (default, False)
-    assert policy_for_request({RETRY_POLICY_EXTENSION: override}, default) == (override, False)
-    assert policy_for_request({RETRY_SAFE_EXTENSION: True}, default) == (default, True)
+    assert policy_for_request({policy_key: override}, default) == (override, False)
+    assert policy_for_request({safe_key: True}, default) == (default, True)
     with pytest.raises(ValidationError, match="must be a RetryPolicy, got int"):
-        policy_for_request({RETRY_POLICY_EXTENSION: 3}, default)
+        policy_for_request({policy_key: 3}, default)
     with pytest.raises(ValidationError, match="must be True or False"):
-        policy_for_request({RETRY_SAFE_EXTENSION: "yes"}, default)
+        policy_for_request({safe_key: "yes"}, default)
+    for module in (retries, auth):
+        assert not any(name.endswith("_EXTENSION") for name in module.__all__)
 
 
 # -- backoff_delay ---------------------------------------------------------------------------

@@ -141,8 +141,12 @@ def test_as_a_transport_wrapper() -> None:
     with httpx.Client(transport=RateLimitedTransport(inner, bucket)) as client:
         for _ in range(3):
             client.get("https://api.example/")
-        client.post("https://auth.example/token", extensions={"sentinelhub_byoc.token_request": True})
+        # An OAuth2 token request is not counted: the token endpoint has its own limits.
+        client.post("https://auth.example/token", data={"grant_type": "client_credentials"})
     assert time.sleeps == pytest.approx([1.0, 1.0])
+    with httpx.Client(transport=RateLimitedTransport(inner, bucket)) as client:
+        client.post("https://api.example/", data={"name": "x"})  # any other form is
+    assert time.sleeps == pytest.approx([1.0, 1.0, 1.0])
 
 
 @pytest.mark.anyio

@@ -15,20 +15,17 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
 import pytest
-from _wire import RawBody
 from sentinelhub_byoc import (
     APIError,
     AsyncBYOCClient,
     BadRequestError,
     BYOCClient,
     Collection,
-    Deployment,
     NotFoundError,
     RetryPolicy,
     ServerError,
@@ -42,25 +39,19 @@ from sentinelhub_byoc.errors import (
     RateLimitError,
 )
 
-BASE_URL = "https://byoc.test"
-DEPLOYMENT = Deployment.custom(base_url=BASE_URL, token_url=BASE_URL + "/token", path_prefix="/api/v1/byoc")
-
-COLLECTION_ID = uuid.UUID("0b2c3d4e-0000-4000-8000-000000000001")
-TILE_ID = uuid.UUID("0b2c3d4e-0000-4000-8000-0000000000a1")
-OTHER_TILE_ID = uuid.UUID("0b2c3d4e-0000-4000-8000-0000000000a2")
-THIRD_TILE_ID = uuid.UUID("0b2c3d4e-0000-4000-8000-0000000000a3")
-
-SQUARE = {"type": "Polygon", "coordinates": [[[14, 46], [15, 46], [15, 47], [14, 47], [14, 46]]]}
-UTM_BOX = {
-    "type": "Polygon",
-    "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32633"}},
-    "coordinates": [
-        [[500000, 5100000], [510000, 5100000], [510000, 5110000], [500000, 5110000], [500000, 5100000]]
-    ],
-}
-#: Spec-valid (the document only says "arrays of [x, y]") but not valid GeoJSON.
-OPEN_RING = {"type": "Polygon", "coordinates": [[[14, 46], [15, 46], [15, 47], [14, 47]]]}
-SHORT_RING = {"type": "Polygon", "coordinates": [[[14, 46], [15, 46], [14, 46]]]}
+from tests.client._wire import RawBody
+from tests.samples import (
+    BASE_URL,
+    COLLECTION_ID,
+    DEPLOYMENT,
+    OPEN_RING,
+    OTHER_TILE_ID,
+    SHORT_RING,
+    THIRD_TILE_ID,
+    TILE_ID,
+    collection_json,
+    tile_json,
+)
 
 PROXY_404 = (
     "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n"
@@ -170,43 +161,6 @@ def async_client(server: Server) -> AsyncBYOCClient:
         retry=RetryPolicy.disabled(),
         transport=httpx.MockTransport(server),
     )
-
-
-def tile_json(tile_id: uuid.UUID = TILE_ID, **members: Any) -> dict[str, Any]:
-    """A tile as the service sends it."""
-    tile: dict[str, Any] = {
-        "id": str(tile_id),
-        "path": f"2024/{tile_id.hex[-2:]}/(BAND).tif",
-        "status": "INGESTED",
-        "tileGeometry": UTM_BOX,
-        "coverGeometry": UTM_BOX,
-        "sensingTime": "2024-05-01T10:00:00Z",
-        "created": "2024-05-02T08:00:00.123Z",
-    }
-    tile.update(members)
-    return tile
-
-
-def collection_json(**members: Any) -> dict[str, Any]:
-    """A collection as the service sends it."""
-    collection: dict[str, Any] = {
-        "id": str(COLLECTION_ID),
-        "accountId": "0b2c3d4e-0000-4000-8000-00000000ac01",
-        "name": "my-cogs",
-        "s3Bucket": "my-bucket",
-        "isConfigured": True,
-        "created": "2024-05-01T08:00:00.000Z",
-        "requiresMetadataUpdate": False,
-        "additionalData": {
-            "bands": {"B01": {"bitDepth": 16, "sampleFormat": "UINT", "source": "B01", "bandIndex": 1}},
-            "extent": SQUARE,
-            "hasSensingTimes": "YES",
-            "fromSensingTime": "2024-05-01T10:00:00Z",
-            "toSensingTime": "2024-05-01T10:00:00Z",
-        },
-    }
-    collection.update(members)
-    return collection
 
 
 def assert_unreadable_answer(error: APIResponseValidationError, method: str, status: int = 200) -> None:

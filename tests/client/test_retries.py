@@ -1,23 +1,16 @@
-"""RetryTransport and AsyncRetryTransport over scripted in-test transports (httpx.MockTransport)."""
+"""The send loop (Sender.send_request and its asyncio twin) over scripted in-test transports."""
 
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import httpx
 import pytest
-from sentinelhub_byoc._transport.retrying import AsyncRetryTransport, RetryTransport
-from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.ratelimit import RateLimiter
-from sentinelhub_byoc.retries import (
-    BUFFER_RESPONSE_EXTENSION,
-    RETRY_POLICY_EXTENSION,
-    RETRY_SAFE_EXTENSION,
-    RetryPolicy,
-)
+from sentinelhub_byoc.retries import RetryPolicy
 
-URL = "https://api.example/api/v1/byoc/collections"
-NO_JITTER = RetryPolicy(max_attempts=4, base_delay=1.0, max_delay=8.0, jitter="none")
+from tests.client._send_loop import URL, AsyncLoop, Loop
 
 
 class TrackedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -65,14 +58,8 @@ class Script:
         return httpx.Response(status, headers=headers, stream=stream)
 
 
-def client_for(script: Script, sleeps: list[float], **kwargs: object) -> httpx.Client:
-    transport = RetryTransport(
-        httpx.MockTransport(script),
-        policy=kwargs.pop("policy", NO_JITTER),  # type: ignore[arg-type]
-        sleep=sleeps.append,
-        **kwargs,  # type: ignore[arg-type]
-    )
-    return httpx.Client(transport=transport)
+def client_for(script: Script, sleeps: list[float], **kwargs: Any) -> Loop:
+    return Loop(httpx.MockTransport(script), sleeps, **kwargs)
 
 
 def test_retries_transient_statuses_with_exponential_backoff() -> None:
@@ -85,7 +72,8 @@ def test_retries_transient_statuses_with_exponential_backoff() -> None:
 
 def test_retried_responses_are_read_and_closed_and_the_last_is_not() -> None:
     script, sleeps = Script(503, 200), list[float]()
-    with client_for(script, sleeps) as client, client.stream("GET", URL) as response:
+    with client_for(script, sleeps) as client:
+        response = client.get(URL)
         retried, final = script.streams
         assert retried.read
         assert retried.closed
@@ -131,22 +119,21 @@ def test_connection_errors_are_retried_then_re_raised() -> None:
 
 
 @pytest.mark.parametrize(
-    ("steps", "extensions", "attempts", "status"),
+    ("steps", "retry_safe", "attempts", "status"),
     [
-        ((503, 200), {}, 1, 503),
-        ((502, 200), {}, 1, 502),
-        ((429, 200), {}, 2, 200),
-        ((503, 200), {RETRY_SAFE_EXTENSION: True}, 2, 200),
-        ((httpx.ConnectError("refused"), 201), {}, 2, 201),
+        ((503, 200), False, 1, 503),
+        ((502, 200), False, 1, 502),
+        ((429, 200), False, 2, 200),
+        ((503, 200), True, 2, 200),
+        ((httpx.ConnectError("refused"), 201), False, 2, 201),
     ],
 )
 def test_post_retries_only_when_it_cannot_have_been_processed(
-    steps: tuple[Step, ...], extensions: dict[str, object], attempts: int, status: int
+    steps: tuple[Step, ...], retry_safe: bool, attempts: int, status: int
 ) -> None:
     script, sleeps = Script(*steps), list[float]()
     with client_for(script, sleeps) as client:
-        request = client.build_request("POST", URL, json={"name": "x"}, extensions=extensions)
-        assert client.send(request).status_code == status
+        assert client.post(URL, json={"name": "x"}, retry_safe=retry_safe).status_code == status
     assert len(script.requests) == attempts
 
 
@@ -167,18 +154,10 @@ def test_retried_post_resends_the_same_body() -> None:
 def test_per_request_policy_override() -> None:
     script, sleeps = Script(503, 503, 200), list[float]()
     with client_for(script, sleeps) as client:
-        disabled = {RETRY_POLICY_EXTENSION: RetryPolicy.disabled()}
-        assert client.get(URL, extensions=disabled).status_code == 503
-        patient = {RETRY_POLICY_EXTENSION: RetryPolicy(base_delay=0.1, jitter="none")}
-        assert client.get(URL, extensions=patient).status_code == 200
+        assert client.get(URL, policy=RetryPolicy.disabled()).status_code == 503
+        patient = RetryPolicy(base_delay=0.1, jitter="none")
+        assert client.get(URL, policy=patient).status_code == 200
     assert sleeps == [0.1]
-
-
-def test_bad_extension_values_are_rejected_before_sending() -> None:
-    script, sleeps = Script(200), list[float]()
-    with client_for(script, sleeps) as client, pytest.raises(ValidationError):
-        client.get(URL, extensions={RETRY_POLICY_EXTENSION: {"max_attempts": 2}})
-    assert script.requests == []
 
 
 def test_non_retryable_statuses_pass_straight_through() -> None:
@@ -207,27 +186,18 @@ def test_each_attempt_waits_for_the_rate_limiter() -> None:
     limiter = CountingLimiter(60)
     with client_for(script, sleeps, rate_limiter=limiter) as client:
         client.get(URL)
-        client.post(URL, extensions={"sentinelhub_byoc.token_request": True})
-    assert acquired == ["sync", "sync"]  # token requests are not counted
+        client.post(URL, rate_limited=False)
+    assert acquired == ["sync", "sync"]  # requests not rate limited (token requests) are not counted
 
 
 # -- async ------------------------------------------------------------------------------------
 
 
-def async_client_for(script: Script, sleeps: list[float], **kwargs: object) -> httpx.AsyncClient:
-    async def sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-
+def async_client_for(script: Script, sleeps: list[float], **kwargs: Any) -> AsyncLoop:
     async def handler(request: httpx.Request) -> httpx.Response:
         return script(request)
 
-    transport = AsyncRetryTransport(
-        httpx.MockTransport(handler),
-        policy=kwargs.pop("policy", NO_JITTER),  # type: ignore[arg-type]
-        sleep=sleep,
-        **kwargs,  # type: ignore[arg-type]
-    )
-    return httpx.AsyncClient(transport=transport)
+    return AsyncLoop(httpx.MockTransport(handler), sleeps, **kwargs)
 
 
 @pytest.mark.anyio
@@ -264,11 +234,6 @@ async def test_async_rate_limiter_is_awaited() -> None:
     assert waits == [1.0]
 
 
-def test_default_inner_transports() -> None:
-    assert isinstance(RetryTransport()._transport, httpx.HTTPTransport)
-    assert isinstance(AsyncRetryTransport()._transport, httpx.AsyncHTTPTransport)
-
-
 class CutOffStream(TrackedStream):
     """A body whose connection dies part-way."""
 
@@ -282,25 +247,18 @@ class CutOffStream(TrackedStream):
 
 
 @pytest.mark.parametrize(
-    ("method", "extensions", "recovered"),
-    [
-        ("GET", {BUFFER_RESPONSE_EXTENSION: True}, True),
-        ("POST", {BUFFER_RESPONSE_EXTENSION: True}, False),
-        ("POST", {BUFFER_RESPONSE_EXTENSION: True, RETRY_SAFE_EXTENSION: True}, True),
-    ],
+    ("method", "retry_safe", "recovered"),
+    [("GET", False, True), ("POST", False, False), ("POST", True, True)],
 )
-def test_buffered_responses_cut_off_part_way(
-    method: str, extensions: dict[str, object], recovered: bool
-) -> None:
+def test_buffered_responses_cut_off_part_way(method: str, retry_safe: bool, recovered: bool) -> None:
     cut = CutOffStream(b"")
     answers = iter([httpx.Response(200, stream=cut), httpx.Response(200, json={"data": []})])
-    transport = RetryTransport(httpx.MockTransport(lambda request: next(answers)), sleep=lambda seconds: None)
-    with httpx.Client(transport=transport) as client:
+    with Loop(httpx.MockTransport(lambda request: next(answers)), []) as client:
         if recovered:
-            assert client.request(method, URL, extensions=extensions).json() == {"data": []}
+            assert client.request(method, retry_safe=retry_safe, buffered=True).json() == {"data": []}
         else:
             with pytest.raises(httpx.RemoteProtocolError):
-                client.request(method, URL, extensions=extensions)
+                client.request(method, retry_safe=retry_safe, buffered=True)
     assert cut.closed
 
 
@@ -397,6 +355,7 @@ def test_httpx_own_error_for_a_failed_lookup_is_not_retried(monkeypatch: pytest.
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
-    transport = RetryTransport(policy=NO_JITTER, sleep=lambda seconds: pytest.fail("retried"))
-    with httpx.Client(transport=transport) as client, pytest.raises(httpx.ConnectError):
+    waits: list[float] = []
+    with Loop(httpx.HTTPTransport(), waits) as client, pytest.raises(httpx.ConnectError):
         client.get("http://byoc-test-host.invalid/api")
+    assert waits == []

@@ -42,8 +42,6 @@ import attrs
 import httpx
 import pytest
 import yaml
-from _hypothesis_profiles import chosen_profile
-from _wire import RawBody
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
@@ -52,7 +50,6 @@ from sentinelhub_byoc import (
     BYOCClient,
     BYOCError,
     Collection,
-    Deployment,
     Page,
     RetryPolicy,
     Tile,
@@ -68,16 +65,19 @@ from sentinelhub_byoc.errors import (
     ServerError,
 )
 
+from tests import samples
+from tests.client._wire import RawBody
+from tests.hypothesis_profiles import chosen_profile
+from tests.samples import BASE_URL, DEPLOYMENT, FILE_NAME, json_values
+
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
 METHODS = ("get", "put", "post", "delete", "head", "patch", "options", "trace")
 
-BASE_URL = "https://byoc.test"
-DEPLOYMENT = Deployment.custom(base_url=BASE_URL, token_url=BASE_URL + "/token", path_prefix="/api/v1/byoc")
-COLLECTION_ID = "0b2c3d4e-0000-4000-8000-000000000001"
-OTHER_COLLECTION_ID = "0b2c3d4e-0000-4000-8000-000000000002"
-TILE_ID = "0b2c3d4e-0000-4000-8000-0000000000a1"
-FILE_NAME = "20241230_100706_56_24fd_ortho_udm2.tif"
+#: The sample ids as the JSON of an answer carries them.
+COLLECTION_ID = str(samples.COLLECTION_ID)
+OTHER_COLLECTION_ID = str(samples.OTHER_COLLECTION_ID)
+TILE_ID = str(samples.TILE_ID)
 #: What a resumed download or a read from an offset already has.
 PART = b"abc"
 
@@ -265,20 +265,7 @@ uris = st.one_of(
     ),
     st.from_regex(r"[a-z][a-z0-9+.-]{0,5}:[A-Za-z0-9/?#=&._~-]{0,20}", fullmatch=True),
 )
-json_scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=8),
-)
-any_json = st.recursive(
-    json_scalars,
-    lambda children: st.one_of(
-        st.lists(children, max_size=3), st.dictionaries(st.text(max_size=6), children, max_size=3)
-    ),
-    max_leaves=6,
-)
+any_json = json_values(odd_numbers=False, text_size=8, width=3, key_size=6, max_leaves=6)
 STRING_FORMATS: dict[str, st.SearchStrategy[str]] = {
     "uuid": st.uuids().map(str),
     "date-time": date_times,

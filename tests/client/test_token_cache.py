@@ -509,6 +509,44 @@ def test_the_lock_is_released_when_a_process_dies(cache: FileTokenCache) -> None
     assert acquired.wait(timeout=5)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+@pytest.mark.anyio
+async def test_the_lock_is_the_flock_other_versions_take(cache: FileTokenCache) -> None:
+    import fcntl
+
+    entry = _entry(cache)
+    with entry.lock():
+        pass  # creates the lock file, as the first process of any version does
+    # A process of an earlier version took flock on the lock file itself.
+    fd = os.open(entry.path.with_suffix(".lock"), os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with anyio.move_on_after(0.2):  # not a timing bound: it must still be waiting then
+            async with entry.lock():
+                pytest.fail("took a lock another process holds")
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+    with anyio.fail_after(30):  # a hang, not a timing bound
+        async with entry.lock() as lock:
+            assert lock.locked
+
+
+def test_importing_the_cache_leaves_filelock_until_a_lock_is_taken(cache: FileTokenCache) -> None:
+    script = (
+        "import sys\n"
+        "from sentinelhub_byoc.token_cache import FileTokenCache\n"
+        "entry = FileTokenCache(sys.argv[1]).entry('my-id', 'url')\n"
+        "before = 'filelock' in sys.modules\n"
+        "entry.lock().acquire()\n"
+        "print(before, 'filelock' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(cache.directory)], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == ["False", "True"], result.stderr
+
+
 @pytest.mark.anyio
 async def test_waiting_for_the_lock_does_not_block_the_event_loop(cache: FileTokenCache) -> None:
     entry = _entry(cache)

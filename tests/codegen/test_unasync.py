@@ -28,8 +28,8 @@ from codegen import unasync
         ("await self.aclose()", "self.close()"),
         ("[c.name async for c in client.collections.list()]", "[c.name for c in client.collections.list()]"),
         (
-            "from sentinelhub_byoc.resources._async.runner import AsyncRunner",
-            "from sentinelhub_byoc.resources._sync.runner import Runner",
+            "from sentinelhub_byoc._transport._async.sending import AsyncSender",
+            "from sentinelhub_byoc._transport._sync.sending import Sender",
         ),
         ("class AsyncTileFiles:", "class TileFiles:"),
         ("self.tiles = AsyncTiles(self)", "self.tiles = Tiles(self)"),

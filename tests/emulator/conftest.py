@@ -7,11 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
-from _emulator_helpers import PREFIXES, get_token
 from sentinelhub_byoc.testing import Emulator, ManualClock
-from sentinelhub_byoc.testing.pytest_plugin import byoc_emulator, byoc_emulator_server
 
-__all__ = ["byoc_emulator", "byoc_emulator_server"]
+from tests.emulator._emulator_helpers import PREFIXES, get_token
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from _serve_process import start
 from click.testing import CliRunner
 from sentinelhub_byoc.cli import main
 from sentinelhub_byoc.cli._app import byoc
+
+from tests.emulator._serve_process import start
 
 
 def test_cli_serves_a_token_and_stops_on_sigint(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 
 import httpx
 import pytest
-from _emulator_helpers import error_code, new_collection, new_tile
+
+from tests.emulator._emulator_helpers import error_code, new_collection, new_tile
 
 BANDS = {
     "B1": {"bitDepth": 16, "sampleFormat": "UINT"},

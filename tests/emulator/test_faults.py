@@ -5,8 +5,9 @@ from __future__ import annotations
 import anyio
 import httpx
 import pytest
-from _emulator_helpers import TOKEN_PATH, get_token, new_collection
 from sentinelhub_byoc.testing import Emulator, Faults, ManualClock
+
+from tests.emulator._emulator_helpers import TOKEN_PATH, get_token, new_collection
 
 FLAT_429 = {
     "status": 429,

@@ -17,6 +17,8 @@ from sentinelhub_byoc.testing.ingestion import (
     reproject_geometry,
 )
 
+from tests.samples import square_ring
+
 # 200 km x 100 km in UTM 33N, astride the central meridian (15°E) at about 45°N.
 UTM_BOUNDS = (400000.0, 5000000.0, 600000.0, 5100000.0)
 
@@ -135,12 +137,12 @@ def test_supported_epsg() -> None:
     assert len(SUPPORTED_EPSG) == 3 + 60 + 60
 
 
-SQUARE = [[14.0, 45.0], [15.0, 45.0], [15.0, 46.0], [14.0, 46.0], [14.0, 45.0]]
+LONLAT_RING = square_ring(14.0, 45.0, 1.0)
 HOLE = [[14.2, 45.2], [14.2, 45.4], [14.4, 45.4], [14.4, 45.2], [14.2, 45.2]]
 
 
 def test_reprojection_to_utm_matches_pyproj_and_round_trips() -> None:
-    rings = [SQUARE, HOLE]
+    rings = [LONLAT_RING, HOLE]
     polygon = {"type": "Polygon", "coordinates": rings}
     utm = reproject_geometry(polygon, 32633)
     assert utm["type"] == "Polygon"
@@ -156,11 +158,11 @@ def test_reprojection_to_utm_matches_pyproj_and_round_trips() -> None:
 
 
 def test_multipolygon_round_trip_through_laea() -> None:
-    shifted = [[p[0] + 2, p[1]] for p in SQUARE]
+    shifted = [[p[0] + 2, p[1]] for p in LONLAT_RING]
     multi = {
         "type": "MultiPolygon",
         "crs": _named("urn:ogc:def:crs:OGC:1.3:CRS84"),
-        "coordinates": [[SQUARE], [shifted]],
+        "coordinates": [[LONLAT_RING], [shifted]],
     }
     laea = reproject_geometry(multi, 3035)
     assert laea["type"] == "MultiPolygon"
@@ -172,14 +174,14 @@ def test_multipolygon_round_trip_through_laea() -> None:
 
 
 def test_epsg_4326_input_is_read_longitude_first() -> None:
-    polygon = {"type": "Polygon", "crs": _named("urn:ogc:def:crs:EPSG::4326"), "coordinates": [SQUARE]}
+    polygon = {"type": "Polygon", "crs": _named("urn:ogc:def:crs:EPSG::4326"), "coordinates": [LONLAT_RING]}
     utm = reproject_geometry(polygon, 32633)
     # 15°E is zone 33's central meridian: easting 500 km there.
     assert utm["coordinates"][0][1][0] == pytest.approx(500000.0)
 
 
 def test_extra_dimensions_are_dropped() -> None:
-    polygon = {"type": "Polygon", "coordinates": [[[*p, 100.0] for p in SQUARE]]}
+    polygon = {"type": "Polygon", "coordinates": [[[*p, 100.0] for p in LONLAT_RING]]}
     result = reproject_geometry(polygon, 3857)
     assert all(len(p) == 2 for p in result["coordinates"][0])
 
@@ -188,21 +190,21 @@ def test_extra_dimensions_are_dropped() -> None:
     ("geometry", "to_epsg", "message"),
     [
         ({"type": "Point", "coordinates": [14, 45]}, 32633, "Polygon or MultiPolygon"),
-        ({"type": "Polygon", "coordinates": [SQUARE]}, 2056, "EPSG:2056 is not a supported"),
+        ({"type": "Polygon", "coordinates": [LONLAT_RING]}, 2056, "EPSG:2056 is not a supported"),
         (
-            {"type": "Polygon", "crs": _named("EPSG:4258"), "coordinates": [SQUARE]},
+            {"type": "Polygon", "crs": _named("EPSG:4258"), "coordinates": [LONLAT_RING]},
             4326,
             "EPSG:4258 is not a supported",
         ),
         ({"type": "Polygon", "coordinates": []}, 3857, "non-empty list of linear rings"),
-        ({"type": "Polygon", "coordinates": [SQUARE[:3]]}, 3857, "at least 4 positions"),
+        ({"type": "Polygon", "coordinates": [LONLAT_RING[:3]]}, 3857, "at least 4 positions"),
         (
-            {"type": "Polygon", "coordinates": [[*SQUARE[:2], ["a", 1], *SQUARE[3:]]]},
+            {"type": "Polygon", "coordinates": [[*LONLAT_RING[:2], ["a", 1], *LONLAT_RING[3:]]]},
             3857,
             "ring 0, position 2 is not a position",
         ),
         ({"type": "MultiPolygon", "coordinates": "x"}, 3857, "list of polygons"),
-        ({"type": "MultiPolygon", "coordinates": [[SQUARE], []]}, 3857, "polygon 1"),
+        ({"type": "MultiPolygon", "coordinates": [[LONLAT_RING], []]}, 3857, "polygon 1"),
     ],
 )
 def test_reprojection_refuses_bad_input(geometry: dict[str, Any], to_epsg: int, message: str) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import httpx
 import numpy as np
 import pytest
-from _emulator_helpers import new_collection, new_tile
 from sentinelhub_byoc.testing import Emulator, IngestionDelays, ManualClock
 from sentinelhub_byoc.testing.cogs import write_cog
+
+from tests.emulator._emulator_helpers import new_collection, new_tile
 
 UTM_BOUNDS = (500000.0, 5000000.0, 502560.0, 5002560.0)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 
 import httpx
-from _emulator_helpers import new_collection
 from sentinelhub_byoc.testing import Emulator
+
+from tests.emulator._emulator_helpers import new_collection
 
 
 def test_ten_thousand_tiles_each_once_in_order(api: httpx.Client, emu: Emulator) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from _emulator_helpers import new_collection, new_tile
 from sentinelhub_byoc.testing import Emulator
+
+from tests.emulator._emulator_helpers import new_collection, new_tile
 
 CONTENT = bytes(range(256)) * 4
 

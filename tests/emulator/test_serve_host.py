@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from _serve_process import start
 from sentinelhub_byoc.testing import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+
+from tests.emulator._serve_process import start
 
 
 def test_a_host_reachable_from_the_network_is_warned_about_in_one_line() -> None:

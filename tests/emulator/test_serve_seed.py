@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 import yaml
-from _serve_process import environment, start
 from sentinelhub_byoc.cli import main
 from sentinelhub_byoc.testing._seed import load_seed
+
+from tests.emulator._serve_process import environment, start
 
 CONTENT = bytes(range(256)) * 8
 COLLECTION_ID = "0b3f2b5c-0d43-4a4e-9a3a-6a8f5c1e2d10"

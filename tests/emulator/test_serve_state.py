@@ -21,10 +21,11 @@ from typing import Any
 
 import httpx
 import pytest
-from _serve_process import environment, start
 from sentinelhub_byoc.cli import main
 from sentinelhub_byoc.errors import BYOCError
 from sentinelhub_byoc.testing import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator, ManualClock, StoreError
+
+from tests.emulator._serve_process import environment, start
 
 CREATIONS = 500
 KILL_AFTER = 150

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from _serve_process import Served, start
 from sentinelhub_byoc.testing import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator
 from sentinelhub_byoc.testing._server import _HttpServer
+
+from tests.emulator._serve_process import Served, start
 
 ROUNDS = 3
 POSTS = 2_000

@@ -10,13 +10,13 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
-from _emulator_helpers import get_token, new_collection, new_tile
 from sentinelhub_byoc.geometry import as_geometry
 from sentinelhub_byoc.models import CollectionAdditionalData
 from sentinelhub_byoc.testing import Emulator, ManualClock, client_for, serve
 from sentinelhub_byoc.testing.cogs import write_cog
 
 from tests.cog_cases import CASES
+from tests.emulator._emulator_helpers import get_token, new_collection, new_tile
 
 CASES_BY_NAME = {case.name: case for case in CASES}
 

@@ -16,9 +16,10 @@ from typing import Any
 
 import httpx
 import numpy as np
-from _emulator_helpers import get_token
 from sentinelhub_byoc.testing import Emulator, IngestionDelays, ManualClock
 from sentinelhub_byoc.testing.cogs import write_cog
+
+from tests.emulator._emulator_helpers import get_token
 
 START = 1_767_225_600.0
 DELAYS = IngestionDelays(waiting=10, queued=10, ingesting=10)

@@ -6,8 +6,9 @@ import uuid
 
 import httpx
 import pytest
-from _emulator_helpers import error_code, new_collection, new_tile
 from sentinelhub_byoc.testing import Emulator, ManualClock
+
+from tests.emulator._emulator_helpers import error_code, new_collection, new_tile
 
 COVER = {
     "type": "Polygon",

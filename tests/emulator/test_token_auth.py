@@ -7,8 +7,9 @@ import json
 
 import httpx
 import pytest
-from _emulator_helpers import PREFIXES, TOKEN_PATH, error_code, get_token, new_collection
 from sentinelhub_byoc.testing import Emulator, ManualClock
+
+from tests.emulator._emulator_helpers import PREFIXES, TOKEN_PATH, error_code, get_token, new_collection
 
 CID = "008faeb6-011f-4d55-87f4-918feb8d1733"  # fixed: test ids must not differ between processes
 TID = "0b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"

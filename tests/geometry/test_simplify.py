@@ -2,10 +2,11 @@ import math
 
 import pytest
 import shapely
-from _geometry_strategies import CRS_AREAS, SUPPORTED_CRSS, star_ring
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sentinelhub_byoc.geometry import Geometry, GeometryError, validate
+
+from tests.geometry._geometry_strategies import CRS_AREAS, SUPPORTED_CRSS, star_ring
 
 
 @settings(max_examples=30, deadline=None)

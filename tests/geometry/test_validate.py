@@ -4,11 +4,18 @@ from typing import Any
 
 import pytest
 import shapely
-from _geometry_strategies import CRS_AREAS, SUPPORTED_CRSS, geometries, polygon_coords, star_ring
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.geometry import Geometry, GeometryError, validate
+
+from tests.geometry._geometry_strategies import (
+    CRS_AREAS,
+    SUPPORTED_CRSS,
+    geometries,
+    polygon_coords,
+    star_ring,
+)
 
 _SETTINGS = settings(max_examples=60, deadline=None)
 

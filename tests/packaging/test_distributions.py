@@ -19,10 +19,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 _VERSION = re.search(
     r'^__version__ = "([^"]+)"$',
-    (ROOT / "overlay" / "sentinelhub_byoc" / "__init__.py").read_text(encoding="utf-8"),
+    (ROOT / "overlay" / "sentinelhub_byoc" / "_version.py").read_text(encoding="utf-8"),
     flags=re.M,
 )
-assert _VERSION is not None, "overlay/sentinelhub_byoc/__init__.py must set __version__"
+assert _VERSION is not None, "overlay/sentinelhub_byoc/_version.py must set __version__"
 VERSION = _VERSION[1]
 DIST_INFO = f"sentinelhub_byoc-{VERSION}.dist-info"
 GENERATION_INPUTS = ("openapi.yaml", "generator-config.yaml", "noxfile.py")

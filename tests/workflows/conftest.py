@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _workflow_helpers import FAST
 from sentinelhub_byoc.testing import Emulator, EmulatorServer, client_for, serve
 
 from tests.s3_fixtures import moto_endpoint
 from tests.s3_fixtures import s3_client as make_s3_client
+from tests.workflows._workflow_helpers import FAST
 
 __all__ = ["moto_endpoint"]
 
@@ -32,8 +32,3 @@ def local_server(tmp_path: Path) -> Iterator[EmulatorServer]:
 def client(local_server: EmulatorServer) -> Iterator[Any]:
     with client_for(local_server) as byoc:
         yield byoc
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import anyio
 import pytest
 from sentinelhub_byoc.errors import ValidationError
-from sentinelhub_byoc.workflows import _tasks, _threads
+from sentinelhub_byoc.workflows import _executors, _tasks, _threads
 
 pytestmark = pytest.mark.anyio
 
@@ -186,8 +186,43 @@ async def test_concurrency_must_be_a_whole_number_of_one_or_more(concurrency: ob
         _threads.run_bounded([1], lambda item: item, concurrency=concurrency)  # type: ignore[arg-type]
 
 
+def test_run_many_hands_each_result_to_this_thread_and_keeps_going_after_a_failure() -> None:
+    gauge = Gauge()
+    seen: list[tuple[int, object, int]] = []
+
+    def work(item: int) -> int:
+        gauge.enter()
+        time.sleep(0.001 * (10 - item))
+        gauge.leave()
+        if item == 4:
+            raise ValueError(item)
+        return item * 10
+
+    results = _executors.run_many(
+        work,
+        list(range(10)),
+        concurrency=3,
+        on_result=lambda item, result: seen.append((item, result, threading.get_ident())),
+    )
+    assert [type(r).__name__ if isinstance(r, Exception) else r for r in results] == [
+        0, 10, 20, 30, "ValueError", 50, 60, 70, 80, 90,
+    ]  # fmt: skip
+    assert gauge.peak == 3
+    assert sorted(item for item, _, _ in seen) == list(range(10))
+    assert {thread for _, _, thread in seen} == {threading.get_ident()}
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_threads_keep_an_exception_returned_as_a_result(concurrency: int) -> None:
+    def work(item: int) -> int | Exception:
+        return ValueError(item) if item == 1 else item
+
+    results = _threads.run_bounded(range(4), work, concurrency=concurrency)
+    assert [type(r).__name__ if isinstance(r, Exception) else r for r in results] == [0, "ValueError", 2, 3]
+
+
 def test_docstring_examples_run() -> None:
     import doctest
 
-    for module in (_tasks, _threads):
+    for module in (_tasks, _threads, _executors):
         assert doctest.testmod(module).failed == 0

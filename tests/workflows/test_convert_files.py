@@ -13,13 +13,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _rasters import read, write_good_cog, write_jpeg_tiff, write_raster, write_unreadable
 from sentinelhub_byoc import workflows
 from sentinelhub_byoc.cog import check_cog
 from sentinelhub_byoc.cog._convert_options import ConvertOptions
 from sentinelhub_byoc.errors import ValidationError
 
 from tests.s3_fixtures import new_bucket
+from tests.workflows._rasters import read, write_good_cog, write_jpeg_tiff, write_raster, write_unreadable
 
 
 def _corpus(root: Path) -> Path:

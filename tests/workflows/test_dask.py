@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _rasters import write_good_cog, write_jpeg_tiff, write_raster
-from _workflow_helpers import BANDS, FAST
 from sentinelhub_byoc import workflows
 from sentinelhub_byoc.cog import check_cog
 from sentinelhub_byoc.testing import Emulator, EmulatorServer, client_for, serve
 from sentinelhub_byoc.workflows._executors import is_dask_client, run_many
 
 from tests.s3_fixtures import new_bucket
+from tests.workflows._rasters import write_good_cog, write_jpeg_tiff, write_raster
+from tests.workflows._workflow_helpers import BANDS, FAST
 
 distributed = pytest.importorskip("distributed")
 

@@ -8,9 +8,9 @@ from uuid import uuid4
 import pytest
 from sentinelhub_byoc.cog import group_band_files
 from sentinelhub_byoc.errors import ValidationError
+from sentinelhub_byoc.storage._stat import StoredFile
 from sentinelhub_byoc.workflows._filters import key_filter
-from sentinelhub_byoc.workflows._plan import KnownTile, make_plan, sensing_time_reader
-from sentinelhub_byoc.workflows._sources import StoredFile
+from sentinelhub_byoc.workflows._plan import KnownTile, Planner, make_plan, sensing_time_reader
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -218,3 +218,24 @@ def test_include_and_exclude_patterns(
 def test_patterns_that_name_no_file_are_refused(pattern: object) -> None:
     with pytest.raises(ValidationError, match=r"names no file|must be text"):
         key_filter(include=[pattern])  # type: ignore[list-item]
+
+
+def test_a_plan_drawn_while_listing_keeps_the_source_order_and_the_last_tile_of_a_path() -> None:
+    files = _files("a/B04.tif", "b/B04.tif", "c/B04.tif")
+    planner = Planner("c", "src", group_band_files(files), files, delete_missing=True)
+    first, last, gone = uuid4(), uuid4(), uuid4()
+    # Listed in another order than the source's; "c" twice, the later one FAILED.
+    planner.add("z/(BAND).tif", KnownTile(gone, "INGESTED", T0))
+    planner.add("c/(BAND).tif", KnownTile(first, "INGESTED", T0 + timedelta(hours=1)))
+    planner.add("a/(BAND).tif", KnownTile(uuid4(), "QUEUED", T0 + timedelta(hours=1)))
+    planner.add("c/(BAND).tif", KnownTile(last, "FAILED", T0 + timedelta(hours=1), "broken"))
+    plan = planner.plan()
+    assert [(t.action, t.path) for t in plan.tiles] == [
+        ("skip", "a/(BAND).tif"),
+        ("create", "b/(BAND).tif"),
+        ("skip", "c/(BAND).tif"),
+        ("delete", "z/(BAND).tif"),
+    ]
+    assert plan.tiles[0].pending
+    assert [t.tile_id for t in plan.tiles[2:]] == [last, gone]
+    assert plan.failed_before == {"c/(BAND).tif": "broken"}

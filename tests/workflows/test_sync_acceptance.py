@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _workflow_helpers import BANDS, FAST, write_scene
 from sentinelhub_byoc import workflows
 from sentinelhub_byoc.testing import Emulator, EmulatorServer, client_for, serve
 
 from tests.s3_fixtures import new_bucket
+from tests.workflows._workflow_helpers import BANDS, FAST, write_scene
 
 GOOD = 22
 

@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _rasters import write_good_cog, write_raster
-from _workflow_helpers import BANDS, FAST
 from sentinelhub_byoc import workflows
 from sentinelhub_byoc.cog import check_cog
 from sentinelhub_byoc.cog._convert_options import ConvertOptions
@@ -26,6 +24,8 @@ from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.testing import Emulator, EmulatorServer, client_for, serve
 
 from tests.s3_fixtures import new_bucket
+from tests.workflows._rasters import write_good_cog, write_raster
+from tests.workflows._workflow_helpers import BANDS, FAST
 
 
 @pytest.fixture

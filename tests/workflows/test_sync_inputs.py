@@ -16,14 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _workflow_helpers import BANDS, FAST, write_scene
 from sentinelhub_byoc import workflows
 from sentinelhub_byoc.errors import SourceChangedError, StorageAccessError, ValidationError
+from sentinelhub_byoc.storage._local import list_folder
+from sentinelhub_byoc.storage._stat import StoredFile
+from sentinelhub_byoc.storage._upload import upload_file
+from sentinelhub_byoc.storage._urls import S3Location, parse_s3_url
 from sentinelhub_byoc.testing import Emulator, EmulatorServer, async_client_for, client_for, serve
-from sentinelhub_byoc.workflows._sources import S3Location, StoredFile, key_problem, list_folder, parse_s3_url
-from sentinelhub_byoc.workflows._upload import upload_file
+from sentinelhub_byoc.workflows._sources import key_problem
 
 from tests.s3_fixtures import new_bucket
+from tests.workflows._workflow_helpers import BANDS, FAST, write_scene
 
 
 @pytest.fixture

@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _workflow_helpers import BANDS, FAST, write_scene
 from sentinelhub_byoc import workflows
 from sentinelhub_byoc.errors import ValidationError
+from sentinelhub_byoc.storage._local import list_folder
+from sentinelhub_byoc.storage._s3 import list_s3
+from sentinelhub_byoc.storage._upload import content_differs, upload_reason
+from sentinelhub_byoc.storage._urls import S3Location
 from sentinelhub_byoc.testing import Emulator, EmulatorServer, async_client_for, client_for, serve
-from sentinelhub_byoc.workflows._sources import S3Location, list_folder, list_s3
-from sentinelhub_byoc.workflows._upload import content_differs, upload_reason
 
 from tests.s3_fixtures import new_bucket
+from tests.workflows._workflow_helpers import BANDS, FAST, write_scene
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _workflow_helpers import BANDS, write_scene
 from sentinelhub_byoc import workflows
 from sentinelhub_byoc.errors import IngestionFailedError, NotFoundError, ValidationError
 from sentinelhub_byoc.retries import RetryPolicy
@@ -20,6 +19,8 @@ from sentinelhub_byoc.testing import (
     client_for,
     serve,
 )
+
+from tests.workflows._workflow_helpers import BANDS, write_scene
 
 
 def _bucket(server: EmulatorServer, name: str) -> Path:

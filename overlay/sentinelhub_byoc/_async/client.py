@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Self
 
 import httpx
 
 from sentinelhub_byoc._client_base import ARGUMENTS_DOC, ClientBase
-from sentinelhub_byoc._operations import Operation
 from sentinelhub_byoc._settings import Settings, TokenCacheOption, resolve_settings
 from sentinelhub_byoc._transport._async.sending import AsyncSender, async_pool
 from sentinelhub_byoc.deployments import Deployment
@@ -18,8 +16,6 @@ from sentinelhub_byoc.resources._async.collections import AsyncCollections
 from sentinelhub_byoc.resources._async.files import AsyncTileFiles
 from sentinelhub_byoc.resources._async.tiles import AsyncTiles
 from sentinelhub_byoc.retries import RetryPolicy
-
-T = TypeVar("T")
 
 
 class AsyncBYOCClient(ClientBase):
@@ -62,25 +58,25 @@ class AsyncBYOCClient(ClientBase):
             token_cache=token_cache,
         )
         settings = self._settings
-        http = http_client or async_pool(
-            timeout=settings.timeout,
-            retry=settings.retry,
-            rate_limiter=settings.rate_limiter,
-            transport=transport,
-        )
-        self._sender = AsyncSender(http, settings.deployment.api_url, settings.auth)
+        if http_client is None:
+            http = async_pool(timeout=settings.timeout, transport=transport)
+            self._sender = AsyncSender(
+                http,
+                settings.deployment.api_url,
+                settings.auth,
+                retry=settings.retry,
+                rate_limiter=settings.rate_limiter,
+            )
+        else:
+            # A pool of the caller's, used as it is: its retries and limits are its transport's.
+            self._sender = AsyncSender(http_client, settings.deployment.api_url, settings.auth)
         self._bind_resources()
 
     def _bind_resources(self) -> None:
-        self.collections = AsyncCollections(self)
-        self.tiles = AsyncTiles(self)
-        self.files = AsyncTileFiles(self)
-
-    async def _send(self, operation: Operation[T]) -> T:
-        return await self._sender.send(operation, self._options)
-
-    def _stream(self, operation: Operation[Any]) -> AbstractAsyncContextManager[httpx.Response]:
-        return self._sender.stream(operation, self._options)
+        sender = self._sender.with_options(self._options)
+        self.collections = AsyncCollections(sender)
+        self.tiles = AsyncTiles(sender, self._settings.deployment)
+        self.files = AsyncTileFiles(sender)
 
     async def aclose(self) -> None:
         """Close the connection pool (also one you supplied with ``http_client=``)."""

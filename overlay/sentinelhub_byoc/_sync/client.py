@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 import os
-from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Self
 
 import httpx
 
 from sentinelhub_byoc._client_base import ARGUMENTS_DOC, ClientBase
-from sentinelhub_byoc._operations import Operation
 from sentinelhub_byoc._settings import Settings, TokenCacheOption, resolve_settings
 from sentinelhub_byoc._transport._sync.sending import Sender, sync_pool
 from sentinelhub_byoc.deployments import Deployment
@@ -19,8 +17,6 @@ from sentinelhub_byoc.resources._sync.collections import Collections
 from sentinelhub_byoc.resources._sync.files import TileFiles
 from sentinelhub_byoc.resources._sync.tiles import Tiles
 from sentinelhub_byoc.retries import RetryPolicy
-
-T = TypeVar("T")
 
 
 class BYOCClient(ClientBase):
@@ -63,25 +59,25 @@ class BYOCClient(ClientBase):
             token_cache=token_cache,
         )
         settings = self._settings
-        http = http_client or sync_pool(
-            timeout=settings.timeout,
-            retry=settings.retry,
-            rate_limiter=settings.rate_limiter,
-            transport=transport,
-        )
-        self._sender = Sender(http, settings.deployment.api_url, settings.auth)
+        if http_client is None:
+            http = sync_pool(timeout=settings.timeout, transport=transport)
+            self._sender = Sender(
+                http,
+                settings.deployment.api_url,
+                settings.auth,
+                retry=settings.retry,
+                rate_limiter=settings.rate_limiter,
+            )
+        else:
+            # A pool of the caller's, used as it is: its retries and limits are its transport's.
+            self._sender = Sender(http_client, settings.deployment.api_url, settings.auth)
         self._bind_resources()
 
     def _bind_resources(self) -> None:
-        self.collections = Collections(self)
-        self.tiles = Tiles(self)
-        self.files = TileFiles(self)
-
-    def _send(self, operation: Operation[T]) -> T:
-        return self._sender.send(operation, self._options)
-
-    def _stream(self, operation: Operation[Any]) -> AbstractContextManager[httpx.Response]:
-        return self._sender.stream(operation, self._options)
+        sender = self._sender.with_options(self._options)
+        self.collections = Collections(sender)
+        self.tiles = Tiles(sender, self._settings.deployment)
+        self.files = TileFiles(sender)
 
     def close(self) -> None:
         """Close the connection pool (also one you supplied with ``http_client=``)."""

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
+from sentinelhub_byoc import errors
 from sentinelhub_byoc._logging import (
     REDACTED,
     form_secrets,
@@ -23,20 +24,6 @@ from sentinelhub_byoc._logging import (
     redact_form,
     redact_text,
     redact_url,
-)
-from sentinelhub_byoc._transport.extensions import is_token_request
-from sentinelhub_byoc.errors import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServerError,
 )
 from sentinelhub_byoc.retries import parse_retry_after
 
@@ -62,25 +49,27 @@ REQUEST_ID_HEADERS = (
 _MAX_TEXT = 300
 _MAX_EXCERPT = 120
 
-_STATUS_CLASSES: dict[int, type[APIError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    429: RateLimitError,
+_STATUS_CLASSES: dict[int, type[errors.APIError]] = {
+    400: errors.BadRequestError,
+    401: errors.AuthenticationError,
+    403: errors.PermissionDeniedError,
+    404: errors.NotFoundError,
+    409: errors.ConflictError,
+    429: errors.RateLimitError,
 }
 
 
-def error_class_for_status(status: int) -> type[APIError]:
-    """Return the :class:`APIError` subclass for an HTTP status (``APIError`` itself if none fits).
+def error_class_for_status(status: int) -> type[errors.APIError]:
+    """Return the :class:`~sentinelhub_byoc.errors.APIError` subclass for an HTTP status.
+
+    ``APIError`` itself when none fits.
 
     >>> error_class_for_status(404).__name__
     'NotFoundError'
     """
     if status >= 500:
-        return ServerError
-    return _STATUS_CLASSES.get(status, APIError)
+        return errors.ServerError
+    return _STATUS_CLASSES.get(status, errors.APIError)
 
 
 def error_from_response(
@@ -89,16 +78,16 @@ def error_from_response(
     token_endpoint: bool = False,
     secrets: Iterable[str | None] = (),
     now: datetime | None = None,
-) -> APIError:
+) -> errors.APIError:
     """Return the exception describing an error ``response`` (the body must already be read).
 
     Understands the service's wrapped body ``{"error": {"status", "reason", "message", "code",
     "errors"}}``, its flat body ``{"status", "reason", "message", "code"}``, OAuth2 error bodies
     ``{"error": "...", "error_description": "..."}`` and anything else (a short excerpt of the
     body's text, or the HTTP reason phrase when it is empty). With ``token_endpoint=True`` the
-    result is always an :class:`AuthenticationError`. The credentials the request carried (see
-    :func:`request_secrets`) and any of ``secrets`` are redacted from every field, ``request`` and
-    ``response`` included: those are redacted copies.
+    result is always an :class:`~sentinelhub_byoc.errors.AuthenticationError`. The credentials
+    the request carried (see :func:`request_secrets`) and any of ``secrets`` are redacted from
+    every field, ``request`` and ``response`` included: those are redacted copies.
 
     Example::
 
@@ -129,7 +118,7 @@ def error_from_response(
     code = fields.get("code")
     reason = fields.get("reason") or reason_phrase or None
     if token_endpoint:
-        cls: type[APIError] = AuthenticationError
+        cls: type[errors.APIError] = errors.AuthenticationError
         where = redact_text(redact_url(request.url), hidden) if request is not None else "the token endpoint"
         message = (
             f"could not get an access token from {where}: {message}. "
@@ -144,13 +133,13 @@ def error_from_response(
         "errors": _redact_value(fields.get("errors"), hidden),
         **exchange,
     }
-    if cls is RateLimitError:
+    if cls is errors.RateLimitError:
         retry_after = parse_retry_after(response.headers.get("retry-after"), now=now)
-        return RateLimitError(message, retry_after=retry_after, **common)
+        return errors.RateLimitError(message, retry_after=retry_after, **common)
     return cls(message, **common)
 
 
-def invalid_answer(response: httpx.Response, reason: str) -> APIResponseValidationError:
+def invalid_answer(response: httpx.Response, reason: str) -> errors.APIResponseValidationError:
     """The error for a success answer that cannot be read, *reason* saying what was wrong."""
     hidden = _secrets(_request_of(response), ())
     excerpt = _short(redact_text(_body_text(response), hidden), _MAX_EXCERPT)
@@ -158,7 +147,7 @@ def invalid_answer(response: httpx.Response, reason: str) -> APIResponseValidati
     if excerpt:
         message += f"; the body starts {excerpt!r}"
     exchange = redacted_exchange(response, hidden)
-    return APIResponseValidationError(
+    return errors.APIResponseValidationError(
         message,
         body_excerpt=excerpt or None,
         status=response.status_code,
@@ -373,20 +362,23 @@ def _redact_value(value: Any, hidden: list[str], depth: int = 0) -> Any:
 
 def error_from_transport_error(
     error: Exception, *, request: httpx.Request | None = None
-) -> APIConnectionError:
-    """Return the :class:`APIConnectionError` (or :class:`APITimeoutError`) for an httpx failure.
+) -> errors.APIConnectionError:
+    """Return the :class:`~sentinelhub_byoc.errors.APIConnectionError` for an httpx failure.
 
-    When the failed request is the token request the auth flow sent on the way (``error``'s own
-    request is marked as one), the error names the token URL and carries that request, redacted,
-    not the API request it was fetching a token for. Raise it ``from error`` so the original
-    stays visible as the cause.
+    An :class:`~sentinelhub_byoc.errors.APITimeoutError` for a timeout.
+
+    *request* is the request the caller sent. When the failed request is another one, sent on
+    its way by the authentication's flow (a token request: ``error``'s own request is not
+    *request*), the error names the token URL and carries that request, redacted, not the API
+    request it was fetching a token for. Raise it ``from error`` so the original stays visible as
+    the cause.
     """
     import httpx
 
     failed = _own_request(error)
-    if request is None or (failed is not None and is_token_request(failed)):
+    token_call = request is not None and failed is not None and failed is not request
+    if request is None or token_call:
         request = failed if failed is not None else request
-    token_call = request is not None and is_token_request(request)
     hidden = request_secrets(request)
     target = f"{request.method} {redact_url(request.url)}" if request is not None else "a request"
     target = redact_text(target, hidden)
@@ -396,11 +388,11 @@ def error_from_transport_error(
     kind = type(error).__name__
     where = "the token URL" if token_call else "the deployment's base URL"
     if isinstance(error, httpx.TimeoutException):
-        return APITimeoutError(
+        return errors.APITimeoutError(
             f"{target} timed out ({kind}). Retry later or raise the client's timeout; check {where}",
             request=copy,
         )
-    return APIConnectionError(
+    return errors.APIConnectionError(
         f"{target} failed without a response ({kind}: {redact_text(_short(str(error)), hidden)}). "
         f"Check the network connection and {where}",
         request=copy,

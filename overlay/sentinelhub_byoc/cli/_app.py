@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from sentinelhub_byoc import __version__
 from sentinelhub_byoc._logging import redact_text
+from sentinelhub_byoc._version import __version__
 from sentinelhub_byoc.cli import (
     _auth,
     _cog,
@@ -26,7 +26,13 @@ from sentinelhub_byoc.cli import (
     _serve,
     _tiles,
 )
-from sentinelhub_byoc.cli._context import OUTPUT_FORMATS, CliState, enable_debug_logging, run_secrets
+from sentinelhub_byoc.cli._context import (
+    OUTPUT_FORMATS,
+    CliState,
+    enable_debug_logging,
+    run_secrets,
+    show_warnings,
+)
 from sentinelhub_byoc.errors import BYOCError
 
 COMMANDS: tuple[click.Command, ...] = (
@@ -143,6 +149,7 @@ def byoc(ctx: click.Context, /, **options: Any) -> None:
     state.check()
     ctx.obj = state
     ctx.call_on_close(state.close)
+    show_warnings(state)
     if state.debug:
         enable_debug_logging(state)
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+import attrs
 import click
 
 from sentinelhub_byoc.cli._errors import InputError, missing_dependency
@@ -26,7 +26,7 @@ OutputFormat = Literal["table", "json", "ndjson", "geojson"]
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("table", "json", "ndjson", "geojson")
 
 
-@dataclass
+@attrs.define
 class CliState:
     """The global options of one ``byoc`` run, and the client made from them."""
 
@@ -38,13 +38,25 @@ class CliState:
     emulator_state: Path | None = None
     output: OutputFormat = "table"
     debug: bool = False
-    _client: BYOCClient | None = field(default=None, repr=False)
-    _resources: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, repr=False)
+    _client: BYOCClient | None = attrs.field(default=None, repr=False, alias="_client")
+    _resources: contextlib.ExitStack = attrs.field(
+        factory=contextlib.ExitStack, repr=False, alias="_resources"
+    )
 
     @property
     def uses_emulator(self) -> bool:
         """Whether commands run against an embedded emulator."""
         return self.emulator or self.emulator_state is not None
+
+    def emulator_bucket_dir(self, bucket: str) -> Path | None:
+        """The folder of *bucket* in ``--emulator-state``'s emulator, or ``None`` without that option.
+
+        The emulator of a state folder keeps bucket ``b`` in ``STATE/buckets/b`` (its default
+        ``data_dir``), the folder it ingests from.
+        """
+        if self.emulator_state is None:
+            return None
+        return self.emulator_state / "buckets" / bucket
 
     def check(self) -> None:
         """Refuse combinations of global options that contradict each other."""
@@ -120,7 +132,7 @@ def _state_emulator(make: Callable[..., Any], folder: Path | None) -> Any:
     The emulator behind ``--emulator-state`` is a process's own: two commands on one folder run
     one after the other, never at once, so one command cannot feed another through a pipe.
     """
-    from sentinelhub_byoc.testing._store import StateInUseError
+    from sentinelhub_byoc.testing._database import StateInUseError
 
     try:
         return make(state_dir=folder)
@@ -189,20 +201,37 @@ def run_secrets(state: CliState) -> tuple[str, ...]:
     return (credentials.client_secret, f"{credentials.client_id}:{credentials.client_secret}")
 
 
+def show_warnings(state: CliState) -> None:
+    """Print the package's warnings (a token cache that cannot be written...) on stderr, one line each.
+
+    The package's logger only has a ``NullHandler``, as a library's should: the command is the
+    application that shows them. Under ``--debug`` the debug handler shows them instead.
+    """
+    _add_stderr_handler(state, logging.WARNING, "%(message)s", lambda record: not state.debug)
+
+
 def enable_debug_logging(state: CliState) -> None:
     """Under ``--debug``, send the package's log (secrets already redacted there) to stderr.
 
     The run's client secret is hidden again in every line. The handler is removed when the run
     ends.
     """
+    _add_stderr_handler(state, logging.DEBUG, "%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _add_stderr_handler(
+    state: CliState, level: int, line: str, shown: Callable[[logging.LogRecord], bool] | None = None
+) -> None:
+    """Send the package's log from *level* up to stderr, until the run ends."""
     logger = logging.getLogger("sentinelhub_byoc")
-    handler = _StderrHandler()
-    handler.setFormatter(
-        _RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", _run_secrets(state))
-    )
+    handler = _StderrHandler(level)
+    handler.setFormatter(_RedactingFormatter(line, _run_secrets(state)))
+    if shown is not None:
+        handler.addFilter(shown)
     previous = logger.level
     logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
+    if logger.getEffectiveLevel() > level:
+        logger.setLevel(level)
 
     def restore() -> None:
         logger.removeHandler(handler)

@@ -7,9 +7,10 @@ noData (0), as delivered scenes have: a frame, and on the swath's edge a slanted
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 __all__ = ["BANDS", "EPSG", "SCENES", "Scene", "write_scene"]
 
@@ -21,7 +22,7 @@ _WEST, _SOUTH = 500_000.0, 5_100_000.0
 _FRAME = 12
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Scene:
     """One scene: its folder (which names its sensing time), place in the grid, and shape."""
 

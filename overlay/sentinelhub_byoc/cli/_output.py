@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import click
 
 from sentinelhub_byoc.cli._context import OutputFormat
@@ -74,7 +74,7 @@ def _time(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class TableKind:
     """The columns of one kind of table, and which of them matter most when space is short.
 

@@ -8,11 +8,11 @@ import socket
 import stat
 import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Literal, cast
 
+import attrs
 import click
 
 _Flavour = Literal["sentinel-hub", "cdse"]
@@ -85,7 +85,7 @@ def serve_command(
     ctx.exit(_serve(arguments))
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class _ServeArguments:
     port: int
     host: str
@@ -97,8 +97,8 @@ class _ServeArguments:
 
 def _serve(args: _ServeArguments) -> int:
     from sentinelhub_byoc.testing import Emulator, serve
+    from sentinelhub_byoc.testing._database import StoreError, state_files
     from sentinelhub_byoc.testing._seed import Seed, SeedError, apply_seed, load_seed
-    from sentinelhub_byoc.testing._store import StoreError, state_files
 
     seed: Seed | None = None
     if args.seed is not None:

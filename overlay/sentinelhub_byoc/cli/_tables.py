@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
 
+import attrs
 from rich.cells import cell_len, get_character_cell_size
 
 #: How a column's cells are shortened when the column is narrower than them: ``whole`` never
@@ -35,7 +35,7 @@ _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Column:
     """One column: its heading, how its cells are shortened, the narrowest it may get.
 
@@ -59,7 +59,7 @@ class Column:
         return max(self.minimum(natural), min(natural, self.comfortable))
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Fitted:
     """The columns chosen (indices into the table's columns, in its order) and their widths."""
 

@@ -516,10 +516,9 @@ def _emulator_bucket(state: CliState, collection: str, folder: Path) -> bool:
     if state.emulator_state is None or not folder.is_dir():
         return False
     bucket = state.client().collections.get(collection).s3_bucket.rpartition(":")[2]
-    # The emulator keeps bucket b of a state folder in STATE/buckets/b (testing._emulator).
-    mirror = state.emulator_state / "buckets" / bucket
+    mirror = state.emulator_bucket_dir(bucket)
     try:
-        return mirror.is_dir() and folder.resolve() == mirror.resolve()
+        return mirror is not None and mirror.is_dir() and folder.resolve() == mirror.resolve()
     except OSError:
         return False
 

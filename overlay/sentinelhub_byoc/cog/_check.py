@@ -9,22 +9,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+import attrs
+
 from sentinelhub_byoc.cog._layout import DEFAULT_LAYOUT, group_band_files
 from sentinelhub_byoc.cog._problems import Problem, RuleSet, check_rules, error, for_rules, merge_fixes
-from sentinelhub_byoc.cog._storage import (
-    FileStorage,
-    InvalidBucketNameError,
-    LocalStorage,
-    Storage,
-    StorageError,
-    StorageKeyError,
-    validate_bucket_name,
-)
 from sentinelhub_byoc.errors import StorageAccessError, ValidationError
+from sentinelhub_byoc.storage._errors import StorageError, StorageKeyError
+from sentinelhub_byoc.storage._http import HttpStorage
+from sentinelhub_byoc.storage._local import FileStorage, LocalStorage
+from sentinelhub_byoc.storage._protocol import Storage
+from sentinelhub_byoc.storage._s3 import S3Storage, default_s3_client
+from sentinelhub_byoc.storage._urls import split_s3_url
 
 if TYPE_CHECKING:
     import httpx
@@ -100,7 +98,7 @@ class _Verdict:
         return tuple(p for p in self.problems if not p.is_error)
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class CogReport(_Verdict):
     """What :func:`check_cog` found in one file: every problem, and the facts it could read.
 
@@ -155,7 +153,7 @@ class CogReport(_Verdict):
         return self.format()
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class TileCheck(_Verdict):
     """What :func:`check_tile` found in the band files of one tile.
 
@@ -173,7 +171,7 @@ class TileCheck(_Verdict):
 
     path: str
     """The tile's path as the service takes it, with ``(BAND)`` where each file's band name stands."""
-    files: Mapping[str, CogReport] = field(default_factory=dict)
+    files: Mapping[str, CogReport] = attrs.field(factory=dict)
     """Each band file's report, by band name, in band order; a missing file has none (its problem is
     among ``tile_problems``)."""
     tile_problems: tuple[Problem, ...] = ()
@@ -213,7 +211,7 @@ class TileCheck(_Verdict):
         return self.format()
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class _Opened:
     storage: Storage
     key: str
@@ -237,17 +235,6 @@ def _source_text(source: object, what: str = "source") -> str:
     return text
 
 
-def _split_s3(url: str, *, key_required: bool) -> tuple[str, str]:
-    bucket, _, key = url[len("s3://") :].partition("/")
-    try:
-        validate_bucket_name(bucket)
-    except InvalidBucketNameError as bad:
-        raise ValidationError(f"{url}: {bad}") from None
-    if key_required and (not key or key.endswith("/")):
-        raise ValidationError(f"{url} names no object: give s3://bucket/path/to/file.tif")
-    return bucket, key
-
-
 class _Opener:
     """Turns sources into a storage, a key and a name, making each client at most once."""
 
@@ -257,8 +244,6 @@ class _Opener:
         self._owned: list[httpx.Client] = []
 
     def s3(self) -> Any:
-        from sentinelhub_byoc.cog._s3 import default_s3_client
-
         self._s3_client = default_s3_client(self._s3_client, "reading s3:// URLs")
         return self._s3_client
 
@@ -280,19 +265,15 @@ class _Opener:
         if separator and scheme.lower() not in ("s3", "http", "https"):
             raise ValidationError(f"{text}: only local paths, s3:// and http(s):// URLs can be checked")
         if scheme.lower() == "s3" and separator:
-            _split_s3(text, key_required=True)
+            split_s3_url(text, key_required=True)
         return text
 
     def open(self, text: str) -> _Opened:
         scheme, separator, _ = text.partition("://")
         if separator and scheme.lower() == "s3":
-            from sentinelhub_byoc.cog._s3 import S3Storage
-
-            bucket, key = _split_s3(text, key_required=True)
+            bucket, key = split_s3_url(text, key_required=True)
             return _Opened(S3Storage(self.s3(), bucket), key, text)
         if separator:
-            from sentinelhub_byoc.cog._http import HttpStorage
-
             return _Opened(HttpStorage(self.http()), text, text)
         return _Opened(FileStorage(), text, text)
 
@@ -545,9 +526,7 @@ def check_prefix(
     scheme, separator, _ = text.partition("://")
     storage: Storage
     if separator and scheme.lower() == "s3":
-        from sentinelhub_byoc.cog._s3 import S3Storage, default_s3_client
-
-        bucket, key_prefix = _split_s3(text, key_required=False)
+        bucket, key_prefix = split_s3_url(text, key_required=False)
         group_band_files([], layout)
         _require_tifffile()
         storage = S3Storage(default_s3_client(s3_client, "reading s3:// URLs"), bucket)

@@ -10,8 +10,9 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import asdict, dataclass
 from typing import Literal
+
+import attrs
 
 from sentinelhub_byoc.errors import ValidationError
 
@@ -60,7 +61,7 @@ def parse_epsg(value: object, what: str = "reproject") -> int:
     return code
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class ConvertOptions:
     """How :func:`~sentinelhub_byoc.cog.convert` writes a COG; every default can be overridden.
 
@@ -121,7 +122,7 @@ class ConvertOptions:
     threads: int = 1
     """GDAL's threads for one conversion (compression, overviews), at least 1."""
 
-    def __post_init__(self) -> None:
+    def __attrs_post_init__(self) -> None:
         self._check_layout()
         self._check_values()
 
@@ -188,7 +189,7 @@ class ConvertOptions:
         return parse_epsg(self.reproject)
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Conversion:
     """What :func:`~sentinelhub_byoc.cog.convert` did with one source.
 
@@ -232,7 +233,7 @@ class Conversion:
 
 def options_digest(options: ConvertOptions, rules: str) -> str:
     """Return a short digest of everything that shapes an output (``threads`` does not)."""
-    values = asdict(options)
+    values = attrs.asdict(options, recurse=False)
     del values["threads"]
     nodata = values["nodata"]
     if isinstance(nodata, float) and math.isnan(nodata):

@@ -9,7 +9,8 @@ report, or a :class:`~sentinelhub_byoc.errors.ConversionError` saying why it can
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+import attrs
 
 from sentinelhub_byoc.cog._convert_options import DTYPES, ConvertOptions
 from sentinelhub_byoc.cog._crs_rules import describe_supported, supported_epsg
@@ -44,7 +45,7 @@ _DRIVER_NAMES = {
 }
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class SourceFacts:
     """What GDAL reports about a source raster, as the plan needs it."""
 
@@ -76,7 +77,7 @@ class SourceFacts:
         return len(self.dtypes)
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Output:
     """One file to write: the source bands it holds (1-based) and their colour interpretations."""
 
@@ -85,7 +86,7 @@ class Output:
     band_interleave: bool
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Plan:
     """How to write the outputs of one source; see :func:`plan_conversion`."""
 

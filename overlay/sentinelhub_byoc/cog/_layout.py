@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
+
+import attrs
 
 from sentinelhub_byoc.errors import ValidationError
 
@@ -25,13 +26,13 @@ DEFAULT_LAYOUT = "**/(BAND).tif"
 """Every ``.tif`` file is a band, named after the file; the files of one folder are one tile."""
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class TileFiles:
     """The band files of one tile: its ``path`` as the service takes it, and each band's file."""
 
     path: str
     """The tile's path: the files' common key with ``(BAND)`` where each band's name stands."""
-    files: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str] = attrs.field(factory=dict)
     """Each band's file key, by band name, sorted by band name."""
 
     @property

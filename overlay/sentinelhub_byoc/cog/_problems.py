@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from typing import Literal
+
+import attrs
 
 __all__ = [
     "CONVERT",
@@ -112,7 +113,7 @@ def for_rules(problem: Problem, rules: RuleSet) -> Problem:
         return problem
     options, note = parts
     fix = convert_command([problem.file], {**options, "--rules": "cdse"}, note)
-    return replace(problem, fix=fix)
+    return attrs.evolve(problem, fix=fix)
 
 
 def merge_fixes(problems: Sequence[Problem]) -> list[tuple[str, tuple[Problem, ...]]]:
@@ -189,7 +190,7 @@ def summarize(problems: Sequence[Problem]) -> str:
     return text if len(problems) == 1 else f"{len(problems)} problems; first: {text}"
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Problem:
     """One broken rule of one file or tile.
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 import shlex
-from dataclasses import dataclass
+
+import attrs
 
 from sentinelhub_byoc.cog._crs_rules import describe_supported, supported_epsg
 from sentinelhub_byoc.cog._problems import (
@@ -20,9 +21,10 @@ from sentinelhub_byoc.cog._problems import (
     for_rules,
     warning,
 )
-from sentinelhub_byoc.cog._storage import Storage, StorageError
 from sentinelhub_byoc.cog._tiff import HEADER_LIMIT, ImageLayout, TiffHeader, read_header
 from sentinelhub_byoc.cog._transforms import BBox
+from sentinelhub_byoc.storage._errors import StorageError
+from sentinelhub_byoc.storage._protocol import Storage
 
 __all__ = ["CDSE_MAX_CHUNKY_BANDS", "FileCheck", "FileFacts", "check_file", "check_header"]
 
@@ -78,7 +80,7 @@ def _gdal_edit(key: str, options: str) -> str:
     return f"gdal_edit.py {options} {shlex.quote(key)}"
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class FileFacts:
     """What ingestion learns from a file that meets the rules."""
 
@@ -93,7 +95,7 @@ class FileFacts:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class FileCheck:
     """Every problem of one file, and what could be learnt from it.
 

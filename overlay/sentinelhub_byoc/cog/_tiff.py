@@ -15,12 +15,14 @@ from __future__ import annotations
 import logging
 import struct
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Literal, cast
 
+import attrs
+
 from sentinelhub_byoc.cog._problems import ProblemError, convert_fix, error
-from sentinelhub_byoc.cog._rangefile import ReadBudgetExceededError, StorageFile
-from sentinelhub_byoc.cog._storage import Storage, StorageError
+from sentinelhub_byoc.storage._errors import StorageError
+from sentinelhub_byoc.storage._protocol import Storage
+from sentinelhub_byoc.storage._ranges import ReadBudgetExceededError, StorageFile
 
 if TYPE_CHECKING:
     from tifffile import TiffFile, TiffPage
@@ -104,7 +106,7 @@ def _quiet_tifffile() -> None:
         log.addHandler(logging.NullHandler())
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class ImageLayout:
     """How one IFD stores its image: its place among the file's IFDs, size and tiles.
 
@@ -130,7 +132,7 @@ class ImageLayout:
         return self.tile_width > 0 and self.tile_height > 0
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class TiffHeader:
     """What one TIFF file's header says, as found, before any rule is applied.
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import shlex
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import attrs
 
 from sentinelhub_byoc.cog._problems import Problem, convert_command, convert_fix, error
 from sentinelhub_byoc.cog._rules import FileFacts
@@ -25,7 +26,7 @@ _DTYPES = {
 }
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class TilePlace:
     """Where a tile whose files agree lies: its CRS, the files' common box, and that box in WGS84."""
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sentinelhub_byoc._lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from sentinelhub_byoc.geometry._checks import MAX_COVER_POINTS
     from sentinelhub_byoc.geometry._cover import cover_geometry_from_cogs
     from sentinelhub_byoc.geometry._crs import (
         CDSE_ONLY_CRS,
@@ -38,11 +39,9 @@ if TYPE_CHECKING:
         tile_collection_geo_interface,
         to_feature_collection,
     )
-    from sentinelhub_byoc.geometry._funnel import as_geometry
+    from sentinelhub_byoc.geometry._geometry import Geometry, SimplifyResult
+    from sentinelhub_byoc.geometry._inputs import as_geometry, validate
     from sentinelhub_byoc.geometry._plot import plot_footprints
-    from sentinelhub_byoc.geometry._simplify import SimplifyResult
-    from sentinelhub_byoc.geometry._validate import MAX_COVER_POINTS, validate
-    from sentinelhub_byoc.geometry._value import Geometry
 
 _EXPORTS = {
     "cover_geometry_from_cogs": "sentinelhub_byoc.geometry._cover",
@@ -58,12 +57,12 @@ _EXPORTS = {
     "iter_features": "sentinelhub_byoc.geometry._export",
     "tile_collection_geo_interface": "sentinelhub_byoc.geometry._export",
     "to_feature_collection": "sentinelhub_byoc.geometry._export",
-    "as_geometry": "sentinelhub_byoc.geometry._funnel",
+    "as_geometry": "sentinelhub_byoc.geometry._inputs",
     "plot_footprints": "sentinelhub_byoc.geometry._plot",
-    "SimplifyResult": "sentinelhub_byoc.geometry._simplify",
-    "MAX_COVER_POINTS": "sentinelhub_byoc.geometry._validate",
-    "validate": "sentinelhub_byoc.geometry._validate",
-    "Geometry": "sentinelhub_byoc.geometry._value",
+    "SimplifyResult": "sentinelhub_byoc.geometry._geometry",
+    "MAX_COVER_POINTS": "sentinelhub_byoc.geometry._checks",
+    "validate": "sentinelhub_byoc.geometry._inputs",
+    "Geometry": "sentinelhub_byoc.geometry._geometry",
 }
 
 __all__ = [

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol, TypeVar
 
 from sentinelhub_byoc.geometry import _deps
+from sentinelhub_byoc.geometry._coordinates import GeometryType, MultiPolygonCoords, where
 from sentinelhub_byoc.geometry._crs import WGS84, describe_supported, is_supported_crs
 from sentinelhub_byoc.geometry._errors import GeometryError
-from sentinelhub_byoc.geometry._structure import where
 
 if TYPE_CHECKING:
-    from sentinelhub_byoc.geometry._value import Geometry
+    from sentinelhub_byoc.geometry._shapes import Shape
 
 MAX_COVER_POINTS: Final = 100
 """The most positions (closing ones included) the service takes in a cover geometry: 100."""
@@ -19,7 +19,41 @@ MAX_COVER_POINTS: Final = 100
 MAX_LONGITUDE_SPAN: Final = 180.0
 
 
-def check_geometry(geometry: Geometry, *, cover: bool, cdse: bool, thorough: bool | None) -> Geometry:
+class Checked(Protocol):
+    """What the checks read of a geometry: a :class:`~sentinelhub_byoc.geometry.Geometry` is one.
+
+    The checks see a geometry through this, so that ``Geometry.validate`` can call them
+    without the two modules importing each other.
+    """
+
+    @property
+    def type(self) -> GeometryType:
+        """``"Polygon"`` or ``"MultiPolygon"``."""
+
+    @property
+    def crs(self) -> int:
+        """The EPSG code of the coordinates."""
+
+    @property
+    def polygons(self) -> MultiPolygonCoords:
+        """The rings of every polygon."""
+
+    @property
+    def num_points(self) -> int:
+        """The positions of all rings, closing ones included."""
+
+    @property
+    def shape(self) -> Shape:
+        """The shapely geometry."""
+
+    def to_wgs84(self) -> Checked:
+        """The same geometry in WGS84."""
+
+
+_G = TypeVar("_G", bound=Checked)
+
+
+def check_geometry(geometry: _G, *, cover: bool, cdse: bool, thorough: bool | None) -> _G:
     """Apply every rule of :func:`~sentinelhub_byoc.geometry.validate` to *geometry*; return it."""
     _check_crs(geometry, cdse=cdse)
     if geometry.crs == WGS84:
@@ -40,7 +74,7 @@ def check_geometry(geometry: Geometry, *, cover: bool, cdse: bool, thorough: boo
     return geometry
 
 
-def _check_crs(geometry: Geometry, *, cdse: bool) -> None:
+def _check_crs(geometry: Checked, *, cdse: bool) -> None:
     if not is_supported_crs(geometry.crs, cdse=cdse):
         raise GeometryError(
             f"EPSG:{geometry.crs} is not a CRS the service supports; reproject the geometry "
@@ -48,7 +82,7 @@ def _check_crs(geometry: Geometry, *, cdse: bool) -> None:
         )
 
 
-def _check_lon_lat(geometry: Geometry) -> None:
+def _check_lon_lat(geometry: Checked) -> None:
     for p, polygon in enumerate(geometry.polygons):
         for r, ring in enumerate(polygon):
             for i, (lon, lat) in enumerate(ring):
@@ -61,7 +95,7 @@ def _check_lon_lat(geometry: Geometry) -> None:
                     )
 
 
-def _check_topology(geometry: Geometry) -> None:
+def _check_topology(geometry: Checked) -> None:
     from sentinelhub_byoc.geometry import _shapes
 
     reason = _shapes.invalid_reason(geometry.shape)
@@ -76,7 +110,7 @@ def _check_topology(geometry: Geometry) -> None:
     )
 
 
-def _first_ring_crossing_itself(geometry: Geometry) -> str | None:
+def _first_ring_crossing_itself(geometry: Checked) -> str | None:
     shapely = _deps.shapely()
     for p, polygon in enumerate(geometry.polygons):
         for r, ring in enumerate(polygon):
@@ -85,7 +119,7 @@ def _first_ring_crossing_itself(geometry: Geometry) -> str | None:
     return None
 
 
-def _check_poles(geometry: Geometry) -> None:
+def _check_poles(geometry: Checked) -> None:
     from sentinelhub_byoc.geometry._reproject import transform_point
 
     shapely = _deps.shapely()
@@ -106,7 +140,7 @@ def _check_poles(geometry: Geometry) -> None:
             )
 
 
-def _check_antimeridian(wgs84: Geometry) -> None:
+def _check_antimeridian(wgs84: Checked) -> None:
     for p, polygon in enumerate(wgs84.polygons):
         for r, ring in enumerate(polygon):
             longitudes = [lon for lon, _ in ring]

@@ -10,8 +10,8 @@ from typing import IO, Any, TypeAlias
 from sentinelhub_byoc.geometry import _deps, _shapes
 from sentinelhub_byoc.geometry._crs import parse_crs
 from sentinelhub_byoc.geometry._errors import GeometryError
+from sentinelhub_byoc.geometry._geometry import Geometry
 from sentinelhub_byoc.geometry._shapes import Shape
-from sentinelhub_byoc.geometry._value import Geometry
 
 #: An open rasterio dataset (rasterio ships without type information).
 RasterDataset: TypeAlias = Any

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, Literal, Protocol, TypeAlias
 
+from sentinelhub_byoc.geometry._coordinates import Ring
 from sentinelhub_byoc.geometry._errors import GeometryError
-from sentinelhub_byoc.geometry._structure import Ring
-from sentinelhub_byoc.geometry._value import Geometry
+from sentinelhub_byoc.geometry._geometry import Geometry
 
 #: Which geometry of a tile a feature shows.
 WhichGeometry: TypeAlias = Literal["cover", "tile"]

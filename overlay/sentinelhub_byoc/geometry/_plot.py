@@ -12,7 +12,7 @@ from typing import Any
 
 from sentinelhub_byoc.geometry._errors import MissingExtraError
 from sentinelhub_byoc.geometry._export import TileLike, _text
-from sentinelhub_byoc.geometry._value import Geometry
+from sentinelhub_byoc.geometry._geometry import Geometry
 
 __all__ = ["plot_footprints"]
 

@@ -7,8 +7,8 @@ import math
 from typing import TYPE_CHECKING, cast
 
 from sentinelhub_byoc.geometry import _deps
+from sentinelhub_byoc.geometry._coordinates import MultiPolygonCoords, Position, Ring
 from sentinelhub_byoc.geometry._errors import GeometryError
-from sentinelhub_byoc.geometry._structure import MultiPolygonCoords, Position, Ring
 
 if TYPE_CHECKING:
     from pyproj import Transformer

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any, TypeAlias, cast
 
 from sentinelhub_byoc.geometry import _deps
-from sentinelhub_byoc.geometry._errors import GeometryError
-from sentinelhub_byoc.geometry._structure import (
+from sentinelhub_byoc.geometry._coordinates import (
     GeometryType,
     MultiPolygonCoords,
     check_type,
     normalise,
 )
+from sentinelhub_byoc.geometry._errors import GeometryError
 
 #: A shapely geometry (``shapely.Polygon`` or ``shapely.MultiPolygon`` here).
 Shape: TypeAlias = Any

@@ -1,73 +1,47 @@
-"""Simplifying a geometry under a point budget, reporting how much shape was lost."""
+"""Simplifying a shapely polygon under a point budget, with growing Douglas-Peucker tolerance."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from sentinelhub_byoc.geometry import _shapes
+from sentinelhub_byoc.geometry._coordinates import MIN_RING_POSITIONS
 from sentinelhub_byoc.geometry._errors import GeometryError
 from sentinelhub_byoc.geometry._shapes import Shape
-from sentinelhub_byoc.geometry._structure import MIN_RING_POSITIONS
-
-if TYPE_CHECKING:
-    from sentinelhub_byoc.geometry._value import Geometry
-
-if TYPE_CHECKING:
-    from sentinelhub_byoc.geometry._value import Geometry
 
 # Each step multiplies the tolerance by this; a finer step keeps more shape but tries more.
 _GROWTH: Final = 1.25
 _MAX_STEPS: Final = 200
 
 
-@dataclass(frozen=True)
-class SimplifyResult:
-    """The outcome of :meth:`Geometry.simplify_to`.
-
-    Attributes:
-        geometry: the simplified, valid geometry (the original one if it was small enough).
-        tolerance: the Douglas-Peucker tolerance used, in CRS units (0 if nothing was done).
-        hausdorff_distance: the largest distance between the original outline and the
-            simplified one, in CRS units: how much shape was lost.
-        original_points: the number of positions before simplification.
-
-    >>> result = geometry.simplify_to(max_points=100)  # doctest: +SKIP
-    >>> print(f"moved the outline by up to {result.hausdorff_distance:.1f} m")  # doctest: +SKIP
-    """
-
-    geometry: Geometry
-    tolerance: float
-    hausdorff_distance: float
-    original_points: int
-
-
-def simplify_to(geometry: Geometry, max_points: int = 100) -> SimplifyResult:
-    """Simplify ``geometry`` with growing Douglas-Peucker tolerance until it fits ``max_points``.
-
-    The tolerance starts at a millionth of the bounding box's larger side and grows by 25%
-    a step, so the first tolerance that fits is used (within that factor). Rings never
-    cross (GEOS ``preserve_topology``); holes and parts thinner than twice the tolerance
-    are dropped, as Douglas-Peucker would collapse them, but the largest part is kept.
-    """
+def check_budget(max_points: int) -> None:
+    """Refuse a point budget no polygon fits in."""
     if max_points < MIN_RING_POSITIONS:
         raise GeometryError(
             f"max_points={max_points} is too small: a polygon needs at least {MIN_RING_POSITIONS} positions"
         )
-    original = geometry.num_points
-    if original <= max_points and _shapes.is_valid(geometry.shape):
-        return SimplifyResult(geometry, 0.0, 0.0, original)
-    source = geometry.shape
-    if not _shapes.is_valid(source):
-        source = _shapes.make_valid(source)
-    min_x, min_y, max_x, max_y = geometry.bounds
+
+
+def simplify_shape(
+    shape: Shape, *, num_points: int, bounds: tuple[float, float, float, float], max_points: int
+) -> tuple[Shape, float] | None:
+    """Simplify *shape* until it has at most ``max_points`` positions; ``None`` if it fits already.
+
+    Returns the simplified, valid shape and the tolerance used. The tolerance starts at a
+    millionth of the bounding box's larger side and grows by 25% a step, so the first
+    tolerance that fits is used (within that factor). Rings never cross (GEOS
+    ``preserve_topology``); holes and parts thinner than twice the tolerance are dropped, as
+    Douglas-Peucker would collapse them, but the largest part is kept.
+    """
+    if num_points <= max_points and _shapes.is_valid(shape):
+        return None
+    source = shape if _shapes.is_valid(shape) else _shapes.make_valid(shape)
+    min_x, min_y, max_x, max_y = bounds
     tolerance = max(max_x - min_x, max_y - min_y) * 1e-6 or 1e-9
     for _ in range(_MAX_STEPS):
         candidate = _simplify_once(source, tolerance)
         if candidate is not None and _shapes.num_points(candidate) <= max_points:
-            simplified = type(geometry).from_shape(candidate, crs=geometry.crs)
-            distance = _shapes.hausdorff(geometry.shape, candidate)
-            return SimplifyResult(simplified, tolerance, distance, original)
+            return candidate, tolerance
         tolerance *= _GROWTH
     raise GeometryError(  # pragma: no cover - the tolerance outgrows any finite geometry
         f"could not simplify the geometry to {max_points} positions"

@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Self, TypeVar
 from uuid import UUID
 
 import attrs
 
-from sentinelhub_byoc.geometry._value import Geometry
+from sentinelhub_byoc.geometry._geometry import Geometry
 
 _KEY = "sentinelhub_byoc.api"
 T = TypeVar("T")
@@ -98,9 +99,13 @@ def _infos(cls: type) -> list[tuple[str, _FieldInfo]]:
 
 
 class _Plan:
-    """How to read one model class, indexed for the loop in :func:`decode`."""
+    """How to read one model class, indexed for the loop in :func:`decode`.
 
-    __slots__ = ("by_attribute", "names", "readers", "specs")
+    Making it puts a :class:`_Lazy` on the class for each field, which fills the field in on
+    first access from the JSON a model was read from.
+    """
+
+    __slots__ = ("names", "readers", "specs")
 
     def __init__(self, cls: type) -> None:
         infos = _infos(cls)
@@ -110,10 +115,10 @@ class _Plan:
         self.specs: dict[str, tuple[tuple[type, ...], Callable[[Any], object] | None]] = {
             name: (reader.kinds, reader.check) for name, reader in self.readers.items()
         }
-        self.by_attribute: dict[str, tuple[str, Callable[[Any], Any] | None, Any]] = {
-            attribute: (info.name, info.reader.convert if info.reader else None, defaults[attribute])
-            for attribute, info in infos
-        }
+        for attribute, info in infos:
+            convert = info.reader.convert if info.reader else None
+            setattr(cls, attribute, _Lazy(attribute, info.name, convert, defaults[attribute]))
+        cls.extra = _Extra(self.names)  # type: ignore[attr-defined]
 
 
 _PLANS: dict[type, _Plan] = {}
@@ -135,23 +140,16 @@ def decode(cls: type[T], data: Any) -> T:
     :class:`DecodeError` (a :class:`ValueError`) naming the member that does not fit. Fields are
     converted on first access.
     """
-    _check_members(_plan(cls), data)
-    # Built without __init__: the fields are filled in from the JSON on first access.
+    _check_members(_PLANS.get(cls) or _plan(cls), data)
+    # Built without __init__: the fields are filled in from the JSON on first access. The
+    # instance dictionary is written directly, past the frozen class's __setattr__.
     model: Any = object.__new__(cls)
-    object.__setattr__(model, "__dict__", {_JSON: data})
+    model.__dict__[_JSON] = data
     return model  # type: ignore[no-any-return]
 
 
-def fits(cls: type, data: Any) -> bool:
-    """Check that *data* could be read as a *cls* model, without building one.
-
-    Raises :class:`DecodeError` like :func:`decode`; returns ``True`` otherwise.
-    """
-    _check_members(_plan(cls), data)
-    return True
-
-
-def _check_members(plan: _Plan, data: Any) -> None:
+def _check_members(plan: _Plan, data: Any) -> bool:
+    """Check each member of *data* that *plan* knows; ``True``, or :class:`DecodeError`."""
     if type(data) is not dict and not isinstance(data, Mapping):
         raise DecodeError("", f"expected a JSON object, got {describe(data)}")
     specs = plan.specs
@@ -171,6 +169,7 @@ def _check_members(plan: _Plan, data: Any) -> None:
                 accepted_value = False
             if not accepted_value:
                 raise DecodeError(key, f"expected {plan.readers[key].expected}, got {describe(raw)}")
+    return True
 
 
 def _fits(value: Any, accepted: tuple[type, ...]) -> bool:
@@ -186,29 +185,58 @@ def _fits(value: Any, accepted: tuple[type, ...]) -> bool:
     return isinstance(value, accepted)
 
 
-def _finish(model: Any, attribute: str) -> Any:
-    """Fill in *attribute* of a model read from JSON, on first access."""
-    state = model.__dict__
-    data = state.get(_JSON)
-    if data is None:
-        raise AttributeError(f"{type(model).__name__!r} object has no attribute {attribute!r}")
-    plan = _plan(type(model))
-    if attribute == "extra":
-        value: Any = {key: raw for key, raw in data.items() if key not in plan.names}
-    else:
-        entry = plan.by_attribute.get(attribute)
-        if entry is None:
-            raise AttributeError(f"{type(model).__name__!r} object has no attribute {attribute!r}")
-        name, convert, default = entry
-        raw = data.get(name, _ABSENT)
+class _Lazy:
+    """A field of a model read from JSON, converted on first access and kept in the instance.
+
+    A non-data descriptor: once the value is in the instance's ``__dict__`` (or for a model
+    built by ``__init__``, from the start) it is found there first.
+    """
+
+    __slots__ = ("attribute", "convert", "default", "name")
+
+    def __init__(self, attribute: str, name: str, convert: Callable[[Any], Any] | None, default: Any) -> None:
+        self.attribute = attribute
+        self.name = name
+        self.convert = convert
+        self.default = default
+
+    def __get__(self, model: Any, owner: type | None = None) -> Any:
+        if model is None:
+            return self
+        state = model.__dict__
+        raw = _json_of(model, self.attribute).get(self.name, _ABSENT)
         if raw is _ABSENT:
-            value = default
-        elif raw is None or convert is None:
+            value = self.default
+        elif raw is None or self.convert is None:
             value = raw
         else:
-            value = convert(raw)
-    state[attribute] = value
-    return value
+            value = self.convert(raw)
+        state[self.attribute] = value
+        return value
+
+
+class _Extra:
+    """The ``extra`` field of a model read from JSON: the members it does not know, on first access."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+
+    def __get__(self, model: Any, owner: type | None = None) -> Any:
+        if model is None:
+            return self
+        data = _json_of(model, "extra")
+        value = {key: raw for key, raw in data.items() if key not in self.names}
+        model.__dict__["extra"] = value
+        return value
+
+
+def _json_of(model: Any, attribute: str) -> Mapping[str, Any]:
+    data: Mapping[str, Any] | None = model.__dict__.get(_JSON)
+    if data is None:
+        raise AttributeError(f"{type(model).__name__!r} object has no attribute {attribute!r}")
+    return data
 
 
 _ABSENT = object()
@@ -232,7 +260,10 @@ def _check_str_list(value: list[Any]) -> bool:
 
 def model_reader(cls: type) -> Reader:
     """The reader of a field holding a nested model."""
-    return Reader((dict,), "a JSON object", lambda raw: fits(cls, raw), lambda raw: decode(cls, raw))
+    # The nested class is complete when a field refers to it: its plan is made once, here,
+    # and checked directly, as this check runs for every model read.
+    plan = _plan(cls)
+    return Reader((dict,), "a JSON object", partial(_check_members, plan), partial(decode, cls))
 
 
 def map_reader(cls: type) -> Reader:
@@ -247,10 +278,12 @@ def map_reader(cls: type) -> Reader:
                 raise error.under(name) from None
         return models
 
+    plan = _plan(cls)
+
     def check(raw: Mapping[str, Any]) -> bool:
         for name, item in raw.items():
             try:
-                fits(cls, item)
+                _check_members(plan, item)
             except DecodeError as error:
                 raise error.under(name) from None
         return True
@@ -312,10 +345,6 @@ class ApiModel:
     """Base of the overlay models: conversion from and to the API's camelCase JSON."""
 
     extra: Mapping[str, Any]
-
-    def __getattr__(self, name: str) -> Any:
-        # Reached only for fields of a model read from JSON that were not accessed yet.
-        return _finish(self, name)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:

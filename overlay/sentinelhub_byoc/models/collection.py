@@ -9,7 +9,7 @@ from uuid import UUID
 
 import attrs
 
-from sentinelhub_byoc.geometry._value import Geometry
+from sentinelhub_byoc.geometry._geometry import Geometry
 from sentinelhub_byoc.models._codec import (
     BOOL,
     DATETIME,

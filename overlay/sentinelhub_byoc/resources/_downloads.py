@@ -15,11 +15,11 @@ import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+import attrs
 import httpx
 
 from sentinelhub_byoc._decoders import byte_count, content_range
@@ -91,7 +91,7 @@ class Deadline:
             )
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Span:
     """Which part of the file an answer's body holds, as far as its headers can be trusted.
 
@@ -207,9 +207,7 @@ class Folder:
     def __enter__(self) -> Folder:
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 

@@ -16,16 +16,15 @@ from typing import TYPE_CHECKING
 from sentinelhub_byoc._lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from ._answers import Dropped
     from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
     from ._clients import async_client_for, client_for, emulator_deployment
     from ._clock import Clock, ManualClock, SystemClock
-    from ._emulator import TOKEN_PATHS, Emulator, RequestRecord
+    from ._database import StoreError
+    from ._emulator import TOKEN_PATHS, Emulator, EmulatorTransport, RequestRecord
     from ._faults import Faults
-    from ._inprocess import EmulatorTransport
     from ._lifecycle import IngestionDelays
-    from ._reply import Dropped
     from ._server import EmulatorServer, serve
-    from ._store import StoreError
 
 _EXPORTS = {
     "DEMO_CLIENT_ID": "sentinelhub_byoc.testing._auth",
@@ -37,15 +36,15 @@ _EXPORTS = {
     "ManualClock": "sentinelhub_byoc.testing._clock",
     "SystemClock": "sentinelhub_byoc.testing._clock",
     "TOKEN_PATHS": "sentinelhub_byoc.testing._emulator",
-    "Dropped": "sentinelhub_byoc.testing._reply",
+    "Dropped": "sentinelhub_byoc.testing._answers",
     "Emulator": "sentinelhub_byoc.testing._emulator",
     "RequestRecord": "sentinelhub_byoc.testing._emulator",
     "Faults": "sentinelhub_byoc.testing._faults",
     "IngestionDelays": "sentinelhub_byoc.testing._lifecycle",
     "EmulatorServer": "sentinelhub_byoc.testing._server",
     "serve": "sentinelhub_byoc.testing._server",
-    "EmulatorTransport": "sentinelhub_byoc.testing._inprocess",
-    "StoreError": "sentinelhub_byoc.testing._store",
+    "EmulatorTransport": "sentinelhub_byoc.testing._emulator",
+    "StoreError": "sentinelhub_byoc.testing._database",
 }
 
 __all__ = [

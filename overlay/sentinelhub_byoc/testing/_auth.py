@@ -9,13 +9,13 @@ import hmac
 import json
 import secrets
 import uuid
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
+import attrs
 import httpx
 
-from ._responses import json_response
+from ._answers import json_response
 
 DEMO_CLIENT_ID = "demo-client-id"
 """The client id every emulator accepts unless it is given other clients."""
@@ -23,7 +23,7 @@ DEMO_CLIENT_SECRET = "demo-client-secret"
 """The secret of :data:`DEMO_CLIENT_ID`: a well-known value, for emulators only."""
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Account:
     """One OAuth2 client and the account that owns its collections."""
 
@@ -32,7 +32,7 @@ class Account:
     account_id: str
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class _Token:
     client_id: str
     expires_at: float

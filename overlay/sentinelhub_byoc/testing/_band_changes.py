@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ._model import Json
-from ._responses import bad_payload
+from ._answers import Json, bad_payload
 
 _FIXED = ("bitDepth", "sampleFormat", "bandIndex")
 

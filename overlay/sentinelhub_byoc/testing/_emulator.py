@@ -8,36 +8,37 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
+import attrs
 import httpx
 
 from sentinelhub_byoc.deployments import TOKEN_PATH
 
-from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Accounts
-from ._clock import Clock, SystemClock
-from ._faults import Decision, FaultInjector, Faults
-from ._handlers import Api, is_byoc_path
-from ._lifecycle import IngestionDelays
-from ._model import Json
-from ._reply import Dropped, Reply
-from ._responses import (
+from ._answers import (
     UNAUTHORIZED_MESSAGE,
+    Dropped,
+    Json,
+    Reply,
     error_response,
     not_found,
     rate_limited_response,
     server_error_response,
+    to_response,
 )
-from ._state import State
-from ._store import Store
+from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Accounts
+from ._clock import Clock, SystemClock
+from ._collections import State
+from ._database import Store
+from ._faults import Decision, FaultInjector, Faults
+from ._handlers import Api, is_byoc_path
+from ._lifecycle import IngestionDelays
+from ._records import collection_json
 from ._validation import bands as _check_bands
 from ._validation import bucket_name, parse_uuid, sensing_time, tile_path
 
 if TYPE_CHECKING:
-    from ._inprocess import EmulatorTransport
     from .ingestion import BucketResolver, Storage
 
 TOKEN_PATHS = (TOKEN_PATH, "/oauth/token")
@@ -50,7 +51,7 @@ FLAVOURS: tuple[Flavour, ...] = ("sentinel-hub", "cdse")
 _REQUEST_LOG_SIZE = 100_000
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class RequestRecord:
     """One request the emulator saw.
 
@@ -182,20 +183,13 @@ class Emulator:
     def __enter__(self) -> Emulator:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     # Adapters ----------------------------------------------------------------------------
 
     def transport(self) -> EmulatorTransport:
         """Return a transport for ``httpx.Client(transport=...)`` or ``httpx.AsyncClient``."""
-        from ._inprocess import EmulatorTransport
-
         return EmulatorTransport(self)
 
     # Accounts ----------------------------------------------------------------------------
@@ -344,8 +338,6 @@ class Emulator:
 
     def collection_snapshot(self, collection_id: str) -> Json:
         """Return the collection as ``GET`` would, whoever owns it."""
-        from ._serialize import collection_json
-
         with self._lock:
             self._state.settle()
             collection = self._collection(collection_id)
@@ -471,3 +463,29 @@ def _with_folders(fallback: BucketResolver, folders: Mapping[str, Path]) -> Buck
         return LocalStorage(folder) if folder is not None else fallback(bucket)
 
     return resolve
+
+
+class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """An httpx transport that answers from an :class:`Emulator` without any sockets.
+
+    Works as ``transport=`` for both ``httpx.Client`` and ``httpx.AsyncClient``. Dropped
+    connections raise :class:`httpx.RemoteProtocolError`, as a real connection would.
+    """
+
+    def __init__(self, emulator: Emulator) -> None:
+        """Serve requests from ``emulator``."""
+        self.emulator = emulator
+        """The emulator that answers every request."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer a request from a sync client."""
+        request.read()
+        return to_response(self.emulator.handle(request), request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer a request from an async client; injected latency does not block the loop."""
+        await request.aread()
+        decision = self.emulator.plan(request)
+        if decision.delay:
+            await self.emulator.clock.asleep(decision.delay)
+        return to_response(self.emulator.execute(request, decision), request)

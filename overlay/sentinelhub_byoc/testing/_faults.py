@@ -6,13 +6,14 @@ import math
 import random
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+
+import attrs
 
 _SERVER_ERRORS = frozenset({500, 502, 503, 504})
 _WINDOW_SECONDS = 60.0
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Faults:
     """Randomised faults, reproducible with ``seed``.
 
@@ -45,7 +46,7 @@ class Faults:
     """Whether the token endpoint gets faults, latency and the rate limit too (only BYOC routes do
     otherwise)."""
 
-    def __post_init__(self) -> None:
+    def __attrs_post_init__(self) -> None:
         for name in ("error_rate", "throttle_rate", "drop_rate", "lost_response_rate"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
@@ -76,7 +77,7 @@ def _latency_range(latency: float | tuple[float, float]) -> tuple[float, float]:
     return float(latency), float(latency)
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Fault:
     """One injected fault.
 
@@ -90,7 +91,7 @@ class Fault:
     retry_after_ms: int = 0
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Decision:
     """What to do with one request: wait ``delay`` seconds, then apply ``fault`` if any."""
 
@@ -128,16 +129,16 @@ def parse_script_entry(entry: str | None) -> Decision:
     )
 
 
-@dataclass
+@attrs.define
 class FaultInjector:
     """Decides, per request, which fault to inject. Not thread-safe: the emulator locks."""
 
-    faults: Faults = field(default_factory=Faults)
-    _rng: random.Random = field(default_factory=random.Random)
-    _script: deque[Decision] = field(default_factory=deque)
+    faults: Faults = attrs.field(factory=Faults)
+    _rng: random.Random = attrs.field(factory=random.Random)
+    _script: deque[Decision] = attrs.field(factory=deque)
     _script_token_route: bool = False
-    _limits: dict[str | None, int] = field(default_factory=dict)
-    _windows: dict[str, deque[float]] = field(default_factory=dict)
+    _limits: dict[str | None, int] = attrs.field(factory=dict)
+    _windows: dict[str, deque[float]] = attrs.field(factory=dict)
 
     def configure(self, faults: Faults) -> None:
         """Replace the random fault settings and reseed."""

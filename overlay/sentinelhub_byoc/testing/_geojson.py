@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._model import Json
-from ._responses import bad_payload
+from ._answers import Json, bad_payload
 
 _CRS84_NAMES = frozenset(
     {

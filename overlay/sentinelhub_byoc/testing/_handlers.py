@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
+import attrs
 import httpx
 
 from sentinelhub_byoc.deployments import DEFAULT_PATH_PREFIX, OPENAPI_PATH_PREFIX
 
 from . import _validation as check
+from ._answers import ApiError, Json, bad_payload, empty_response, file_response, json_response, not_found
 from ._band_changes import updated_bands
+from ._collections import State
 from ._geojson import to_crs84
-from ._model import Collection, Json, Tile
-from ._responses import ApiError, bad_payload, empty_response, file_response, json_response, not_found
+from ._records import Collection, Tile, collection_json, tile_json
 from ._routing import NoRoute, Router
-from ._serialize import collection_json, tile_json
 from ._spec_routes import ROUTES
-from ._state import State
 from ._view_tokens import decode_token, links, page_body, take
 
 PREFIXES = (DEFAULT_PATH_PREFIX, OPENAPI_PATH_PREFIX)
@@ -32,7 +31,7 @@ def is_byoc_path(path: str) -> bool:
     return any(path == prefix or path.startswith(prefix + "/") for prefix in PREFIXES)
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class _Call:
     request: httpx.Request
     account_id: str

@@ -5,12 +5,13 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from ._model import Tile
+import attrs
+
+from ._records import Tile
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class IngestionDelays:
     """Seconds a tile spends in each step before moving on.
 
@@ -25,7 +26,7 @@ class IngestionDelays:
     ingesting: float = 0.1
     """Seconds a tile stays INGESTING before it is INGESTED or FAILED, on the emulator's clock."""
 
-    def __post_init__(self) -> None:
+    def __attrs_post_init__(self) -> None:
         for name in ("waiting", "queued", "ingesting"):
             if getattr(self, name) < 0:
                 raise ValueError(f"IngestionDelays.{name} must be >= 0 seconds, got {getattr(self, name)!r}")
@@ -34,7 +35,7 @@ class IngestionDelays:
 _NEXT = {"WAITING": "QUEUED", "QUEUED": "INGESTING", "INGESTING": "DONE"}
 
 
-@dataclass(order=True, frozen=True)
+@attrs.frozen(order=True)
 class _Entry:
     due: float
     order: int

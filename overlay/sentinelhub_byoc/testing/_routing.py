@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import unquote
+
+import attrs
 
 
 class Member(NamedTuple):
@@ -32,7 +33,7 @@ class Operation(NamedTuple):
     body: tuple[Member, ...]
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Match:
     """The operation a request is for and the path parameters it carries (percent-decoded)."""
 
@@ -40,7 +41,7 @@ class Match:
     parameters: dict[str, str]
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class NoRoute:
     """Why no operation matched: ``allowed`` lists the methods of a matching path (empty: 404)."""
 

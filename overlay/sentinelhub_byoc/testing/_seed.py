@@ -28,12 +28,13 @@ import datetime as _dt
 import json
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
+from ._answers import ApiError
 from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
-from ._responses import ApiError
 from ._validation import bands as check_bands
 from ._validation import bucket_name, parse_uuid, sensing_time, tile_path
 
@@ -49,7 +50,7 @@ class SeedError(ValueError):
     """A seed file that cannot be used; the message is one line naming the entry."""
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class SeedTile:
     """A tile to create in a seeded collection."""
 
@@ -57,7 +58,7 @@ class SeedTile:
     sensing_time: str | None
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class SeedCollection:
     """A collection to create, with its tiles."""
 
@@ -71,7 +72,7 @@ class SeedCollection:
     tiles: tuple[SeedTile, ...]
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Seed:
     """What a seed file asks for, checked."""
 

@@ -17,15 +17,13 @@ import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 
 import httpx
 
+from ._answers import Dropped, FileBody, error_response
 from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from ._emulator import TOKEN_PATHS, Emulator, Flavour
 from ._handlers import PREFIXES
-from ._reply import Dropped
-from ._responses import FileBody, error_response
 
 _log = logging.getLogger(__name__)
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
@@ -293,12 +291,7 @@ class EmulatorServer:
             self.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 
-from ._model import STATUSES, Json
-from ._responses import ApiError, bad_payload
+from ._answers import ApiError, Json, bad_payload
+from ._records import STATUSES
 from ._routing import writable_members
 from ._spec_routes import ROUTES
 

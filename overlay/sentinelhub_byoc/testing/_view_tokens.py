@@ -9,8 +9,7 @@ from typing import TypeVar
 
 import httpx
 
-from ._model import Json
-from ._responses import bad_payload
+from ._answers import Json, bad_payload
 
 _T = TypeVar("_T")
 _PREFIX = "after:"

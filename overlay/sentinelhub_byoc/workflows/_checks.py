@@ -8,8 +8,8 @@ from typing import Any
 from sentinelhub_byoc.cog import RuleSet
 from sentinelhub_byoc.cog._problems import summarize
 from sentinelhub_byoc.errors import BYOCError
+from sentinelhub_byoc.storage._stat import Files
 from sentinelhub_byoc.workflows._plan import PlannedTile
-from sentinelhub_byoc.workflows._sources import Files
 
 __all__ = ["check_tiles", "trace_covers"]
 

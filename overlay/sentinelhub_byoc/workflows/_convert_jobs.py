@@ -14,23 +14,18 @@ import re
 import tempfile
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 
+import attrs
+
 from sentinelhub_byoc.cog._problems import RuleSet, summarize
-from sentinelhub_byoc.cog._s3 import default_s3_client
 from sentinelhub_byoc.errors import BYOCError, StorageAccessError
-from sentinelhub_byoc.workflows._sources import (
-    S3Location,
-    StoredFile,
-    botocore_errors,
-    list_s3,
-    parse_s3_url,
-    s3_error,
-    split_object_url,
-)
-from sentinelhub_byoc.workflows._upload import upload_file
+from sentinelhub_byoc.storage._errors import botocore_errors, s3_access_error
+from sentinelhub_byoc.storage._s3 import default_s3_client, head_object, list_s3
+from sentinelhub_byoc.storage._stat import StoredFile
+from sentinelhub_byoc.storage._upload import upload_file
+from sentinelhub_byoc.storage._urls import S3Location, parse_s3_url, split_object_url
 
 if TYPE_CHECKING:
     from sentinelhub_byoc.cog._convert_options import Conversion, ConvertOptions
@@ -58,7 +53,7 @@ _METADATA_PREFIX = "byoc-"
 Status = Literal["converted", "up_to_date", "unchanged", "failed"]
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class ConvertJob:
     """One file to convert: *source* (a path or ``s3://bucket/key``) to *name* under *out*."""
 
@@ -71,7 +66,7 @@ class ConvertJob:
     force: bool = False
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class JobResult:
     """What became of one :class:`ConvertJob`: small enough to send back from any worker."""
 
@@ -107,20 +102,9 @@ def worker_s3_client(s3_client: Any) -> Any:
         return _clients[pid]
 
 
-def _head(client: Any, bucket: str, key: str) -> dict[str, Any] | None:
-    try:
-        head: dict[str, Any] = client.head_object(Bucket=bucket, Key=key)
-    except botocore_errors() as error:
-        response: Any = getattr(error, "response", None) or {}
-        if str(response.get("Error", {}).get("Code")) in {"404", "NoSuchKey", "NotFound"}:
-            return None
-        raise s3_error(error, f"s3://{bucket}/{key}") from None
-    return head
-
-
 def _source_head(client: Any, url: str) -> dict[str, Any]:
     """The HEAD answer of the source object at *url*; StorageAccessError when it is gone."""
-    head = _head(client, *split_object_url(url))
+    head = head_object(client, *split_object_url(url))
     if head is None:
         raise StorageAccessError(f"{url}: no such object (was it deleted?)")
     return head
@@ -134,7 +118,7 @@ def _download(client: Any, url: str, head: Mapping[str, Any], folder: Path) -> P
     try:
         client.download_file(bucket, key, str(path))
     except botocore_errors() as error:
-        raise s3_error(error, f"downloading {url}") from None
+        raise s3_access_error(error, f"downloading {url}", bucket, key) from None
     # The object's own time, so that a local output records the same source on every run.
     modified = head["LastModified"].timestamp()
     os.utime(path, (modified, modified))
@@ -176,7 +160,7 @@ def _remote_up_to_date(
     if not keys:
         return None
     for key in keys:
-        recorded = _recorded(_head(client, location.bucket, key))
+        recorded = _recorded(head_object(client, location.bucket, key))
         if recorded.get("outputs") != str(len(keys)) or any(recorded.get(k) != v for k, v in stamp.items()):
             return None
     return tuple(f"s3://{location.bucket}/{key}" for key in keys)
@@ -231,10 +215,10 @@ def _run(job: ConvertJob, s3_client: Any) -> JobResult:
                 force=True,
             )
             stamp["outputs"] = str(len(conversion.outputs))
-            conversion = replace(
+            conversion = attrs.evolve(
                 conversion, outputs=_upload_outputs(client, location, work, conversion, stamp)
             )
-    conversion = replace(conversion, source=job.source)
+    conversion = attrs.evolve(conversion, source=job.source)
     return JobResult(job.source, "up_to_date" if conversion.up_to_date else "converted", conversion)
 
 
@@ -258,7 +242,7 @@ def _upload_outputs(
     return tuple(urls)
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class UploadJob:
     """One file for a worker to upload to *key* in *bucket*.
 
@@ -284,7 +268,7 @@ def upload_job(job: UploadJob, s3_client: Any = None) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class CheckJob:
     """One object (``s3://bucket/key``) to check against *rules* on any worker."""
 
@@ -292,7 +276,7 @@ class CheckJob:
     rules: RuleSet
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Checked:
     """What a :class:`CheckJob` found: ``ok``, or the errors and whether converting fixes them all."""
 
@@ -319,7 +303,7 @@ def check_job(job: CheckJob, s3_client: Any = None) -> Checked:
     return Checked(job.url, False, True, "; ".join(problem.message for problem in report.errors))
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class CopyJob:
     """One object to copy within *bucket*, server-side, from *source* to *key*."""
 
@@ -328,7 +312,7 @@ class CopyJob:
     key: str
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Copied:
     """What became of one :class:`CopyJob`: ``copied`` now, or already the same; or why it failed."""
 
@@ -353,7 +337,7 @@ def copy_job(job: CopyJob, s3_client: Any = None) -> Copied:
             "source-version": etag.strip('"'),
             "settings": "copy",
         }
-        copy = _head(client, job.bucket, job.key)
+        copy = head_object(client, job.bucket, job.key)
         same_size = copy is not None and copy.get("ContentLength") == source.get("ContentLength")
         if same_size and all(_recorded(copy).get(k) == v for k, v in stamp.items()):
             return Copied(job.key)
@@ -367,7 +351,9 @@ def copy_job(job: CopyJob, s3_client: Any = None) -> Copied:
                 Metadata={_METADATA_PREFIX + k: v for k, v in stamp.items()},
             )
         except botocore_errors() as error:
-            raise s3_error(error, f"copying {where} to s3://{job.bucket}/{job.key}") from None
+            raise s3_access_error(
+                error, f"copying {where} to s3://{job.bucket}/{job.key}", job.bucket, doing="write to"
+            ) from None
     except (BYOCError, OSError) as error:
         return Copied(job.key, reason=failure_reason(error))
     return Copied(job.key, copied=True)

@@ -15,15 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from sentinelhub_byoc.cog._problems import RuleSet
 from sentinelhub_byoc.errors import StorageAccessError, ValidationError
+from sentinelhub_byoc.storage._s3 import list_s3
+from sentinelhub_byoc.storage._urls import S3Location, parse_s3_url, split_object_url
 from sentinelhub_byoc.workflows._convert_jobs import ConvertJob, JobResult, failure_reason
-from sentinelhub_byoc.workflows._executors import runs_in_process
-from sentinelhub_byoc.workflows._sources import (
-    S3Location,
-    list_s3,
-    parse_s3_url,
-    split_object_url,
-)
-from sentinelhub_byoc.workflows._threads import check_concurrency
+from sentinelhub_byoc.workflows._executors import check_concurrency, runs_in_process
 from sentinelhub_byoc.workflows._vrt import FROM_S3, vrt_escape
 from sentinelhub_byoc.workflows.reports import ConvertReport
 

@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from sentinelhub_byoc._ids import as_uuid
+from sentinelhub_byoc._paths import has_unsafe_segment
 from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.resources._downloads import PART_SUFFIX, reserved_name
 from sentinelhub_byoc.workflows.events import Progress, ProgressCallback, report_progress
@@ -30,13 +31,7 @@ def file_destination(root: Path, tile: str, name: str) -> Path:
     if not isinstance(name, str) or not name:
         raise ValidationError(f"a file name must be a non-empty string, got {name!r}")
     windows = PureWindowsPath(name)
-    if (
-        "\\" in name
-        or "\0" in name
-        or name.startswith("/")
-        or windows.drive
-        or any(part in ("", ".", "..") for part in name.split("/"))
-    ):
+    if "\\" in name or "\0" in name or name.startswith("/") or windows.drive or has_unsafe_segment(name):
         raise ValidationError(f"file name {name!r} would be written outside the tile's folder; refused")
     if any(reserved_name(part) for part in name.split("/")):
         raise ValidationError(

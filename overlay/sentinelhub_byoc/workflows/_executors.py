@@ -18,22 +18,38 @@ only when a ``distributed.Client`` is passed.
 
 from __future__ import annotations
 
+import functools
 import importlib
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
+from typing import Any, Generic, Required, TypedDict, TypeVar, Unpack
 
 import anyio
 import anyio.from_thread
 import anyio.to_thread
 
 from sentinelhub_byoc.errors import ValidationError
-from sentinelhub_byoc.workflows._threads import check_concurrency
 
-__all__ = ["async_run_many", "check_executor", "is_dask_client", "runs_in_process", "run_many"]
+__all__ = [
+    "RunOptions",
+    "async_run_many",
+    "check_concurrency",
+    "check_executor",
+    "is_dask_client",
+    "run_many",
+    "run_on_executor",
+    "runs_in_process",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+def check_concurrency(concurrency: int) -> int:
+    """*concurrency*, refused with a :class:`ValidationError` unless it is a whole number >= 1."""
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ValidationError(f"concurrency must be a whole number of 1 or more, got {concurrency!r}")
+    return concurrency
 
 
 def is_dask_client(executor: object) -> bool:
@@ -62,6 +78,14 @@ def runs_in_process(executor: object) -> bool:
     return executor is None or isinstance(executor, ThreadPoolExecutor)
 
 
+class RunOptions(TypedDict, Generic[T, R], total=False):
+    """The keyword arguments of :func:`run_many` (and of :func:`async_run_many`, which passes them on)."""
+
+    concurrency: Required[int]
+    executor: Any
+    on_result: Callable[[T, R | Exception], None] | None
+
+
 def run_many(
     function: Callable[[T], R],
     items: Sequence[T],
@@ -85,31 +109,59 @@ def run_many(
     if is_dask_client(executor):
         return _run_on_dask(executor, function, items, on_result)
     if executor is not None:
-        return _run_on_executor(executor, function, items, on_result)
+        return run_on_executor(executor, function, items, window=len(items), on_result=on_result)
     with ThreadPoolExecutor(max_workers=min(concurrency, len(items)), thread_name_prefix="byoc-bulk") as pool:
-        return _run_on_executor(pool, function, items, on_result)
+        return run_on_executor(pool, function, items, window=concurrency, on_result=on_result)
 
 
-def _run_on_executor(
+def run_on_executor(
     executor: Executor,
     function: Callable[[T], R],
-    items: Sequence[T],
-    on_result: Callable[[T, R | Exception], None] | None,
+    items: Iterable[T],
+    *,
+    window: int,
+    on_result: Callable[[T, R | Exception], None] | None = None,
+    stop_on_failure: bool = False,
 ) -> list[R | Exception]:
-    futures: dict[Future[R], int] = {
-        executor.submit(function, item): index for index, item in enumerate(items)
-    }
+    """*function* over *items* on *executor*, at most *window* calls submitted and not yet done.
+
+    The one way the workflows run blocking work in parallel. *items* is taken one at a time, only
+    as a call completes, so a long iterable is consumed as fast as the work goes. Results are
+    handled in this thread as they complete (*on_result* is called here) and come back in the
+    order of *items*, an exception in place of a failed call. With *stop_on_failure*, the first
+    exception from a call (or from iterating *items*) stops further submissions and is raised as
+    it is; calls already running finish (threads cannot be interrupted). The calls not yet
+    started are cancelled whenever this returns or raises, on Ctrl-C too.
+    """
+    pending = enumerate(items)
+    running: dict[Future[R], tuple[int, T]] = {}
     results: dict[int, R | Exception] = {}
+    taking = True
     try:
-        for future in as_completed(futures):
-            index = futures[future]
-            results[index] = _outcome(future.result, future.exception)
-            if on_result is not None:
-                on_result(items[index], results[index])
+        while True:
+            while taking and len(running) < window:
+                try:
+                    index, item = next(pending)
+                except StopIteration:
+                    taking = False
+                    break
+                running[executor.submit(function, item)] = (index, item)
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                index, item = running.pop(future)
+                raised = future.exception()
+                # Only a raised exception stops the rest: a call may return one as its result.
+                if stop_on_failure and isinstance(raised, Exception):
+                    raise raised
+                outcome = results[index] = _outcome(future.result, future.exception)
+                if on_result is not None:
+                    on_result(item, outcome)
     finally:
-        for future in futures:
+        for future in running:
             future.cancel()
-    return [results[index] for index in range(len(items))]
+    return [results[index] for index in range(len(results))]
 
 
 def _outcome(result: Callable[[], R], exception: Callable[[], BaseException | None]) -> R | Exception:
@@ -158,25 +210,18 @@ def _run_on_dask(
 
 
 async def async_run_many(
-    function: Callable[[T], R],
-    items: Sequence[T],
-    *,
-    concurrency: int,
-    executor: Any = None,
-    on_result: Callable[[T, R | Exception], None] | None = None,
+    function: Callable[[T], R], items: Sequence[T], **options: Unpack[RunOptions[T, R]]
 ) -> list[R | Exception]:
     """:func:`run_many` in a worker thread, keeping the event loop free.
 
     *on_result* is called on the event loop, as the asyncio workflows promise their
     ``on_progress``.
     """
-    relay: Callable[[T, R | Exception], None] | None = None
-    if on_result is not None:
-        report = on_result
+    report = options.get("on_result")
+    if report is not None:
 
-        def relay(item: T, result: R | Exception) -> None:
+        def on_the_loop(item: T, result: R | Exception) -> None:
             anyio.from_thread.run_sync(report, item, result)
 
-    return await anyio.to_thread.run_sync(
-        lambda: run_many(function, items, concurrency=concurrency, executor=executor, on_result=relay)
-    )
+        options["on_result"] = on_the_loop
+    return await anyio.to_thread.run_sync(functools.partial(run_many, function, items, **options))

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+
+import attrs
 
 from sentinelhub_byoc.errors import ValidationError
 
@@ -86,14 +87,14 @@ def _patterns(value: str | Iterable[str] | None, what: str) -> tuple[str, ...]:
     return patterns
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class KeyFilter:
     """The ``include`` and ``exclude`` patterns of a sync, compiled."""
 
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    _include: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
-    _exclude: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+    _include: tuple[re.Pattern[str], ...] = attrs.field(default=(), repr=False, eq=False, alias="_include")
+    _exclude: tuple[re.Pattern[str], ...] = attrs.field(default=(), repr=False, eq=False, alias="_exclude")
 
     @property
     def active(self) -> bool:

@@ -5,22 +5,26 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
+
+import attrs
 
 from sentinelhub_byoc.cog._layout import TileFiles
 from sentinelhub_byoc.errors import ValidationError
-from sentinelhub_byoc.workflows._sources import Files
+from sentinelhub_byoc.models import Tile, TileStatus
+from sentinelhub_byoc.storage._stat import Files
 
 __all__ = [
     "Action",
     "KnownTile",
     "PlannedTile",
+    "Planner",
     "SensingTime",
     "SyncPlan",
     "hold_refused",
+    "known_tile",
     "make_plan",
     "sensing_time_reader",
 ]
@@ -47,7 +51,7 @@ _DIRECTIVES = {
 }
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class KnownTile:
     """What a plan needs of a tile already in the collection (not the whole tile)."""
 
@@ -57,7 +61,19 @@ class KnownTile:
     failure_cause: str | None = None
 
 
-@dataclass(frozen=True)
+def known_tile(tile: Tile) -> KnownTile:
+    """What a plan needs of *tile*: its id, status, when its ingestion began, why it failed."""
+    status = tile.status
+    failed = status == TileStatus.FAILED
+    return KnownTile(
+        tile.id,
+        None if status is None else status.value,
+        tile.ingestion_start or tile.created,
+        tile.failure_cause if failed else None,
+    )
+
+
+@attrs.frozen
 class PlannedTile:
     """One tile of a plan: the ``action``, the tile's ``path`` and why (``reason``)."""
 
@@ -77,7 +93,7 @@ class PlannedTile:
     """For a skipped tile: it is still waiting or ingesting (an earlier run registered it)."""
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class SyncPlan:
     """What a sync will do, tile by tile, and which files it uploads first.
 
@@ -98,14 +114,14 @@ class SyncPlan:
     unmatched: tuple[str, ...] = ()
     """The keys of files that do not follow the layout: no tile is registered for them (``uploads`` may
     still hold them)."""
-    failed_before: Mapping[str, str] = field(default_factory=dict)
+    failed_before: Mapping[str, str] = attrs.field(factory=dict)
     """Unchanged tiles left alone that were FAILED from an earlier run: by path, with the failure cause."""
-    refused: Mapping[str, str] = field(default_factory=dict)
+    refused: Mapping[str, str] = attrs.field(factory=dict)
     """Inputs refused, by key, with the reason: links out of the folder or to nothing, keys
     holding ``(BAND)`` or empty, ``.`` or ``..`` segments... (a folder's key ends in '/')."""
-    refused_tiles: Mapping[str, str] = field(default_factory=dict)
+    refused_tiles: Mapping[str, str] = attrs.field(factory=dict)
     """Tiles left alone because a file of theirs is refused: by path, with the reason."""
-    upload_reasons: Mapping[str, str] = field(default_factory=dict)
+    upload_reasons: Mapping[str, str] = attrs.field(factory=dict)
     """Why each file of ``uploads`` is uploaded, by key (not in the bucket yet, another size...)."""
     excluded: tuple[str, ...] = ()
     """Keys left out by the sync's ``include`` and ``exclude`` patterns (their tiles are left alone)."""
@@ -239,16 +255,18 @@ def _format_regex(format_: str) -> str:
     return "".join(parts)
 
 
-def _changed(tile: TileFiles, files: Files, known: KnownTile, changed_keys: Mapping[str, str]) -> str | None:
+def _changed(
+    keys: tuple[str, ...], files: Files, known: KnownTile, changed_keys: Mapping[str, str]
+) -> str | None:
     # A file counts as changed when it was modified after the tile's ingestion began. S3 keeps
     # whole seconds, so an object replaced within the second its ingestion began is not seen;
     # files this run uploads are in changed_keys and need no time at all.
-    for key in tile.keys:
+    for key in keys:
         if key in changed_keys:
             return f"{key} is uploaded again: {changed_keys[key]}"
     if known.since is None:
         return None
-    for key in tile.keys:
+    for key in keys:
         modified = files[key].modified
         if modified is not None and modified > known.since:
             return f"{key} changed after ingestion ({modified:%Y-%m-%d %H:%M:%S} UTC)"
@@ -275,26 +293,130 @@ def hold_refused(
     return kept, held
 
 
+class Planner:
+    """A sync's plan, drawn while the collection's tiles are listed: :meth:`add` each, then :meth:`plan`.
+
+    Each tile already in the collection is decided as it comes, so none is held whole: what
+    stays is the source's tiles by path (each replaced by its decision) and, with
+    *delete_missing*, the id of each tile that may be deleted. The arguments are
+    :func:`make_plan`'s.
+    """
+
+    def __init__(
+        self,
+        collection: str,
+        source: str,
+        groups: Iterable[TileFiles],
+        files: Files,
+        *,
+        scope: str = "",
+        delete_missing: bool = False,
+        changed_keys: Iterable[str] | Mapping[str, str] = (),
+        sensing_time: Callable[[str], datetime | None] = lambda path: None,
+        uploads: Iterable[str] = (),
+        unmatched: Iterable[str] = (),
+        refused: Mapping[str, str] | None = None,
+        held: Mapping[str, str] | None = None,
+        force: bool = False,
+        excluded: Iterable[str] = (),
+        left_out: Iterable[str] = (),
+        selects: Callable[[str], bool] = lambda path: True,
+        max_delete: int | None = None,
+    ) -> None:
+        self._collection = collection
+        self._source = source
+        # In the source's order; a tile's files are replaced by its decision once it is known.
+        self._tiles: dict[str, TileFiles | PlannedTile] = {tile.path: tile for tile in groups}
+        self._files = files
+        changed = dict(changed_keys) if isinstance(changed_keys, Mapping) else dict.fromkeys(changed_keys, "")
+        self._changed = {key: reason or "changed" for key, reason in changed.items()}
+        self._sensing_time = sensing_time
+        self._uploads = tuple(uploads)
+        self._unmatched = tuple(unmatched)
+        self._refused = dict(refused or {})
+        self._held = dict(held or {})
+        self._force = force
+        self._excluded = tuple(excluded)
+        self._max_delete = max_delete
+        self._failed: dict[str, str] = {}
+        # Tiles of the collection no source tile has: deleted (with delete_missing) unless
+        # held back, left out by the patterns, outside the scope or under a refused folder.
+        self._missing: dict[str, UUID | None] | None = {} if delete_missing else None
+        self._kept = set(self._held) | set(left_out)
+        self._scope = scope
+        self._unread = tuple(key for key in self._refused if key.endswith("/"))
+        self._selects = selects
+
+    def add(self, path: str, known: KnownTile) -> None:
+        """Decide the tile at *path* already in the collection (a later one at the same path wins)."""
+        tile = self._tiles.get(path)
+        if tile is None:
+            if self._missing is not None and self._may_delete(path):
+                self._missing[path] = known.id
+            return
+        # Keyed by the source's path string: the listing's copy of it is let go.
+        path = tile.path
+        keys = tile.files if isinstance(tile, PlannedTile) else tuple(tile.keys)
+        self._failed.pop(path, None)
+        reason = _changed(keys, self._files, known, self._changed)
+        if reason is None and self._force:
+            reason = "forced: reingested whether or not its files changed"
+        if reason is not None:
+            self._tiles[path] = PlannedTile("reingest", path, reason, keys, known.id)
+            return
+        pending = known.status not in ("INGESTED", "FAILED", None)
+        self._tiles[path] = PlannedTile(_SKIP, path, _UNCHANGED, keys, known.id, pending=pending)
+        if known.status == "FAILED":
+            self._failed[path] = known.failure_cause or "ingestion failed"
+
+    def _may_delete(self, path: str) -> bool:
+        return (
+            path not in self._kept
+            and path.startswith(self._scope)
+            and not path.startswith(self._unread)
+            and self._selects(path[len(self._scope) :])
+        )
+
+    def plan(self) -> SyncPlan:
+        """The plan: source tiles not in the collection are created, in the source's order."""
+        planned: list[PlannedTile] = []
+        failed_before: dict[str, str] = {}
+        for path, tile in self._tiles.items():
+            if isinstance(tile, PlannedTile):
+                planned.append(tile)
+                if path in self._failed:
+                    failed_before[path] = self._failed[path]
+            else:
+                when = self._sensing_time(path)
+                planned.append(PlannedTile("create", path, "new", tuple(tile.keys), None, when))
+        for path, tile_id in sorted((self._missing or {}).items()):
+            planned.append(PlannedTile("delete", path, "its files are gone", (), tile_id))
+        return SyncPlan(
+            collection=self._collection,
+            source=self._source,
+            tiles=tuple(planned),
+            uploads=self._uploads,
+            unmatched=self._unmatched,
+            failed_before=failed_before,
+            refused=self._refused,
+            refused_tiles=self._held,
+            upload_reasons={key: self._changed[key] for key in self._uploads if key in self._changed},
+            excluded=self._excluded,
+            max_delete=self._max_delete,
+        )
+
+
+_SKIP: Action = "skip"
+_UNCHANGED = "unchanged"
+
+
 def make_plan(
     collection: str,
     source: str,
     groups: Iterable[TileFiles],
     files: Files,
     existing: Mapping[str, KnownTile],
-    *,
-    scope: str = "",
-    delete_missing: bool = False,
-    changed_keys: Iterable[str] | Mapping[str, str] = (),
-    sensing_time: Callable[[str], datetime | None] = lambda path: None,
-    uploads: Iterable[str] = (),
-    unmatched: Iterable[str] = (),
-    refused: Mapping[str, str] | None = None,
-    held: Mapping[str, str] | None = None,
-    force: bool = False,
-    excluded: Iterable[str] = (),
-    left_out: Iterable[str] = (),
-    selects: Callable[[str], bool] = lambda path: True,
-    max_delete: int | None = None,
+    **options: Any,
 ) -> SyncPlan:
     """Decide each tile's action.
 
@@ -306,53 +428,9 @@ def make_plan(
     :func:`hold_refused`), those under a *refused* folder (a key ending in '/'): their files
     are there, only not usable, nor those *left_out* (tile paths whose files the include and
     exclude patterns left out) or whose path after *scope* is not one *selects* takes.
+    The *options* are :class:`Planner`'s keyword arguments.
     """
-    refused = dict(refused or {})
-    held = dict(held or {})
-    changed = dict(changed_keys) if isinstance(changed_keys, Mapping) else dict.fromkeys(changed_keys, "")
-    changed = {key: reason or "changed" for key, reason in changed.items()}
-    planned: list[PlannedTile] = []
-    failed_before: dict[str, str] = {}
-    seen: set[str] = set(held) | set(left_out)
-    unread = tuple(key for key in refused if key.endswith("/"))
-    for tile in groups:
-        seen.add(tile.path)
-        known = existing.get(tile.path)
-        keys = tuple(tile.keys)
-        if known is None:
-            when = sensing_time(tile.path)
-            planned.append(PlannedTile("create", tile.path, "new", keys, None, when))
-            continue
-        reason = _changed(tile, files, known, changed)
-        if reason is None and force:
-            reason = "forced: reingested whether or not its files changed"
-        if reason is not None:
-            planned.append(PlannedTile("reingest", tile.path, reason, keys, known.id))
-        else:
-            pending = known.status not in ("INGESTED", "FAILED", None)
-            planned.append(PlannedTile("skip", tile.path, "unchanged", keys, known.id, pending=pending))
-            if known.status == "FAILED":
-                failed_before[tile.path] = known.failure_cause or "ingestion failed"
-    if delete_missing:
-        for path, known in sorted(existing.items()):
-            if (
-                path not in seen
-                and path.startswith(scope)
-                and not path.startswith(unread)
-                and selects(path[len(scope) :])
-            ):
-                planned.append(PlannedTile("delete", path, "its files are gone", (), known.id))
-    upload_keys = tuple(uploads)
-    return SyncPlan(
-        collection=collection,
-        source=source,
-        tiles=tuple(planned),
-        uploads=upload_keys,
-        unmatched=tuple(unmatched),
-        failed_before=failed_before,
-        refused=refused,
-        refused_tiles=held,
-        upload_reasons={key: changed[key] for key in upload_keys if key in changed},
-        excluded=tuple(excluded),
-        max_delete=max_delete,
-    )
+    planner = Planner(collection, source, groups, files, **options)
+    for path, known in existing.items():
+        planner.add(path, known)
+    return planner.plan()

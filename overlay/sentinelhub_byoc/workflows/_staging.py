@@ -15,14 +15,17 @@ import hashlib
 import os
 import stat
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from sentinelhub_byoc.cog._layout import TileFiles
 from sentinelhub_byoc.cog._problems import RuleSet
 from sentinelhub_byoc.errors import BYOCError
+from sentinelhub_byoc.storage._stat import FileIdentity, Files, StoredFile
+from sentinelhub_byoc.storage._urls import S3Location
 from sentinelhub_byoc.token_cache import default_token_cache_directory
 from sentinelhub_byoc.workflows._convert_jobs import (
     Checked,
@@ -34,12 +37,6 @@ from sentinelhub_byoc.workflows._convert_jobs import (
     copy_job,
     failure_reason,
     run_job,
-)
-from sentinelhub_byoc.workflows._sources import (
-    FileIdentity,
-    Files,
-    S3Location,
-    StoredFile,
 )
 
 if TYPE_CHECKING:
@@ -82,7 +79,7 @@ def default_staging(folder: Path) -> Path:
     return staging / digest
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class StageJob:
     """One file of a sync to check and, when it breaks the rules, convert to *staged*."""
 
@@ -95,7 +92,7 @@ class StageJob:
     """What *source* was when it was listed: a file that is no longer that is not converted."""
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Staged:
     """What sync uploads for one key: the file itself (``staged is None``) or its converted copy."""
 
@@ -179,7 +176,7 @@ def staged_files(
     return staged, refused, written
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class S3Staging:
     """A sync from the S3 prefix *source* whose converted tiles go to *staging*, in the same bucket."""
 
@@ -197,7 +194,7 @@ def s3_check_jobs(groups: Sequence[TileFiles], bucket: str, rules: RuleSet) -> l
     return [CheckJob(f"s3://{bucket}/{key}", rules) for key in keys]
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class StagingPlan:
     """The tiles as they are registered, the staging work, and what fails before any of it.
 
@@ -208,11 +205,11 @@ class StagingPlan:
     """
 
     groups: list[TileFiles]
-    conversions: list[ConvertJob] = field(default_factory=list)
-    copies: list[CopyJob] = field(default_factory=list)
-    refused: dict[str, str] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)
-    tiles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    conversions: list[ConvertJob] = attrs.field(factory=list)
+    copies: list[CopyJob] = attrs.field(factory=list)
+    refused: dict[str, str] = attrs.field(factory=dict)
+    sources: dict[str, str] = attrs.field(factory=dict)
+    tiles: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
 
 
 Outcome = JobResult | Copied | Exception

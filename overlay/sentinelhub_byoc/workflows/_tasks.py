@@ -1,9 +1,9 @@
-"""Bounded concurrency for the asyncio workflows; :mod:`._threads` is its blocking twin.
+"""Bounded concurrency for the async workflows, on anyio; :mod:`._threads` is its blocking twin.
 
 ``codegen/unasync.py`` maps this module's name to ``_threads``, so the workflows in ``_async``
 call ``_tasks.run_bounded`` and their generated blocking versions call ``_threads.run_bounded``,
-which keeps the same contract with threads. :func:`run_bounded` runs on asyncio or trio
-(through anyio).
+which keeps the same contract with threads. Everything here runs on asyncio or trio (through
+anyio).
 
 >>> import anyio
 >>> async def double(n: int) -> int:
@@ -14,26 +14,19 @@ which keeps the same contract with threads. :func:`run_bounded` runs on asyncio 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Literal, TypeVar, overload
 
 import anyio
 import anyio.abc
+import anyio.to_thread
 
-from sentinelhub_byoc.errors import ValidationError
+from sentinelhub_byoc.workflows._executors import check_concurrency
 
-__all__ = ["check_concurrency", "in_thread", "run_bounded", "sleep"]
+__all__ = ["in_thread", "run_bounded", "sleep"]
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-def check_concurrency(concurrency: int) -> int:
-    """*concurrency*, refused with a :class:`ValidationError` unless it is a whole number >= 1."""
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        raise ValidationError(f"concurrency must be a whole number of 1 or more, got {concurrency!r}")
-    return concurrency
 
 
 @overload
@@ -107,9 +100,9 @@ async def run_bounded(
 
 async def sleep(seconds: float) -> None:
     """Wait *seconds* without blocking the event loop."""
-    await asyncio.sleep(seconds)
+    await anyio.sleep(seconds)
 
 
 async def in_thread(function: Callable[..., R], *args: Any) -> R:
     """Run a blocking *function* (boto3, disk) in a worker thread, keeping the loop free."""
-    return await asyncio.to_thread(function, *args)
+    return await anyio.to_thread.run_sync(function, *args)

@@ -15,8 +15,9 @@ quick and must not raise; ``None`` reports nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Literal
+
+import attrs
 
 __all__ = ["Progress", "ProgressCallback", "Stage", "Unit", "report_progress"]
 
@@ -27,7 +28,7 @@ Unit = Literal["tiles", "files", "bytes"]
 """What a stage counts."""
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Progress:
     """One step of progress in one stage of a workflow.
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from uuid import UUID
+
+import attrs
 
 from sentinelhub_byoc.models import Tile, TileStatus
 from sentinelhub_byoc.workflows._plan import SyncPlan
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["ConvertReport", "DownloadReport", "FileFailure", "ReingestReport", "SyncReport", "WaitResult"]
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class WaitResult:
     """Where each waited-for tile ended: INGESTED, FAILED (with its cause) or still pending.
 
@@ -74,7 +75,7 @@ class WaitResult:
         return "\n".join(lines)
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class SyncReport:
     """What a sync did: the plan, then what happened to each tile.
 
@@ -98,7 +99,7 @@ class SyncReport:
     """The paths of the tiles deleted from the collection."""
     skipped: tuple[str, ...] = ()
     """The paths of the tiles left alone, unchanged."""
-    failed: Mapping[str, str] = field(default_factory=dict)
+    failed: Mapping[str, str] = attrs.field(factory=dict)
     """Each tile that failed in this run, by path, with the cause."""
     ingestion: WaitResult | None = None
     """The wait for the tiles' ingestion; None when the sync did not wait (``wait=False``, a dry run)."""
@@ -136,7 +137,7 @@ class SyncReport:
         return "\n".join(lines)
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class ReingestReport:
     """What a reingest did: tiles asked to ingest again, refusals, and how ingestion ended.
 
@@ -146,7 +147,7 @@ class ReingestReport:
 
     reingested: tuple[str, ...]
     """The paths of the tiles the service accepted to ingest again, sorted."""
-    errors: Mapping[str, str] = field(default_factory=dict)
+    errors: Mapping[str, str] = attrs.field(factory=dict)
     """The tiles the service would not reingest, by path, with its answer."""
     ingestion: WaitResult | None = None
     """The wait for the tiles' ingestion; None with ``wait=False``."""
@@ -164,7 +165,7 @@ class ReingestReport:
         return "\n".join(lines)
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class FileFailure:
     """A file that could not be downloaded, and why.
 
@@ -184,7 +185,7 @@ class FileFailure:
         return f"{type(self.error).__name__}: {self.error}"
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class DownloadReport:
     """What :func:`~sentinelhub_byoc.workflows.download_tile_files` did, file by file.
 
@@ -219,7 +220,7 @@ class DownloadReport:
         return self.written + self.skipped
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class ConvertReport:
     """What :func:`~sentinelhub_byoc.workflows.convert_files` did, file by file.
 
@@ -242,7 +243,7 @@ class ConvertReport:
     """The conversions whose outputs already matched their source and options: nothing was written."""
     unchanged: tuple[str, ...] = ()
     """The sources that already passed the checks and were not converted (with ``only_failing=True``)."""
-    failed: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, str] = attrs.field(factory=dict)
     """Each source that could not be read, converted or stored, with the reason."""
 
     @property

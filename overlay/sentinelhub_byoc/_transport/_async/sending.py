@@ -1,53 +1,73 @@
-"""The one send path: an operation in, its decoded result (or a typed error) out.
+"""The one send loop: an operation in, its outcome (decoded result or typed error) out.
 
-:class:`AsyncSender` turns an :class:`~sentinelhub_byoc._operations.Operation` into an
-``httpx.Request`` (the deployment's API URL and path prefix, the call's options as explicit
-request extensions), sends it through the client's pool with the client's auth (never following
-redirects, so credentials stay with the configured URL), reads the body, and hands the response to
-the operation's decoder. Retries and rate limits happen below, in the transport; nothing travels
-up or down except arguments and return values.
+:class:`AsyncSender` turns an :class:`~sentinelhub_byoc._transport.calls.Operation` into an
+``httpx.Request`` (the deployment's API URL and path prefix, the call's timeout) and sends it
+through the client's pool, never following redirects, so credentials stay with the configured
+URL. The loop is here, where the request is sent: the authentication's flow (each request it
+yields: the call itself, or a token request of its own), and for each of those the attempts,
+the rate limiter, the waits and the bound on bodies held in memory. What happened comes back as
+a value, an :class:`~sentinelhub_byoc._transport.calls.Outcome`.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+import attrs
 import httpx
 
-from sentinelhub_byoc._operations import Operation
-from sentinelhub_byoc._transport._async.retrying import AsyncRetryTransport
-from sentinelhub_byoc._transport.error_mapping import error_from_response, error_from_transport_error
-from sentinelhub_byoc._transport.messages import (
+from sentinelhub_byoc._pagination import PageTokenTracker
+from sentinelhub_byoc._transport.calls import (
     HEADERS,
     NO_OPTIONS,
     CallOptions,
+    Operation,
+    Outcome,
+    RequestOptions,
     answer,
     build_request,
     is_success,
-    mark_unreadable,
-    streamed_error,
 )
+from sentinelhub_byoc._transport.error_mapping import (
+    UNREADABLE_BODY_EXTENSION,
+    error_from_response,
+    error_from_transport_error,
+    invalid_answer,
+)
+from sentinelhub_byoc._transport.send_loop import (
+    AsyncSleep,
+    Attempts,
+    anyio_sleep,
+    bound_held_body,
+    undecodable,
+)
+from sentinelhub_byoc.errors import APIError
+from sentinelhub_byoc.models import Page
 from sentinelhub_byoc.ratelimit import RateLimiter
 from sentinelhub_byoc.retries import RetryPolicy
 
 T = TypeVar("T")
 
+#: The policy of a pool supplied by the caller: its retries are its transport's, not ours.
+_ONE_ATTEMPT = RetryPolicy.disabled()
 
-def async_pool(
-    *,
-    timeout: httpx.Timeout,
-    retry: RetryPolicy,
-    rate_limiter: RateLimiter | None,
-    transport: httpx.AsyncBaseTransport | None,
-) -> httpx.AsyncClient:
-    """The client's own connection pool: retries and rate limiting in its transport."""
-    return httpx.AsyncClient(
-        timeout=timeout,
-        headers=HEADERS,
-        transport=AsyncRetryTransport(transport, policy=retry, rate_limiter=rate_limiter),
-    )
+
+def async_pool(*, timeout: httpx.Timeout, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+    """The client's own connection pool."""
+    return httpx.AsyncClient(timeout=timeout, headers=HEADERS, transport=transport)
+
+
+@attrs.define
+class _Loop:
+    """What the loop needs besides the pool: its default policy, rate limiter, waits, jitter."""
+
+    retry: RetryPolicy | None
+    rate_limiter: RateLimiter | None
+    sleep: AsyncSleep
+    rng: random.Random
 
 
 class AsyncSender:
@@ -57,52 +77,196 @@ class AsyncSender:
         http: the connection pool (the client's own, or one the caller supplied, used as it is).
         api_url: the deployment's base URL followed by its path prefix.
         auth: the authentication to send with, or ``None`` for the pool's own.
+        retry: the default :class:`RetryPolicy`; ``None`` for a pool the caller supplied, whose
+            retries are its own (each request is then sent once).
+        rate_limiter: if given, every attempt except the authentication's own requests waits for it.
+        sleep: how to wait between attempts (replaceable for fast tests).
+        rng: source of jitter.
+        options: the per-call options of every call of this sender (see :meth:`with_options`).
     """
 
-    def __init__(self, http: httpx.AsyncClient, api_url: str, auth: httpx.Auth | None) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        api_url: str,
+        auth: httpx.Auth | None,
+        *,
+        retry: RetryPolicy | None = None,
+        rate_limiter: RateLimiter | None = None,
+        sleep: AsyncSleep = anyio_sleep,
+        rng: random.Random | None = None,
+        options: CallOptions = NO_OPTIONS,
+    ) -> None:
         self.http = http
         self._api_url = api_url.rstrip("/")
-        # Without an auth of ours, the pool's own (a caller-supplied client's) applies.
-        self._auth: dict[str, Any] = {"auth": auth} if auth is not None else {}
+        self._auth = auth
+        self._loop = _Loop(retry, rate_limiter, sleep, rng if rng is not None else random.Random())
+        self._options = options
 
-    async def send(self, operation: Operation[T], options: CallOptions = NO_OPTIONS) -> T:
+    def with_options(self, options: CallOptions) -> AsyncSender:
+        """A sender over the same pool whose calls use *options*."""
+        view = AsyncSender.__new__(AsyncSender)
+        view.http, view._api_url, view._auth, view._loop = self.http, self._api_url, self._auth, self._loop
+        view._options = options
+        return view
+
+    async def send(self, operation: Operation[T]) -> T:
         """Send *operation* and return its decoded result; raise a ``BYOCError`` otherwise."""
-        request = build_request(self.http, self._api_url, operation, options, streamed=False)
-        try:
-            response = await self.http.send(request, follow_redirects=False, stream=True, **self._auth)
-            try:
-                await response.aread()
-            except httpx.DecodingError as error:
-                mark_unreadable(response, error)
-            finally:
-                await response.aclose()
-        except httpx.HTTPError as error:
-            raise error_from_transport_error(error, request=request) from error
+        response, _ = await self._exchange(operation, buffered=True)
         return answer(operation, response)
 
+    async def outcome(self, operation: Operation[T]) -> Outcome[T]:
+        """Send *operation* and return its :class:`Outcome`, the API's error included.
+
+        The outcome says whether an earlier attempt may have acted. A failure without an answer
+        raises, as :meth:`send` does.
+        """
+        response, acted = await self._exchange(operation, buffered=True)
+        try:
+            return Outcome(answer(operation, response), None, acted)
+        except APIError as error:
+            return Outcome(None, error, acted)
+
+    async def pages(self, operation: Operation[Page[T]], what: str) -> AsyncIterator[Page[T]]:
+        """The pages of a listing from *operation*'s on, fetched as the caller advances."""
+        tracker = PageTokenTracker(what)
+        while True:
+            page = await self.send(operation)
+            yield page
+            token = tracker.advance(page.links, empty=not page.items)
+            if token is None:
+                return
+            operation = operation.at_page(token)
+
     @asynccontextmanager
-    async def stream(
-        self, operation: Operation[Any], options: CallOptions = NO_OPTIONS
-    ) -> AsyncIterator[httpx.Response]:
+    async def stream(self, operation: Operation[Any]) -> AsyncIterator[httpx.Response]:
         """Send *operation* and yield the response with its body unread, for the caller to stream.
 
         An error status raises before anything is yielded; a failure while the caller reads the
         body becomes a ``BYOCError`` too.
         """
-        request = build_request(self.http, self._api_url, operation, options, streamed=True)
-        try:
-            response = await self.http.send(request, follow_redirects=False, stream=True, **self._auth)
-        except httpx.HTTPError as error:
-            raise error_from_transport_error(error, request=request) from error
+        response, _ = await self._exchange(operation, buffered=False)
         try:
             if not is_success(operation, response.status_code):
                 try:
                     await response.aread()
                 except httpx.DecodingError as error:
-                    mark_unreadable(response, error)
+                    response.extensions[UNREADABLE_BODY_EXTENSION] = str(error) or type(error).__name__
                 raise error_from_response(response)
             yield response
         except httpx.HTTPError as error:
-            raise streamed_error(response, error) from error
+            if isinstance(error, httpx.DecodingError):
+                raise invalid_answer(response, f"the body could not be decoded ({error})") from error
+            raise error_from_transport_error(error, request=response.request) from error
         finally:
             await response.aclose()
+
+    async def _exchange(self, operation: Operation[Any], *, buffered: bool) -> tuple[httpx.Response, bool]:
+        """The answer to *operation* after the loop, and whether an earlier attempt may have acted."""
+        options = self._options
+        request = build_request(self.http, self._api_url, operation, options)
+        default = self._loop.retry
+        policy = _ONE_ATTEMPT if default is None else options.retry or default
+        own = RequestOptions(policy, operation.retry_safe, buffered)
+        try:
+            return await self.send_request(request, own)
+        except httpx.HTTPError as error:
+            raise error_from_transport_error(error, request=request) from error
+
+    async def send_request(
+        self, request: httpx.Request, options: RequestOptions
+    ) -> tuple[httpx.Response, bool]:
+        """Send *request* with the sender's authentication, through the loop as *options* allow.
+
+        Returns the final answer (read whole when *options* say ``buffered``, else unread) and
+        whether an earlier attempt may have acted; re-raises the last transport failure.
+        """
+        if self._auth is None:
+            # The pool's own authentication (a caller-supplied client's) applies.
+            return await self._attempts(request, options, httpx.USE_CLIENT_DEFAULT)
+        return await self._authenticated(request, options, self._auth)
+
+    async def _authenticated(
+        self, request: httpx.Request, options: RequestOptions, auth: httpx.Auth
+    ) -> tuple[httpx.Response, bool]:
+        """Drive *auth*'s flow, sending each request it yields through the loop.
+
+        A request the flow yields that is not *request* is the authentication's own (a token
+        request): safe to repeat, read whole, and not counted by the rate limiter.
+        """
+        if auth.requires_request_body:
+            await request.aread()
+        flow = auth.async_auth_flow(request)
+        try:
+            outgoing = await flow.__anext__()
+            while True:
+                if outgoing is request:
+                    sent = options
+                else:
+                    default = self._loop.retry
+                    sent = RequestOptions(_ONE_ATTEMPT if default is None else default, True, True, False)
+                response, acted = await self._attempts(outgoing, sent, None)
+                if auth.requires_response_body:
+                    await response.aread()
+                try:
+                    outgoing = await flow.asend(response)
+                except StopAsyncIteration:
+                    return response, acted
+                await _adiscard(response)
+        finally:
+            await flow.aclose()
+
+    async def _attempts(
+        self, request: httpx.Request, options: RequestOptions, auth: Any
+    ) -> tuple[httpx.Response, bool]:
+        """Send *request* until its answer is final, as *options* allow; re-raise the last failure."""
+        loop = self._loop
+        attempts = Attempts(request, options, loop.rng)
+        limiter = loop.rate_limiter if options.rate_limited else None
+        buffered = options.buffered
+        while True:
+            if limiter is not None:
+                await limiter.acquire_async()
+            attempts.start()
+            try:
+                response = await self.http.send(request, auth=auth, follow_redirects=False, stream=True)
+                bound_held_body(response, buffered)
+                if buffered:
+                    response = await read_whole(response)
+            except httpx.TransportError as error:
+                delay = attempts.after_error(error)
+                if delay is None:
+                    raise
+            else:
+                delay = attempts.after_response(response)
+                if delay is None:
+                    return response, attempts.may_have_acted
+                await _adiscard(response)
+            await loop.sleep(delay)
+
+
+async def read_whole(response: httpx.Response) -> httpx.Response:
+    """*response* with its body read, or an empty stand-in saying why it could not be decoded.
+
+    Retrying would fetch the same corrupt body: the decoders (or the token flow) turn the
+    stand-in into a typed error that keeps the status and headers.
+    """
+    try:
+        await response.aread()
+    except httpx.DecodingError as error:
+        await response.aclose()
+        return undecodable(response, error)
+    except BaseException:
+        await response.aclose()
+        raise
+    return response
+
+
+async def _adiscard(response: httpx.Response) -> None:
+    """Read and close an answer that is not used, so its connection goes back to the pool."""
+    try:
+        await response.aread()
+    except httpx.HTTPError:
+        pass
+    finally:
+        await response.aclose()

@@ -12,9 +12,9 @@ import httpx
 
 from sentinelhub_byoc import _operations as ops
 from sentinelhub_byoc._ids import as_uuid
+from sentinelhub_byoc._transport._async.sending import AsyncSender
 from sentinelhub_byoc._transport.error_mapping import error_from_response, with_body
 from sentinelhub_byoc.errors import DownloadError, ValidationError
-from sentinelhub_byoc.resources._async.runner import AsyncRunner
 from sentinelhub_byoc.resources._downloads import (
     Deadline,
     Folder,
@@ -40,19 +40,19 @@ class AsyncTileFiles:
     >>> await client.files.download(collection, tile, names[0], "scene.tif")  # doctest: +SKIP
     """
 
-    def __init__(self, client: AsyncRunner) -> None:
-        self._client = client
+    def __init__(self, sender: AsyncSender) -> None:
+        self._sender = sender
 
     async def list(self, collection: Any, tile: Any) -> list[str]:
         """The names of the tile's files, as :meth:`read` and :meth:`download` take them."""
-        return await self._client._send(
+        return await self._sender.send(
             ops.list_tile_files(as_uuid(collection, "collection"), as_uuid(tile, "tile"))
         )
 
     async def size(self, collection: Any, tile: Any, name: str) -> int:
         """A file's size in bytes."""
         collection_id, tile_id = as_uuid(collection, "collection"), as_uuid(tile, "tile")
-        return await self._client._send(ops.head_tile_file(collection_id, tile_id, name))
+        return await self._sender.send(ops.head_tile_file(collection_id, tile_id, name))
 
     async def read(
         self, collection: Any, tile: Any, name: str, *, start: int = 0, max_bytes: int = DEFAULT_READ_LIMIT
@@ -70,7 +70,7 @@ class AsyncTileFiles:
         operation = ops.get_tile_file(
             as_uuid(collection, "collection"), as_uuid(tile, "tile"), name, start=start
         )
-        async with self._client._stream(operation) as response:
+        async with self._sender.stream(operation) as response:
             if response.status_code == 416:
                 if ops.range_past_end(response, start):
                     return b""
@@ -186,7 +186,7 @@ class AsyncTileFiles:
         starts = (offset, 0) if offset else (0,)
         for start in starts:
             clock.check(start)
-            async with self._client._stream(ops.get_tile_file(*ids, name, start=start)) as response:
+            async with self._sender.stream(ops.get_tile_file(*ids, name, start=start)) as response:
                 if response.status_code == 416:
                     if ops.range_past_end(response, start):
                         return size

@@ -9,9 +9,8 @@ from typing import Any
 from sentinelhub_byoc import _operations as ops
 from sentinelhub_byoc import _pagination
 from sentinelhub_byoc._ids import as_uuid
+from sentinelhub_byoc._transport._sync.sending import Sender
 from sentinelhub_byoc.models import Collection, CollectionAdditionalData, Page
-from sentinelhub_byoc.resources._creation import new_collection
-from sentinelhub_byoc.resources._sync.runner import Runner
 
 
 class Collections:
@@ -22,8 +21,8 @@ class Collections:
     ['my-cogs']
     """
 
-    def __init__(self, client: Runner) -> None:
-        self._client = client
+    def __init__(self, sender: Sender) -> None:
+        self._sender = sender
 
     def pages(
         self, *, search: str | None = None, page_size: int | None = None, start_token: str | None = None
@@ -33,12 +32,8 @@ class Collections:
         ``search`` takes one word, or words joined by ``|`` (or) and ``&`` (and). Arguments are
         checked here, before the first page is asked for.
         """
-        ops.list_collections(page_size=page_size, token=None, search=search)
-
-        def fetch(token: str | None) -> Page[Collection]:
-            return self._client._send(ops.list_collections(page_size=page_size, token=token, search=search))
-
-        return _pagination.pages(fetch, start_token, "collections")
+        operation = ops.list_collections(page_size=page_size, token=start_token, search=search)
+        return self._sender.pages(operation, "collections")
 
     def list(
         self,
@@ -49,12 +44,12 @@ class Collections:
         start_token: str | None = None,
     ) -> Iterator[Collection]:
         """All matching collections, lazily, following pages; at most *limit* of them."""
-        size = _pagination.first_page_size(page_size, limit)
-        return _pagination.items(self.pages(search=search, page_size=size, start_token=start_token), limit)
+        operation = ops.list_collections(page_size=page_size, limit=limit, token=start_token, search=search)
+        return _pagination.items(self._sender.pages(operation, "collections"), limit)
 
     def get(self, collection: Any) -> Collection:
         """One collection, by id (string or UUID) or object."""
-        return self._client._send(ops.get_collection(as_uuid(collection, "collection")))
+        return self._sender.send(ops.get_collection(as_uuid(collection, "collection")))
 
     def create(
         self,
@@ -73,8 +68,8 @@ class Collections:
         additional = (
             CollectionAdditionalData(storage_identifier=storage_identifier) if storage_identifier else None
         )
-        new = new_collection(collection, name, s3_bucket, no_data=no_data, additional_data=additional)
-        return self._client._send(ops.create_collection(new))
+        new = ops.new_collection(collection, name, s3_bucket, no_data=no_data, additional_data=additional)
+        return self._sender.send(ops.create_collection(new))
 
     def update(self, collection: Collection) -> Collection:
         """Replace the collection's name, bucket, noData and bands with *collection*'s; return it re-read.
@@ -83,18 +78,18 @@ class Collections:
         the API replaces every writable field, so omitted ones would be cleared.
         """
         collection_id = as_uuid(collection, "collection")
-        self._client._send(ops.update_collection(collection_id, collection))
+        self._sender.send(ops.update_collection(collection_id, collection))
         return self.get(collection_id)
 
     def delete(self, collection: Any) -> None:
         """Delete a collection (it must be empty of tiles the service still ingests)."""
-        self._client._send(ops.delete_collection(as_uuid(collection, "collection")))
+        self._sender.send(ops.delete_collection(as_uuid(collection, "collection")))
 
     def copy_tiles(self, source: Any, target: Any) -> None:
         """Copy *source*'s ingested tiles whose paths *target* lacks.
 
         *target* must have the same bands as *source*, or none yet.
         """
-        self._client._send(
+        self._sender.send(
             ops.copy_tiles(as_uuid(source, "source collection"), as_uuid(target, "target collection"))
         )

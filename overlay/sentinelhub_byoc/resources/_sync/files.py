@@ -13,6 +13,7 @@ import httpx
 
 from sentinelhub_byoc import _operations as ops
 from sentinelhub_byoc._ids import as_uuid
+from sentinelhub_byoc._transport._sync.sending import Sender
 from sentinelhub_byoc._transport.error_mapping import error_from_response, with_body
 from sentinelhub_byoc.errors import DownloadError, ValidationError
 from sentinelhub_byoc.resources._downloads import (
@@ -24,7 +25,6 @@ from sentinelhub_byoc.resources._downloads import (
     destination_path,
     disk_errors,
 )
-from sentinelhub_byoc.resources._sync.runner import Runner
 
 #: What :meth:`TileFiles.read` holds at most unless told otherwise: 64 MiB.
 DEFAULT_READ_LIMIT = 64 * 1024 * 1024
@@ -41,19 +41,19 @@ class TileFiles:
     >>> client.files.download(collection, tile, names[0], "scene.tif")  # doctest: +SKIP
     """
 
-    def __init__(self, client: Runner) -> None:
-        self._client = client
+    def __init__(self, sender: Sender) -> None:
+        self._sender = sender
 
     def list(self, collection: Any, tile: Any) -> list[str]:
         """The names of the tile's files, as :meth:`read` and :meth:`download` take them."""
-        return self._client._send(
+        return self._sender.send(
             ops.list_tile_files(as_uuid(collection, "collection"), as_uuid(tile, "tile"))
         )
 
     def size(self, collection: Any, tile: Any, name: str) -> int:
         """A file's size in bytes."""
         collection_id, tile_id = as_uuid(collection, "collection"), as_uuid(tile, "tile")
-        return self._client._send(ops.head_tile_file(collection_id, tile_id, name))
+        return self._sender.send(ops.head_tile_file(collection_id, tile_id, name))
 
     def read(
         self, collection: Any, tile: Any, name: str, *, start: int = 0, max_bytes: int = DEFAULT_READ_LIMIT
@@ -71,7 +71,7 @@ class TileFiles:
         operation = ops.get_tile_file(
             as_uuid(collection, "collection"), as_uuid(tile, "tile"), name, start=start
         )
-        with self._client._stream(operation) as response:
+        with self._sender.stream(operation) as response:
             if response.status_code == 416:
                 if ops.range_past_end(response, start):
                     return b""
@@ -187,7 +187,7 @@ class TileFiles:
         starts = (offset, 0) if offset else (0,)
         for start in starts:
             clock.check(start)
-            with self._client._stream(ops.get_tile_file(*ids, name, start=start)) as response:
+            with self._sender.stream(ops.get_tile_file(*ids, name, start=start)) as response:
                 if response.status_code == 416:
                     if ops.range_past_end(response, start):
                         return size

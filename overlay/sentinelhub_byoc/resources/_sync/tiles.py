@@ -10,10 +10,10 @@ from typing import Any
 from sentinelhub_byoc import _operations as ops
 from sentinelhub_byoc import _pagination
 from sentinelhub_byoc._ids import as_uuid
+from sentinelhub_byoc._transport._sync.sending import Sender
+from sentinelhub_byoc.deployments import Deployment
 from sentinelhub_byoc.errors import ConflictError
 from sentinelhub_byoc.models import Page, Tile, TileSort, TileStatus
-from sentinelhub_byoc.resources._creation import own_retried_creation
-from sentinelhub_byoc.resources._sync.runner import Runner
 
 
 class Tiles:
@@ -25,8 +25,9 @@ class Tiles:
     >>> failed = [tile for tile in client.tiles.list(collection, status="FAILED")]  # doctest: +SKIP
     """
 
-    def __init__(self, client: Runner) -> None:
-        self._client = client
+    def __init__(self, sender: Sender, deployment: Deployment) -> None:
+        self._sender = sender
+        self._cdse = deployment.cdse
 
     def pages(
         self,
@@ -39,16 +40,7 @@ class Tiles:
         start_token: str | None = None,
     ) -> Iterator[Page[Tile]]:
         """Pages of tiles, fetched lazily; ``sort`` is ``"created:asc"`` or ``"created:desc"``."""
-        collection_id = as_uuid(collection, "collection")
-        ops.list_tiles(collection_id, page_size=page_size, token=None, status=status, path=path, sort=sort)
-
-        def fetch(token: str | None) -> Page[Tile]:
-            operation = ops.list_tiles(
-                collection_id, page_size=page_size, token=token, status=status, path=path, sort=sort
-            )
-            return self._client._send(operation)
-
-        return _pagination.pages(fetch, start_token, f"tiles of collection {collection_id}")
+        return self._pages(collection, status, path, sort, page_size, start_token, None)
 
     def list(
         self,
@@ -62,11 +54,30 @@ class Tiles:
         start_token: str | None = None,
     ) -> Iterator[Tile]:
         """All matching tiles, lazily, following pages; at most *limit* of them."""
-        size = _pagination.first_page_size(page_size, limit)
-        page_iterator = self.pages(
-            collection, status=status, path=path, sort=sort, page_size=size, start_token=start_token
-        )
+        page_iterator = self._pages(collection, status, path, sort, page_size, start_token, limit)
         return _pagination.items(page_iterator, limit)
+
+    def _pages(
+        self,
+        collection: Any,
+        status: TileStatus | str | None,
+        path: str | None,
+        sort: TileSort | str | None,
+        page_size: int | None,
+        start_token: str | None,
+        limit: int | None,
+    ) -> Iterator[Page[Tile]]:
+        collection_id = as_uuid(collection, "collection")
+        operation = ops.list_tiles(
+            collection_id,
+            page_size=page_size,
+            limit=limit,
+            token=start_token,
+            status=status,
+            path=path,
+            sort=sort,
+        )
+        return self._sender.pages(operation, f"tiles of collection {collection_id}")
 
     def find(self, collection: Any, path: str) -> Tile | None:
         """The tile with exactly this *path*, or ``None``."""
@@ -77,7 +88,7 @@ class Tiles:
 
     def get(self, collection: Any, tile: Any) -> Tile:
         """One tile, by id (string or UUID) or object."""
-        return self._client._send(ops.get_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))
+        return self._sender.send(ops.get_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))
 
     def create(
         self,
@@ -86,26 +97,29 @@ class Tiles:
         *,
         cover_geometry: Any | None = None,
         sensing_time: datetime | str | None = None,
+        exist_ok: bool = False,
     ) -> Tile:
         """Register the COG files at *path* as a new tile; ingestion starts by itself.
 
         ``cover_geometry`` takes anything :func:`~sentinelhub_byoc.geometry.as_geometry` does and is
         validated before sending. If a retried attempt meets "path exists" because an earlier attempt
-        did create the tile, that tile is returned: never an error, never a duplicate.
+        did create the tile, that tile is returned: never an error, never a duplicate. With
+        *exist_ok*, a tile that already has *path* is returned too, whoever created it (the path
+        is what makes a tile the same); otherwise that is a
+        :class:`~sentinelhub_byoc.errors.ConflictError`.
         """
         collection_id = as_uuid(collection, "collection")
         ops.check_tile_path(path)
         operation = ops.create_tile(
-            collection_id,
-            ops.tile_payload(path, cover_geometry, sensing_time, cdse=self._client.deployment.cdse),
+            collection_id, ops.tile_payload(path, cover_geometry, sensing_time, cdse=self._cdse)
         )
-        try:
-            return self._client._send(operation)
-        except ConflictError as error:
-            existing = self.find(collection_id, path) if own_retried_creation(error) else None
-            if existing is None:
-                raise
-            return existing
+        outcome = self._sender.outcome(operation)
+        # A 409 after an attempt that may have acted is that attempt's own tile.
+        if isinstance(outcome.error, ConflictError) and (exist_ok or outcome.earlier_attempt_may_have_acted):
+            existing = self.find(collection_id, path)
+            if existing is not None:
+                return existing
+        return outcome.unwrap()
 
     def update(
         self,
@@ -119,13 +133,13 @@ class Tiles:
 
         The API replaces both: one left out is cleared (the cover geometry falls back to the bounding box).
         """
-        payload = ops.tile_payload(None, cover_geometry, sensing_time, cdse=self._client.deployment.cdse)
-        self._client._send(ops.update_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile"), payload))
+        payload = ops.tile_payload(None, cover_geometry, sensing_time, cdse=self._cdse)
+        self._sender.send(ops.update_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile"), payload))
 
     def delete(self, collection: Any, tile: Any) -> None:
         """Delete a tile."""
-        self._client._send(ops.delete_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))
+        self._sender.send(ops.delete_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))
 
     def reingest(self, collection: Any, tile: Any) -> None:
         """Ingest the tile's files again, e.g. after they changed in the bucket."""
-        self._client._send(ops.reingest_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))
+        self._sender.send(ops.reingest_tile(as_uuid(collection, "collection"), as_uuid(tile, "tile")))

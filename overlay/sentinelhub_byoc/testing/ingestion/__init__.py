@@ -24,9 +24,10 @@ Choices where the service's documentation leaves room:
 - ``tileGeometry`` is the intersection of the files' boxes (they must agree within a
   pixel anyway); geometries always carry a ``crs`` member, ``EPSG::4326`` included.
 
-The COG rules themselves, header reading and the buckets live in :mod:`sentinelhub_byoc.cog`,
-which users call to check files before ingesting them; this package is the emulator's part:
-finding a tile's files, defining or checking the collection's bands, and the outcome.
+The COG rules themselves and header reading live in :mod:`sentinelhub_byoc.cog`, which users
+call to check files before ingesting them, and the buckets in the package's storage layer;
+this package is the emulator's part: finding a tile's files, defining or checking the
+collection's bands, and the outcome.
 
 Importing this package is cheap: tifffile, numpy, pyproj and boto3 are imported only when a
 tile is ingested or a bucket is read.
@@ -35,17 +36,11 @@ tile is ingested or a bucket is read.
 from __future__ import annotations
 
 from sentinelhub_byoc.cog._crs_rules import SUPPORTED_EPSG, geometry_epsg
-from sentinelhub_byoc.cog._s3 import S3Storage, s3_buckets
-from sentinelhub_byoc.cog._storage import (
-    BucketResolver,
-    InvalidBucketNameError,
-    LocalStorage,
-    Storage,
-    StorageError,
-    StorageKeyError,
-    local_buckets,
-)
 from sentinelhub_byoc.cog._transforms import reproject_geometry
+from sentinelhub_byoc.storage._errors import InvalidBucketNameError, StorageError, StorageKeyError
+from sentinelhub_byoc.storage._local import LocalStorage, local_buckets
+from sentinelhub_byoc.storage._protocol import BucketResolver, Storage
+from sentinelhub_byoc.storage._s3 import S3Storage, s3_buckets
 from sentinelhub_byoc.testing.ingestion._engine import IngestionOutcome, ingest_tile
 
 __all__ = [

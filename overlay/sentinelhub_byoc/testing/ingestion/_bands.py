@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sentinelhub_byoc.cog._names import MAX_BANDS, band_name_problems, is_js_identifier
-from sentinelhub_byoc.cog._storage import Storage
+from sentinelhub_byoc.storage._protocol import Storage
 from sentinelhub_byoc.testing.ingestion._rejection import TileRejectedError
 
 __all__ = [

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+import attrs
 
 from sentinelhub_byoc.cog._problems import RuleSet
 from sentinelhub_byoc.cog._rules import FileFacts, check_file
-from sentinelhub_byoc.cog._storage import Storage, StorageError
 from sentinelhub_byoc.cog._tile import band_type_problem, check_together
 from sentinelhub_byoc.cog._transforms import bbox_polygon, meters_per_pixel
+from sentinelhub_byoc.storage._errors import StorageError
+from sentinelhub_byoc.storage._protocol import Storage
 from sentinelhub_byoc.testing.ingestion._bands import (
     band_keys,
     check_band_names,
@@ -21,7 +23,7 @@ from sentinelhub_byoc.testing.ingestion._rejection import TileRejectedError
 __all__ = ["IngestionOutcome", "ingest_tile"]
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class IngestionOutcome:
     """The result of ingesting a tile.
 

@@ -10,19 +10,15 @@ from uuid import UUID
 
 from sentinelhub_byoc._async.client import AsyncBYOCClient
 from sentinelhub_byoc._ids import as_uuid
-from sentinelhub_byoc.errors import BYOCError, IngestionFailedError, NotFoundError, ValidationError
+from sentinelhub_byoc.errors import BYOCError, IngestionFailedError, NotFoundError
 from sentinelhub_byoc.models import Tile, TileStatus
 from sentinelhub_byoc.workflows import _tasks
 from sentinelhub_byoc.workflows._async import waiting
+from sentinelhub_byoc.workflows._executors import check_concurrency
 from sentinelhub_byoc.workflows.events import Progress, ProgressCallback, Stage, report_progress
 from sentinelhub_byoc.workflows.reports import ReingestReport, WaitResult
 
 __all__ = ["async_copy_tiles", "async_delete_collection", "async_reingest"]
-
-
-def _check_concurrency(concurrency: int) -> None:
-    if not isinstance(concurrency, int) or concurrency < 1:
-        raise ValidationError(f"concurrency must be a whole number >= 1, got {concurrency!r}")
 
 
 class _Counter:
@@ -79,7 +75,7 @@ async def async_reingest(
     if wanted is not None:
         for tile in wanted:
             as_uuid(tile, "tile")
-    _check_concurrency(concurrency)
+    check_concurrency(concurrency)
     chosen = await _tiles_to_reingest(client, collection_id, wanted, status)
     counter = _Counter("reingest", len(chosen), on_progress)
     done: list[Tile] = []
@@ -125,7 +121,7 @@ async def async_delete_collection(
     the deletion before the collection is touched.
     """
     collection_id = as_uuid(collection, "collection")
-    _check_concurrency(concurrency)
+    check_concurrency(concurrency)
     deleted = 0
     if force:
         ids = [tile.id async for tile in client.tiles.list(collection_id) if tile.id is not None]

@@ -6,17 +6,23 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+import attrs
+
 from sentinelhub_byoc._async.client import AsyncBYOCClient
 from sentinelhub_byoc._ids import as_uuid
 from sentinelhub_byoc.cog import RuleSet
 from sentinelhub_byoc.cog._layout import BAND, DEFAULT_LAYOUT, TileFiles, group_band_files
-from sentinelhub_byoc.errors import BYOCError, ConflictError, IngestionFailedError, ValidationError
+from sentinelhub_byoc.errors import BYOCError, IngestionFailedError, ValidationError
+from sentinelhub_byoc.storage import _upload
+from sentinelhub_byoc.storage._local import list_folder
+from sentinelhub_byoc.storage._s3 import default_s3_client, list_s3
+from sentinelhub_byoc.storage._stat import Files
+from sentinelhub_byoc.storage._urls import S3Location, parse_s3_url
 from sentinelhub_byoc.workflows import (
     _checks,
     _convert_jobs,
@@ -24,18 +30,17 @@ from sentinelhub_byoc.workflows import (
     _filters,
     _sources,
     _tasks,
-    _upload,
 )
 from sentinelhub_byoc.workflows._async import waiting
 from sentinelhub_byoc.workflows._async.staging import Staging, conversion_settings, stage_folder, stage_s3
 from sentinelhub_byoc.workflows._executors import async_run_many
 from sentinelhub_byoc.workflows._plan import (
-    KnownTile,
     PlannedTile,
+    Planner,
     SensingTime,
     SyncPlan,
     hold_refused,
-    make_plan,
+    known_tile,
     sensing_time_reader,
 )
 from sentinelhub_byoc.workflows.events import Progress, ProgressCallback, Stage, Unit, report_progress
@@ -53,15 +58,15 @@ __all__ = ["async_plan_sync", "async_sync"]
 Source = str | os.PathLike[str] | Sequence[str]
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class _Target:
     """A sync's source, checked: where the files are listed and where the tiles point."""
 
     description: str
     folder: Path | None
-    s3: _sources.S3Location | None
+    s3: S3Location | None
     keys: tuple[str, ...] | None
-    upload_to: _sources.S3Location | None
+    upload_to: S3Location | None
 
     @property
     def scope(self) -> str:
@@ -95,7 +100,7 @@ def _target(source: Source, upload_to: str | None, bucket_dir: bool = False) -> 
             raise ValidationError(
                 "bucket_dir=True says a local folder mirrors the bucket; the source is already in S3"
             )
-        location = _sources.parse_s3_url(source)
+        location = parse_s3_url(source)
         return _Target(str(location), None, location, None, None)
     if not isinstance(source, str | os.PathLike):
         raise ValidationError(
@@ -122,7 +127,7 @@ def _target(source: Source, upload_to: str | None, bucket_dir: bool = False) -> 
             "first, or bucket_dir=True (--bucket-dir) if the folder is a mirror of the bucket (tile "
             "paths are then its files' paths relative to it)"
         )
-    upload = None if upload_to is None else _sources.parse_s3_url(upload_to, "upload_to")
+    upload = None if upload_to is None else parse_s3_url(upload_to, "upload_to")
     return _Target(str(folder), folder, None, None, upload)
 
 
@@ -159,41 +164,48 @@ def _refuse_deletions(plan: SyncPlan) -> None:
         )
 
 
-def _list_files(target: _Target, s3_client: Any) -> tuple[_sources.Files, dict[str, str]]:
-    """The source's files, and the inputs refused with the reason, by key (see :mod:`._sources`)."""
+def _list_files(target: _Target, s3_client: Any) -> tuple[Files, dict[str, str]]:
+    """The source's files, and the inputs refused with the reason, by key (see :func:`list_folder`)."""
     if target.keys is not None:
         files = _sources.explicit_files(target.keys)
         return files, _sources.key_problems(files, patterns=True)
     if target.s3 is not None:
-        files = _sources.list_s3(s3_client, target.s3)
+        files = list_s3(s3_client, target.s3)
         refused: dict[str, str] = {}
     else:
         assert target.folder is not None
         prefix = target.upload_to.prefix if target.upload_to is not None else ""
-        files, refused = _sources.list_folder(target.folder, prefix)
+        files, refused = list_folder(target.folder, prefix)
     return files, {**refused, **_sources.key_problems(files)}
 
 
 def _groups(target: _Target, keys: Sequence[str], layout: str) -> tuple[list[TileFiles], list[str]]:
-    groups: list[TileFiles] = []
+    listed: list[TileFiles] = []
     if target.keys is not None:
         # Listed tile paths are taken as they are; listed files are grouped like any others.
-        groups = [TileFiles(key) for key in keys if BAND in key]
+        listed = [TileFiles(key) for key in keys if BAND in key]
         keys = [key for key in keys if BAND not in key]
-    groups += group_band_files(keys, layout, prefix=target.scope)
-    grouped = {key for tile in groups for key in tile.files.values()}
-    unmatched = [key for key in keys if key not in grouped]
-    return sorted(groups, key=lambda tile: tile.path), unmatched
+    groups = group_band_files(keys, layout, prefix=target.scope)
+    # Each key is in one tile at most: when the tiles hold as many files as there are keys, every
+    # key is in one (no set of every key is needed to tell).
+    unmatched: list[str] = []
+    if sum(len(tile.files) for tile in groups) != len(keys):
+        grouped = {key for tile in groups for key in tile.files.values()}
+        unmatched = [key for key in keys if key not in grouped]
+    if listed:
+        groups = sorted(listed + groups, key=lambda tile: tile.path)
+    return groups, unmatched
 
 
-async def _known_tiles(client: AsyncBYOCClient, collection: UUID) -> dict[str, KnownTile]:
-    known: dict[str, KnownTile] = {}
-    async for tile in client.tiles.list(collection):
-        status = tile.status.value if tile.status is not None else None
-        since = tile.ingestion_start or tile.created
-        cause = tile.failure_cause if status == "FAILED" else None
-        known[tile.path] = KnownTile(tile.id, status, since, cause)
-    return known
+def _kept_files(files: Files, groups: list[TileFiles], unmatched: list[str], held: dict[str, str]) -> Files:
+    """The files of the tiles kept and those of no tile that are not refused.
+
+    Nothing of a tile held back is uploaded either: its sound files wait for the refused one.
+    """
+    if not held and len(files) == sum(len(tile.files) for tile in groups) + len(unmatched):
+        return files  # no tile is held back and no file refused: every file is kept
+    kept = {key for tile in groups for key in (tile.keys or [tile.path])} | set(unmatched)
+    return {key: file for key, file in files.items() if key in kept}
 
 
 async def _check_bucket(client: AsyncBYOCClient, collection: UUID, target: _Target) -> None:
@@ -212,18 +224,14 @@ async def _plan(
     client: AsyncBYOCClient,
     collection: UUID,
     target: _Target,
+    choice: _Choice,
     *,
-    layout: str,
-    sensing_time: SensingTime,
-    delete_missing: bool,
     s3_client: Any,
     on_progress: ProgressCallback | None,
     staging: Staging | None = None,
     dry_run: bool = False,
-    choice: _Choice | None = None,
-) -> tuple[SyncPlan, _sources.Files, dict[str, str]]:
-    choice = choice or _Choice()
-    read_time = sensing_time_reader(sensing_time)
+) -> tuple[SyncPlan, Files, dict[str, str]]:
+    read_time = sensing_time_reader(choice.sensing_time)
     await _check_bucket(client, collection, target)
     files, inputs = await _tasks.in_thread(_list_files, target, s3_client)
     # Refused files are grouped too: their tile is held back whole, never registered without them.
@@ -231,21 +239,19 @@ async def _plan(
     excluded: list[str] = []
     left_out: set[str] = set()
     if choice.filter.active:
-        every_path = {tile.path for tile in _groups(target, keys, layout)[0]}
+        every_path = {tile.path for tile in _groups(target, keys, choice.layout)[0]}
         excluded = [key for key in keys if not choice.filter.selects(key[len(target.scope) :])]
         dropped = set(excluded)
         keys = [key for key in keys if key not in dropped]
         files = {key: file for key, file in files.items() if key not in dropped}
         inputs = {key: reason for key, reason in inputs.items() if key not in dropped}
-    groups, unmatched = _groups(target, keys, layout)
+    groups, unmatched = _groups(target, keys, choice.layout)
     if choice.filter.active:
         # A tile whose files are all left out by the patterns is not gone: it is not deleted.
         left_out = every_path - {tile.path for tile in groups}
     groups, held = hold_refused(groups, inputs)
     unmatched = [key for key in unmatched if key not in inputs]
-    # Nothing of a tile held back is uploaded either: its sound files wait for the refused one.
-    kept = {key for tile in groups for key in (tile.keys or [tile.path])} | set(unmatched)
-    files = {key: file for key, file in files.items() if key in kept}
+    files = _kept_files(files, groups, unmatched, held)
     refused: dict[str, str] = {}
     converted: set[str] = set()
     uploads: list[str] = []
@@ -267,7 +273,7 @@ async def _plan(
     reasons: dict[str, str] = {}
     times = files
     if target.upload_to is not None:
-        remote = await _tasks.in_thread(_sources.list_s3, s3_client, target.upload_to)
+        remote = await _tasks.in_thread(list_s3, s3_client, target.upload_to)
         candidates = {key: file for key, file in files.items() if key not in refused}
         reasons = await _tasks.in_thread(_upload_reasons, candidates, remote, converted, choice)
         uploads = sorted(reasons)
@@ -276,15 +282,13 @@ async def _plan(
         times = {key: remote.get(key, file) for key, file in files.items()}
     else:
         reasons = dict.fromkeys(uploads, "staged by this run")
-    known = await _known_tiles(client, collection)
-    plan = make_plan(
+    planner = Planner(
         str(collection),
         target.description,
         groups,
         times,
-        known,
         scope=target.scope,
-        delete_missing=delete_missing,
+        delete_missing=choice.delete_missing,
         changed_keys=reasons,
         sensing_time=read_time,
         uploads=uploads,
@@ -297,39 +301,49 @@ async def _plan(
         selects=choice.filter.selects,
         max_delete=choice.max_delete,
     )
+    # The planner holds the source's tiles now, each let go once its tile in the collection is
+    # decided: the collection's tiles are decided page by page, none of them kept whole.
+    del groups
+    async for tile in client.tiles.list(collection):
+        planner.add(tile.path, known_tile(tile))
+    plan = planner.plan()
     report_progress(on_progress, Progress("plan", len(plan.tiles), len(plan.tiles)))
     return plan, files, refused
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class _Choice:
-    """Which files a sync takes and how it tells what changed: its filters, checksum, force."""
+    """How a sync reads its source and what it does: files taken, tiles made, changes told, deletions."""
 
-    filter: _filters.KeyFilter = field(default_factory=_filters.KeyFilter)
-    checksum: bool = False
-    force: bool = False
-    max_delete: int | None = None
+    layout: str
+    sensing_time: SensingTime
+    filter: _filters.KeyFilter
+    checksum: bool
+    force: bool
+    delete_missing: bool
+    max_delete: int | None
 
 
 def _choice(
     target: _Target,
-    *,
+    layout: str,
+    sensing_time: SensingTime,
     include: str | Sequence[str] | None,
     exclude: str | Sequence[str] | None,
     checksum: bool,
     force: bool,
-    max_delete: int | None,
     delete_missing: bool,
+    max_delete: int | None,
 ) -> _Choice:
+    """The sync's options, checked against each other and the source."""
     _check_choices(target, checksum, max_delete, delete_missing)
     if force is not False and force is not True:
         raise ValidationError(f"force must be True or False, got {force!r}")
-    return _Choice(_filters.key_filter(include, exclude), checksum, force, max_delete)
+    chosen = _filters.key_filter(include, exclude)
+    return _Choice(layout, sensing_time, chosen, checksum, force, delete_missing, max_delete)
 
 
-def _upload_reasons(
-    files: _sources.Files, remote: _sources.Files, converted: set[str], choice: _Choice
-) -> dict[str, str]:
+def _upload_reasons(files: Files, remote: Files, converted: set[str], choice: _Choice) -> dict[str, str]:
     """The files to upload, with the reason; blocking (with checksum, files are read)."""
     reasons: dict[str, str] = {}
     for key, file in files.items():
@@ -348,7 +362,7 @@ def _upload_reasons(
 
 def _s3_client(target: _Target, s3_client: Any) -> Any:
     needs_s3 = target.s3 is not None or target.upload_to is not None
-    return _sources.make_s3_client(s3_client) if needs_s3 else None
+    return default_s3_client(s3_client) if needs_s3 else None
 
 
 async def async_plan_sync(
@@ -376,25 +390,10 @@ async def async_plan_sync(
     collection_id = as_uuid(collection, "collection")
     target = _target(source, upload_to, bucket_dir)
     choice = _choice(
-        target,
-        include=include,
-        exclude=exclude,
-        checksum=checksum,
-        force=force,
-        max_delete=max_delete,
-        delete_missing=delete_missing,
+        target, layout, sensing_time, include, exclude, checksum, force, delete_missing, max_delete
     )
-    plan, _, _ = await _plan(
-        client,
-        collection_id,
-        target,
-        layout=layout,
-        sensing_time=sensing_time,
-        delete_missing=delete_missing,
-        s3_client=_s3_client(target, s3_client),
-        on_progress=None,
-        choice=choice,
-    )
+    s3 = _s3_client(target, s3_client)
+    plan, _, _ = await _plan(client, collection_id, target, choice, s3_client=s3, on_progress=None)
     return plan
 
 
@@ -422,7 +421,7 @@ class _Run:
 
 async def _upload_files(
     plan: SyncPlan,
-    files: _sources.Files,
+    files: Files,
     target: _Target,
     s3_client: Any,
     concurrency: int,
@@ -467,8 +466,8 @@ def _fail_tiles(plan: SyncPlan, failed: dict[str, str], run: _Run) -> None:
 async def _upload_on(
     executor: Any,
     plan: SyncPlan,
-    files: _sources.Files,
-    location: _sources.S3Location,
+    files: Files,
+    location: S3Location,
     s3_client: Any,
     concurrency: int,
     run: _Run,
@@ -538,16 +537,10 @@ async def _create(
     client: AsyncBYOCClient, collection: UUID, tile: PlannedTile, cover: Any | None
 ) -> UUID | None:
     sensing_time: datetime | None = tile.sensing_time
-    try:
-        created = await client.tiles.create(
-            collection, tile.path, sensing_time=sensing_time, cover_geometry=cover
-        )
-    except ConflictError:
-        # Another run made it since the plan was drawn: the path is what makes a tile the same.
-        existing = await client.tiles.find(collection, tile.path)
-        if existing is None:
-            raise
-        created = existing
+    # Another run may have made it since the plan was drawn: the path is what makes a tile the same.
+    created = await client.tiles.create(
+        collection, tile.path, sensing_time=sensing_time, cover_geometry=cover, exist_ok=True
+    )
     return created.id
 
 
@@ -667,26 +660,15 @@ async def async_sync(
         raise ValidationError(f"concurrency must be a whole number >= 1, got {concurrency!r}")
     target = _target(source, upload_to, bucket_dir)
     choice = _choice(
-        target,
-        include=include,
-        exclude=exclude,
-        checksum=checksum,
-        force=force,
-        max_delete=max_delete,
-        delete_missing=delete_missing,
+        target, layout, sensing_time, include, exclude, checksum, force, delete_missing, max_delete
     )
     if cover and target.folder is None:
         raise ValidationError("cover=True traces geometries from local files: give a local folder as source")
     if check and target.keys is not None:
         raise ValidationError("check=True reads the files: give a local folder or an s3:// URL as source")
+    places = (target.folder, target.s3, target.upload_to)
     converting = conversion_settings(
-        target.folder,
-        target.s3,
-        target.upload_to,
-        convert=convert,
-        options=convert_options,
-        staging=staging,
-        executor=executor,
+        *places, convert=convert, options=convert_options, staging=staging, executor=executor
     )
     s3 = _s3_client(target, s3_client)
     rules: RuleSet = "cdse" if client.deployment.cdse else "sentinel-hub"
@@ -700,14 +682,11 @@ async def async_sync(
         client,
         collection_id,
         target,
-        layout=layout,
-        sensing_time=sensing_time,
-        delete_missing=delete_missing,
+        choice,
         s3_client=s3,
         on_progress=on_progress,
         staging=staged,
         dry_run=dry_run,
-        choice=choice,
     )
     if dry_run:
         return SyncReport(plan, dry_run=True, skipped=tuple(t.path for t in plan.of("skip")))

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sentinelhub_byoc.cog._problems import RuleSet, check_rules
-from sentinelhub_byoc.workflows import _convert_jobs, _converting, _sources, _threads
+from sentinelhub_byoc.storage._s3 import default_s3_client
+from sentinelhub_byoc.workflows import _convert_jobs, _converting, _threads
 from sentinelhub_byoc.workflows._convert_jobs import ConvertJob, JobResult
 from sentinelhub_byoc.workflows._executors import check_executor, run_many
 from sentinelhub_byoc.workflows.events import Progress, ProgressCallback, report_progress
@@ -82,7 +83,7 @@ def convert_files(
     chosen_options = _converting.check_options(options)
     workers = _converting.default_concurrency(concurrency)
     check_executor(executor)
-    s3 = _sources.make_s3_client(s3_client) if _needs_s3(sources, out) else None
+    s3 = default_s3_client(s3_client) if _needs_s3(sources, out) else None
     jobs, refused = _threads.in_thread(
         lambda: _converting.plan_jobs(
             sources,

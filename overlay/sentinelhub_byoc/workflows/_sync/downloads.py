@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
+
+import attrs
 
 from sentinelhub_byoc._ids import as_uuid
 from sentinelhub_byoc.errors import BYOCError, DownloadError, ValidationError
@@ -27,7 +28,8 @@ from sentinelhub_byoc.workflows._downloading import (
     file_destination,
     tile_ids,
 )
-from sentinelhub_byoc.workflows._threads import check_concurrency, run_bounded
+from sentinelhub_byoc.workflows._executors import check_concurrency
+from sentinelhub_byoc.workflows._threads import run_bounded
 from sentinelhub_byoc.workflows.events import ProgressCallback
 from sentinelhub_byoc.workflows.reports import DownloadReport, FileFailure
 
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 _FILE_ERRORS = (BYOCError, OSError)
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class _File:
     tile: UUID
     name: str

@@ -11,19 +11,15 @@ from uuid import UUID
 
 from sentinelhub_byoc._ids import as_uuid
 from sentinelhub_byoc._sync.client import BYOCClient
-from sentinelhub_byoc.errors import BYOCError, IngestionFailedError, NotFoundError, ValidationError
+from sentinelhub_byoc.errors import BYOCError, IngestionFailedError, NotFoundError
 from sentinelhub_byoc.models import Tile, TileStatus
 from sentinelhub_byoc.workflows import _threads
+from sentinelhub_byoc.workflows._executors import check_concurrency
 from sentinelhub_byoc.workflows._sync import waiting
 from sentinelhub_byoc.workflows.events import Progress, ProgressCallback, Stage, report_progress
 from sentinelhub_byoc.workflows.reports import ReingestReport, WaitResult
 
 __all__ = ["copy_tiles", "delete_collection", "reingest"]
-
-
-def _check_concurrency(concurrency: int) -> None:
-    if not isinstance(concurrency, int) or concurrency < 1:
-        raise ValidationError(f"concurrency must be a whole number >= 1, got {concurrency!r}")
 
 
 class _Counter:
@@ -80,7 +76,7 @@ def reingest(
     if wanted is not None:
         for tile in wanted:
             as_uuid(tile, "tile")
-    _check_concurrency(concurrency)
+    check_concurrency(concurrency)
     chosen = _tiles_to_reingest(client, collection_id, wanted, status)
     counter = _Counter("reingest", len(chosen), on_progress)
     done: list[Tile] = []
@@ -126,7 +122,7 @@ def delete_collection(
     the deletion before the collection is touched.
     """
     collection_id = as_uuid(collection, "collection")
-    _check_concurrency(concurrency)
+    check_concurrency(concurrency)
     deleted = 0
     if force:
         ids = [tile.id for tile in client.tiles.list(collection_id) if tile.id is not None]

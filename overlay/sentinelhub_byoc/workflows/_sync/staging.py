@@ -13,14 +13,18 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from sentinelhub_byoc.cog import RuleSet
 from sentinelhub_byoc.cog._layout import TileFiles
 from sentinelhub_byoc.errors import ValidationError
-from sentinelhub_byoc.workflows import _convert_jobs, _converting, _sources, _staging, _threads
+from sentinelhub_byoc.storage._s3 import list_s3
+from sentinelhub_byoc.storage._stat import Files
+from sentinelhub_byoc.storage._urls import S3Location, parse_s3_url
+from sentinelhub_byoc.workflows import _convert_jobs, _converting, _staging, _threads
 from sentinelhub_byoc.workflows._executors import check_executor, run_many
 from sentinelhub_byoc.workflows.events import Progress, ProgressCallback, Stage, report_progress
 
@@ -30,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["Staging", "conversion_settings", "stage_folder", "stage_s3"]
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Staging:
     """A sync's conversion: where the converted copies go, by which rules and options, on what.
 
@@ -47,8 +51,8 @@ class Staging:
 
 def conversion_settings(
     folder: Path | None,
-    source: _sources.S3Location | None,
-    upload_to: _sources.S3Location | None,
+    source: S3Location | None,
+    upload_to: S3Location | None,
     *,
     convert: bool,
     options: object,
@@ -95,14 +99,14 @@ def conversion_settings(
     return root, chosen
 
 
-def _s3_staging(source: _sources.S3Location, staging: object) -> _staging.S3Staging:
+def _s3_staging(source: S3Location, staging: object) -> _staging.S3Staging:
     """The staging prefix of a sync from *source*, an S3 prefix: beside it in the same bucket."""
     if not isinstance(staging, str) or not staging.startswith("s3://"):
         raise ValidationError(
             f"convert=True with the source {source} needs staging='s3://{source.bucket}/<prefix>': "
             "the tiles with files to convert are written there, and registered from there"
         )
-    location = _sources.parse_s3_url(staging, "staging")
+    location = parse_s3_url(staging, "staging")
     if location.bucket != source.bucket:
         raise ValidationError(
             f"staging {staging!r} is in bucket {location.bucket!r} but the source in {source.bucket!r}: "
@@ -120,10 +124,10 @@ def stage_folder(
     staging: Staging,
     folder: Path,
     prefix: str,
-    files: _sources.Files,
+    files: Files,
     groups: list[TileFiles],
     on_progress: ProgressCallback | None,
-) -> tuple[_sources.Files, dict[str, str], set[str]]:
+) -> tuple[Files, dict[str, str], set[str]]:
     """Check every file of a tile; convert those that break the rules into the staging folder.
 
     *files* are *folder*'s, listed under the key *prefix*; only those of *groups* are read (the
@@ -169,12 +173,12 @@ def stage_folder(
 
 def stage_s3(
     staging: Staging,
-    files: _sources.Files,
+    files: Files,
     groups: list[TileFiles],
     s3_client: Any,
     on_progress: ProgressCallback | None,
     dry_run: bool,
-) -> tuple[list[TileFiles], _sources.Files, dict[str, str], set[str]]:
+) -> tuple[list[TileFiles], Files, dict[str, str], set[str]]:
     """Check every file of a tile in S3; stage each tile with a file that breaks the rules.
 
     Returns the tiles as they are registered (staged ones at their staging path), the files
@@ -237,6 +241,6 @@ def stage_s3(
         copied = run("upload", copies)
         done = [*zip(plan.conversions, converted, strict=True)]
         done += zip(copies, copied, strict=True)
-    listed = _threads.in_thread(_sources.list_s3, s3_client, where.staging) if plan.sources else {}
+    listed = _threads.in_thread(list_s3, s3_client, where.staging) if plan.sources else {}
     effective, refused, written = _staging.staged_s3_files(where, plan, files, listed, done)
     return plan.groups, effective, refused, written
