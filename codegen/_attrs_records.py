@@ -21,6 +21,8 @@ _DECORATORS = frozenset(
     {"attrs.define", "attrs.frozen", "attrs.mutable", "attr.s", "attr.attrs", "attr.define", "attr.frozen"}
 )
 _FIELDS = frozenset({"attrs.field", "attr.ib", "attr.field"})
+_KEYWORD_ONLY = griffe.ParameterKind.keyword_only
+_POSITIONAL_OR_KEYWORD = griffe.ParameterKind.positional_or_keyword
 
 
 def _decorator(cls: griffe.Class) -> griffe.Expr | str | None:
@@ -72,12 +74,13 @@ def _own_parameters(cls: griffe.Class) -> list[griffe.Parameter]:
         else:
             default = value
         keyword_only = all_keyword_only or str(field.get("kw_only")) == "True"
+        kind = _KEYWORD_ONLY if keyword_only else _POSITIONAL_OR_KEYWORD
         name = str(field["alias"]).strip("'\"") if "alias" in field else member.name.lstrip("_")
         parameters.append(
             griffe.Parameter(
                 name,
                 annotation=member.annotation,
-                kind=griffe.ParameterKind.keyword_only if keyword_only else griffe.ParameterKind.positional_or_keyword,
+                kind=kind,
                 default=default,
             )
         )
@@ -132,6 +135,6 @@ def _visit(obj: griffe.Module | griffe.Class, seen: set[str]) -> None:
 class AttrsRecords(griffe.Extension):
     """Label attrs classes ``attrs`` and give them the ``__init__`` attrs would write."""
 
-    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:  # noqa: ARG002
+    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
         """Visit every class of the loaded package once."""
         _visit(pkg, set())

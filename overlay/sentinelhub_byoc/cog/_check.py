@@ -97,6 +97,18 @@ class _Verdict:
         """The problems that do not stop ingestion."""
         return tuple(p for p in self.problems if not p.is_error)
 
+    def format(self, *, width: int | None = None) -> str:
+        raise NotImplementedError
+
+    def _ending(self, lines: list[str]) -> str:
+        # The fixes of all the problems follow them, each given once.
+        if self.problems:
+            lines += _fix_lines(self.problems, "  ")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.format()
+
 
 @attrs.frozen
 class CogReport(_Verdict):
@@ -145,12 +157,7 @@ class CogReport(_Verdict):
         """
         lines = [f"{self.source}: {_count(self.problems)}"]
         lines += _problem_lines(self.problems, "  ", width, self.source)
-        if self.problems:
-            lines += _fix_lines(self.problems, "  ")
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.format()
+        return self._ending(lines)
 
 
 @attrs.frozen
@@ -203,12 +210,7 @@ class TileCheck(_Verdict):
             lines.append(f"  {report.source}: {_count(report.problems)}")
             lines += _problem_lines(report.problems, "    ", width, report.source)
         lines += _problem_lines(self.tile_problems, "  ", width)
-        if self.problems:
-            lines += _fix_lines(self.problems, "  ")
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.format()
+        return self._ending(lines)
 
 
 @attrs.frozen

@@ -145,9 +145,9 @@ class TileFiles:
         name: str,
         destination: str | os.PathLike[str],
         *,
-        resume: bool = True,
-        size: int | None = None,
-        deadline: float | None = None,
+        resume: bool,
+        size: int | None,
+        deadline: float | None,
         root: Path | None = None,
         on_bytes: Callable[[int], None] | None = None,
     ) -> Path:

@@ -66,7 +66,7 @@ from sentinelhub_byoc.errors import (
 )
 
 from tests import samples
-from tests.client._wire import RawBody
+from tests.decoding._wire import RawBody
 from tests.hypothesis_profiles import chosen_profile
 from tests.samples import BASE_URL, DEPLOYMENT, FILE_NAME, json_values
 

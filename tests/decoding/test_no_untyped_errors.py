@@ -15,7 +15,7 @@ mutated). The call must either return normally or raise a
   listed);
 - ``shrink``: the same examples, each failure shrunk to a minimal answer (slow when many fail);
 - ``thorough``: 2,000 random examples per test, shrunk, e.g.
-  ``HYPOTHESIS_PROFILE=thorough pytest tests/client/test_no_untyped_errors.py``.
+  ``HYPOTHESIS_PROFILE=thorough pytest tests/decoding/test_no_untyped_errors.py``.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from sentinelhub_byoc import (
     RetryPolicy,
 )
 
-from tests.client._wire import RawBody
+from tests.decoding._wire import RawBody
 from tests.hypothesis_profiles import chosen_profile
 from tests.samples import (
     BASE_URL,

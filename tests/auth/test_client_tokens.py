@@ -12,7 +12,7 @@ import pytest
 from sentinelhub_byoc import AsyncBYOCClient, BYOCClient
 from sentinelhub_byoc.testing import Emulator, ManualClock, async_client_for, client_for, serve
 
-from tests.client._client_helpers import FAST_RETRY, call, client_of_kind, collect
+from tests.client_kinds import FAST_RETRY, call, client_of_kind, collect
 
 CONCURRENT_CALLS = 64
 TOKEN_LIFETIME = 300.0

@@ -18,7 +18,7 @@ import httpx
 from sentinelhub_byoc import AsyncBYOCClient, BYOCClient, RetryPolicy
 from sentinelhub_byoc.testing import Emulator, EmulatorServer, async_client_for, client_for, serve
 
-from tests.client._recording import RecordingTransport
+from tests.recording_transport import RecordingTransport
 
 KINDS = ("sync-loopback", "sync-inprocess", "async-loopback", "async-inprocess")
 

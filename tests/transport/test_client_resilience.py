@@ -16,8 +16,8 @@ import pytest
 from sentinelhub_byoc import RateLimitError, RetryPolicy
 from sentinelhub_byoc.testing import Emulator, Faults, ManualClock, async_client_for, client_for, serve
 
-from tests.client._client_helpers import FAST_RETRY
-from tests.client._send_loop import AsyncLoop, Loop
+from tests.client_kinds import FAST_RETRY
+from tests.send_loop import AsyncLoop, Loop
 
 TILES = 500
 FAULTS = Faults(

@@ -10,7 +10,7 @@ import pytest
 from sentinelhub_byoc.ratelimit import RateLimiter
 from sentinelhub_byoc.retries import RetryPolicy
 
-from tests.client._send_loop import URL, AsyncLoop, Loop
+from tests.send_loop import URL, AsyncLoop, Loop
 
 
 class TrackedStream(httpx.SyncByteStream, httpx.AsyncByteStream):

@@ -12,7 +12,7 @@ import pytest
 from sentinelhub_byoc import Band, Collection, CollectionAdditionalData, ValidationError
 from sentinelhub_byoc.testing import Emulator, ManualClock
 
-from tests.client._client_helpers import call, client_of_kind, collect
+from tests.client_kinds import call, client_of_kind, collect
 from tests.samples import OPEN_RING, SQUARE
 
 pytestmark = pytest.mark.anyio

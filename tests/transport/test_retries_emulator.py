@@ -14,7 +14,7 @@ from sentinelhub_byoc.ratelimit import RateLimiter
 from sentinelhub_byoc.retries import RetryPolicy
 from sentinelhub_byoc.testing import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator
 
-from tests.client._send_loop import AsyncLoop, Loop
+from tests.send_loop import AsyncLoop, Loop
 
 LOCAL = Deployment.custom("http://127.0.0.1:8080")
 COLLECTION = {"name": "retries", "s3Bucket": "my-bucket"}

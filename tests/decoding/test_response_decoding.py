@@ -39,7 +39,7 @@ from sentinelhub_byoc.errors import (
     RateLimitError,
 )
 
-from tests.client._wire import RawBody
+from tests.decoding._wire import RawBody
 from tests.samples import (
     BASE_URL,
     COLLECTION_ID,

@@ -21,8 +21,8 @@ from sentinelhub_byoc.models import Band, CollectionAdditionalData
 from sentinelhub_byoc.testing import Emulator, ManualClock
 from sentinelhub_byoc.testing.cogs import write_cog
 
-from tests.client._client_helpers import KINDS, Client, call, client_of_kind, collect
-from tests.client._recording import RecordingTransport, Sent
+from tests.client_kinds import KINDS, Client, call, client_of_kind, collect
+from tests.recording_transport import RecordingTransport, Sent
 from tests.samples import SQUARE
 
 pytestmark = pytest.mark.anyio

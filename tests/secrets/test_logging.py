@@ -14,7 +14,7 @@ from sentinelhub_byoc.config import Credentials, resolve_config
 from sentinelhub_byoc.errors import AuthenticationError
 from sentinelhub_byoc.retries import RetryPolicy
 
-from tests.client._send_loop import Loop
+from tests.send_loop import Loop
 
 SECRET = "s3cr3t-7f1d9c0e-unique"
 ACCESS_TOKEN = "eyJ-access-4b2a-unique"

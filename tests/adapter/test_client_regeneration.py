@@ -20,7 +20,7 @@ from codegen import _yaml
 from codegen.generate import PACKAGE_NAME, generate_package
 
 ROOT = Path(__file__).resolve().parents[2]
-OPERATIONS_TESTS = Path(__file__).with_name("test_client_operations.py")
+OPERATIONS_TESTS = Path(__file__).parents[1] / "resources" / "test_client_operations.py"
 
 
 def newer_specification(target: Path) -> Path:

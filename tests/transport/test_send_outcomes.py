@@ -20,7 +20,7 @@ from sentinelhub_byoc._transport._async.sending import AsyncSender
 from sentinelhub_byoc._transport._sync.sending import Sender
 from sentinelhub_byoc.testing import Emulator, async_client_for, client_for
 
-from tests.client._client_helpers import KINDS, call, client_of_kind, collect
+from tests.client_kinds import KINDS, call, client_of_kind, collect
 
 OVERLAY = Path(__file__).resolve().parents[2] / "overlay" / "sentinelhub_byoc"
 API = "https://api.example/api/v1/byoc"

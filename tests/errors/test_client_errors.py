@@ -19,7 +19,7 @@ from sentinelhub_byoc import (
 )
 from sentinelhub_byoc.testing import Emulator, ManualClock
 
-from tests.client._client_helpers import KINDS, call, client_of_kind, collect
+from tests.client_kinds import KINDS, call, client_of_kind, collect
 
 pytestmark = pytest.mark.anyio
 

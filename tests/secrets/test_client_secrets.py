@@ -23,7 +23,7 @@ from sentinelhub_byoc import (
 from sentinelhub_byoc.config import resolve_config
 from sentinelhub_byoc.testing import Emulator, ManualClock
 
-from tests.client._client_helpers import call, client_of_kind, collect
+from tests.client_kinds import call, client_of_kind, collect
 
 pytestmark = pytest.mark.anyio
 
