@@ -37,6 +37,7 @@ SUBSTITUTIONS: dict[str, str] = {
     "StopAsyncIteration": "StopIteration",
     "__anext__": "__next__",
     "asend": "send",
+    "athrow": "throw",
     "AbstractAsyncContextManager": "AbstractContextManager",
     "asynccontextmanager": "contextmanager",
     "AsyncClient": "Client",

@@ -17,7 +17,7 @@ import attrs
 import httpx
 
 from sentinelhub_byoc._pagination import next_page_token
-from sentinelhub_byoc._transport.error_mapping import UNREADABLE_BODY_EXTENSION, invalid_answer
+from sentinelhub_byoc._transport.error_mapping import invalid_answer
 from sentinelhub_byoc.models import Page
 from sentinelhub_byoc.models._codec import DecodeError, decode, describe
 
@@ -27,9 +27,6 @@ Decoder = Callable[[httpx.Response], T]
 
 def json_body(response: httpx.Response) -> Any:
     """The JSON value of the body."""
-    unreadable = response.extensions.get(UNREADABLE_BODY_EXTENSION)
-    if unreadable:
-        raise invalid_answer(response, f"the body could not be decoded ({unreadable})")
     try:
         return json.loads(response.content)
     except UnicodeDecodeError as error:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import shutil
 import subprocess
 import sys
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen.api_snapshot import ROOT, SNAPSHOT, breakages, check, compare, load_package
+from codegen.api_snapshot import ROOT, SNAPSHOT, breakages, check, compare, load_package, snapshot
 
 PACKAGE = ROOT / "overlay" / "sentinelhub_byoc"
 
@@ -82,3 +84,45 @@ def test_a_changed_signature_is_breaking_and_a_new_name_an_addition() -> None:
 )
 def test_the_snapshot_is_a_readable_listing(line: str) -> None:
     assert any(entry.startswith(line + ": ") for entry in SNAPSHOT.read_text(encoding="utf-8").splitlines())
+
+
+def test_an_attrs_record_is_listed_with_the_constructor_attrs_writes() -> None:
+    lines = {line.partition(": ")[0]: line.partition(": ")[2] for line in snapshot(load_package())}
+
+    assert lines["sentinelhub_byoc.retries:RetryPolicy"] == "class[attrs]()"
+    assert lines["sentinelhub_byoc.config:Credentials.__init__"] == (
+        "function(self, client_id: str, client_secret: str) -> None"
+    )
+    # A factory default reads as the call that makes it, as griffe's dataclass extension writes it.
+    reingest = lines["sentinelhub_byoc.workflows.reports:ReingestReport.__init__"]
+    assert "errors: Mapping[str, str] = dict()" in reingest
+
+
+_KINDS = {
+    inspect.Parameter.POSITIONAL_OR_KEYWORD: "positional or keyword",
+    inspect.Parameter.KEYWORD_ONLY: "keyword-only",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["config.Credentials", "retries.RetryPolicy", "deployments.Deployment", "cog.Problem", "cog.TileCheck"],
+)
+def test_the_listed_constructor_is_the_one_attrs_made(name: str) -> None:
+    module, _, cls_name = name.rpartition(".")
+    cls = getattr(importlib.import_module(f"sentinelhub_byoc.{module}"), cls_name)
+    listed = load_package()[f"{module}.{cls_name}"].members["__init__"].parameters
+    runtime = inspect.signature(cls.__init__).parameters.values()
+
+    assert [(p.name, p.kind.value, p.default is not None) for p in listed] == [
+        (p.name, _KINDS[p.kind], p.default is not inspect.Parameter.empty) for p in runtime
+    ]
+
+
+def test_changing_an_attrs_field_fails_the_check_naming_it(tmp_path: Path) -> None:
+    search_path = copy_with_renamed(tmp_path, "client_secret: str", "client_password: str")
+
+    result = run_check("--search-path", str(search_path))
+
+    assert result.returncode == 1
+    assert "changed sentinelhub_byoc.config:Credentials.__init__" in result.stderr

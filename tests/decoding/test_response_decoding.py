@@ -308,7 +308,7 @@ def test_corrupt_gzip_on_an_error_status_still_maps_to_the_status_class() -> Non
         {
             "getByocCollectionById": answer(
                 503,
-                b"\x1f\x8b\x08\x00garbage",
+                b"\x1f\x8b\x08\x00\x00\x00\x00\x00this is not deflate data",
                 content_type="text/html",
                 headers={"Content-Encoding": "gzip"},
             )
@@ -317,6 +317,10 @@ def test_corrupt_gzip_on_an_error_status_still_maps_to_the_status_class() -> Non
     with sync_client(server) as client, pytest.raises(ServerError) as caught:
         client.collections.get(COLLECTION_ID)
     assert caught.value.status == 503
+    assert "the body could not be read (" in str(caught.value)
+    # Why the body was unreadable went to the error mapping as an argument, not on the response.
+    assert caught.value.response is not None
+    assert not [key for key in caught.value.response.extensions if key.startswith("sentinelhub_byoc")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -439,6 +443,9 @@ def test_corrupt_gzip_body_is_a_response_validation_error() -> None:
         client.tiles.get(COLLECTION_ID, TILE_ID)
     # APIResponseValidationError is preferred; any APIError subclass carrying the exchange will do.
     assert_unreadable_answer(caught.value, "GET")
+    assert "could not be decoded (" in str(caught.value)
+    assert caught.value.response is not None
+    assert not [key for key in caught.value.response.extensions if key.startswith("sentinelhub_byoc")]
 
 
 def test_gzip_that_is_valid_is_read() -> None:

@@ -14,9 +14,9 @@ from typing import Any, Generic, TypeVar
 import attrs
 import httpx
 
-from sentinelhub_byoc._transport.error_mapping import error_from_response
+from sentinelhub_byoc._transport.error_mapping import error_from_response, invalid_answer
 from sentinelhub_byoc._version import __version__
-from sentinelhub_byoc.errors import APIError
+from sentinelhub_byoc.errors import APIError, APIResponseValidationError
 from sentinelhub_byoc.retries import RetryPolicy
 
 T = TypeVar("T")
@@ -147,8 +147,18 @@ def is_success(operation: Operation[Any], status: int) -> bool:
     return status in operation.success or 200 <= status < 300
 
 
-def answer(operation: Operation[T], response: httpx.Response) -> T:
-    """The decoded result of a read *response*, or the ``BYOCError`` its status means."""
-    if is_success(operation, response.status_code):
+def answer(operation: Operation[T], response: httpx.Response, unreadable: str | None = None) -> T:
+    """The decoded result of a read *response*, or the ``BYOCError`` its status means.
+
+    *unreadable* says why the body could not be decoded, when it could not (*response* then
+    stands in with an empty body): an error status says so in its message, and a success fails
+    only if its operation reads the body (a ``204`` to an update does not).
+    """
+    if not is_success(operation, response.status_code):
+        raise error_from_response(response, unreadable=unreadable)
+    if unreadable is None:
         return operation.decode(response)
-    raise error_from_response(response)
+    try:
+        return operation.decode(response)
+    except APIResponseValidationError:
+        raise invalid_answer(response, f"the body could not be decoded ({unreadable})") from None

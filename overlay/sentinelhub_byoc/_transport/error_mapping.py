@@ -32,9 +32,6 @@ if TYPE_CHECKING:
 
     import httpx
 
-#: Set on a response whose body could not be decoded (corrupt gzip, say): what went wrong.
-UNREADABLE_BODY_EXTENSION = "sentinelhub_byoc.unreadable_body"
-
 # Checked in order; the first present wins. Sentinel Hub runs behind AWS and GCP load balancers.
 REQUEST_ID_HEADERS = (
     "x-request-id",
@@ -78,6 +75,7 @@ def error_from_response(
     token_endpoint: bool = False,
     secrets: Iterable[str | None] = (),
     now: datetime | None = None,
+    unreadable: str | None = None,
 ) -> errors.APIError:
     """Return the exception describing an error ``response`` (the body must already be read).
 
@@ -88,6 +86,8 @@ def error_from_response(
     result is always an :class:`~sentinelhub_byoc.errors.AuthenticationError`. The credentials
     the request carried (see :func:`request_secrets`) and any of ``secrets`` are redacted from
     every field, ``request`` and ``response`` included: those are redacted copies.
+    ``unreadable`` says why the body could not be decoded, when it could not: then the message
+    says so instead of quoting the body.
 
     Example::
 
@@ -98,7 +98,6 @@ def error_from_response(
     status = response.status_code
     request = _request_of(response)
     hidden = _secrets(request, secrets)
-    unreadable = response.extensions.get(UNREADABLE_BODY_EXTENSION)
     fields = {"message": f"the body could not be read ({unreadable})"} if unreadable else {}
     if not unreadable:
         # Redacted before it is parsed and cut short, so no part of a secret survives either.

@@ -17,7 +17,7 @@ import httpx
 
 from sentinelhub_byoc._logging import logger, redact_url
 from sentinelhub_byoc._transport.calls import RequestOptions
-from sentinelhub_byoc._transport.error_mapping import UNREADABLE_BODY_EXTENSION, with_body
+from sentinelhub_byoc._transport.error_mapping import with_body
 from sentinelhub_byoc.retries import _error_kind, backoff_delay, parse_retry_after, should_retry
 
 #: How the blocking and the asyncio senders wait between attempts.
@@ -125,13 +125,19 @@ class Attempts:
         return delay
 
 
-def undecodable(response: httpx.Response, error: httpx.DecodingError) -> httpx.Response:
-    """An empty stand-in for a response whose body cannot be decoded, saying why in an extension.
+class UnreadableBody(Exception):
+    """An answer whose body cannot be decoded (a corrupt gzip or brotli stream, say).
 
-    Retrying would fetch the same corrupt body; the decoders turn this into a typed error that
-    keeps the status and headers.
+    Raised by the loop with an empty stand-in for the answer (its status, headers and request
+    kept) and the reason; whoever sent the request turns it into its own typed error: the
+    sender into an API error, the token flow into an
+    :class:`~sentinelhub_byoc.errors.AuthenticationError`. Retrying would fetch the same body.
     """
-    return with_body(response, b"", **{UNREADABLE_BODY_EXTENSION: str(error) or type(error).__name__})
+
+    def __init__(self, response: httpx.Response, error: httpx.DecodingError) -> None:
+        super().__init__(str(error) or type(error).__name__)
+        self.response = with_body(response, b"")
+        self.reason = self.args[0]
 
 
 #: The most of a body the client holds in memory: a JSON answer, a token, an error page. A page

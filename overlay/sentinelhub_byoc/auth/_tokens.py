@@ -21,13 +21,12 @@ import httpx
 
 from sentinelhub_byoc._logging import logger, redact_text, redact_url
 from sentinelhub_byoc._transport.error_mapping import (
-    UNREADABLE_BODY_EXTENSION,
     error_from_response,
     redacted_exchange,
 )
-from sentinelhub_byoc._transport.send_loop import body_replayable
+from sentinelhub_byoc._transport.send_loop import UnreadableBody, body_replayable
 from sentinelhub_byoc.config import Credentials
-from sentinelhub_byoc.errors import AuthenticationError, ValidationError
+from sentinelhub_byoc.errors import APIError, AuthenticationError, ValidationError
 
 if TYPE_CHECKING:
     from sentinelhub_byoc.token_cache import TokenCacheEntry
@@ -228,7 +227,10 @@ class TokenFlow:
         self.token_requests += 1
         started = self._clock()
         started_wall = time.time()
-        response = yield self._token_request(request)
+        try:
+            response = yield self._token_request(request)
+        except UnreadableBody as unreadable:
+            raise self._unreadable_answer(unreadable) from None
         token = self._token_from_response(response, started)
         self.token = token
         self._distrusted = None
@@ -310,6 +312,26 @@ class TokenFlow:
             **exchange,
         }
 
+    def _unreadable_answer(self, unreadable: UnreadableBody) -> APIError:
+        """The error for a token answer whose body could not be decoded."""
+        response = unreadable.response
+        redirected = self._redirect_error(response)
+        if redirected is not None:
+            return redirected
+        if response.status_code != 200:
+            secrets = self._hidden_values()
+            return error_from_response(
+                response, token_endpoint=True, secrets=secrets, unreadable=unreadable.reason
+            )
+        return self._no_token(response, f" (its body could not be read: {unreadable.reason})")
+
+    def _no_token(self, response: httpx.Response, why: str) -> AuthenticationError:
+        return AuthenticationError(
+            f"the token endpoint {redact_url(self.token_url)} answered 200 without an "
+            f"access_token{why}; check that token_url points at an OAuth2 token endpoint",
+            **self._error_fields(response),
+        )
+
     def _token_from_response(self, response: httpx.Response, started: float) -> Token:
         secrets = self._hidden_values()
         redirected = self._redirect_error(response)
@@ -323,13 +345,7 @@ class TokenFlow:
             body = None
         access_token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(access_token, str) or not access_token:
-            unreadable = response.extensions.get(UNREADABLE_BODY_EXTENSION)
-            why = f" (its body could not be read: {unreadable})" if unreadable else ""
-            raise AuthenticationError(
-                f"the token endpoint {redact_url(self.token_url)} answered 200 without an "
-                f"access_token{why}; check that token_url points at an OAuth2 token endpoint",
-                **self._error_fields(response),
-            )
+            raise self._no_token(response, "")
         token_type = body.get("token_type", "bearer")
         if isinstance(token_type, str) and token_type.lower() != "bearer":
             said = redact_text(repr(token_type[:100]), self._hidden_values())

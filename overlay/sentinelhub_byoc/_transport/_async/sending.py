@@ -32,7 +32,6 @@ from sentinelhub_byoc._transport.calls import (
     is_success,
 )
 from sentinelhub_byoc._transport.error_mapping import (
-    UNREADABLE_BODY_EXTENSION,
     error_from_response,
     error_from_transport_error,
     invalid_answer,
@@ -40,9 +39,9 @@ from sentinelhub_byoc._transport.error_mapping import (
 from sentinelhub_byoc._transport.send_loop import (
     AsyncSleep,
     Attempts,
+    UnreadableBody,
     anyio_sleep,
     bound_held_body,
-    undecodable,
 )
 from sentinelhub_byoc.errors import APIError
 from sentinelhub_byoc.models import Page
@@ -112,8 +111,8 @@ class AsyncSender:
 
     async def send(self, operation: Operation[T]) -> T:
         """Send *operation* and return its decoded result; raise a ``BYOCError`` otherwise."""
-        response, _ = await self._exchange(operation, buffered=True)
-        return answer(operation, response)
+        response, _, unreadable = await self._exchange(operation, buffered=True)
+        return answer(operation, response, unreadable)
 
     async def outcome(self, operation: Operation[T]) -> Outcome[T]:
         """Send *operation* and return its :class:`Outcome`, the API's error included.
@@ -121,9 +120,9 @@ class AsyncSender:
         The outcome says whether an earlier attempt may have acted. A failure without an answer
         raises, as :meth:`send` does.
         """
-        response, acted = await self._exchange(operation, buffered=True)
+        response, acted, unreadable = await self._exchange(operation, buffered=True)
         try:
-            return Outcome(answer(operation, response), None, acted)
+            return Outcome(answer(operation, response, unreadable), None, acted)
         except APIError as error:
             return Outcome(None, error, acted)
 
@@ -145,13 +144,15 @@ class AsyncSender:
         An error status raises before anything is yielded; a failure while the caller reads the
         body becomes a ``BYOCError`` too.
         """
-        response, _ = await self._exchange(operation, buffered=False)
+        response, _, _ = await self._exchange(operation, buffered=False)
         try:
             if not is_success(operation, response.status_code):
                 try:
                     await response.aread()
                 except httpx.DecodingError as error:
-                    response.extensions[UNREADABLE_BODY_EXTENSION] = str(error) or type(error).__name__
+                    raise error_from_response(
+                        response, unreadable=str(error) or type(error).__name__
+                    ) from None
                 raise error_from_response(response)
             yield response
         except httpx.HTTPError as error:
@@ -161,17 +162,27 @@ class AsyncSender:
         finally:
             await response.aclose()
 
-    async def _exchange(self, operation: Operation[Any], *, buffered: bool) -> tuple[httpx.Response, bool]:
-        """The answer to *operation* after the loop, and whether an earlier attempt may have acted."""
+    async def _exchange(
+        self, operation: Operation[Any], *, buffered: bool
+    ) -> tuple[httpx.Response, bool, str | None]:
+        """The answer to *operation*, whether an earlier attempt may have acted, why its body is empty.
+
+        The last is ``None`` unless the body could not be decoded; the response is then an empty
+        stand-in keeping the status and headers.
+        """
         options = self._options
         request = build_request(self.http, self._api_url, operation, options)
         default = self._loop.retry
         policy = _ONE_ATTEMPT if default is None else options.retry or default
         own = RequestOptions(policy, operation.retry_safe, buffered)
         try:
-            return await self.send_request(request, own)
+            response, acted = await self.send_request(request, own)
         except httpx.HTTPError as error:
             raise error_from_transport_error(error, request=request) from error
+        except UnreadableBody as unreadable:
+            # An empty stand-in and the reason go to the decoders, which say what it means.
+            return unreadable.response, False, unreadable.reason
+        return response, acted, None
 
     async def send_request(
         self, request: httpx.Request, options: RequestOptions
@@ -205,7 +216,14 @@ class AsyncSender:
                 else:
                     default = self._loop.retry
                     sent = RequestOptions(_ONE_ATTEMPT if default is None else default, True, True, False)
-                response, acted = await self._attempts(outgoing, sent, None)
+                try:
+                    response, acted = await self._attempts(outgoing, sent, None)
+                except UnreadableBody as unreadable:
+                    if outgoing is request:
+                        raise
+                    # The authentication's own answer: its flow says what that means.
+                    outgoing = await flow.athrow(unreadable)
+                    continue
                 if auth.requires_response_body:
                     await response.aread()
                 try:
@@ -237,6 +255,11 @@ class AsyncSender:
                 delay = attempts.after_error(error)
                 if delay is None:
                     raise
+            except UnreadableBody as unreadable:
+                # A corrupt body of an answer that is retried anyway (a 503, say) is no reason to stop.
+                delay = attempts.after_response(unreadable.response)
+                if delay is None:
+                    raise
             else:
                 delay = attempts.after_response(response)
                 if delay is None:
@@ -246,16 +269,12 @@ class AsyncSender:
 
 
 async def read_whole(response: httpx.Response) -> httpx.Response:
-    """*response* with its body read, or an empty stand-in saying why it could not be decoded.
-
-    Retrying would fetch the same corrupt body: the decoders (or the token flow) turn the
-    stand-in into a typed error that keeps the status and headers.
-    """
+    """*response* with its body read; raises :class:`UnreadableBody` if it cannot be decoded."""
     try:
         await response.aread()
     except httpx.DecodingError as error:
         await response.aclose()
-        return undecodable(response, error)
+        raise UnreadableBody(response, error) from None
     except BaseException:
         await response.aclose()
         raise

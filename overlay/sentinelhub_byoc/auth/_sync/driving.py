@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from sentinelhub_byoc._transport._sync.sending import read_whole
-from sentinelhub_byoc._transport.send_loop import body_replayable
+from sentinelhub_byoc._transport.send_loop import UnreadableBody, body_replayable
 
 if TYPE_CHECKING:
     from collections.abc import Generator
@@ -55,12 +55,18 @@ def drive_auth_flow(tokens: TokenFlow, request: httpx.Request, lock: TokenLock) 
                     cache_lock = None
                 lock.release()
                 locked = False
-            response = yield outgoing
-            if is_token_request:
-                # An undecodable or endless token answer is the token endpoint's failure, for the
-                # flow to report as such, not a lost connection to the API.
-                response = read_whole(response)
-            elif response.status_code == 401:
+            try:
+                response = yield outgoing
+                if is_token_request:
+                    response = read_whole(response)
+            except UnreadableBody as unreadable:
+                if not is_token_request:
+                    raise
+                # An undecodable token answer is the token endpoint's failure, for the flow to
+                # report as such, not a lost connection to the API.
+                outgoing = flow.throw(unreadable)
+                continue
+            if not is_token_request and response.status_code == 401:
                 lock.acquire()
                 locked = True
                 if cache is not None and body_replayable(request):
