@@ -1,8 +1,21 @@
-"""What makes a '/'-separated path or key unsafe to join to a folder or to put in a URL."""
+"""Paths someone else may have had a hand in: which segments are unsafe, and how such files open."""
 
 from __future__ import annotations
 
-__all__ = ["has_unsafe_segment"]
+import os
+from typing import Final
+
+__all__ = ["GUARDED", "has_unsafe_segment"]
+
+GUARDED: Final = (
+    getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+"""Flags for ``os.open`` of a file where someone else may have planted something: never through a
+link, never held up by a FIFO planted under the name (regular files ignore ``O_NONBLOCK``), never
+inherited by a child process, bytes as they are on Windows. A flag the platform lacks counts as 0."""
 
 _UNSAFE_SEGMENTS = frozenset({"", ".", ".."})
 

@@ -132,7 +132,12 @@ def _policy_for_request(extensions: Mapping[str, object], default: RetryPolicy) 
     return policy, retry_safe
 
 
-def _error_kind(error: BaseException) -> Literal["not_sent", "maybe_sent", "fatal"]:
+def failure_kind(error: BaseException) -> Literal["not_sent", "maybe_sent", "fatal"]:
+    """How far a request that failed with *error* got: never sent, maybe sent, or hopeless.
+
+    The send loop uses it to tell whether an earlier attempt may have acted; :func:`should_retry`
+    to decide. Not in ``__all__``: the package's own.
+    """
     import httpx
 
     # A host name that does not resolve stays unresolved for the seconds retries would wait:
@@ -203,7 +208,7 @@ def should_retry(
         return False
     repeatable = retry_safe or method.upper() in IDEMPOTENT_METHODS
     if error is not None:
-        kind = _error_kind(error)
+        kind = failure_kind(error)
         return kind == "not_sent" or (kind == "maybe_sent" and repeatable)
     if status is None or status not in policy.retry_statuses:
         return False

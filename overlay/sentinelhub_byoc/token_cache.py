@@ -98,7 +98,7 @@ from typing import Any, Final, TypeGuard
 import attrs
 
 from sentinelhub_byoc._logging import logger
-from sentinelhub_byoc._opening import GUARDED
+from sentinelhub_byoc._paths import GUARDED
 from sentinelhub_byoc.errors import ConfigurationError, ValidationError
 
 __all__ = [

@@ -44,7 +44,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("geometry", ("geometry.",)),
     (
         "foundation",
-        ("errors", "_logging", "_lazy", "_deprecation", "_ids", "_opening", "_paths", "_version", ""),
+        ("errors", "_logging", "_lazy", "_deprecation", "_ids", "_paths", "_version", ""),
     ),
 ]
 

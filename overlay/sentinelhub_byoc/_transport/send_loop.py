@@ -18,7 +18,7 @@ import httpx
 from sentinelhub_byoc._logging import logger, redact_url
 from sentinelhub_byoc._transport.calls import RequestOptions
 from sentinelhub_byoc._transport.error_mapping import with_body
-from sentinelhub_byoc.retries import _error_kind, backoff_delay, parse_retry_after, should_retry
+from sentinelhub_byoc.retries import backoff_delay, failure_kind, parse_retry_after, should_retry
 
 #: How the blocking and the asyncio senders wait between attempts.
 Sleep = Callable[[float], None]
@@ -109,7 +109,7 @@ class Attempts:
         )
         if not self._may_retry(error=error):
             return None
-        self.may_have_acted = self.may_have_acted or _error_kind(error) != "not_sent"
+        self.may_have_acted = self.may_have_acted or failure_kind(error) != "not_sent"
         return self._schedule(type(error).__name__, None)
 
     def _schedule(self, cause: str, retry_after: float | None) -> float:

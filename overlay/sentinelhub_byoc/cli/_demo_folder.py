@@ -16,7 +16,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from sentinelhub_byoc._opening import GUARDED
+from sentinelhub_byoc._paths import GUARDED
 from sentinelhub_byoc.cli import _errors
 
 MARKER = ".byoc-demo"

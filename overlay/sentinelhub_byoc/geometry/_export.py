@@ -68,7 +68,7 @@ def feature_for_tile(tile: TileLike, *, geometry: WhichGeometry = "cover") -> di
         "properties": {
             "id": tile_id,
             "path": None if tile.path is None else str(tile.path),
-            "status": _text(tile.status),
+            "status": enum_text(tile.status),
             "sensingTime": _iso(tile.sensing_time),
             "created": _iso(tile.created),
         },
@@ -138,7 +138,8 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-def _text(value: object) -> str | None:
+def enum_text(value: object) -> str | None:
+    """The text of an enum member (its value) or of anything else; ``None`` stays ``None``."""
     if value is None:
         return None
     return str(getattr(value, "value", value))

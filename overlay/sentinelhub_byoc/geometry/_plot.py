@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sentinelhub_byoc.geometry._errors import MissingExtraError
-from sentinelhub_byoc.geometry._export import TileLike, _text
+from sentinelhub_byoc.geometry._export import TileLike, enum_text
 from sentinelhub_byoc.geometry._geometry import Geometry
 
 __all__ = ["plot_footprints"]
@@ -79,7 +79,7 @@ def plot_footprints(
         unplaced: list[str] = []
         latitudes: list[float] = []
         for tile in listed:
-            status = _text(tile.status) or "UNKNOWN"
+            status = enum_text(tile.status) or "UNKNOWN"
             counts[status] += 1
             footprint = _footprint(tile)
             path = str(tile.path or tile.id)

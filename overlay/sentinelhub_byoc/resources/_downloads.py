@@ -23,7 +23,7 @@ import attrs
 import httpx
 
 from sentinelhub_byoc._decoders import byte_count, content_range
-from sentinelhub_byoc._opening import GUARDED
+from sentinelhub_byoc._paths import GUARDED
 from sentinelhub_byoc.errors import DownloadError, ValidationError
 
 #: What a part file's name ends with; a listed file name may not (see :func:`reserved_name`).

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sentinelhub_byoc._opening import GUARDED
+from sentinelhub_byoc._paths import GUARDED
 from sentinelhub_byoc.errors import SourceChangedError, StorageAccessError
 from sentinelhub_byoc.storage._errors import botocore_errors, s3_access_error
 from sentinelhub_byoc.storage._stat import FileIdentity, StoredFile

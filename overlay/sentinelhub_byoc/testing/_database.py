@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from sentinelhub_byoc._opening import GUARDED
+from sentinelhub_byoc._paths import GUARDED
 from sentinelhub_byoc.errors import ValidationError
 
 from ._auth import Account
