@@ -135,6 +135,10 @@ def items(page_iterator: Iterator[Page[T]], limit: int | None) -> Iterator[T]:
     """The items of the pages, stopping after *limit* of them."""
     if limit == 0:
         return
+    if limit is None:
+        for page in page_iterator:
+            yield from page.items
+        return
     count = 0
     for page in page_iterator:
         for item in page.items:

@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-from sentinelhub_byoc.cog import group_band_files
+from sentinelhub_byoc.cog import TileFiles, group_band_files
+from sentinelhub_byoc.cog._layout import compile_layout, tile_keys
 from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.storage._stat import StoredFile
 from sentinelhub_byoc.workflows._filters import key_filter
-from sentinelhub_byoc.workflows._plan import KnownTile, Planner, make_plan, sensing_time_reader
+from sentinelhub_byoc.workflows._plan import KnownTile, Planner, hold_refused, make_plan, sensing_time_reader
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -46,6 +47,39 @@ def test_bad_layouts_are_refused_with_the_fix(layout: str) -> None:
 def test_prefix_is_kept_in_tile_paths_and_other_prefixes_left_out() -> None:
     tiles = group_band_files(["p/a/B04.tif", "q/a/B04.tif"], prefix="p/")
     assert [tile.path for tile in tiles] == ["p/a/(BAND).tif"]
+
+
+@pytest.mark.parametrize(
+    ("layout", "keys"),
+    [
+        ("**/(BAND).tif", ["b/B08.tif", "a/B8A.tif", "a/B04.tif", "b/B04.tif", "a/B10.tif", "a/B1.tif"]),
+        ("*_(BAND).tif", ["S2_2_B04.tif", "S2_1_B8A.tif", "S2_1_B04.tif", "S2_1_B04.tif", "S2_10_B04.tif"]),
+        ("(BAND)/*.tif", ["B08/t1.tif", "B04/t2.tif", "B04/t1.tif"]),
+    ],
+)
+def test_tiles_come_sorted_by_path_with_their_files_in_band_order(layout: str, keys: list[str]) -> None:
+    expected: dict[str, dict[str, str]] = {}
+    pattern = compile_layout(layout)
+    for key in keys:
+        match = pattern.fullmatch(key)
+        assert match is not None
+        start, end = match.span("band")
+        expected.setdefault(key[:start] + "(BAND)" + key[end:], {})[match.group("band")] = key
+    tiles = group_band_files(keys, layout)
+    assert [tile.path for tile in tiles] == sorted(expected)
+    for tile in tiles:
+        assert list(tile.files.items()) == sorted(expected[tile.path].items())
+        assert tile.keys == [expected[tile.path][band] for band in sorted(expected[tile.path])]
+    assert tile_keys(keys, layout) == {tile.path: tuple(tile.keys) for tile in tiles}
+    assert list(tile_keys(keys, layout)) == sorted(expected)
+
+
+def test_a_tile_of_files_in_any_order_lists_them_in_band_order() -> None:
+    assert TileFiles("a/(BAND).tif", {"B08": "a/B08.tif", "B04": "a/B04.tif"}).keys == [
+        "a/B04.tif",
+        "a/B08.tif",
+    ]
+    assert TileFiles("a/(BAND).tif").keys == []
 
 
 @pytest.mark.parametrize(
@@ -220,9 +254,35 @@ def test_patterns_that_name_no_file_are_refused(pattern: object) -> None:
         key_filter(include=[pattern])  # type: ignore[list-item]
 
 
+def test_listed_keys_have_no_times_so_their_tiles_never_count_as_changed() -> None:
+    # Keys a caller listed are not in the files: a tile of them is skipped whatever its time.
+    tiles = tile_keys(["a/B04.tif", "b/B04.tif"])
+    planner = Planner("c", "src", tiles, {})
+    assert not planner.reads_times
+    planner.add("a/(BAND).tif", KnownTile(uuid4(), "INGESTED", T0 - timedelta(days=1)))
+    planner.add("b/(BAND).tif", KnownTile(uuid4(), "INGESTED", None))
+    plan = planner.plan()
+    assert [(t.action, t.reason, t.files) for t in plan.tiles] == [
+        ("skip", "unchanged", ("a/B04.tif",)),
+        ("skip", "unchanged", ("b/B04.tif",)),
+    ]
+    assert Planner("c", "src", tiles, _files("a/B04.tif")).reads_times
+
+
+def test_tiles_with_a_refused_file_are_held_back_whole() -> None:
+    tiles = {"a/(BAND).tif": ("a/B04.tif", "a/B08.tif"), "b/(BAND).tif": ("b/B04.tif",), "c/(BAND).tif": ()}
+    held = hold_refused(tiles, {"a/B08.tif": "bad name", "c/(BAND).tif": "empty segment"})
+    assert held == {
+        "a/(BAND).tif": "refused 'a/B08.tif': bad name",
+        "c/(BAND).tif": "refused 'c/(BAND).tif': empty segment",
+    }
+    assert tiles == {"b/(BAND).tif": ("b/B04.tif",)}
+    assert hold_refused(tiles, {}) == {}
+
+
 def test_a_plan_drawn_while_listing_keeps_the_source_order_and_the_last_tile_of_a_path() -> None:
     files = _files("a/B04.tif", "b/B04.tif", "c/B04.tif")
-    planner = Planner("c", "src", group_band_files(files), files, delete_missing=True)
+    planner = Planner("c", "src", tile_keys(files), files, delete_missing=True)
     first, last, gone = uuid4(), uuid4(), uuid4()
     # Listed in another order than the source's; "c" twice, the later one FAILED.
     planner.add("z/(BAND).tif", KnownTile(gone, "INGESTED", T0))

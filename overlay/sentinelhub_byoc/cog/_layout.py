@@ -10,14 +10,16 @@ everything else itself. ``"**/(BAND).tif"`` groups ``2024/05/01/B04.tif`` and
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import pairwise
 
 import attrs
 
 from sentinelhub_byoc.errors import ValidationError
 
-__all__ = ["BAND", "DEFAULT_LAYOUT", "TileFiles", "compile_layout", "group_band_files"]
+__all__ = ["BAND", "DEFAULT_LAYOUT", "TileFiles", "compile_layout", "group_band_files", "tile_keys"]
 
 BAND = "(BAND)"
 """What a band's name replaces in a tile path, as the service reads it."""
@@ -38,7 +40,10 @@ class TileFiles:
     @property
     def keys(self) -> list[str]:
         """The tile's file keys, in band order."""
-        return [self.files[band] for band in sorted(self.files)]
+        files = self.files
+        if len(files) < 2:
+            return list(files.values())
+        return [files[band] for band in sorted(files)]
 
 
 @lru_cache(maxsize=32)
@@ -84,16 +89,61 @@ def group_band_files(
     >>> [(t.path, t.files) for t in group_band_files(["a/B04.tif", "a/B08.tif", "notes.txt"])]
     [('a/(BAND).tif', {'B04': 'a/B04.tif', 'B08': 'a/B08.tif'})]
     """
+    tiles = _collect(keys, layout, prefix)
+    return [TileFiles(path, _in_band_order(tiles[path])) for path in sorted(tiles)]
+
+
+def tile_keys(
+    keys: Iterable[str], layout: str = DEFAULT_LAYOUT, *, prefix: str = ""
+) -> dict[str, tuple[str, ...]]:
+    """Each tile's file keys in band order, by tile path, sorted: :func:`group_band_files` without bands.
+
+    What a sync plans with: one tuple a tile (no record, no dictionary), for collections of
+    millions of tiles.
+
+    >>> tile_keys(["a/B08.tif", "a/B04.tif", "b/B04.tif"])
+    {'a/(BAND).tif': ('a/B04.tif', 'a/B08.tif'), 'b/(BAND).tif': ('b/B04.tif',)}
+    """
+    tiles = _collect(keys, layout, prefix)
+    grouped: dict[str, tuple[str, ...]] = {}
+    for path, found in tiles.items():
+        grouped[path] = (found[1],) if isinstance(found, tuple) else tuple(_in_band_order(found).values())
+    if any(earlier > later for earlier, later in pairwise(grouped)):
+        return {path: grouped[path] for path in sorted(grouped)}
+    return grouped
+
+
+# A tile while keys are grouped: (band, key) while it has one file (most have), then its files by band.
+_Found = tuple[str, str] | dict[str, str]
+
+
+def _collect(keys: Iterable[str], layout: str, prefix: str) -> dict[str, _Found]:
     pattern = compile_layout(layout)
-    tiles: dict[str, dict[str, str]] = {}
+    tiles: dict[str, _Found] = {}
+    skip = len(prefix)
     for key in keys:
         if not key.startswith(prefix):
             continue
-        match = pattern.fullmatch(key[len(prefix) :])
+        match = pattern.fullmatch(key, skip)
         if match is None:
             continue
         start, end = match.span("band")
-        start, end = start + len(prefix), end + len(prefix)
         path = key[:start] + BAND + key[end:]
-        tiles.setdefault(path, {})[match.group("band")] = key
-    return [TileFiles(path, dict(sorted(files.items()))) for path, files in sorted(tiles.items())]
+        # Band names repeat in every tile: one string each, not one a file.
+        band = sys.intern(match.group("band"))
+        found = tiles.get(path)
+        if found is None:
+            tiles[path] = (band, key)
+        elif isinstance(found, tuple):
+            tiles[path] = {found[0]: found[1], band: key}
+        else:
+            found[band] = key
+    return tiles
+
+
+def _in_band_order(found: _Found) -> dict[str, str]:
+    if isinstance(found, tuple):
+        return {found[0]: found[1]}
+    if any(earlier > later for earlier, later in pairwise(found)):
+        return dict(sorted(found.items()))
+    return found

@@ -204,7 +204,10 @@ class _Lazy:
         if model is None:
             return self
         state = model.__dict__
-        raw = _json_of(model, self.attribute).get(self.name, _ABSENT)
+        data = state.get(_JSON)
+        if data is None:
+            raise AttributeError(f"{type(model).__name__!r} object has no attribute {self.attribute!r}")
+        raw = data.get(self.name, _ABSENT)
         if raw is _ABSENT:
             value = self.default
         elif raw is None or self.convert is None:

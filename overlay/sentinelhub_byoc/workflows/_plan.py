@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -14,7 +14,7 @@ import attrs
 from sentinelhub_byoc.cog._layout import TileFiles
 from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.models import Tile, TileStatus
-from sentinelhub_byoc.storage._stat import Files
+from sentinelhub_byoc.storage._stat import StoredFile
 
 __all__ = [
     "Action",
@@ -61,14 +61,17 @@ class KnownTile:
     failure_cause: str | None = None
 
 
-def known_tile(tile: Tile) -> KnownTile:
-    """What a plan needs of *tile*: its id, status, when its ingestion began, why it failed."""
+def known_tile(tile: Tile, *, since: bool = True) -> KnownTile:
+    """What a plan needs of *tile*: its id, status, when its ingestion began, why it failed.
+
+    Without *since* the time is not read (a plan of files without times has no use for it).
+    """
     status = tile.status
-    failed = status == TileStatus.FAILED
+    failed = status is TileStatus.FAILED
     return KnownTile(
         tile.id,
         None if status is None else status.value,
-        tile.ingestion_start or tile.created,
+        (tile.ingestion_start or tile.created) if since else None,
         tile.failure_cause if failed else None,
     )
 
@@ -256,7 +259,7 @@ def _format_regex(format_: str) -> str:
 
 
 def _changed(
-    keys: tuple[str, ...], files: Files, known: KnownTile, changed_keys: Mapping[str, str]
+    keys: tuple[str, ...], files: Mapping[str, StoredFile], known: KnownTile, changed_keys: Mapping[str, str]
 ) -> str | None:
     # A file counts as changed when it was modified after the tile's ingestion began. S3 keeps
     # whole seconds, so an object replaced within the second its ingestion began is not seen;
@@ -267,30 +270,32 @@ def _changed(
     if known.since is None:
         return None
     for key in keys:
-        modified = files[key].modified
+        # Keys a caller listed have no file here: no time, so they never count as changed.
+        file = files.get(key)
+        modified = None if file is None else file.modified
         if modified is not None and modified > known.since:
             return f"{key} changed after ingestion ({modified:%Y-%m-%d %H:%M:%S} UTC)"
     return None
 
 
-def hold_refused(
-    groups: Iterable[TileFiles], refused: Mapping[str, str]
-) -> tuple[list[TileFiles], dict[str, str]]:
-    """The tiles with no *refused* file, and the others by path, with a refused file's reason.
+def hold_refused(tiles: dict[str, tuple[str, ...]], refused: Mapping[str, str]) -> dict[str, str]:
+    """Take the tiles with a *refused* file out of *tiles*; return them by path, with the reason.
 
+    *tiles* are file keys by tile path; a tile's reason names one refused file of it.
     A listed tile path (a tile without files) is held back when the path itself is refused.
     A tile is never registered without one of its files: the service would ingest the rest,
     and the first tile of a collection defines its bands.
     """
-    kept: list[TileFiles] = []
     held: dict[str, str] = {}
-    for tile in groups:
-        bad = [key for key in (tile.keys or [tile.path]) if key in refused]
+    if not refused:
+        return held
+    for path, keys in tiles.items():
+        bad = [key for key in (keys or (path,)) if key in refused]
         if bad:
-            held[tile.path] = f"refused {bad[0]!r}: {refused[bad[0]]}"
-        else:
-            kept.append(tile)
-    return kept, held
+            held[path] = f"refused {bad[0]!r}: {refused[bad[0]]}"
+    for path in held:
+        del tiles[path]
+    return held
 
 
 class Planner:
@@ -298,16 +303,18 @@ class Planner:
 
     Each tile already in the collection is decided as it comes, so none is held whole: what
     stays is the source's tiles by path (each replaced by its decision) and, with
-    *delete_missing*, the id of each tile that may be deleted. The arguments are
-    :func:`make_plan`'s.
+    *delete_missing*, the id of each tile that may be deleted. *tiles* are the source's tiles:
+    their file keys in band order, by path (see :func:`~sentinelhub_byoc.cog._layout.tile_keys`);
+    *files* what is known of the files (keys a caller listed have no entry). The other
+    arguments are :func:`make_plan`'s.
     """
 
     def __init__(
         self,
         collection: str,
         source: str,
-        groups: Iterable[TileFiles],
-        files: Files,
+        tiles: Mapping[str, Sequence[str]],
+        files: Mapping[str, StoredFile],
         *,
         scope: str = "",
         delete_missing: bool = False,
@@ -325,8 +332,11 @@ class Planner:
     ) -> None:
         self._collection = collection
         self._source = source
-        # In the source's order; a tile's files are replaced by its decision once it is known.
-        self._tiles: dict[str, TileFiles | PlannedTile] = {tile.path: tile for tile in groups}
+        # In the source's order, with the source's path string (which the plan keeps: the
+        # listing's copy is let go); a tile's keys are replaced by its decision once it is known.
+        self._tiles: dict[str, _Open | _Decided | PlannedTile] = {
+            path: (path, keys if type(keys) is tuple else tuple(keys)) for path, keys in tiles.items()
+        }
         self._files = files
         changed = dict(changed_keys) if isinstance(changed_keys, Mapping) else dict.fromkeys(changed_keys, "")
         self._changed = {key: reason or "changed" for key, reason in changed.items()}
@@ -341,31 +351,41 @@ class Planner:
         self._failed: dict[str, str] = {}
         # Tiles of the collection no source tile has: deleted (with delete_missing) unless
         # held back, left out by the patterns, outside the scope or under a refused folder.
-        self._missing: dict[str, UUID | None] | None = {} if delete_missing else None
+        self._missing: dict[str, int | None] | None = {} if delete_missing else None
         self._kept = set(self._held) | set(left_out)
         self._scope = scope
         self._unread = tuple(key for key in self._refused if key.endswith("/"))
         self._selects = selects
 
+    @property
+    def reads_times(self) -> bool:
+        """Whether a tile's ingestion time can matter: the source's files have times to compare."""
+        return bool(self._files)
+
     def add(self, path: str, known: KnownTile) -> None:
         """Decide the tile at *path* already in the collection (a later one at the same path wins)."""
         tile = self._tiles.get(path)
+        tile_id = None if known.id is None else known.id.int
         if tile is None:
             if self._missing is not None and self._may_delete(path):
-                self._missing[path] = known.id
+                self._missing[path] = tile_id
             return
-        # Keyed by the source's path string: the listing's copy of it is let go.
-        path = tile.path
-        keys = tile.files if isinstance(tile, PlannedTile) else tuple(tile.keys)
-        self._failed.pop(path, None)
+        if isinstance(tile, PlannedTile):
+            path, keys = tile.path, tile.files
+        elif len(tile) == 2:
+            path, keys = tile
+        else:
+            path, keys = tile[1], tile[3]
+        if self._failed:
+            self._failed.pop(path, None)
         reason = _changed(keys, self._files, known, self._changed)
         if reason is None and self._force:
             reason = "forced: reingested whether or not its files changed"
         if reason is not None:
-            self._tiles[path] = PlannedTile("reingest", path, reason, keys, known.id)
+            self._tiles[path] = ("reingest", path, reason, keys, tile_id, False)
             return
         pending = known.status not in ("INGESTED", "FAILED", None)
-        self._tiles[path] = PlannedTile(_SKIP, path, _UNCHANGED, keys, known.id, pending=pending)
+        self._tiles[path] = (_SKIP, path, _UNCHANGED, keys, tile_id, pending)
         if known.status == "FAILED":
             self._failed[path] = known.failure_cause or "ingestion failed"
 
@@ -379,22 +399,32 @@ class Planner:
 
     def plan(self) -> SyncPlan:
         """The plan: source tiles not in the collection are created, in the source's order."""
-        planned: list[PlannedTile] = []
         failed_before: dict[str, str] = {}
-        for path, tile in self._tiles.items():
+        tiles = self._tiles
+        # Each decision becomes its record in place, so no tile is held twice.
+        for path, tile in tiles.items():
             if isinstance(tile, PlannedTile):
-                planned.append(tile)
-                if path in self._failed:
-                    failed_before[path] = self._failed[path]
-            else:
+                pass
+            elif len(tile) == 2:
                 when = self._sensing_time(path)
-                planned.append(PlannedTile("create", path, "new", tuple(tile.keys), None, when))
-        for path, tile_id in sorted((self._missing or {}).items()):
-            planned.append(PlannedTile("delete", path, "its files are gone", (), tile_id))
+                tiles[path] = PlannedTile("create", tile[0], "new", tile[1], None, when)
+            else:
+                action, source_path, reason, keys, tile_id, pending = tile
+                tiles[path] = PlannedTile(action, source_path, reason, keys, _uuid(tile_id), pending=pending)
+            if path in self._failed:
+                failed_before[path] = self._failed[path]
+        deletions = [
+            PlannedTile("delete", path, "its files are gone", (), _uuid(tile_id))
+            for path, tile_id in sorted((self._missing or {}).items())
+        ]
+        # From the values directly: no list of every tile beside the tuple.
+        planned: tuple[PlannedTile, ...] = tuple(tiles.values())  # type: ignore[arg-type]
+        if deletions:
+            planned += tuple(deletions)
         return SyncPlan(
             collection=self._collection,
             source=self._source,
-            tiles=tuple(planned),
+            tiles=planned,
             uploads=self._uploads,
             unmatched=self._unmatched,
             failed_before=failed_before,
@@ -409,12 +439,23 @@ class Planner:
 _SKIP: Action = "skip"
 _UNCHANGED = "unchanged"
 
+# A source tile while the collection is listed: its path and file keys until it is decided, then
+# (action, path, reason, keys, the existing tile's id as a number, pending). Tuples of text and
+# numbers, which the garbage collector stops following: a record and a UUID a tile would be
+# walked by every full collection for as long as the listing goes on.
+_Open = tuple[str, tuple[str, ...]]
+_Decided = tuple[Action, str, str, tuple[str, ...], int | None, bool]
+
+
+def _uuid(number: int | None) -> UUID | None:
+    return None if number is None else UUID(int=number)
+
 
 def make_plan(
     collection: str,
     source: str,
     groups: Iterable[TileFiles],
-    files: Files,
+    files: Mapping[str, StoredFile],
     existing: Mapping[str, KnownTile],
     **options: Any,
 ) -> SyncPlan:
@@ -430,7 +471,8 @@ def make_plan(
     exclude patterns left out) or whose path after *scope* is not one *selects* takes.
     The *options* are :class:`Planner`'s keyword arguments.
     """
-    planner = Planner(collection, source, groups, files, **options)
+    tiles = {tile.path: tuple(tile.keys) for tile in groups}
+    planner = Planner(collection, source, tiles, files, **options)
     for path, known in existing.items():
         planner.add(path, known)
     return planner.plan()

@@ -11,10 +11,9 @@ from collections.abc import Iterable, Sequence
 
 from sentinelhub_byoc.cog._layout import BAND
 from sentinelhub_byoc.errors import ValidationError
-from sentinelhub_byoc.storage._stat import Files, StoredFile
 from sentinelhub_byoc.storage._urls import object_key_problem
 
-__all__ = ["explicit_files", "is_key_list", "key_problem", "key_problems"]
+__all__ = ["check_keys", "is_key_list", "key_problem", "key_problems"]
 
 
 def key_problem(key: str, *, pattern: bool = False) -> str | None:
@@ -48,14 +47,14 @@ def key_problems(keys: Iterable[str], *, patterns: bool = False) -> dict[str, st
     return found
 
 
-def explicit_files(keys: Iterable[str]) -> Files:
-    """Keys given by the caller: no size or time is known, so nothing counts as changed."""
-    files: Files = {}
+def check_keys(keys: Iterable[object]) -> None:
+    """Refuse keys given by the caller that are no key in a bucket (not text, empty, absolute).
+
+    Such keys have no size or time: a sync given them lists nothing, and nothing counts as changed.
+    """
     for key in keys:
-        if not isinstance(key, str) or not key or key.startswith("/"):
+        if not isinstance(key, str) or not key or key[0] == "/":
             raise ValidationError(f"each path must be a key in the bucket such as 'a/B04.tif', got {key!r}")
-        files[key] = StoredFile(key, 0, None)
-    return files
 
 
 def is_key_list(source: object) -> bool:

@@ -17,7 +17,7 @@ import attrs
 from sentinelhub_byoc._ids import as_uuid
 from sentinelhub_byoc._sync.client import BYOCClient
 from sentinelhub_byoc.cog import RuleSet
-from sentinelhub_byoc.cog._layout import BAND, DEFAULT_LAYOUT, TileFiles, group_band_files
+from sentinelhub_byoc.cog._layout import BAND, DEFAULT_LAYOUT, TileFiles, group_band_files, tile_keys
 from sentinelhub_byoc.errors import BYOCError, IngestionFailedError, ValidationError
 from sentinelhub_byoc.storage import _upload
 from sentinelhub_byoc.storage._local import list_folder
@@ -92,7 +92,7 @@ def _target(source: Source, upload_to: str | None, bucket_dir: bool = False) -> 
                 "bucket_dir=True says a local folder mirrors the bucket; the source is a list of keys"
             )
         keys = tuple(source)  # type: ignore[arg-type]
-        _sources.explicit_files(keys)
+        _sources.check_keys(keys)
         return _Target(f"{len(keys)} listed path(s)", None, None, keys, None)
     if isinstance(source, str) and source.startswith("s3://"):
         if upload_to is not None:
@@ -166,10 +166,13 @@ def _refuse_deletions(plan: SyncPlan) -> None:
 
 
 def _list_files(target: _Target, s3_client: Any) -> tuple[Files, dict[str, str]]:
-    """The source's files, and the inputs refused with the reason, by key (see :func:`list_folder`)."""
+    """The source's files, and the inputs refused with the reason, by key (see :func:`list_folder`).
+
+    Keys a caller listed are not looked up: nothing is known of them, so no file is listed
+    (their tiles are the keys', and none counts as changed).
+    """
     if target.keys is not None:
-        files = _sources.explicit_files(target.keys)
-        return files, _sources.key_problems(files, patterns=True)
+        return {}, _sources.key_problems(target.keys, patterns=True)
     if target.s3 is not None:
         files = list_s3(s3_client, target.s3)
         refused: dict[str, str] = {}
@@ -180,32 +183,49 @@ def _list_files(target: _Target, s3_client: Any) -> tuple[Files, dict[str, str]]
     return files, {**refused, **_sources.key_problems(files)}
 
 
-def _groups(target: _Target, keys: Sequence[str], layout: str) -> tuple[list[TileFiles], list[str]]:
-    listed: list[TileFiles] = []
+def _source_keys(target: _Target, files: Files, inputs: dict[str, str]) -> list[str]:
+    """Every key of the source, sorted: its files' and the refused ones' (not folders)."""
+    listed = files if target.keys is None else target.keys
+    return sorted({*listed, *(key for key in inputs if not key.endswith("/"))})
+
+
+def _groups(
+    target: _Target, keys: Sequence[str], layout: str
+) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    """The source's tiles (their file keys in band order, by path) and the keys of no tile."""
+    listed: dict[str, tuple[str, ...]] = {}
     if target.keys is not None:
         # Listed tile paths are taken as they are; listed files are grouped like any others.
-        listed = [TileFiles(key) for key in keys if BAND in key]
-        keys = [key for key in keys if BAND not in key]
-    groups = group_band_files(keys, layout, prefix=target.scope)
+        listed = {key: () for key in keys if BAND in key}
+        if listed:
+            keys = [key for key in keys if BAND not in key]
+    tiles = tile_keys(keys, layout, prefix=target.scope)
     # Each key is in one tile at most: when the tiles hold as many files as there are keys, every
     # key is in one (no set of every key is needed to tell).
     unmatched: list[str] = []
-    if sum(len(tile.files) for tile in groups) != len(keys):
-        grouped = {key for tile in groups for key in tile.files.values()}
+    if sum(map(len, tiles.values())) != len(keys):
+        grouped = {key for tile in tiles.values() for key in tile}
         unmatched = [key for key in keys if key not in grouped]
     if listed:
-        groups = sorted(listed + groups, key=lambda tile: tile.path)
-    return groups, unmatched
+        tiles = dict(sorted({**listed, **tiles}.items()))
+    return tiles, unmatched
 
 
-def _kept_files(files: Files, groups: list[TileFiles], unmatched: list[str], held: dict[str, str]) -> Files:
+def _tile_files(tiles: dict[str, tuple[str, ...]], layout: str, scope: str) -> list[TileFiles]:
+    """The tiles with their files by band, for staging (a source of files: no listed tile paths)."""
+    return group_band_files([key for keys in tiles.values() for key in keys], layout, prefix=scope)
+
+
+def _kept_files(
+    files: Files, tiles: dict[str, tuple[str, ...]], unmatched: list[str], held: dict[str, str]
+) -> Files:
     """The files of the tiles kept and those of no tile that are not refused.
 
     Nothing of a tile held back is uploaded either: its sound files wait for the refused one.
     """
-    if not held and len(files) == sum(len(tile.files) for tile in groups) + len(unmatched):
+    if not held and len(files) == sum(map(len, tiles.values())) + len(unmatched):
         return files  # no tile is held back and no file refused: every file is kept
-    kept = {key for tile in groups for key in (tile.keys or [tile.path])} | set(unmatched)
+    kept = {key for path, keys in tiles.items() for key in (keys or (path,))} | set(unmatched)
     return {key: file for key, file in files.items() if key in kept}
 
 
@@ -236,30 +256,35 @@ def _plan(
     _check_bucket(client, collection, target)
     files, inputs = _threads.in_thread(_list_files, target, s3_client)
     # Refused files are grouped too: their tile is held back whole, never registered without them.
-    keys = sorted({*files, *(key for key in inputs if not key.endswith("/"))})
+    keys = _source_keys(target, files, inputs)
     excluded: list[str] = []
     left_out: set[str] = set()
     if choice.filter.active:
-        every_path = {tile.path for tile in _groups(target, keys, choice.layout)[0]}
+        every_path = set(_groups(target, keys, choice.layout)[0])
         excluded = [key for key in keys if not choice.filter.selects(key[len(target.scope) :])]
         dropped = set(excluded)
         keys = [key for key in keys if key not in dropped]
         files = {key: file for key, file in files.items() if key not in dropped}
         inputs = {key: reason for key, reason in inputs.items() if key not in dropped}
-    groups, unmatched = _groups(target, keys, choice.layout)
+    tiles, unmatched = _groups(target, keys, choice.layout)
+    del keys
     if choice.filter.active:
         # A tile whose files are all left out by the patterns is not gone: it is not deleted.
-        left_out = every_path - {tile.path for tile in groups}
-    groups, held = hold_refused(groups, inputs)
+        left_out = every_path - tiles.keys()
+    held = hold_refused(tiles, inputs)
     unmatched = [key for key in unmatched if key not in inputs]
-    files = _kept_files(files, groups, unmatched, held)
+    files = _kept_files(files, tiles, unmatched, held)
     refused: dict[str, str] = {}
     converted: set[str] = set()
     uploads: list[str] = []
     if staging is not None and staging.s3 is not None:
         # Staged tiles are planned at their staging paths, by their staged files' times; what
         # this run wrote there counts as changed even within the second of an ingestion.
-        groups, files, refused, converted = stage_s3(staging, files, groups, s3_client, on_progress, dry_run)
+        groups, files, refused, converted = stage_s3(
+            staging, files, _tile_files(tiles, choice.layout, target.scope), s3_client, on_progress, dry_run
+        )
+        tiles = {tile.path: tuple(tile.keys) for tile in groups}
+        del groups
         uploads = sorted(converted)
     elif staging is not None:
         # Converted copies replace their originals before the upload comparison, so a rerun
@@ -267,7 +292,12 @@ def _plan(
         assert target.folder is not None
         assert target.upload_to is not None
         files, refused, converted = stage_folder(
-            staging, target.folder, target.upload_to.prefix, files, groups, on_progress
+            staging,
+            target.folder,
+            target.upload_to.prefix,
+            files,
+            _tile_files(tiles, choice.layout, target.scope),
+            on_progress,
         )
     reasons: dict[str, str] = {}
     times = files
@@ -284,7 +314,7 @@ def _plan(
     planner = Planner(
         str(collection),
         target.description,
-        groups,
+        tiles,
         times,
         scope=target.scope,
         delete_missing=choice.delete_missing,
@@ -302,9 +332,10 @@ def _plan(
     )
     # The planner holds the source's tiles now, each let go once its tile in the collection is
     # decided: the collection's tiles are decided page by page, none of them kept whole.
-    del groups
+    del tiles
+    since = planner.reads_times
     for tile in client.tiles.list(collection):
-        planner.add(tile.path, known_tile(tile))
+        planner.add(tile.path, known_tile(tile, since=since))
     plan = planner.plan()
     report_progress(on_progress, Progress("plan", len(plan.tiles), len(plan.tiles)))
     return plan, files, refused
