@@ -135,17 +135,21 @@ def items(page_iterator: Iterator[Page[T]], limit: int | None) -> Iterator[T]:
     """The items of the pages, stopping after *limit* of them."""
     if limit == 0:
         return
-    if limit is None:
-        for page in page_iterator:
-            yield from page.items
-        return
     count = 0
     for page in page_iterator:
-        for item in page.items:
-            yield item
-            count += 1
-            if limit is not None and count >= limit:
-                return
+        listed = page.items
+        # Nothing of a page is kept while the next one is fetched: over a long listing, pages
+        # kept alive across a fetch are promoted by the garbage collector and make it slower.
+        del page
+        if limit is None:
+            yield from listed
+        else:
+            for item in listed:
+                yield item
+                count += 1
+                if count >= limit:
+                    return
+        del listed
 
 
 async def async_items(page_iterator: AsyncIterator[Page[T]], limit: int | None) -> AsyncIterator[T]:
@@ -154,8 +158,11 @@ async def async_items(page_iterator: AsyncIterator[Page[T]], limit: int | None) 
         return
     count = 0
     async for page in page_iterator:
-        for item in page.items:
+        listed = page.items
+        del page  # as in items()
+        for item in listed:
             yield item
             count += 1
             if limit is not None and count >= limit:
                 return
+        del listed

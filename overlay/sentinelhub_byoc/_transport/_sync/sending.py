@@ -134,6 +134,9 @@ class Sender:
             page = self.send(operation)
             yield page
             token = tracker.advance(page.links, empty=not page.items)
+            # Let the page go before the next one is fetched: over a long listing, pages kept
+            # alive across a fetch are promoted by the garbage collector and make it slower.
+            del page
             if token is None:
                 return
             operation = operation.at_page(token)
