@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import gc
+import json
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -183,3 +187,21 @@ def cpu_seconds(action: Callable[[], object], calls: int) -> float:
     for _ in range(calls):
         action()
     return time.process_time() - start
+
+
+def run_child(script: str, what: str, *arguments: str) -> dict[str, Any]:
+    """Run ``script child ARGUMENTS`` in a fresh interpreter; return the JSON report it prints last.
+
+    A fresh process per measurement keeps one contestant's imports, caches and heap out of the
+    other's numbers.
+    """
+    completed = subprocess.run(
+        [sys.executable, str(Path(script).resolve()), "child", *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"{what} child {arguments[:2]} failed:\n{completed.stderr}")
+    report: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return report

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -33,7 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _fixtures
-from _common import CLIENT, Result, median, progress
+from _common import CLIENT, Result, median, progress, run_child
 from sentinelhub_byoc.deployments import TOKEN_PATH
 
 MAX_TIME_RATIO = 1.05
@@ -103,19 +102,6 @@ def _token(base_url: str) -> str:
     return str(response.json()["access_token"])
 
 
-def _child(*arguments: str) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "child", *arguments],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"listing child {arguments[:2]} failed:\n{completed.stderr}")
-    report: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
-    return report
-
-
 def run(quick: bool) -> list[Result]:
     """Serve one seeded emulator on loopback; time and trace the children listing it."""
     from sentinelhub_byoc.testing import Emulator, ManualClock, serve
@@ -140,7 +126,9 @@ def run(quick: bool) -> list[Result]:
             token = _token(base_url)
 
             def measure(mode: str, size: int, extra: str) -> dict[str, Any]:
-                return _child(mode, base_url, token, collections[size], str(size), extra)
+                return run_child(
+                    __file__, "listing", mode, base_url, token, collections[size], str(size), extra
+                )
 
             progress(f"client listing: timing {count:,} tiles, raw vs BYOCClient, {repeats} rounds")
             timing = measure("time", count, str(repeats))

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -36,24 +35,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import client_listing
-from _common import CLIENT, Result, median, progress
+from _common import CLIENT, Result, median, progress, run_child
 
 MAX_TIME_RATIO = 1.2
 MAX_BYTES_PER_TILE = 400
 PAGE_SIZE = 100
-
-
-def _child(*arguments: str) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "child", *arguments],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"plan child {arguments[:1]} failed:\n{completed.stderr}")
-    report: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
-    return report
 
 
 def run(quick: bool) -> list[Result]:
@@ -74,7 +60,9 @@ def run(quick: bool) -> list[Result]:
             token = client_listing._token(server.base_url)
 
             def measure(mode: str, extra: str) -> dict[str, Any]:
-                return _child(mode, server.base_url, token, collection_id, empty_id, str(count), extra)
+                return run_child(
+                    __file__, "plan", mode, server.base_url, token, collection_id, empty_id, str(count), extra
+                )
 
             progress(f"plan: timing raw paging vs plan_sync over {count:,} tiles, {repeats} rounds")
             timing = measure("time", str(repeats))
