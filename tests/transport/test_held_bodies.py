@@ -66,3 +66,34 @@ async def test_an_endless_token_answer_is_the_token_endpoints_failure(kind: str)
         with pytest.raises(AuthenticationError, match=r"token endpoint .* could not be read"):
             await _get_tile(server, kind)
         assert server.api_requests == []
+
+
+_CORRUPT_GZIP = b"\x1f\x8b\x08\x00\x00\x00\x00\x00this is not deflate data"
+
+
+def _corrupt_token_answer(status: int) -> Reply:
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    return Reply(status, {**headers, "Content-Length": str(len(_CORRUPT_GZIP))}, _CORRUPT_GZIP)
+
+
+@pytest.mark.parametrize("status", [200, 503])
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_token_answer_that_cannot_be_decoded_is_the_token_endpoints_failure(
+    kind: str, status: int
+) -> None:
+    with ScriptedServer(lambda request: _corrupt_token_answer(status), script_token=True) as server:
+        with pytest.raises(AuthenticationError, match="could not be read") as caught:
+            await _get_tile(server, kind)
+        assert server.api_requests == []
+    assert caught.value.response is not None
+    assert not [key for key in caught.value.response.extensions if key.startswith("sentinelhub_byoc")]
+
+
+def test_a_plain_httpx_client_with_our_auth_reports_an_undecodable_token_answer() -> None:
+    import httpx
+    from sentinelhub_byoc import ClientCredentialsAuth
+
+    with ScriptedServer(lambda request: _corrupt_token_answer(200), script_token=True) as server:
+        auth = ClientCredentialsAuth("id", "secret", token_url=f"{server.base_url}/oauth/token")
+        with httpx.Client(auth=auth) as plain, pytest.raises(AuthenticationError, match="could not be read"):
+            plain.get(f"{server.base_url}/api/v1/byoc/collections")
