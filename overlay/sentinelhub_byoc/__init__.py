@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sentinelhub_byoc._deprecation import deprecated_import
 from sentinelhub_byoc._lazy import lazy_getattr
 from sentinelhub_byoc._version import __version__
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from sentinelhub_byoc.auth import ClientCredentialsAuth, StaticTokenAuth
     from sentinelhub_byoc.client import AsyncBYOCClient, BYOCClient
     from sentinelhub_byoc.config import Credentials
-    from sentinelhub_byoc.deployments import CDSE, EU, GCP_US_CENTRAL, US_WEST, Deployment
+    from sentinelhub_byoc.deployments import CDSE, CDSE_OTC, CREODIAS, EU, GCP, US_WEST, Deployment
     from sentinelhub_byoc.errors import (
         APIConnectionError,
         APIError,
@@ -60,8 +61,10 @@ _EXPORTS = {
     "BYOCClient": "sentinelhub_byoc.client",
     "Credentials": "sentinelhub_byoc.config",
     "CDSE": "sentinelhub_byoc.deployments",
+    "CDSE_OTC": "sentinelhub_byoc.deployments",
+    "CREODIAS": "sentinelhub_byoc.deployments",
     "EU": "sentinelhub_byoc.deployments",
-    "GCP_US_CENTRAL": "sentinelhub_byoc.deployments",
+    "GCP": "sentinelhub_byoc.deployments",
     "US_WEST": "sentinelhub_byoc.deployments",
     "Deployment": "sentinelhub_byoc.deployments",
     "APIConnectionError": "sentinelhub_byoc.errors",
@@ -103,6 +106,8 @@ __all__ = [
     "BadRequestError",
     "Band",
     "CDSE",
+    "CDSE_OTC",
+    "CREODIAS",
     "ClientCredentialsAuth",
     "Collection",
     "CollectionAdditionalData",
@@ -111,7 +116,7 @@ __all__ = [
     "Credentials",
     "Deployment",
     "EU",
-    "GCP_US_CENTRAL",
+    "GCP",
     "Geometry",
     "NotFoundError",
     "Page",
@@ -132,6 +137,15 @@ __all__ = [
 
 
 __getattr__ = lazy_getattr(globals(), _EXPORTS)
+deprecated_import(
+    globals(),
+    "GCP_US_CENTRAL",
+    "sentinelhub_byoc.deployments",
+    instead="use the 'gcp' deployment (https://services-gcp.sentinel-hub.com) instead; this one still "
+    "points at the obsolete host https://services-gcp-us-central1.sentinel-hub.com",
+    since="0.1",
+    remove_in="0.2",
+)
 
 
 def __dir__() -> list[str]:

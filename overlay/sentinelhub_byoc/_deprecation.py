@@ -23,6 +23,7 @@ warning says what to do instead. A renamed keyword argument is kept by :func:`re
 from __future__ import annotations
 
 import functools
+import importlib
 import warnings
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
@@ -103,6 +104,27 @@ def deprecated_name(
         f"{namespace['__name__']}.{old_name}", instead, since=since, remove_in=remove_in
     )
     _keep(namespace, old_name, message, lambda: value)
+
+
+def deprecated_import(
+    namespace: dict[str, Any], old_name: str, module: str, *, instead: str, since: str, remove_in: str
+) -> None:
+    """Keep ``old_name`` of a package whose globals are *namespace* as *module*'s name of that name.
+
+    For a package that re-exports a deprecated name lazily: *module* is imported only when the
+    name is read, and only this warning is shown (attributed to the reading line), not also the
+    one *module* gives for the same name.
+    """
+    message = removal_message(
+        f"{namespace['__name__']}.{old_name}", instead, since=since, remove_in=remove_in
+    )
+
+    def load() -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return getattr(importlib.import_module(module), old_name)
+
+    _keep(namespace, old_name, message, load)
 
 
 def renamed_keyword(

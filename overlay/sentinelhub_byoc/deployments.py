@@ -1,5 +1,38 @@
 """Where the BYOC API lives: the Sentinel Hub deployments and their URLs.
 
+Each preset's base URL, token URL, path prefix and location id come from these public
+sources (read on the dates or commits given):
+
+- sentinelhub-js, ``src/layer/const.ts`` at 5e8ea6a (2026-04-13): ``LocationIdSHv3`` lists the
+  location ids ``aws-eu-central-1``, ``aws-us-west-2``, ``creo``, ``gcp-us-central1``, ``cdse``
+  and ``cdse-otc``, and ``SHV3_LOCATIONS_ROOT_URL`` maps them to ``services.sentinel-hub.com``,
+  ``services-uswest2.sentinel-hub.com``, ``creodias.sentinel-hub.com``,
+  ``services-gcp.sentinel-hub.com``, ``sh.dataspace.copernicus.eu`` and
+  ``sh-otc.dataspace.copernicus.eu``. Its commit 1c90f79 (2025-07-16, "Enable new GCP location
+  (existing one was already obsolete)") moved ``gcp-us-central1`` from
+  ``services-gcp-us-central1.sentinel-hub.com`` to ``services-gcp.sentinel-hub.com``; commit
+  0dd99c4 (2024-12-16, "add otc deployment") added ``cdse-otc``. The same file points at
+  ``/api/v1/metadata/location/`` for the service's own list of location ids and URLs.
+- sentinelhub-js, ``src/auth.ts`` at 5e8ea6a: the one token URL it uses,
+  ``https://services.sentinel-hub.com/auth/realms/main/protocol/openid-connect/token``; and
+  ``src/layer/BYOCLayer.ts`` (2025-08-05): BYOC under ``api/v1/byoc``.
+- sentinelhub-py, ``sentinelhub/config.py`` and ``sentinelhub/constants.py`` (``ServiceUrl``:
+  ``MAIN``, ``USWEST``, ``CREODIAS``) at 1bfc194 (release 3.11.5, 2026-03-10): the default
+  ``sh_token_url`` is the one above for every Sentinel Hub host; ``sentinelhub/api/byoc.py``
+  puts BYOC at ``{base_url}/api/v1/byoc``; ``docs/source/configure.rst`` gives CDSE's
+  ``sh_base_url`` and ``sh_token_url``.
+- Sentinel Hub docs, "Bring Your Own COG / Batch" (docs.sentinel-hub.com/api/latest/data/byoc):
+  BYOC endpoints ``services.sentinel-hub.com/api/``, ``services-uswest2.sentinel-hub.com/api/``
+  and ``creodias.sentinel-hub.com/api/`` for data in CREODIAS buckets.
+- CDSE docs (eu-cdse/documentation at f65bac2, 2025-03-21): ``APIs/SentinelHub/Overview/Authentication.qmd``
+  gives the token URL
+  ``https://identity.dataspace.copernicus.eu/auth/realms/CDSE/protocol/openid-connect/token``,
+  ``APIs/SentinelHub/Byoc/Examples.qmd`` BYOC at ``https://sh.dataspace.copernicus.eu/api/v1/byoc``.
+
+Not confirmed by any source read: the CDSE-OTC token URL. No public source names one for
+``sh-otc.dataspace.copernicus.eu``; the preset uses CDSE's identity service, as the two share
+CDSE's accounts. Pass ``Deployment.custom(..., token_url=...)`` if that ever differs.
+
 >>> Deployment.EU.collections_url
 'https://services.sentinel-hub.com/api/v1/byoc/collections'
 >>> get_deployment("cdse").base_url
@@ -10,20 +43,26 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import ClassVar
 from urllib.parse import urlsplit
 
 import attrs
 
+from sentinelhub_byoc._deprecation import deprecated_name, removal_message
 from sentinelhub_byoc.errors import ValidationError
 
 __all__ = [
     "CDSE",
+    "CDSE_OTC",
+    "CDSE_TOKEN_URL",
+    "CREODIAS",
     "DEFAULT_PATH_PREFIX",
     "DEPLOYMENTS",
     "EU",
-    "GCP_US_CENTRAL",
+    "GCP",
     "OPENAPI_PATH_PREFIX",
+    "SENTINEL_HUB_TOKEN_URL",
     "TOKEN_PATH",
     "US_WEST",
     "Deployment",
@@ -39,6 +78,12 @@ OPENAPI_PATH_PREFIX = "/byoc/v1"
 
 TOKEN_PATH = "/auth/realms/main/protocol/openid-connect/token"
 """Where the Sentinel Hub deployments serve their OAuth2 token endpoint."""
+
+SENTINEL_HUB_TOKEN_URL = "https://services.sentinel-hub.com" + TOKEN_PATH
+"""The token endpoint every Sentinel Hub deployment (EU, US West, GCP, CREODIAS) shares."""
+
+CDSE_TOKEN_URL = "https://identity.dataspace.copernicus.eu/auth/realms/CDSE/protocol/openid-connect/token"
+"""The Copernicus Data Space Ecosystem's token endpoint, for its deployments."""
 
 
 def _normalise_url(value: str) -> str:
@@ -82,9 +127,12 @@ class Deployment:
         cdse: whether this is (an emulation of) the Copernicus Data Space deployment, whose
             rules differ: it also takes EPSG:6933 geometries, ``PROJECT_ID:bucket`` bucket
             names and a ``storage_identifier`` on collections.
+        location: the service's id of this deployment's location, e.g. ``"aws-eu-central-1"``
+            (what ``/api/v1/metadata/location/`` lists); ``None`` for a custom deployment.
 
     The presets are ``Deployment.EU`` (the default), ``Deployment.US_WEST``,
-    ``Deployment.GCP_US_CENTRAL`` and ``Deployment.CDSE``.
+    ``Deployment.GCP``, ``Deployment.CREODIAS``, ``Deployment.CDSE`` and
+    ``Deployment.CDSE_OTC``. ``Deployment.GCP_US_CENTRAL`` (the obsolete GCP host) is deprecated.
     """
 
     EU: ClassVar[Deployment]
@@ -93,12 +141,20 @@ class Deployment:
     US_WEST: ClassVar[Deployment]
     """Sentinel Hub's US West deployment (AWS us-west-2): the same value as
     :data:`~sentinelhub_byoc.deployments.US_WEST`."""
-    GCP_US_CENTRAL: ClassVar[Deployment]
+    GCP: ClassVar[Deployment]
     """Sentinel Hub's Google Cloud us-central1 deployment: the same value as
-    :data:`~sentinelhub_byoc.deployments.GCP_US_CENTRAL`."""
+    :data:`~sentinelhub_byoc.deployments.GCP`."""
+    GCP_US_CENTRAL: ClassVar[Deployment]
+    """Deprecated: the obsolete host of the Google Cloud deployment; use :attr:`GCP` instead."""
+    CREODIAS: ClassVar[Deployment]
+    """Sentinel Hub's CREODIAS deployment: the same value as
+    :data:`~sentinelhub_byoc.deployments.CREODIAS`."""
     CDSE: ClassVar[Deployment]
     """The Copernicus Data Space Ecosystem deployment: the same value as
     :data:`~sentinelhub_byoc.deployments.CDSE`."""
+    CDSE_OTC: ClassVar[Deployment]
+    """The Copernicus Data Space Ecosystem's Open Telekom Cloud deployment: the same value as
+    :data:`~sentinelhub_byoc.deployments.CDSE_OTC`."""
 
     name: str
     base_url: str = attrs.field(converter=_normalise_url, validator=_check_url)
@@ -107,6 +163,9 @@ class Deployment:
         default=DEFAULT_PATH_PREFIX, converter=_normalise_prefix, validator=_check_prefix
     )
     cdse: bool = attrs.field(default=False, kw_only=True, validator=attrs.validators.instance_of(bool))
+    location: str | None = attrs.field(
+        default=None, kw_only=True, validator=attrs.validators.optional(attrs.validators.instance_of(str))
+    )
 
     @classmethod
     def custom(
@@ -117,6 +176,7 @@ class Deployment:
         path_prefix: str = DEFAULT_PATH_PREFIX,
         name: str = "custom",
         cdse: bool = False,
+        location: str | None = None,
     ) -> Deployment:
         """Return a deployment at ``base_url``, e.g. a local emulator or a private installation.
 
@@ -133,6 +193,7 @@ class Deployment:
             token_url=token_url if token_url is not None else base + TOKEN_PATH,
             path_prefix=path_prefix,
             cdse=cdse,
+            location=location,
         )
 
     def with_path_prefix(self, path_prefix: str) -> Deployment:
@@ -154,38 +215,99 @@ class Deployment:
         return self.api_url + "/collections"
 
 
+# Base URLs and location ids: sentinelhub-js src/layer/const.ts (see the module docstring).
 EU = Deployment(
     name="eu",
     base_url="https://services.sentinel-hub.com",
-    token_url="https://services.sentinel-hub.com" + TOKEN_PATH,
+    token_url=SENTINEL_HUB_TOKEN_URL,
+    location="aws-eu-central-1",
 )
 """Sentinel Hub's EU deployment (AWS eu-central-1), the default: ``https://services.sentinel-hub.com``."""
 US_WEST = Deployment(
     name="us-west",
     base_url="https://services-uswest2.sentinel-hub.com",
-    token_url=EU.token_url,
+    token_url=SENTINEL_HUB_TOKEN_URL,
+    location="aws-us-west-2",
 )
 """Sentinel Hub's US West deployment (AWS us-west-2); it shares the EU deployment's token endpoint."""
-GCP_US_CENTRAL = Deployment(
-    name="gcp-us-central",
-    base_url="https://services-gcp-us-central1.sentinel-hub.com",
-    token_url=EU.token_url,
+GCP = Deployment(
+    name="gcp",
+    base_url="https://services-gcp.sentinel-hub.com",
+    token_url=SENTINEL_HUB_TOKEN_URL,
+    location="gcp-us-central1",
 )
 """Sentinel Hub's Google Cloud us-central1 deployment; it shares the EU deployment's token endpoint."""
+CREODIAS = Deployment(
+    name="creodias",
+    base_url="https://creodias.sentinel-hub.com",
+    token_url=SENTINEL_HUB_TOKEN_URL,
+    location="creo",
+)
+"""Sentinel Hub's CREODIAS deployment, for data in CREODIAS buckets; it shares the EU token endpoint."""
 CDSE = Deployment(
     name="cdse",
     base_url="https://sh.dataspace.copernicus.eu",
-    token_url="https://identity.dataspace.copernicus.eu/auth/realms/CDSE/protocol/openid-connect/token",
+    token_url=CDSE_TOKEN_URL,
     cdse=True,
+    location="cdse",
 )
 """The Copernicus Data Space Ecosystem deployment, with its own token endpoint and rules (``cdse``)."""
+CDSE_OTC = Deployment(
+    name="cdse-otc",
+    base_url="https://sh-otc.dataspace.copernicus.eu",
+    # No public source names this deployment's token URL: CDSE's, as it shares CDSE's accounts.
+    token_url=CDSE_TOKEN_URL,
+    cdse=True,
+    location="cdse-otc",
+)
+"""The Copernicus Data Space Ecosystem's Open Telekom Cloud deployment, with CDSE's token endpoint."""
 Deployment.EU = EU
 Deployment.US_WEST = US_WEST
-Deployment.GCP_US_CENTRAL = GCP_US_CENTRAL
+Deployment.GCP = GCP
+Deployment.CREODIAS = CREODIAS
 Deployment.CDSE = CDSE
+Deployment.CDSE_OTC = CDSE_OTC
 
-DEPLOYMENTS: dict[str, Deployment] = {d.name: d for d in (EU, US_WEST, GCP_US_CENTRAL, CDSE)}
+DEPLOYMENTS: dict[str, Deployment] = {d.name: d for d in (EU, US_WEST, GCP, CREODIAS, CDSE, CDSE_OTC)}
 """The presets by name."""
+
+# The host sentinelhub-js used for gcp-us-central1 until its commit 1c90f79 (2025-07-16) called it
+# obsolete. It stays reachable, with a warning, until the name goes.
+_GCP_US_CENTRAL = Deployment(
+    name="gcp-us-central",
+    base_url="https://services-gcp-us-central1.sentinel-hub.com",
+    token_url=SENTINEL_HUB_TOKEN_URL,
+    location="gcp-us-central1",
+)
+_GCP_INSTEAD = (
+    f"use the 'gcp' deployment ({GCP.base_url}) instead; this one still points at the obsolete "
+    f"host {_GCP_US_CENTRAL.base_url}"
+)
+_DEPRECATION = {"since": "0.1", "remove_in": "0.2"}
+
+
+class _DeprecatedPreset:
+    """A class attribute that warns on every read, for a preset on its way out."""
+
+    def __init__(self, value: Deployment, message: str) -> None:
+        self._value = value
+        self._message = message
+
+    def __get__(self, instance: object, owner: type | None = None) -> Deployment:
+        # Level 2 is the line that reads the attribute.
+        warnings.warn(self._message, DeprecationWarning, stacklevel=2)
+        return self._value
+
+
+deprecated_name(globals(), "GCP_US_CENTRAL", _GCP_US_CENTRAL, instead=_GCP_INSTEAD, **_DEPRECATION)
+# Through setattr: the class declares the attribute as a Deployment for type checkers.
+setattr(  # noqa: B010
+    Deployment,
+    "GCP_US_CENTRAL",
+    _DeprecatedPreset(
+        _GCP_US_CENTRAL, removal_message("Deployment.GCP_US_CENTRAL", _GCP_INSTEAD, **_DEPRECATION)
+    ),
+)
 
 _ALIASES = {
     "default": "eu",
@@ -195,17 +317,25 @@ _ALIASES = {
     "us-west-2": "us-west",
     "uswest2": "us-west",
     "aws-us-west-2": "us-west",
-    "gcp": "gcp-us-central",
-    "gcp-us-central1": "gcp-us-central",
+    # The service's location id: sentinelhub-js maps it to services-gcp.sentinel-hub.com.
+    "gcp-us-central1": "gcp",
+    "creo": "creodias",
     "copernicus": "cdse",
     "dataspace": "cdse",
 }
+
+_DEPRECATED_NAMES = {"gcp-us-central": _GCP_US_CENTRAL}
 
 
 def get_deployment(name: str | Deployment) -> Deployment:
     """Return the preset called ``name`` (case and ``-``/``_`` insensitive), or ``name`` itself.
 
+    A preset's location id (``"aws-us-west-2"``, ``"creo"``...) names it too. The deprecated name
+    ``"gcp-us-central"`` still returns the obsolete GCP host, with a ``DeprecationWarning``.
+
     >>> get_deployment("US_WEST") is Deployment.US_WEST
+    True
+    >>> get_deployment("creo") is Deployment.CREODIAS
     True
     """
     if isinstance(name, Deployment):
@@ -215,6 +345,10 @@ def get_deployment(name: str | Deployment) -> Deployment:
             f"deployment must be a name such as 'eu' or 'cdse', or a Deployment, got {type(name).__name__}"
         )
     key = name.strip().lower().replace("_", "-")
+    deprecated = _DEPRECATED_NAMES.get(key)
+    if deprecated is not None:
+        _warn_obsolete_gcp(f"the deployment name {name.strip()!r}")
+        return deprecated
     key = _ALIASES.get(key, key)
     try:
         return DEPLOYMENTS[key]
@@ -224,6 +358,11 @@ def get_deployment(name: str | Deployment) -> Deployment:
             f"unknown deployment {name!r}; use one of {known}, or Deployment.custom(base_url) "
             "for any other address"
         ) from None
+
+
+def _warn_obsolete_gcp(what: str) -> None:
+    # Level 3 is the line that called the public function.
+    warnings.warn(removal_message(what, _GCP_INSTEAD, **_DEPRECATION), DeprecationWarning, stacklevel=3)
 
 
 def deployment_from_urls(
@@ -241,10 +380,12 @@ def deployment_from_urls(
     """
     base = _normalise_url(base_url) if base_url else EU.base_url
     token = _normalise_url(token_url) if token_url else None
-    for preset in DEPLOYMENTS.values():
+    if base == _GCP_US_CENTRAL.base_url and token in (None, _GCP_US_CENTRAL.token_url):
+        _warn_obsolete_gcp(f"the base URL {base} (the obsolete GCP host)")
+    for preset in (*DEPLOYMENTS.values(), _GCP_US_CENTRAL):
         if preset.base_url == base and token in (None, preset.token_url):
             found = preset
             break
     else:
-        found = Deployment(name="custom", base_url=base, token_url=token or EU.token_url)
+        found = Deployment(name="custom", base_url=base, token_url=token or SENTINEL_HUB_TOKEN_URL)
     return found if path_prefix is None else found.with_path_prefix(path_prefix)

@@ -71,6 +71,15 @@ def test_unknown_deployment_is_a_usage_error(run: Byoc) -> None:
     assert "unknown deployment 'mars'" in result.stderr
 
 
+def test_deployment_help_names_every_preset() -> None:
+    from sentinelhub_byoc.deployments import DEPLOYMENTS
+
+    top = CliRunner().invoke(byoc, ["--help"], prog_name="byoc", terminal_width=200).stdout
+    line = next(line for line in top.splitlines() if "--deployment" in line)
+    assert [name for name in DEPLOYMENTS if name not in line.replace(",", " ").split()] == []
+    assert "location id" in line
+
+
 def test_contradicting_options_are_usage_errors(run: Byoc) -> None:
     for arguments in (
         ("--deployment", "eu", "--base-url", "http://127.0.0.1:1"),

@@ -112,7 +112,8 @@ def _debug(ctx: click.Context) -> bool:
 @click.option(
     "--deployment",
     metavar="NAME",
-    help="eu (default), us-west, gcp-us-central or cdse; default: the profile's, else eu.",
+    help="eu, us-west, gcp, creodias, cdse, cdse-otc or a location id such as creo; "
+    "default: the profile's, else eu.",
 )
 @click.option(
     "--profile", metavar="NAME", help="profile of the Sentinel Hub profiles file (default: SH_PROFILE)."
