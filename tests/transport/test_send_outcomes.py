@@ -64,6 +64,20 @@ def test_the_outcome_says_whether_an_earlier_attempt_may_have_acted(
         outcome.unwrap()
 
 
+def test_the_outcome_keeps_it_when_the_last_answer_cannot_be_decoded() -> None:
+    corrupt = b"\x1f\x8b\x08\x00\x00\x00\x00\x00this is not deflate data"
+    answers = [
+        httpx.Response(503),
+        httpx.Response(409, stream=httpx.ByteStream(corrupt), headers={"Content-Encoding": "gzip"}),
+    ]
+    operation = ops.create_tile(UUID(COLLECTION), {"path": "scene"})
+    with httpx.Client(transport=httpx.MockTransport(lambda request: answers.pop(0))) as http:
+        outcome = Sender(http, API, None, retry=FAST, sleep=lambda seconds: None).outcome(operation)
+    assert isinstance(outcome.error, ConflictError)
+    assert "could not be read" in str(outcome.error)
+    assert outcome.earlier_attempt_may_have_acted
+
+
 @pytest.mark.anyio
 async def test_the_async_outcome_says_so_too() -> None:
     async def no_wait(seconds: float) -> None:

@@ -138,6 +138,8 @@ class UnreadableBody(Exception):
         super().__init__(str(error) or type(error).__name__)
         self.response = with_body(response, b"")
         self.reason = self.args[0]
+        #: Whether an earlier attempt of the request may have acted; set by the loop when it gives up.
+        self.may_have_acted = False
 
 
 #: The most of a body the client holds in memory: a JSON answer, a token, an error page. A page

@@ -68,6 +68,10 @@ class _Loop:
     sleep: AsyncSleep
     rng: random.Random
 
+    def policy(self, override: RetryPolicy | None) -> RetryPolicy:
+        """A request's policy: one attempt in a caller's pool, else *override* or the default."""
+        return _ONE_ATTEMPT if self.retry is None else override or self.retry
+
 
 class AsyncSender:
     """Sends operations through an ``httpx.AsyncClient`` and decodes their answers.
@@ -175,16 +179,14 @@ class AsyncSender:
         """
         options = self._options
         request = build_request(self.http, self._api_url, operation, options)
-        default = self._loop.retry
-        policy = _ONE_ATTEMPT if default is None else options.retry or default
-        own = RequestOptions(policy, operation.retry_safe, buffered)
+        own = RequestOptions(self._loop.policy(options.retry), operation.retry_safe, buffered)
         try:
             response, acted = await self.send_request(request, own)
         except httpx.HTTPError as error:
             raise error_from_transport_error(error, request=request) from error
         except UnreadableBody as unreadable:
             # An empty stand-in and the reason go to the decoders, which say what it means.
-            return unreadable.response, False, unreadable.reason
+            return unreadable.response, unreadable.may_have_acted, unreadable.reason
         return response, acted, None
 
     async def send_request(
@@ -214,11 +216,12 @@ class AsyncSender:
         try:
             outgoing = await flow.__anext__()
             while True:
-                if outgoing is request:
-                    sent = options
-                else:
-                    default = self._loop.retry
-                    sent = RequestOptions(_ONE_ATTEMPT if default is None else default, True, True, False)
+                # The authentication's own request: safe to repeat, read whole, not rate-limited.
+                sent = (
+                    options
+                    if outgoing is request
+                    else RequestOptions(self._loop.policy(None), True, True, False)
+                )
                 try:
                     response, acted = await self._attempts(outgoing, sent, None)
                 except UnreadableBody as unreadable:
@@ -262,6 +265,7 @@ class AsyncSender:
                 # A corrupt body of an answer that is retried anyway (a 503, say) is no reason to stop.
                 delay = attempts.after_response(unreadable.response)
                 if delay is None:
+                    unreadable.may_have_acted = attempts.may_have_acted
                     raise
             else:
                 delay = attempts.after_response(response)

@@ -69,6 +69,10 @@ class _Loop:
     sleep: Sleep
     rng: random.Random
 
+    def policy(self, override: RetryPolicy | None) -> RetryPolicy:
+        """A request's policy: one attempt in a caller's pool, else *override* or the default."""
+        return _ONE_ATTEMPT if self.retry is None else override or self.retry
+
 
 class Sender:
     """Sends operations through an ``httpx.Client`` and decodes their answers.
@@ -176,16 +180,14 @@ class Sender:
         """
         options = self._options
         request = build_request(self.http, self._api_url, operation, options)
-        default = self._loop.retry
-        policy = _ONE_ATTEMPT if default is None else options.retry or default
-        own = RequestOptions(policy, operation.retry_safe, buffered)
+        own = RequestOptions(self._loop.policy(options.retry), operation.retry_safe, buffered)
         try:
             response, acted = self.send_request(request, own)
         except httpx.HTTPError as error:
             raise error_from_transport_error(error, request=request) from error
         except UnreadableBody as unreadable:
             # An empty stand-in and the reason go to the decoders, which say what it means.
-            return unreadable.response, False, unreadable.reason
+            return unreadable.response, unreadable.may_have_acted, unreadable.reason
         return response, acted, None
 
     def send_request(self, request: httpx.Request, options: RequestOptions) -> tuple[httpx.Response, bool]:
@@ -213,11 +215,12 @@ class Sender:
         try:
             outgoing = flow.__next__()
             while True:
-                if outgoing is request:
-                    sent = options
-                else:
-                    default = self._loop.retry
-                    sent = RequestOptions(_ONE_ATTEMPT if default is None else default, True, True, False)
+                # The authentication's own request: safe to repeat, read whole, not rate-limited.
+                sent = (
+                    options
+                    if outgoing is request
+                    else RequestOptions(self._loop.policy(None), True, True, False)
+                )
                 try:
                     response, acted = self._attempts(outgoing, sent, None)
                 except UnreadableBody as unreadable:
@@ -261,6 +264,7 @@ class Sender:
                 # A corrupt body of an answer that is retried anyway (a 503, say) is no reason to stop.
                 delay = attempts.after_response(unreadable.response)
                 if delay is None:
+                    unreadable.may_have_acted = attempts.may_have_acted
                     raise
             else:
                 delay = attempts.after_response(response)
