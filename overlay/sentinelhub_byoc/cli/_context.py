@@ -95,11 +95,6 @@ class CliState:
             )
         return self._client
 
-    def deployment_description(self) -> str:
-        """Where the commands go, for messages."""
-        client = self.client()
-        return f"{client.deployment.name} ({client.deployment.api_url})"
-
     def close(self) -> None:
         """Close the client and stop the emulator, if either was started."""
         self._resources.close()

@@ -49,11 +49,6 @@ def part_name(name: str) -> str:
     return name + PART_SUFFIX
 
 
-def part_file(destination: Path) -> Path:
-    """The file a download writes to until it is complete and renamed to *destination*."""
-    return destination.with_name(part_name(destination.name))
-
-
 def reserved_name(segment: str) -> bool:
     """Whether a listed name's *segment* could be another file's part file (in any letter case)."""
     return segment.casefold().endswith(PART_SUFFIX)
