@@ -49,6 +49,8 @@ TEST_TOOLS = (
     # The async workflows run on trio too (tests/workflows/test_trio.py): the clients claim it.
     "trio>=0.25",
     "moto[server,s3]>=5.0",
+    # Google Cloud Storage on loopback, for the gs:// tests (tests/gcs_fixtures.py).
+    "gcp-storage-emulator>=2024.8",
     "geopandas>=1.0",
     # Lets the tests write TIFFs with every compression (LZW, ZSTD, JPEG...) the ingestion rules judge.
     "imagecodecs>=2024.1",

@@ -18,7 +18,10 @@ Client benchmarks (issue 8), each against a baseline measured in this run:
   throughput, and the resident memory the download adds (``download_streaming.py``);
 - ``plan``: ``workflows.plan_sync`` against a collection of 200,000 tiles served by the emulator
   on loopback, against raw httpx paging into a ``path -> id`` dict: time, and peak memory per
-  existing tile (``plan_sync.py``, issue 22).
+  existing tile (``plan_sync.py``, issue 22);
+- ``budget``: 8 processes calling the emulator for 20 s (5 s with ``--quick``) with one shared
+  budget of 20 requests/s: the most requests the emulator sees in any one second (at most 21),
+  against 8 processes with a budget each (about 160) (``shared_budget.py``, issue 23).
 
 COG benchmarks (issue 19), each against GDAL or rio-cogeo in this run:
 
@@ -61,6 +64,7 @@ import emulator_pagination
 import emulator_tile_creation
 import import_time
 import plan_sync
+import shared_budget
 import workflow_registration
 from _common import CLIENT, COG, EMULATOR, GROUP_TITLES, Result, table
 
@@ -77,6 +81,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], list[Result]]]] = {
     "workflows": (CLIENT, workflow_registration.run),
     "download": (CLIENT, download_streaming.run),
     "plan": (CLIENT, plan_sync.run),
+    "budget": (CLIENT, shared_budget.run),
     "convert": (COG, cog_convert.run),
     "check": (COG, cog_check_prefix.run),
     "dask": (COG, convert_dask.run),

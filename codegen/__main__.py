@@ -8,6 +8,7 @@ from pathlib import Path
 
 from codegen import _yaml, routes
 from codegen._files import write_text_atomic
+from codegen.additions import format_additions, load_additions, merge_additions
 from codegen.changes import diff_api, format_report
 from codegen.coverage import coverage, format_coverage
 from codegen.extract import HTTP_METHODS, extract_byoc
@@ -16,13 +17,15 @@ from codegen.source import PUBLISHED_URL, SpecError, load_openapi
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
+ADDITIONS = ROOT / "openapi-additions.yaml"
 CONFIG = ROOT / "generator-config.yaml"
 GENERATED = ROOT / "generated"
 
 
 def _spec(arguments: argparse.Namespace) -> int:
     output: Path = arguments.output
-    byoc = extract_byoc(load_openapi(arguments.source))
+    additions: Path = arguments.additions
+    byoc, merged = merge_additions(extract_byoc(load_openapi(arguments.source)), load_additions(additions))
     text = _yaml.dump(byoc)
     if output.is_file():
         try:
@@ -36,6 +39,7 @@ def _spec(arguments: argparse.Namespace) -> int:
     write_text_atomic(output, text)
     operations = sum(1 for item in byoc["paths"].values() for method in HTTP_METHODS if method in item)
     print(f"wrote {output} ({operations} operations, {len(byoc['paths'])} paths)")
+    print(format_additions(merged, additions.name))
     print(format_coverage(coverage(byoc)))
     return 0
 
@@ -79,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     spec = commands.add_parser("spec", help="extract the BYOC part of an upstream document into openapi.yaml")
     spec.add_argument("source", nargs="?", default=PUBLISHED_URL, help="URL or file (default: %(default)s)")
     spec.add_argument("--output", type=Path, default=SPEC)
+    spec.add_argument(
+        "--additions", type=Path, default=ADDITIONS, help="our own addition to merge (default: %(default)s)"
+    )
     spec.set_defaults(run=_spec)
     for name, run, summary in (
         ("generate", _generate, "regenerate generated/ and the emulator's route table from openapi.yaml"),

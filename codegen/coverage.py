@@ -39,6 +39,7 @@ MODELS: Mapping[str, str] = {
     "BYOCTile": "Tile",
     "BYOCTileUpdatePayload": "Tile",
     "BYOCTileAdditionalData": "TileAdditionalData",
+    "BYOCGlobalCollection": "CollectionLocation",
 }
 
 #: Operations the overlay deliberately does not expose, with the reason (none today).
@@ -151,6 +152,10 @@ _NOT_MODELLED = frozenset(
         "BYOCTilesResponse",
         "BYOCTileResponse",
         "BYOCTileStatus",
+        "BYOCGlobalCollectionsResponse",
+        # The location list is read as {location id: URL} (_decoders.service_locations).
+        "ServiceLocation",
+        "ServiceLocations",
     }
 )
 

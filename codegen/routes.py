@@ -139,9 +139,14 @@ def routes(document: dict[str, Any]) -> list[dict[str, Any]]:
     for path, item in (document.get("paths") or {}).items():
         if not isinstance(item, dict):
             continue
-        if not path.startswith(DOCUMENT_PREFIX + "/"):
-            raise RoutesError(f"path {path!r} is not under {DOCUMENT_PREFIX}")
-        relative = path[len(DOCUMENT_PREFIX) :]
+        if path.startswith(DOCUMENT_PREFIX + "/"):
+            relative = path[len(DOCUMENT_PREFIX) :]
+            templates: tuple[str, ...] = (LEGACY_PREFIX + relative, DOCUMENT_PREFIX + relative)
+        elif path.startswith("/"):
+            # Another service of the same deployment (the location list): served where it is.
+            templates = (path.rstrip("/") or "/",)
+        else:
+            raise RoutesError(f"path {path!r} is neither under {DOCUMENT_PREFIX} nor absolute")
         for method in HTTP_METHODS:
             operation = item.get(method)
             if not isinstance(operation, dict):
@@ -154,7 +159,7 @@ def routes(document: dict[str, Any]) -> list[dict[str, Any]]:
             found.append(
                 {
                     "method": method.upper(),
-                    "templates": (LEGACY_PREFIX + relative, DOCUMENT_PREFIX + relative),
+                    "templates": templates,
                     "operation_id": operation_id,
                     "greedy": _greedy_parameters(document, path, operation, item),
                     "body": tuple(body),
@@ -166,7 +171,8 @@ def routes(document: dict[str, Any]) -> list[dict[str, Any]]:
 _PRELUDE = '''
 """The BYOC operations of openapi.yaml, for the emulator's router.
 
-``ROUTES`` holds, per operation, its method, its path template under both API prefixes, its
+``ROUTES`` holds, per operation, its method, its path template under both API prefixes (or, for
+another service of the deployment such as the location list, its own path), its
 operationId, the path parameter that may hold slashes (``greedy``) and the members its JSON
 request body may carry (dotted names; ``*`` stands for any key of a map).
 """

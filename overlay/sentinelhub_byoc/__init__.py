@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     )
     from sentinelhub_byoc.ratelimit import RateLimiter
     from sentinelhub_byoc.retries import RetryPolicy
+    from sentinelhub_byoc.shared_ratelimit import SharedRateLimiter
 
 _EXPORTS = {
     "ClientCredentialsAuth": "sentinelhub_byoc.auth",
@@ -92,6 +93,7 @@ _EXPORTS = {
     "TileStatus": "sentinelhub_byoc.models",
     "RateLimiter": "sentinelhub_byoc.ratelimit",
     "RetryPolicy": "sentinelhub_byoc.retries",
+    "SharedRateLimiter": "sentinelhub_byoc.shared_ratelimit",
 }
 
 __all__ = [
@@ -125,6 +127,7 @@ __all__ = [
     "RateLimitError",
     "RateLimiter",
     "RetryPolicy",
+    "SharedRateLimiter",
     "ServerError",
     "StaticTokenAuth",
     "Tile",

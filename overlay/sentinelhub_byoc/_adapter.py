@@ -32,7 +32,7 @@ SPEC_PATH_PREFIX = "/byoc/v1"
 _GENERATED = "sentinelhub_byoc_api"
 
 
-_TAGS = ("byoc_collection", "byoc_tile")
+_TAGS = ("byoc_collection", "byoc_tile", "service_metadata")
 
 
 @functools.cache
@@ -84,11 +84,21 @@ def _bind(name: str, *path_arguments: Any, **arguments: Any) -> Call:
         other[key] = kind(value) if kind is not None and not isinstance(value, kind) else value
     built = _endpoint(name).build_request(*path_arguments, **other)
     url: str = built["url"]
-    path = url[len(SPEC_PATH_PREFIX) :] if url.startswith(SPEC_PATH_PREFIX) else url
+    # Paths outside the BYOC prefix belong to another service of the deployment (the location list).
+    below_api = url.startswith(SPEC_PATH_PREFIX)
+    path = url[len(SPEC_PATH_PREFIX) :] if below_api else url
     params: dict[str, Any] | None = built.get("params")
     if extra_query:
         params = {**(params or {}), **extra_query}
-    return Call(name, built["method"].upper(), path, params or None, built.get("json"), built.get("headers"))
+    return Call(
+        name,
+        built["method"].upper(),
+        path,
+        params or None,
+        built.get("json"),
+        built.get("headers"),
+        from_root=not below_api,
+    )
 
 
 def _body(model: str, payload: Mapping[str, Any]) -> Any:
@@ -178,6 +188,16 @@ def copy_tiles(collection_id: UUID, to_collection: UUID) -> Call:
     return _bind("copy_byoc_collection_tiles", collection_id, to_collection=to_collection)
 
 
+def locate_collections(ids: str) -> Call:
+    """Find which deployment holds each collection (``getByocGlobalCollections``, our addition)."""
+    return _bind("get_byoc_global_collections", ids=ids)
+
+
+def service_locations() -> Call:
+    """List the service's location ids and URLs (``getServiceLocations``, our addition)."""
+    return _bind("get_service_locations")
+
+
 # Tiles
 
 
@@ -263,7 +283,9 @@ __all__ = [
     "list_collections",
     "list_tile_files",
     "list_tiles",
+    "locate_collections",
     "reingest_tile",
+    "service_locations",
     "update_collection",
     "update_tile",
 ]

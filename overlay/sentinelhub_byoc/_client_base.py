@@ -24,13 +24,21 @@ ARGUMENTS_DOC = """
 
     Args:
         client_id, client_secret: OAuth2 client credentials.
-        deployment: ``"eu"`` (default), ``"us-west"``, ``"gcp"``, ``"cdse"`` or a :class:`Deployment`.
+        deployment: ``"eu"`` (default), ``"us-west"``, ``"gcp"``, ``"creodias"``, ``"cdse"``,
+            ``"cdse-otc"`` or a :class:`Deployment` (``for_collection`` finds the one that holds a
+            collection).
         profile: a section of the Sentinel Hub profiles file.
         access_token: a token you obtained yourself, used as is (no refresh).
         auth: any ``httpx.Auth``, instead of the above.
         timeout: seconds, or an ``httpx.Timeout``; per call with ``timeout=`` where offered.
         retry: the :class:`RetryPolicy` (default: 5 attempts, capped exponential backoff, jitter).
         requests_per_minute: a client-side limit shared by every thread or task using this client.
+        shared_rate_limit: with ``requests_per_minute``, share that budget with every process of
+            the machine using the same credentials (a file; see
+            :mod:`sentinelhub_byoc.shared_ratelimit`).
+        rate_limit: a :class:`~sentinelhub_byoc.ratelimit.RateLimiter` or
+            :class:`~sentinelhub_byoc.shared_ratelimit.SharedRateLimiter` of your own, instead of
+            ``requests_per_minute``.
         transport: an httpx transport to send through (e.g. the emulator's in-process transport).
         http_client: your own httpx client, used as it is (its transport, headers and hooks); the
             client's auth is sent with each request, and nothing is added to it. Retries and rate

@@ -90,6 +90,25 @@ def page_of(model: type[T]) -> Decoder[Page[T]]:
     return read
 
 
+def service_locations(response: httpx.Response) -> dict[str, str]:
+    """The location list as ``{location id: URL}``.
+
+    Its shape is not published: a list of ``{"id": ..., "url": ...}`` objects and a map of ids to
+    URLs are both read. Entries without a string id and URL are left out, not fatal: the lookup
+    that needs one of them says it is missing.
+    """
+    body = json_body(response)
+    if isinstance(body, Mapping) and isinstance(body.get("data"), list):
+        body = body["data"]
+    if isinstance(body, Mapping):
+        pairs = list(body.items())
+    elif isinstance(body, list):
+        pairs = [(item.get("id"), item.get("url")) for item in body if isinstance(item, Mapping)]
+    else:
+        raise invalid_answer(response, f"expected a list of locations, got {describe(body)}")
+    return {key: url for key, url in pairs if isinstance(key, str) and isinstance(url, str)}
+
+
 def file_names(response: httpx.Response) -> list[str]:
     """The names in a file list: an array of strings (or, as documented once, an object of them)."""
     body = json_body(response)

@@ -22,7 +22,7 @@ from sentinelhub_byoc._pagination import first_page_size
 from sentinelhub_byoc._paths import has_unsafe_segment
 from sentinelhub_byoc._transport.calls import Operation
 from sentinelhub_byoc.errors import ValidationError
-from sentinelhub_byoc.models import Collection, Page, Tile, TileStatus
+from sentinelhub_byoc.models import Collection, CollectionLocation, Page, Tile, TileStatus
 from sentinelhub_byoc.models._codec import encode, format_datetime
 from sentinelhub_byoc.models.enums import TileSort
 
@@ -118,6 +118,17 @@ def copy_tiles(collection_id: UUID, to_collection: UUID) -> Operation[None]:
     """Copy ingested tiles whose paths the target lacks; repeating it copies nothing twice."""
     call = _adapter.copy_tiles(collection_id, to_collection)
     return Operation(call, _NO_CONTENT, _decoders.nothing, retry_safe=True)
+
+
+def locate_collections(collection_ids: list[UUID]) -> Operation[Page[CollectionLocation]]:
+    """Which deployment holds each of *collection_ids* (the global lookup; any deployment answers)."""
+    call = _adapter.locate_collections(ids=",".join(str(found) for found in collection_ids))
+    return Operation(call, _OK, _decoders.page_of(CollectionLocation))
+
+
+def service_locations() -> Operation[dict[str, str]]:
+    """The service's location ids and the URL of each (asked of the deployment's root)."""
+    return Operation(_adapter.service_locations(), _OK, _decoders.service_locations)
 
 
 # Tiles

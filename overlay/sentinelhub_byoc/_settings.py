@@ -12,7 +12,7 @@ from sentinelhub_byoc.auth import ClientCredentialsAuth, StaticTokenAuth
 from sentinelhub_byoc.config import resolve_config
 from sentinelhub_byoc.deployments import Deployment, get_deployment
 from sentinelhub_byoc.errors import ConfigurationError, ValidationError
-from sentinelhub_byoc.ratelimit import RateLimiter
+from sentinelhub_byoc.ratelimit import RateLimiter, RequestLimiter
 from sentinelhub_byoc.retries import RetryPolicy
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class Settings:
     auth: httpx.Auth | None
     timeout: httpx.Timeout
     retry: RetryPolicy
-    rate_limiter: RateLimiter | None
+    rate_limiter: RequestLimiter | None
 
 
 def resolve_settings(
@@ -51,9 +51,13 @@ def resolve_settings(
     config_path: str | os.PathLike[str] | None,
     has_http_client: bool,
     token_cache: TokenCacheOption = None,
+    rate_limit: RequestLimiter | None = None,
+    shared_rate_limit: bool = False,
 ) -> Settings:
     """Decide credentials, deployment and policies from the constructor's arguments, env and profile."""
+    _check_rate_limit(rate_limit, requests_per_minute, shared_rate_limit, access_token, auth)
     cache = _token_cache(token_cache)
+    client_id_used: str | None = None
     if access_token is not None or auth is not None:
         if cache is not None:
             given = "access_token" if access_token is not None else "auth"
@@ -76,6 +80,7 @@ def resolve_settings(
             chosen_auth = None
         else:
             chosen = config.deployment
+            client_id_used = config.credentials.client_id
             chosen_auth = ClientCredentialsAuth(
                 credentials=config.credentials, token_url=chosen.token_url, token_cache=cache
             )
@@ -84,8 +89,63 @@ def resolve_settings(
         auth=chosen_auth,
         timeout=_timeout(timeout),
         retry=as_retry(retry) or RetryPolicy(),
-        rate_limiter=RateLimiter(requests_per_minute) if requests_per_minute else None,
+        rate_limiter=_rate_limiter(
+            rate_limit, requests_per_minute, shared_rate_limit, client_id_used, chosen
+        ),
     )
+
+
+def _check_rate_limit(
+    rate_limit: RequestLimiter | None,
+    requests_per_minute: float | None,
+    shared: bool,
+    access_token: str | None,
+    auth: httpx.Auth | None,
+) -> None:
+    """Refuse rate-limit arguments that contradict each other, before anything else is done."""
+    if shared is not True and shared is not False:
+        raise ValidationError(f"shared_rate_limit must be True or False, got {shared!r}")
+    if rate_limit is not None:
+        if not isinstance(rate_limit, RequestLimiter):
+            raise ValidationError(
+                "rate_limit must be a RateLimiter or a SharedRateLimiter, e.g. "
+                f"RateLimiter(requests_per_minute=600), got {type(rate_limit).__name__}"
+            )
+        if requests_per_minute is not None or shared:
+            raise ValidationError(
+                "give either rate_limit= (a limiter of your own) or requests_per_minute= "
+                "(with shared_rate_limit=True for a budget shared with other processes), not both"
+            )
+    if shared and requests_per_minute is None:
+        raise ValidationError(
+            "shared_rate_limit=True needs requests_per_minute= (the account's rate, shared by every "
+            "process using the same credentials)"
+        )
+    if shared and (access_token is not None or auth is not None):
+        given = "access_token" if access_token is not None else "auth"
+        raise ValidationError(
+            f"shared_rate_limit=True keys the budget by the client credentials, which {given}= does not "
+            "give: pass rate_limit=SharedRateLimiter(..., client_id=..., token_url=...) instead"
+        )
+
+
+def _rate_limiter(
+    rate_limit: RequestLimiter | None,
+    requests_per_minute: float | None,
+    shared: bool,
+    client_id: str | None,
+    deployment: Deployment,
+) -> RequestLimiter | None:
+    if rate_limit is not None:
+        return rate_limit
+    if not requests_per_minute:
+        return None
+    if not shared or client_id is None:
+        return RateLimiter(requests_per_minute)
+    # Imported when asked for: most clients never share a budget.
+    from sentinelhub_byoc.shared_ratelimit import SharedRateLimiter
+
+    return SharedRateLimiter(requests_per_minute, client_id=client_id, token_url=deployment.token_url)
 
 
 def _token_cache(value: TokenCacheOption) -> FileTokenCache | None:

@@ -66,8 +66,11 @@ __all__ = [
     "TOKEN_PATH",
     "US_WEST",
     "Deployment",
+    "deployment_from_location_list",
     "deployment_from_urls",
     "get_deployment",
+    "is_public_service",
+    "preset_at_location",
 ]
 
 DEFAULT_PATH_PREFIX = "/api/v1/byoc"
@@ -389,3 +392,63 @@ def deployment_from_urls(
     else:
         found = Deployment(name="custom", base_url=base, token_url=token or SENTINEL_HUB_TOKEN_URL)
     return found if path_prefix is None else found.with_path_prefix(path_prefix)
+
+
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def is_public_service(deployment: Deployment) -> bool:
+    """Whether *deployment* is one of the presets' hosts (whatever its path prefix)."""
+    return any(preset.base_url == deployment.base_url for preset in DEPLOYMENTS.values())
+
+
+def preset_at_location(location: str, asked: Deployment) -> Deployment | None:
+    """The deployment a global lookup's *location* id names, from the presets, for a client of *asked*.
+
+    *asked* itself when it is at that location. The presets answer only for a client of the public
+    service: the location ids of a private installation or an emulator name its own deployments,
+    and a preset's public host is not one of them (``None`` then: ask the service's location list,
+    :func:`deployment_from_location_list`). The path prefix stays the one *asked* uses.
+
+    >>> preset_at_location("aws-us-west-2", Deployment.EU) is Deployment.US_WEST
+    True
+    """
+    if asked.location == location:
+        return asked
+    if not is_public_service(asked):
+        return None
+    for preset in DEPLOYMENTS.values():
+        if preset.location == location:
+            return (
+                preset
+                if preset.path_prefix == asked.path_prefix
+                else preset.with_path_prefix(asked.path_prefix)
+            )
+    return None
+
+
+def deployment_from_location_list(location: str, url: str, asked: Deployment) -> Deployment:
+    """The deployment at *url*, which the service's location list gives for *location*.
+
+    A preset's URL is that preset. Any other URL keeps *asked*'s token URL and path prefix (one
+    account, one identity service) and must be ``https://``, or ``http://`` on this machine's
+    loopback (an emulator): the client's token goes there, so an answer cannot send it anywhere
+    in clear text. Raises :class:`ValidationError` for a URL that is not one.
+    """
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.username or parts.password or parts.query or parts.fragment or not host:
+        raise ValidationError(
+            f"the location list gives {location!r} the URL {url!r}, which is not a base URL"
+        )
+    if parts.scheme != "https" and not (
+        parts.scheme == "http" and (host in _LOOPBACK_HOSTS or host.startswith("127."))
+    ):
+        raise ValidationError(
+            f"the location list gives {location!r} the URL {url!r}; only https:// (or http:// on "
+            "loopback) is followed, since the access token goes there"
+        )
+    found = deployment_from_urls(url, asked.token_url, path_prefix=asked.path_prefix)
+    if found.name != "custom":
+        return found
+    return attrs.evolve(found, name=location, location=location)

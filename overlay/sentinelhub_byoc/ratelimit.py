@@ -16,12 +16,22 @@ import math
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol, runtime_checkable
 
 import httpx
 
 from sentinelhub_byoc.errors import ValidationError
 
-__all__ = ["AsyncRateLimitedTransport", "RateLimitedTransport", "RateLimiter"]
+__all__ = ["AsyncRateLimitedTransport", "RateLimitedTransport", "RateLimiter", "RequestLimiter"]
+
+#: The most of a caller's lateness charged to the budget (see :class:`WaitingLimiter`): a process
+#: that was suspended for an hour does not hold the others for an hour.
+MAX_LATENESS = 1.0
+# Lateness below this is the sleep's own precision, not worth a bookkeeping round.
+_LATE = 0.002
+#: The longest a service's "wait until" is honoured (see :meth:`RateLimiter.pause`): an answer
+#: asking for more (a monthly quota, a clock far off, a hostile header) is no reason to stop longer.
+MAX_PAUSE = 60.0
 
 
 async def _anyio_sleep(seconds: float) -> None:
@@ -30,7 +40,140 @@ async def _anyio_sleep(seconds: float) -> None:
     await anyio.sleep(seconds)
 
 
-class RateLimiter:
+@runtime_checkable
+class RequestLimiter(Protocol):
+    """What the send loop needs of a rate limiter.
+
+    :class:`RateLimiter` and :class:`~sentinelhub_byoc.shared_ratelimit.SharedRateLimiter` are both one.
+    """
+
+    @property
+    def requests_per_minute(self) -> float:
+        """The sustained rate."""
+        ...
+
+    @property
+    def burst(self) -> int:
+        """How many requests may go at once."""
+        ...
+
+    def reserve(self) -> float:
+        """Take one slot; return how many seconds the caller must wait before using it."""
+        ...
+
+    def acquire(self) -> None:
+        """Block the calling thread until a request may be sent."""
+        ...
+
+    async def acquire_async(self) -> None:
+        """Wait (without blocking the event loop) until a request may be sent."""
+        ...
+
+    def pause(self, seconds: float) -> None:
+        """Send no request for *seconds* from now (at most :data:`MAX_PAUSE`)."""
+        ...
+
+
+def check_rate(requests_per_minute: float, burst: int | None) -> tuple[float, float]:
+    """The bucket's refill rate per second and capacity, or :class:`ValidationError`."""
+    if (
+        isinstance(requests_per_minute, bool)
+        or not isinstance(requests_per_minute, int | float)
+        or not (requests_per_minute > 0 and math.isfinite(requests_per_minute))
+    ):
+        raise ValidationError(f"requests_per_minute must be a positive number, got {requests_per_minute!r}")
+    capacity = burst if burst is not None else max(1, math.floor(requests_per_minute))
+    if type(capacity) is not int or capacity < 1:
+        raise ValidationError(f"burst must be at least 1, got {burst!r}")
+    return requests_per_minute / 60.0, float(capacity)
+
+
+def refill(tokens: float, elapsed: float, rate: float, capacity: float) -> float:
+    """The bucket's tokens after *elapsed* seconds (a clock going backwards adds nothing)."""
+    return min(capacity, tokens + max(0.0, elapsed) * rate)
+
+
+def take(tokens: float, rate: float) -> tuple[float, float]:
+    """The tokens after taking one slot, and how long its taker waits.
+
+    Going negative is the reservation: later callers queue behind this one.
+    """
+    tokens -= 1.0
+    return tokens, 0.0 if tokens >= 0 else -tokens / rate
+
+
+def paused(tokens: float, seconds: float, rate: float) -> float:
+    """The tokens after a pause of *seconds*: the next slot taken waits at least that long."""
+    seconds = min(max(0.0, seconds), MAX_PAUSE) if math.isfinite(seconds) else 0.0
+    return min(tokens, 1.0 - seconds * rate)
+
+
+class WaitingLimiter:
+    """``acquire`` and ``acquire_async`` over a subclass's ``reserve``, ``_refund`` and ``_charge``.
+
+    A caller that wakes up later than its slot (a busy machine, a suspended process) charges
+    the lateness to the budget, up to :data:`MAX_LATENESS`: the slots reserved after that start
+    later by as much, so that the requests sent stay within the rate as the server counts them,
+    by when they arrive, not only as they were scheduled.
+    """
+
+    _rate: float  # tokens per second
+    _capacity: float
+    _clock: Callable[[], float]
+    _sleep: Callable[[float], None]
+    _async_sleep: Callable[[float], Awaitable[None]]
+
+    @property
+    def requests_per_minute(self) -> float:
+        """The sustained rate."""
+        return self._rate * 60.0
+
+    @property
+    def burst(self) -> int:
+        """How many requests may go at once."""
+        return int(self._capacity)
+
+    def reserve(self) -> float:
+        """Take one slot and return how many seconds the caller must wait before using it."""
+        raise NotImplementedError
+
+    def _refund(self) -> None:
+        raise NotImplementedError
+
+    def _charge(self, seconds: float) -> None:
+        raise NotImplementedError
+
+    def _charge_lateness(self, due: float) -> None:
+        late = self._clock() - due
+        if late > _LATE:
+            self._charge(min(late, MAX_LATENESS))
+
+    def acquire(self) -> None:
+        """Block the calling thread until a request may be sent."""
+        wait = self.reserve()
+        if wait > 0:
+            due = self._clock() + wait
+            try:
+                self._sleep(wait)
+            except BaseException:
+                self._refund()
+                raise
+            self._charge_lateness(due)
+
+    async def acquire_async(self) -> None:
+        """Wait (without blocking the event loop) until a request may be sent."""
+        wait = self.reserve()
+        if wait > 0:
+            due = self._clock() + wait
+            try:
+                await self._async_sleep(wait)
+            except BaseException:  # cancelled: give the slot back to the others
+                self._refund()
+                raise
+            self._charge_lateness(due)
+
+
+class RateLimiter(WaitingLimiter):
     """Allow at most ``requests_per_minute`` requests per minute, with bursts up to ``burst``.
 
     Args:
@@ -57,19 +200,7 @@ class RateLimiter:
         sleep: Callable[[float], None] = time.sleep,
         async_sleep: Callable[[float], Awaitable[None]] = _anyio_sleep,
     ) -> None:
-        if (
-            isinstance(requests_per_minute, bool)
-            or not isinstance(requests_per_minute, int | float)
-            or not (requests_per_minute > 0 and math.isfinite(requests_per_minute))
-        ):
-            raise ValidationError(
-                f"requests_per_minute must be a positive number, got {requests_per_minute!r}"
-            )
-        capacity = burst if burst is not None else max(1, math.floor(requests_per_minute))
-        if type(capacity) is not int or capacity < 1:
-            raise ValidationError(f"burst must be at least 1, got {burst!r}")
-        self._rate = requests_per_minute / 60.0  # tokens per second
-        self._capacity = float(capacity)
+        self._rate, self._capacity = check_rate(requests_per_minute, burst)  # tokens per second
         self._clock = clock
         self._sleep = sleep
         self._async_sleep = async_sleep
@@ -80,16 +211,6 @@ class RateLimiter:
     def __repr__(self) -> str:
         return f"RateLimiter(requests_per_minute={self._rate * 60:g}, burst={int(self._capacity)})"
 
-    @property
-    def requests_per_minute(self) -> float:
-        """The sustained rate."""
-        return self._rate * 60.0
-
-    @property
-    def burst(self) -> int:
-        """How many requests may go at once."""
-        return int(self._capacity)
-
     def reserve(self) -> float:
         """Take one slot and return how many seconds the caller must wait before using it.
 
@@ -97,37 +218,33 @@ class RateLimiter:
         schedule the wait yourself.
         """
         with self._lock:
-            now = self._clock()
-            elapsed = max(0.0, now - self._updated)
-            self._tokens = min(self._capacity, self._tokens + elapsed * self._rate)
-            self._updated = now
-            # Going negative is the reservation: later callers queue behind this one.
-            self._tokens -= 1.0
-            return 0.0 if self._tokens >= 0 else -self._tokens / self._rate
+            self._refill()
+            self._tokens, wait = take(self._tokens, self._rate)
+            return wait
+
+    def pause(self, seconds: float) -> None:
+        """Send no request for *seconds* from now (at most a minute), then go on at the rate.
+
+        The send loop calls it when the service says its budget is spent until a time.
+        """
+        with self._lock:
+            self._refill()
+            self._tokens = paused(self._tokens, seconds, self._rate)
+
+    def _refill(self) -> None:
+        """Bring the level up to now; the caller holds the lock."""
+        now = self._clock()
+        self._tokens = refill(self._tokens, now - self._updated, self._rate, self._capacity)
+        self._updated = now
 
     def _refund(self) -> None:
         with self._lock:
             self._tokens = min(self._capacity, self._tokens + 1.0)
 
-    def acquire(self) -> None:
-        """Block the calling thread until a request may be sent."""
-        wait = self.reserve()
-        if wait > 0:
-            try:
-                self._sleep(wait)
-            except BaseException:
-                self._refund()
-                raise
-
-    async def acquire_async(self) -> None:
-        """Wait (without blocking the event loop) until a request may be sent."""
-        wait = self.reserve()
-        if wait > 0:
-            try:
-                await self._async_sleep(wait)
-            except BaseException:  # cancelled: give the slot back to the others
-                self._refund()
-                raise
+    def _charge(self, seconds: float) -> None:
+        with self._lock:
+            self._refill()
+            self._tokens -= seconds * self._rate
 
 
 def _fetches_a_token(request: httpx.Request) -> bool:
@@ -150,7 +267,7 @@ class RateLimitedTransport(httpx.BaseTransport):
     Requests that fetch access tokens are not counted: the token endpoint has its own limits.
     """
 
-    def __init__(self, transport: httpx.BaseTransport, limiter: RateLimiter) -> None:
+    def __init__(self, transport: httpx.BaseTransport, limiter: RequestLimiter) -> None:
         self._transport = transport
         self._limiter = limiter
 
@@ -168,7 +285,7 @@ class RateLimitedTransport(httpx.BaseTransport):
 class AsyncRateLimitedTransport(httpx.AsyncBaseTransport):
     """Async twin of :class:`RateLimitedTransport`."""
 
-    def __init__(self, transport: httpx.AsyncBaseTransport, limiter: RateLimiter) -> None:
+    def __init__(self, transport: httpx.AsyncBaseTransport, limiter: RequestLimiter) -> None:
         self._transport = transport
         self._limiter = limiter
 

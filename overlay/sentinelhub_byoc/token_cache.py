@@ -80,15 +80,11 @@ group-writable directory passes), so the directory's creation and checks stay he
 from __future__ import annotations
 
 import contextlib
-import errno
-import hashlib
 import json
 import math
 import os
 import secrets
-import stat
 import sys
-import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -98,7 +94,17 @@ from typing import Any, Final, TypeGuard
 import attrs
 
 from sentinelhub_byoc._logging import logger
-from sentinelhub_byoc._paths import GUARDED
+from sentinelhub_byoc._private_files import (
+    OPEN_FLAGS,
+    Guard,
+    account_key,
+    cache_directory,
+    create_private_directory,
+    file_problem,
+    link_problem,
+    open_private_file,
+    warn_once,
+)
 from sentinelhub_byoc.errors import ConfigurationError, ValidationError
 
 __all__ = [
@@ -109,7 +115,6 @@ __all__ = [
     "default_token_cache_directory",
 ]
 
-_APP = "sentinelhub-byoc"
 _FORMAT: Final = 1  # bump when the file layout changes; other versions read as empty
 # Waiting for a held lock: try again after _POLL_FIRST (a thread, every time; a task, backing off
 # to _POLL_MAX so that the event loop is not woken more than needed).
@@ -117,10 +122,6 @@ _POLL_FIRST = 0.005
 _POLL_MAX = 0.05
 # A token file is a few hundred bytes (a few kB for a large JWT); anything larger is not ours.
 _MAX_FILE_SIZE = 64 * 1024
-# Ownership and modes are POSIX notions; Windows profiles carry access rights of their own.
-_STRICT = os.name == "posix"
-# Guarded as every planted-on file is, and never making a terminal ours.
-_OPEN_FLAGS: Final = GUARDED | getattr(os, "O_NOCTTY", 0)
 # A cached token goes into an Authorization header: visible ASCII only, as RFC 6750 tokens are.
 _TOKEN_CHARACTERS = frozenset(chr(code) for code in range(0x21, 0x7F))
 
@@ -137,17 +138,7 @@ def default_token_cache_directory(
     >>> default_token_cache_directory(platform="linux", environ={}, home=Path("/home/me")).as_posix()
     '/home/me/.cache/sentinelhub-byoc/tokens'
     """
-    home = home if home is not None else Path.home()
-    if platform == "win32":
-        local = environ.get("LOCALAPPDATA")
-        base = Path(local) if local else home / "AppData" / "Local"
-    elif platform == "darwin":
-        base = home / "Library" / "Caches"
-    else:
-        xdg = environ.get("XDG_CACHE_HOME")
-        # The XDG spec says relative values are invalid and must be ignored.
-        base = Path(xdg) if xdg and os.path.isabs(xdg) else home / ".cache"
-    return base / _APP / "tokens"
+    return cache_directory("tokens", platform=platform, environ=environ, home=home)
 
 
 @attrs.frozen(repr=False)
@@ -188,96 +179,9 @@ class CachedToken:
 # -- what is trusted ---------------------------------------------------------------------------------
 
 
-def _writers(mode: int) -> str:
-    group, others = bool(mode & stat.S_IWGRP), bool(mode & stat.S_IWOTH)
-    return "group and others" if group and others else "its group" if group else "others"
-
-
-def _file_problem(info: os.stat_result) -> str | None:
-    """Why a file with status ``info`` (from ``lstat`` or ``fstat``) is not trusted, or ``None``."""
-    if stat.S_ISLNK(info.st_mode):
-        return "is a symbolic link (never followed)"
-    if not stat.S_ISREG(info.st_mode):
-        return "is not a regular file"
-    if _STRICT:
-        uid = os.geteuid()
-        if info.st_uid != uid:
-            return f"is owned by user id {info.st_uid}, not by you (user id {uid})"
-        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            return f"is writable by {_writers(info.st_mode)} (mode {stat.S_IMODE(info.st_mode):04o})"
-    return None
-
-
-def _directory_problem(directory: Path) -> str | None:
-    """Why ``directory`` (a path without symbolic links) is not trusted to hold tokens, or ``None``."""
-    try:
-        info = os.lstat(directory)
-    except OSError as error:
-        return f"cannot be used: {error.strerror or error}"
-    if stat.S_ISLNK(info.st_mode):
-        return "is now a symbolic link"
-    if not stat.S_ISDIR(info.st_mode):
-        return "is not a directory"
-    if not _STRICT:
-        return None
-    uid = os.geteuid()
-    if info.st_uid != uid:
-        return f"is owned by user id {info.st_uid}, not by you (user id {uid})"
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        mode = stat.S_IMODE(info.st_mode)
-        return f"is writable by {_writers(info.st_mode)} (mode {mode:04o}; chmod go-w fixes it)"
-    for parent in directory.parents:
-        try:
-            info = os.lstat(parent)
-        except OSError as error:
-            return f"cannot be used: its parent {parent} cannot be examined: {error.strerror or error}"
-        if stat.S_ISLNK(info.st_mode):
-            return f"cannot be used: its parent {parent} is now a symbolic link"
-        if info.st_uid not in (0, uid):
-            return f"is inside {parent}, which is owned by user id {info.st_uid}, not by you or root"
-        # A sticky directory (/tmp) lets others add entries but not rename or remove yours.
-        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not info.st_mode & stat.S_ISVTX:
-            mode = stat.S_IMODE(info.st_mode)
-            return f"is inside {parent}, which is writable by {_writers(info.st_mode)} (mode {mode:04o})"
-    return None
-
-
-# The warnings already given: each problem is told once per process, however many clients,
-# caches and token requests meet it.
-_warned: set[str] = set()
-_warned_lock = threading.Lock()
-
-
-class _Guard:
-    """The trust checks of one cache directory."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-
-    @staticmethod
-    def warn(message: str) -> None:
-        with _warned_lock:
-            if message in _warned:
-                return
-            _warned.add(message)
-        logger.warning("%s", message)
-
-    def directory_trusted(self) -> bool:
-        """Whether the directory may be used now; warns (once) when it may not."""
-        problem = _directory_problem(self.directory)
-        if problem is None:
-            return True
-        self.warn(
-            f"not using the token cache directory {self.directory}: it {problem}; the client works "
-            "without the cache. Fix the directory, or pass FileTokenCache(directory=...) one of your own"
-        )
-        return False
-
-    def refuse_file(self, path: Path, problem: str) -> None:
-        self.warn(
-            f"not using the token cache file {path}: it {problem}; it is left as it is. "
-            "Remove it to use the cache again"
-        )
+def _guard(directory: Path) -> Guard:
+    """The trust checks of a token cache directory, in the cache's words."""
+    return Guard(directory, "token cache", "the cache", "pass FileTokenCache(directory=...) one of your own")
 
 
 class TokenCacheLock:
@@ -298,7 +202,7 @@ class TokenCacheLock:
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._guard = _Guard(path.parent)
+        self._guard = _guard(path.parent)
         self._fd: int | None = None
 
     @property
@@ -364,32 +268,7 @@ class TokenCacheLock:
             raise RuntimeError("this TokenCacheLock is already held; take a new one from entry.lock()")
         if not self._guard.directory_trusted():
             return None
-        # Where O_NOFOLLOW does not exist (Windows), this is what keeps a link from being opened.
-        try:
-            planted_link = stat.S_ISLNK(os.lstat(self._path).st_mode)
-        except OSError:  # missing (created below), or failing the open below too
-            planted_link = False
-        if planted_link:
-            self._guard.refuse_file(self._path, "is a symbolic link (never followed)")
-            return None
-        try:
-            # A lock file of its own, never replaced: a lock on the token file itself would be
-            # lost each time os.replace puts a new file (a new inode) in its place.
-            fd = os.open(self._path, os.O_RDWR | os.O_CREAT | _OPEN_FLAGS, 0o600)
-        except OSError as error:
-            unopened = _link_problem(self._path, error) or f"cannot be opened: {error.strerror or error}"
-            self._guard.refuse_file(self._path, unopened)
-            return None
-        problem: str | None
-        try:
-            problem = _file_problem(os.fstat(fd))
-        except OSError as error:
-            problem = f"cannot be examined: {error.strerror or error}"
-        if problem is not None:
-            os.close(fd)
-            self._guard.refuse_file(self._path, problem)
-            return None
-        return fd
+        return open_private_file(self._path, self._guard.refuse_file)
 
     def __enter__(self) -> TokenCacheLock:
         self.acquire()
@@ -410,17 +289,6 @@ class TokenCacheLock:
         self.release()
 
 
-def _link_problem(path: Path, error: OSError) -> str | None:
-    """The problem to report when opening ``path`` without following links failed, if a link did it."""
-    # O_NOFOLLOW fails with ELOOP on Linux, EMLINK on FreeBSD, EFTYPE on NetBSD.
-    if error.errno in (errno.ELOOP, errno.EMLINK, getattr(errno, "EFTYPE", -1)):
-        return "is a symbolic link (never followed)"
-    with contextlib.suppress(OSError):
-        if stat.S_ISLNK(os.lstat(path).st_mode):
-            return "is a symbolic link (never followed)"
-    return None
-
-
 class TokenCacheEntry:
     """The cached token of one ``(client_id, token_url)``; get one from :meth:`FileTokenCache.entry`.
 
@@ -433,7 +301,7 @@ class TokenCacheEntry:
     def __init__(self, directory: Path, key: str) -> None:
         self._path = directory / f"{key}.json"
         self._lock_path = directory / f"{key}.lock"
-        self._guard = _Guard(directory)
+        self._guard = _guard(directory)
 
     @property
     def path(self) -> Path:
@@ -484,9 +352,9 @@ class TokenCacheEntry:
             logger.debug("ignoring the token cache file %s: larger than any token", self._path)
             return None
         try:
-            fd = os.open(self._path, os.O_RDONLY | _OPEN_FLAGS)
+            fd = os.open(self._path, os.O_RDONLY | OPEN_FLAGS)
         except OSError as error:
-            link = _link_problem(self._path, error)
+            link = link_problem(self._path, error)
             if link is None:
                 raise
             self._guard.refuse_file(self._path, link)
@@ -505,7 +373,7 @@ class TokenCacheEntry:
 
     def _refused(self, info: os.stat_result) -> bool:
         """Whether the file at the token path, of status ``info``, is not trusted; warns (once) if so."""
-        problem = _file_problem(info)
+        problem = file_problem(info)
         if problem is not None:
             self._guard.refuse_file(self._path, problem)
         return problem is not None
@@ -549,7 +417,7 @@ class TokenCacheEntry:
         # In the same directory, so that os.replace is a rename within one file system (atomic);
         # O_EXCL and a random name, so that concurrent writers never share a temporary file.
         temporary = self._path.with_name(f".{self._path.stem}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _OPEN_FLAGS, 0o600)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | OPEN_FLAGS, 0o600)
         try:
             with os.fdopen(fd, "wb") as file:
                 file.write(payload)
@@ -648,22 +516,14 @@ class FileTokenCache:
         # Judged (and used) where symbolic links lead: a link that others can change later then
         # changes nothing here.
         self._directory = Path(os.path.realpath(path)) if created else path
-        self._guard = _Guard(self._directory)
+        self._guard = _guard(self._directory)
         if created and self._guard.directory_trusted():
             self._check_writable(explicit=explicit)
 
     def _create(self, directory: Path, *, explicit: bool) -> bool:
         """Create ``directory`` and its missing parents (``0700``); whether it is there now."""
-        missing = [directory, *directory.parents]
-        missing = [path for path in missing if not os.path.lexists(path)]
         try:
-            for path in reversed(missing):  # the outermost first
-                with contextlib.suppress(FileExistsError):
-                    os.mkdir(path, 0o700)
-                    if _STRICT:
-                        os.chmod(path, 0o700)  # mkdir's mode is reduced by the umask
-            if not directory.is_dir():
-                raise NotADirectoryError(errno.ENOTDIR, "not a directory")
+            create_private_directory(directory)
         except OSError as error:
             message = f"cannot create the token cache directory {directory}: {error.strerror or error}"
             if explicit:
@@ -683,7 +543,7 @@ class FileTokenCache:
             raise ConfigurationError(
                 f"{message}; fix its permissions, or pass FileTokenCache(directory=...) a writable directory"
             )
-        self._guard.warn(f"{message}; the client works without the cache")
+        warn_once(f"{message}; the client works without the cache")
 
     @property
     def directory(self) -> Path:
@@ -700,9 +560,7 @@ class FileTokenCache:
         >>> len(FileTokenCache.key("my-id", "https://example.com/token"))
         64
         """
-        # Length-prefixed, so that no two different pairs hash the same input.
-        material = f"{len(client_id)}:{client_id}\n{token_url}".encode()
-        return hashlib.sha256(material).hexdigest()
+        return account_key(client_id, token_url)
 
     def entry(self, client_id: str, token_url: str) -> TokenCacheEntry:
         """The cache entry of ``client_id`` at ``token_url``."""

@@ -37,14 +37,25 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("operations", ("_operations", "_decoders", "_adapter")),
     ("auth", ("auth.", "token_cache")),
     ("send path", ("_transport.",)),
-    ("policy and configuration", ("retries", "ratelimit", "config", "deployments", "_pagination")),
+    (
+        "policy and configuration",
+        (
+            "retries",
+            "ratelimit",
+            "shared_ratelimit",
+            "_ratelimit_headers",
+            "config",
+            "deployments",
+            "_pagination",
+        ),
+    ),
     ("models", ("models.",)),
     ("cog checks", ("cog.",)),
     ("storage", ("storage.",)),
     ("geometry", ("geometry.",)),
     (
         "foundation",
-        ("errors", "_logging", "_lazy", "_deprecation", "_ids", "_paths", "_version", ""),
+        ("errors", "_logging", "_lazy", "_deprecation", "_ids", "_paths", "_private_files", "_version", ""),
     ),
 ]
 

@@ -171,7 +171,9 @@ def test_the_emulator_state_bucket_needs_no_bucket_dir_and_reads_whole_at_any_wi
         f"  create   2024/05/01/{long_name}/(BAND).tif  (new)",
         "  create   2024/05/02/strips/(BAND).tif  (new)",
     ]
-    assert piped.stdout.splitlines()[2:] == expected
+    # The summary, the requests the sync makes, then each change.
+    assert piped.stdout.splitlines()[2].startswith("  requests: ")
+    assert piped.stdout.splitlines()[3:] == expected
     for columns in (80, 100, 120):
         screen, status = in_terminal(dry, tmp_path, env, columns)
         assert status == 0, screen

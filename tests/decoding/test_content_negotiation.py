@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -179,6 +180,11 @@ def _success(operation_id: str, request: Request) -> Reply:
     }
     if operation_id in json_replies:
         return Reply.json(*json_replies[operation_id])
+    if operation_id == "getByocGlobalCollections":
+        asked = parse_qs(urlsplit(request.path).query)["ids"][0]
+        return Reply.json(200, {"data": [{"id": asked, "location": "elsewhere"}]})
+    if operation_id == "getServiceLocations":
+        return Reply.json(200, [{"id": "elsewhere", "url": "http://127.0.0.1:9"}])
     if operation_id in ("getByocTileFile", "headByocTileFile"):
         return _file(request)
     return Reply(204)
@@ -229,6 +235,11 @@ def exercise(client: BYOCClient, tmp_path: Path, prepare: Callable[[str], None] 
     other = client.collections.create(name="other", s3_bucket="bucket")
     assert [found.id for found in client.collections.list()] != []
     client.collections.update(client.collections.get(collection))
+    # The negotiating server places it elsewhere; an emulator answers with its own URL.
+    assert client.collections.locate(collection).base_url in (
+        "http://127.0.0.1:9",
+        client.deployment.base_url,
+    )
     tile = client.tiles.create(collection, "order1")
     assert list(client.tiles.list(collection)) != []
     client.tiles.get(collection, tile)

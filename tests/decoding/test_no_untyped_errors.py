@@ -248,6 +248,7 @@ TEMPLATES: dict[str, Any] = {
     "tiles": {"data": [TILE, TILE], "links": LINKS},
     "collections": {"data": [COLLECTION], "links": LINKS},
     "files": ["20241230_100706_56_24fd.json", FILE_NAME],
+    "located": {"data": [{"id": str(COLLECTION_ID), "name": "my-cogs", "location": "aws-us-west-2"}]},
     "error": {
         "error": {
             "status": 404,
@@ -434,6 +435,7 @@ OPERATIONS: dict[str, tuple[Operation, str]] = {
     ),
     "collections.update": (lambda c, x: call(c.collections.update(_existing_collection())), "collection"),
     "collections.delete": (lambda c, x: call(c.collections.delete(COLLECTION_ID)), "error"),
+    "collections.locate": (lambda c, x: call(c.collections.locate(COLLECTION_ID)), "located"),
     "collections.copy_tiles": (
         lambda c, x: call(c.collections.copy_tiles(COLLECTION_ID, OTHER_COLLECTION_ID)),
         "error",
@@ -532,6 +534,11 @@ HAPPY_ANSWERS: dict[str, list[Answer]] = {
     "collections.update": [_ok(204), _ok(200, {"data": COLLECTION})],
     "collections.delete": [_ok(204)],
     "collections.copy_tiles": [_ok(204)],
+    # The sample deployment is not a preset: its location list says where aws-us-west-2 is.
+    "collections.locate": [
+        _ok(200, TEMPLATES["located"]),
+        _ok(200, [{"id": "aws-us-west-2", "url": "https://us.example.com"}]),
+    ],
     "tiles.list": [_ok(200, {"data": [TILE], "links": {}})],
     "tiles.pages": [_ok(200, {"data": [TILE], "links": {}})],
     "tiles.get": [_ok(200, {"data": TILE})],
@@ -555,6 +562,7 @@ FIRST_REQUESTS = {
     "collections.update": ("PUT", rf"/collections/{COLLECTION_ID}"),
     "collections.delete": ("DELETE", rf"/collections/{COLLECTION_ID}"),
     "collections.copy_tiles": ("POST", rf"/collections/{COLLECTION_ID}/copyTiles"),
+    "collections.locate": ("GET", r"/global"),
     "tiles.list": ("GET", rf"/collections/{COLLECTION_ID}/tiles"),
     "tiles.pages": ("GET", rf"/collections/{COLLECTION_ID}/tiles"),
     "tiles.get": ("GET", rf"/collections/{COLLECTION_ID}/tiles/{TILE_ID}"),
@@ -571,8 +579,7 @@ FIRST_REQUESTS = {
 
 
 def after_prefix(request: httpx.Request) -> str:
-    path = request.url.path
-    return path[path.find("/collections") :]
+    return request.url.path.removeprefix(DEPLOYMENT.path_prefix)
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
@@ -607,6 +614,8 @@ def test_happy_path_every_operation_returns_from_a_correct_answer(mode: str, nam
         assert result.id == TILE_ID
     if name in ("collections.get", "collections.create", "collections.update"):
         assert result.id == COLLECTION_ID
+    if name == "collections.locate":
+        assert (result.location, result.base_url) == ("aws-us-west-2", "https://us.example.com")
     if name == "files.size":
         assert result == 1234
 

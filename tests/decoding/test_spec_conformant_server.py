@@ -50,12 +50,14 @@ from sentinelhub_byoc import (
     BYOCClient,
     BYOCError,
     Collection,
+    Deployment,
     Page,
     RetryPolicy,
     Tile,
 )
 from sentinelhub_byoc.errors import (
     APIError,
+    APIResponseValidationError,
     AuthenticationError,
     BadRequestError,
     ConflictError,
@@ -462,8 +464,17 @@ def validator_for(operation_id: str, status: str) -> Draft202012Validator:
 # The server
 
 
+#: Where each BYOC path's part after the API prefix starts; other paths (the location list) are whole.
+_BYOC_PARTS = ("/collections", "/global")
+
+
+def _after_prefix(path: str) -> str:
+    starts = [path.find(part) for part in _BYOC_PARTS if part in path]
+    return path[min(starts) :] if starts else path.rstrip("/")
+
+
 def _route_pattern(path: str) -> re.Pattern[str]:
-    rest = path[path.index("/collections") :]
+    rest = _after_prefix(path)
     parts = re.split(r"(\{[^}]+\})", rest)
     regex = "".join(
         (".+" if part == "{path}" else "[^/]+") if part.startswith("{") else re.escape(part) for part in parts
@@ -481,11 +492,9 @@ ROUTES = [
 
 
 def operation_of(request: httpx.Request) -> str:
-    path = request.url.path
-    start = path.find("/collections")
-    assert start >= 0, f"not a BYOC request: {request.method} {request.url}"
+    rest = _after_prefix(request.url.path)
     for method, pattern, operation_id in ROUTES:
-        if request.method == method and pattern.fullmatch(path[start:]):
+        if request.method == method and pattern.fullmatch(rest):
             return operation_id
     raise AssertionError(f"no documented operation for {request.method} {request.url}")
 
@@ -677,6 +686,23 @@ def _check_size(result: Any, server: Server) -> None:
     assert result == int(server.of("headByocTileFile")[0].headers["Content-Length"])
 
 
+async def _locate(client: Client) -> Any:
+    # A valid answer may not hold the collection, or may name a location nothing maps to.
+    try:
+        return await call(client.collections.locate(COLLECTION_ID))
+    except (NotFoundError, APIResponseValidationError) as error:
+        return error
+
+
+def _check_located(result: Any, server: Server) -> None:
+    served = server.of("getByocGlobalCollections")[0].value.get("data", [])
+    if COLLECTION_ID not in [entry.get("id") for entry in served]:
+        assert isinstance(result, NotFoundError)
+    else:
+        # A preset, a deployment from the location list, or an answer naming neither.
+        assert isinstance(result, Deployment | APIResponseValidationError | NotFoundError)
+
+
 EXISTING = Collection.from_dict({"id": COLLECTION_ID, "name": "my-cogs", "s3Bucket": "my-bucket"})
 
 #: operationId -> the client calls that send it. A new operation in openapi.yaml must be added here.
@@ -708,6 +734,13 @@ CALLS: dict[str, dict[str, ClientCall]] = {
             lambda c, f: call(c.collections.update(EXISTING)),
             lambda r, s, f: _check_collection(r, s, "getByocCollectionById"),
         )
+    },
+    "getByocGlobalCollections": {
+        "collections.locate": ClientCall(lambda c, f: _locate(c), lambda r, s, f: _check_located(r, s))
+    },
+    "getServiceLocations": {
+        # Asked only for a location no preset names: one the generated lookup answer rarely gives.
+        "collections.locate": ClientCall(lambda c, f: _locate(c), lambda r, s, f: _check_located(r, s))
     },
     "deleteByocCollectionById": {
         "collections.delete": ClientCall(

@@ -16,6 +16,8 @@ from .byoc_collections_response import BYOCCollectionsResponse
 from .byoc_format import BYOCFormat
 from .byoc_format_bit_depth import BYOCFormatBitDepth
 from .byoc_format_sample_format import BYOCFormatSampleFormat
+from .byoc_global_collection import BYOCGlobalCollection
+from .byoc_global_collections_response import BYOCGlobalCollectionsResponse
 from .byoc_tile import BYOCTile
 from .byoc_tile_additional_data import BYOCTileAdditionalData
 from .byoc_tile_response import BYOCTileResponse
@@ -28,6 +30,8 @@ from .multi_polygon_type import MultiPolygonType
 from .polygon import Polygon
 from .polygon_type import PolygonType
 from .rest_error_wrapper import RestErrorWrapper
+from .service_location import ServiceLocation
+from .service_locations_type_1 import ServiceLocationsType1
 from .view import View
 
 __all__ = (
@@ -41,6 +45,8 @@ __all__ = (
     "BYOCFormat",
     "BYOCFormatBitDepth",
     "BYOCFormatSampleFormat",
+    "BYOCGlobalCollection",
+    "BYOCGlobalCollectionsResponse",
     "BYOCTile",
     "BYOCTileAdditionalData",
     "BYOCTileResponse",
@@ -56,5 +62,7 @@ __all__ = (
     "Polygon",
     "PolygonType",
     "RestErrorWrapper",
+    "ServiceLocation",
+    "ServiceLocationsType1",
     "View",
 )

@@ -34,6 +34,8 @@ class BYOCCollectionAdditionalData:
         has_sensing_times (BYOCCollectionAdditionalDataHasSensingTimes | Unset): Information if tiles have sensing time.
         from_sensing_time (datetime.datetime | Unset): The sensing time in ISO 8601 of the least recent tile.
         to_sensing_time (datetime.datetime | Unset): The sensing time in ISO 8601 of the most recent tile.
+        max_meters_per_pixel_override (float | Unset): Raises the collection's maxMetersPerPixel: how coarse a
+            resolution requests may ask for.
     """
 
     bands: BYOCCollectionAdditionalDataBands | Unset = UNSET
@@ -42,6 +44,7 @@ class BYOCCollectionAdditionalData:
     has_sensing_times: BYOCCollectionAdditionalDataHasSensingTimes | Unset = UNSET
     from_sensing_time: datetime.datetime | Unset = UNSET
     to_sensing_time: datetime.datetime | Unset = UNSET
+    max_meters_per_pixel_override: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -67,6 +70,8 @@ class BYOCCollectionAdditionalData:
         if not isinstance(self.to_sensing_time, Unset):
             to_sensing_time = self.to_sensing_time.isoformat()
 
+        max_meters_per_pixel_override = self.max_meters_per_pixel_override
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -82,6 +87,8 @@ class BYOCCollectionAdditionalData:
             field_dict["fromSensingTime"] = from_sensing_time
         if to_sensing_time is not UNSET:
             field_dict["toSensingTime"] = to_sensing_time
+        if max_meters_per_pixel_override is not UNSET:
+            field_dict["maxMetersPerPixelOverride"] = max_meters_per_pixel_override
 
         return field_dict
 
@@ -132,6 +139,8 @@ class BYOCCollectionAdditionalData:
         else:
             to_sensing_time = datetime.datetime.fromisoformat(_to_sensing_time)
 
+        max_meters_per_pixel_override = d.pop("maxMetersPerPixelOverride", UNSET)
+
         byoc_collection_additional_data = cls(
             bands=bands,
             max_meters_per_pixel=max_meters_per_pixel,
@@ -139,6 +148,7 @@ class BYOCCollectionAdditionalData:
             has_sensing_times=has_sensing_times,
             from_sensing_time=from_sensing_time,
             to_sensing_time=to_sensing_time,
+            max_meters_per_pixel_override=max_meters_per_pixel_override,
         )
 
         byoc_collection_additional_data.additional_properties = d

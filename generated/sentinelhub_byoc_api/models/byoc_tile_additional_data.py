@@ -19,10 +19,16 @@ class BYOCTileAdditionalData:
         failed_ingestion_cause (None | str | Unset): Contains additional information about why ingestion failed (if
             applicable).
         warnings (None | str | Unset): Contains additional information about potential tile problems.
+        min_meters_per_pixel (float | Unset): The tile's finest resolution, in meters per pixel (its full-resolution
+            image).
+        max_meters_per_pixel (float | Unset): The tile's coarsest resolution, in meters per pixel (its smallest
+            overview).
     """
 
     failed_ingestion_cause: None | str | Unset = UNSET
     warnings: None | str | Unset = UNSET
+    min_meters_per_pixel: float | Unset = UNSET
+    max_meters_per_pixel: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,6 +44,10 @@ class BYOCTileAdditionalData:
         else:
             warnings = self.warnings
 
+        min_meters_per_pixel = self.min_meters_per_pixel
+
+        max_meters_per_pixel = self.max_meters_per_pixel
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -45,6 +55,10 @@ class BYOCTileAdditionalData:
             field_dict["failedIngestionCause"] = failed_ingestion_cause
         if warnings is not UNSET:
             field_dict["warnings"] = warnings
+        if min_meters_per_pixel is not UNSET:
+            field_dict["minMetersPerPixel"] = min_meters_per_pixel
+        if max_meters_per_pixel is not UNSET:
+            field_dict["maxMetersPerPixel"] = max_meters_per_pixel
 
         return field_dict
 
@@ -72,9 +86,15 @@ class BYOCTileAdditionalData:
 
         warnings = _parse_warnings(d.pop("warnings", UNSET))
 
+        min_meters_per_pixel = d.pop("minMetersPerPixel", UNSET)
+
+        max_meters_per_pixel = d.pop("maxMetersPerPixel", UNSET)
+
         byoc_tile_additional_data = cls(
             failed_ingestion_cause=failed_ingestion_cause,
             warnings=warnings,
+            min_meters_per_pixel=min_meters_per_pixel,
+            max_meters_per_pixel=max_meters_per_pixel,
         )
 
         byoc_tile_additional_data.additional_properties = d

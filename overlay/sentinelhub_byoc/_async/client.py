@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import httpx
 
@@ -12,6 +12,7 @@ from sentinelhub_byoc._client_base import ARGUMENTS_DOC, ClientBase
 from sentinelhub_byoc._settings import Settings, TokenCacheOption, resolve_settings
 from sentinelhub_byoc._transport._async.sending import AsyncSender, async_pool
 from sentinelhub_byoc.deployments import Deployment
+from sentinelhub_byoc.ratelimit import RequestLimiter
 from sentinelhub_byoc.resources._async.collections import AsyncCollections
 from sentinelhub_byoc.resources._async.files import AsyncTileFiles
 from sentinelhub_byoc.resources._async.tiles import AsyncTiles
@@ -42,6 +43,8 @@ class AsyncBYOCClient(ClientBase):
         http_client: httpx.AsyncClient | None = None,
         config_path: str | os.PathLike[str] | None = None,
         token_cache: TokenCacheOption = None,
+        rate_limit: RequestLimiter | None = None,
+        shared_rate_limit: bool = False,
     ) -> None:
         self._settings: Settings = resolve_settings(
             client_id,
@@ -56,6 +59,8 @@ class AsyncBYOCClient(ClientBase):
             config_path=config_path,
             has_http_client=http_client is not None,
             token_cache=token_cache,
+            rate_limit=rate_limit,
+            shared_rate_limit=shared_rate_limit,
         )
         settings = self._settings
         if http_client is None:
@@ -66,15 +71,52 @@ class AsyncBYOCClient(ClientBase):
                 settings.auth,
                 retry=settings.retry,
                 rate_limiter=settings.rate_limiter,
+                root_url=settings.deployment.base_url,
             )
         else:
             # A pool of the caller's, used as it is: its retries and limits are its transport's.
-            self._sender = AsyncSender(http_client, settings.deployment.api_url, settings.auth)
+            self._sender = AsyncSender(
+                http_client, settings.deployment.api_url, settings.auth, root_url=settings.deployment.base_url
+            )
         self._bind_resources()
+
+    @classmethod
+    async def for_collection(
+        cls, collection: Any, client_id: str | None = None, client_secret: str | None = None, **arguments: Any
+    ) -> Self:
+        """A client for the deployment that holds *collection*, found with the global lookup.
+
+        Takes the constructor's arguments. ``deployment=`` (default: the profile's, else EU) is
+        only where the lookup is asked; the client returned points where the collection is
+        (see :meth:`AsyncCollections.locate
+        <sentinelhub_byoc.resources._async.collections.AsyncCollections.locate>`).
+
+        >>> async with await AsyncBYOCClient.for_collection(collection_id) as client:  # doctest: +SKIP
+        ...     tiles = [tile async for tile in client.tiles.list(collection_id)]
+        """
+        asking = cls(client_id, client_secret, **arguments)
+        try:
+            found = await asking.collections.locate(collection)
+        except BaseException:
+            await asking.aclose()
+            raise
+        if found == asking.deployment:
+            return asking
+        await asking.aclose()
+        return cls(client_id, client_secret, **{**arguments, "deployment": found})
+
+    @property
+    def rate_limit(self) -> RequestLimiter | None:
+        """The limiter every request of this client waits for; ``None`` without one.
+
+        It is ``rate_limit=``, or the one ``requests_per_minute=`` made (shared with other
+        processes with ``shared_rate_limit=True``). A client over your own ``http_client=`` has none.
+        """
+        return self._sender.rate_limiter
 
     def _bind_resources(self) -> None:
         sender = self._sender.with_options(self._options)
-        self.collections = AsyncCollections(sender)
+        self.collections = AsyncCollections(sender, self._settings.deployment)
         self.tiles = AsyncTiles(sender, self._settings.deployment)
         self.files = AsyncTileFiles(sender)
 

@@ -38,7 +38,9 @@ PAGE_TOKEN = "viewtoken"
 class Call:
     """One API operation with its arguments bound: what to send, as plain data.
 
-    ``path`` is relative to the deployment's API prefix (``/collections/{id}/tiles``). Query
+    ``path`` is relative to the deployment's API prefix (``/collections/{id}/tiles``), or to its
+    root URL when ``from_root`` is set (another service of the deployment, such as
+    ``/api/v1/metadata/location/``). Query
     parameters the regenerated client no longer declares (upstream dropped them from the document)
     are still sent, as given, so callers keep working while the change report tells maintainers
     about the removal.
@@ -50,6 +52,7 @@ class Call:
     params: Mapping[str, Any] | None
     json: Any
     headers: Mapping[str, str] | None
+    from_root: bool = False
 
     def __repr__(self) -> str:
         return f"Call({self.operation!r}, {self.method} {self.path})"
@@ -126,14 +129,22 @@ class Outcome(Generic[T]):
         return self.result  # type: ignore[return-value]
 
 
+@attrs.frozen
+class Where:
+    """Where a deployment's calls go: its API (base URL and prefix) and its root (base URL alone)."""
+
+    api_url: str
+    root_url: str
+
+
 def build_request(
-    http: httpx.Client | httpx.AsyncClient, api_url: str, operation: Operation[Any], options: CallOptions
+    http: httpx.Client | httpx.AsyncClient, where: Where, operation: Operation[Any], options: CallOptions
 ) -> httpx.Request:
     """The request for *operation*, with the call's timeout."""
     call = operation.call
     return http.build_request(
         call.method,
-        api_url + call.path,
+        (where.root_url if call.from_root else where.api_url) + call.path,
         params=call.params,
         json=call.json,
         headers=call.headers,

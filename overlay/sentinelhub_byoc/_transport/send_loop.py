@@ -1,7 +1,8 @@
 """What both send loops share, without I/O: one request's attempts and the bodies held in memory.
 
 Every decision comes from :mod:`sentinelhub_byoc.retries`; :class:`Attempts` keeps one request's
-bookkeeping (attempt count, logging, Retry-After, whether an earlier attempt may have acted), so
+bookkeeping (attempt count, logging, Retry-After, whether an earlier attempt may have acted, a
+budget the service says is spent), so
 the senders (``_async/sending.py`` and the ``_sync`` twin generated from it) only send, wait and
 close. :data:`MAX_HELD_BODY` bounds what the client reads into memory.
 """
@@ -16,6 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 import httpx
 
 from sentinelhub_byoc._logging import logger, redact_url
+from sentinelhub_byoc._ratelimit_headers import budget_spent_for
 from sentinelhub_byoc._transport.calls import RequestOptions
 from sentinelhub_byoc._transport.error_mapping import with_body
 from sentinelhub_byoc.retries import backoff_delay, failure_kind, parse_retry_after, should_retry
@@ -96,6 +98,17 @@ class Attempts:
         # A 429 is the rate limiter refusing the request before the application saw it.
         self.may_have_acted = self.may_have_acted or status != 429
         return self._schedule(f"status {status}", retry_after)
+
+    def budget_spent(self, response: httpx.Response) -> float | None:
+        """Seconds to send nothing when the answer's rate-limit headers say the budget is spent.
+
+        The sender hands it to its rate limiter (:meth:`~sentinelhub_byoc.ratelimit.RateLimiter.pause`),
+        so that the requests that follow wait for the budget rather than meet a 429.
+        """
+        pause = budget_spent_for(response.headers, time.time())
+        if pause is not None:
+            logger.info("the service says the request budget is spent: pausing %.2f s", pause)
+        return pause
 
     def after_error(self, error: httpx.TransportError) -> float | None:
         """Log the failure; return the delay before retrying, or ``None`` to re-raise it."""

@@ -112,8 +112,8 @@ def _debug(ctx: click.Context) -> bool:
 @click.option(
     "--deployment",
     metavar="NAME",
-    help="eu, us-west, gcp, creodias, cdse, cdse-otc or a location id such as creo; "
-    "default: the profile's, else eu.",
+    help="eu, us-west, gcp, creodias, cdse, cdse-otc, a location id such as creo, or auto "
+    "(where the COLLECTION is); default: the profile's, else eu.",
 )
 @click.option(
     "--profile", metavar="NAME", help="profile of the Sentinel Hub profiles file (default: SH_PROFILE)."

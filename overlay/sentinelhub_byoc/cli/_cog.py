@@ -20,6 +20,7 @@ from sentinelhub_byoc.cli._convert_options import (
 from sentinelhub_byoc.cli._progress import ProgressBars
 from sentinelhub_byoc.cog import DEFAULT_LAYOUT
 from sentinelhub_byoc.errors import BYOCError, ValidationError
+from sentinelhub_byoc.storage._urls import url_scheme
 
 if TYPE_CHECKING:
     from sentinelhub_byoc.cog import CogReport, Problem, RuleSet, TileCheck
@@ -43,8 +44,8 @@ def group() -> None:
 
 
 def _is_prefix(path: str) -> bool:
-    """Whether PATH names many files (a folder or an S3 prefix) rather than one COG."""
-    if path.startswith("s3://"):
+    """Whether PATH names many files (a folder or a bucket's prefix) rather than one COG."""
+    if url_scheme(path) is not None:
         return path.endswith("/") or PurePosixPath(path[5:]).suffix.lower() not in _TIFF_SUFFIXES
     if path.startswith(("http://", "https://")):
         return False
@@ -119,9 +120,10 @@ def _convertible(result: CogReport | TileCheck) -> bool:
 def check(state: CliState, paths: tuple[str, ...], rules: RuleSet, layout: str) -> None:
     """Check COGs against the ingestion rules: each problem, and how to fix it.
 
-    PATHS are files (local, s3://bucket/key, http(s)://) or folders and s3://bucket/prefix/
-    (every tile in them, grouped by --layout). Only the files' headers are read. Each problem
-    is one line (cut to a terminal's width; -o json has it whole), and each fix is given once
+    PATHS are files (local, s3:// or gs://bucket/key, http(s)://) or folders and s3:// or
+    gs://bucket/prefix/ (every tile in them, grouped by --layout). Only the files' headers are
+    read. Each problem is one line (cut to a terminal's width; -o json has it whole), and each
+    fix is given once
     after them: a problem that `byoc cog convert` fixes gets that command, with the options
     that matter (-o json: "fixed_by_convert"). Exit code
     4 when any file or tile has errors (the service would fail to ingest it), 1 when a path
@@ -256,8 +258,8 @@ def _summary(report: ConvertReport) -> str:
 @click.option(
     "--out",
     required=True,
-    metavar="DIR|S3URL",
-    help="where the COGs go: a folder (made when missing) or s3://bucket/prefix.",
+    metavar="DIR|URL",
+    help="where the COGs go: a folder (made when missing), s3:// or gs://bucket/prefix.",
 )
 @_RULES
 @convert_options
@@ -288,7 +290,7 @@ def convert(
 
     SOURCES are files GDAL reads (GeoTIFF in strips or tiles, JPEG-compressed, JPEG 2000,
     VRT...), folders (every .tif, .tiff, .jp2, .vrt and .img in them, at any depth) and
-    s3://bucket/prefix or s3://bucket/key. Each output keeps its path relative to the folder
+    s3:// or gs://bucket/prefix or bucket/key. Each output keeps its path relative to the folder
     or prefix given, as .tif (with --split-bands, a folder per source holding B1.tif,
     B2.tif...). Outputs already made from the same source with the same options are left
     alone (up to date), so running the command again converts only what changed. Each output
@@ -318,7 +320,7 @@ def convert(
                 on_progress=bars,
             )
     except ImportError as error:
-        # The package's own ImportErrors name the extra to install (convert, s3); others get it here.
+        # The package's own ImportErrors name the extra to install (convert, s3, gcs); others get it here.
         if "pip install" in str(error):
             raise _errors.CommandError(str(error), _errors.AUTH) from error
         raise _errors.missing_dependency(error, "convert") from error

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+import math
+import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -21,6 +23,41 @@ from sentinelhub_byoc.cli._errors import InputError, missing_dependency
 if TYPE_CHECKING:
     from sentinelhub_byoc.client import BYOCClient
     from sentinelhub_byoc.deployments import Deployment
+
+AUTO = "auto"
+"""``--deployment auto``: the deployment that holds the command's collection."""
+
+REQUESTS_PER_MINUTE_VARIABLE = "BYOC_REQUESTS_PER_MINUTE"
+SHARED_RATE_LIMIT_VARIABLE = "BYOC_SHARED_RATE_LIMIT"
+
+
+def rate_limit_options(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """The client's rate limit from ``BYOC_REQUESTS_PER_MINUTE`` and ``BYOC_SHARED_RATE_LIMIT``.
+
+    ``BYOC_REQUESTS_PER_MINUTE=600`` limits each command to 600 requests a minute; with
+    ``BYOC_SHARED_RATE_LIMIT=1`` as well, every command (every shell) using the same credentials
+    shares those 600 through a file. A value that is not one is a usage error, before any request.
+    """
+    rate = environ.get(REQUESTS_PER_MINUTE_VARIABLE, "").strip()
+    shared = environ.get(SHARED_RATE_LIMIT_VARIABLE, "").strip().lower()
+    if shared not in ("", "0", "1", "true", "false", "yes", "no"):
+        raise click.UsageError(f"{SHARED_RATE_LIMIT_VARIABLE} must be 1 or 0, got {shared!r}")
+    sharing = shared in ("1", "true", "yes")
+    if not rate:
+        if sharing:
+            raise click.UsageError(
+                f"{SHARED_RATE_LIMIT_VARIABLE}=1 needs {REQUESTS_PER_MINUTE_VARIABLE} (the account's "
+                "requests per minute, e.g. 600)"
+            )
+        return {}
+    try:
+        per_minute = float(rate)
+    except ValueError:
+        per_minute = math.nan
+    if not (math.isfinite(per_minute) and per_minute > 0):
+        raise click.UsageError(f"{REQUESTS_PER_MINUTE_VARIABLE} must be a positive number, got {rate!r}")
+    return {"requests_per_minute": per_minute, "shared_rate_limit": sharing}
+
 
 OutputFormat = Literal["table", "json", "ndjson", "geojson"]
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("table", "json", "ndjson", "geojson")
@@ -38,6 +75,7 @@ class CliState:
     emulator_state: Path | None = None
     output: OutputFormat = "table"
     debug: bool = False
+    _located: Deployment | None = attrs.field(default=None, repr=False, alias="_located")
     _client: BYOCClient | None = attrs.field(default=None, repr=False, alias="_client")
     _resources: contextlib.ExitStack = attrs.field(
         factory=contextlib.ExitStack, repr=False, alias="_resources"
@@ -65,15 +103,39 @@ class CliState:
                 "--emulator runs against a local emulator; leave out --deployment, --base-url, "
                 "--token-url and --profile"
             )
-        if self.deployment and (self.base_url or self.token_url):
+        if self.deployment and not self.locates and (self.base_url or self.token_url):
             raise click.UsageError("give either --deployment or --base-url/--token-url, not both")
         if self.token_url and not self.base_url:
             raise click.UsageError("--token-url needs --base-url")
 
+    @property
+    def locates(self) -> bool:
+        """Whether ``--deployment auto`` asks the service where the command's collection lives."""
+        return (self.deployment or "").strip().lower() == AUTO
+
+    def locate(self, collection_id: str) -> None:
+        """Find the deployment holding *collection_id*, for ``--deployment auto``; the first one counts.
+
+        The global lookup is asked where the other options point (``--base-url``, the profile,
+        else EU); every later request of the run goes where the collection is.
+        """
+        if self._located is not None or self._client is not None:
+            return
+        from sentinelhub_byoc.client import BYOCClient
+
+        with BYOCClient(deployment=self.chosen_deployment(), profile=self.profile) as asking:
+            self._located = asking.collections.locate(collection_id)
+
     def chosen_deployment(self) -> str | Deployment | None:
-        """The deployment the options name, or ``None`` for the client's own choice (profile, EU)."""
+        """The deployment the options name, or ``None`` for the client's own choice (profile, EU).
+
+        With ``--deployment auto``: the one found for the command's collection, once it is found;
+        before that, where the global lookup is asked.
+        """
+        if self.locates and self._located is not None:
+            return self._located
         if self.base_url is None:
-            return self.deployment
+            return None if self.locates else self.deployment
         from sentinelhub_byoc.deployments import Deployment, deployment_from_urls
         from sentinelhub_byoc.errors import ValidationError
 
@@ -103,7 +165,13 @@ class CliState:
     def _service_client(self) -> BYOCClient:
         from sentinelhub_byoc.client import BYOCClient
 
-        return BYOCClient(deployment=self.chosen_deployment(), profile=self.profile)
+        if self.locates and self._located is None:
+            raise click.UsageError(
+                "--deployment auto finds the deployment of the command's COLLECTION; this command "
+                "names none, so give the deployment (eu, us-west, gcp...)"
+            )
+
+        return BYOCClient(deployment=self.chosen_deployment(), profile=self.profile, **rate_limit_options())
 
     def _emulator_client(self) -> BYOCClient:
         try:
@@ -118,7 +186,7 @@ class CliState:
             raise InputError(f"--emulator-state {self.emulator_state} is not a folder")
         emulator = self._resources.enter_context(_state_emulator(Emulator, self.emulator_state))
         server = self._resources.enter_context(serve(emulator))
-        return client_for(server)
+        return client_for(server, **rate_limit_options())
 
 
 def _state_emulator(make: Callable[..., Any], folder: Path | None) -> Any:

@@ -66,14 +66,21 @@ class CollectionParam(click.ParamType):  # type: ignore[type-arg]  # generic fro
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """The collection's id; a name is looked up with the run's client."""
         text = str(value)
-        if is_uuid(text) or ctx is None or ctx.resilient_parsing:
+        if ctx is None or ctx.resilient_parsing:
             # Completing a command line makes no request.
             return text
         state = ctx.find_object(CliState)
-        if state is None:
+        what = (param.human_readable_name if param is not None else "COLLECTION").upper()
+        if state is not None and state.locates:
+            if not is_uuid(text):
+                raise InputError(
+                    f"{what}: --deployment auto needs the collection's id, not its name (names are "
+                    "looked up within one deployment); find the id with: byoc collections list"
+                )
+            state.locate(text)
+        if is_uuid(text) or state is None:
             return text
-        what = param.human_readable_name if param is not None else "COLLECTION"
-        return resolve_collection(state.client(), text, what.upper())
+        return resolve_collection(state.client(), text, what)
 
 
 COLLECTION = CollectionParam()

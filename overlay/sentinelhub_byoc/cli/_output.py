@@ -26,6 +26,7 @@ from sentinelhub_byoc.models import Collection, Tile
 
 if TYPE_CHECKING:
     from sentinelhub_byoc.workflows import DownloadReport, ReingestReport, SyncPlan, SyncReport, WaitResult
+    from sentinelhub_byoc.workflows.reports import RequestEstimate
 
 # Wide enough that rich never wraps a row: a pipe or a file has no width of its own.
 _UNBOUNDED = 1_000_000
@@ -481,6 +482,18 @@ def _plan_dict(plan: SyncPlan) -> dict[str, Any]:
         "refusedTiles": dict(plan.refused_tiles),
         "maxDelete": plan.max_delete,
         "tooManyDeletions": plan.too_many_deletions,
+        "estimate": None if plan.estimate is None else _estimate_dict(plan.estimate),
+    }
+
+
+def _estimate_dict(estimate: RequestEstimate) -> dict[str, Any]:
+    return {
+        "requests": estimate.requests,
+        "writes": estimate.writes,
+        "waitRequests": estimate.wait_requests,
+        "seconds": estimate.seconds,
+        "requestsPerMinute": estimate.requests_per_minute,
+        "processingUnits": estimate.processing_units,
     }
 
 

@@ -339,8 +339,8 @@ def wait(
 )
 @click.option(
     "--upload-to",
-    metavar="S3URL",
-    help="upload the folder's new and changed files to s3://bucket/prefix first.",
+    metavar="URL",
+    help="upload the folder's new and changed files to s3:// or gs://bucket/prefix first.",
 )
 @click.option(
     "--bucket-dir",
@@ -360,7 +360,7 @@ def wait(
 @click.option(
     "--checksum",
     is_flag=True,
-    help="with --upload-to: compare files with the bucket's copies by content (ETag), not by time.",
+    help="with --upload-to: compare files with the bucket's copies by content (MD5), not by time.",
 )
 @click.option(
     "--force",
@@ -372,13 +372,14 @@ def wait(
     "--convert",
     is_flag=True,
     help="convert files that break the ingestion rules into COGs: with --upload-to, upload those "
-    "in their place (the folder's files are not changed); from s3://, stage their tiles in --staging.",
+    "in their place (the folder's files are not changed); from a bucket, stage their tiles in --staging.",
 )
 @click.option(
     "--staging",
-    metavar="DIR|S3URL",
+    metavar="DIR|URL",
     help="with --convert: where the converted files are kept (default for a folder: one per source "
-    "in the user's cache; needed for s3://: a prefix of the same bucket); a rerun converts nothing twice.",
+    "in the user's cache; needed for s3:// or gs://: a prefix of the same bucket); a rerun converts "
+    "nothing twice.",
 )
 @dask_scheduler_option
 @click.option("--cover", is_flag=True, help="trace new tiles' cover geometries (local folders).")
@@ -418,7 +419,7 @@ def sync(
     concurrency: int,
     dry_run: bool,
 ) -> None:
-    """Make the collection's tiles match the COGs in SOURCE: a folder or s3://bucket/prefix.
+    """Make the collection's tiles match the COGs in SOURCE: a folder, s3:// or gs://bucket/prefix.
 
     New tiles are created, changed ones reingested, the rest left alone; running it again is
     always safe. A local folder needs --upload-to, where its new and changed files are
@@ -431,7 +432,7 @@ def sync(
     at SOURCE, else the end of the path matches); a file is taken when it matches an
     --include (or there is none) and no --exclude, whatever the order. With --convert, files
     that break the ingestion rules are converted (as by `byoc cog convert`): from a folder,
-    the converted copies are uploaded under the original names; from s3://, each tile with
+    the converted copies are uploaded under the original names; from a bucket, each tile with
     such a file is converted and copied under the --staging prefix and registered there.
     Exit code 4 when some tiles failed, 1 when the wait timed out.
 
@@ -442,35 +443,40 @@ def sync(
     byoc tiles sync $C s3://my-bucket/scenes --delete-missing --max-delete 10
     byoc tiles sync $C ./scans --upload-to s3://my-bucket/scans --convert
     byoc tiles sync $C s3://my-bucket/scans --convert --staging s3://my-bucket/x
+    byoc tiles sync $C gs://my-bucket/scenes
     """
     from sentinelhub_byoc import workflows
+    from sentinelhub_byoc.storage._urls import url_scheme
 
     _output.no_geojson(state.output)
     if staging is not None and not convert:
         raise click.UsageError("--staging is where --convert puts converted files; add --convert")
     if dask_scheduler is not None and not convert:
         raise click.UsageError("--dask-scheduler runs the conversions of --convert; add --convert")
-    from_s3 = source.startswith("s3://")
-    if convert and from_s3 and (staging is None or not staging.startswith("s3://")):
+    scheme = url_scheme(source)
+    from_s3 = scheme is not None
+    if convert and from_s3 and (staging is None or url_scheme(staging) != scheme):
         raise click.UsageError(
-            "--convert with an s3:// source needs --staging s3://bucket/prefix, a prefix of the "
-            "source's bucket beside it: the tiles with files to convert are staged and registered there"
+            f"--convert with a {scheme}:// source needs --staging {scheme}://bucket/prefix, a prefix of "
+            "the source's bucket beside it: the tiles with files to convert are staged and registered there"
         )
     if convert and not from_s3 and upload_to is None:
         raise click.UsageError(
-            "--convert needs a local folder and --upload-to s3://bucket/prefix (the converted copies "
-            "are uploaded in place of the originals), or an s3:// source and --staging s3://bucket/prefix"
+            "--convert needs a local folder and --upload-to s3:// or gs://bucket/prefix (the converted "
+            "copies are uploaded in place of the originals), or an s3:// or gs:// source and --staging "
+            "a prefix of its bucket"
         )
     if max_delete is not None and not delete_missing:
         raise click.UsageError("--max-delete limits the deletions of --delete-missing; add --delete-missing")
     if bucket_dir and (from_s3 or upload_to is not None):
         raise click.UsageError(
-            "--bucket-dir says a local folder mirrors the bucket; leave it out with --upload-to or s3://"
+            "--bucket-dir says a local folder mirrors the bucket; leave it out with --upload-to or a "
+            "bucket URL"
         )
     if checksum and upload_to is None:
         raise click.UsageError(
             "--checksum compares a folder's files with their copies in the bucket: it goes with "
-            "--upload-to (an s3:// source's objects are compared by their time, which every write "
+            "--upload-to (an s3:// or gs:// source's objects are compared by their time, which every write "
             "sets; a --bucket-dir folder has no other copy). To reingest tiles regardless, use --force"
         )
     if not from_s3 and upload_to is None and not bucket_dir:
@@ -498,7 +504,7 @@ def sync(
             dry_run=dry_run,
             on_progress=bars,
             convert=convert,
-            staging=staging if staging is None or staging.startswith("s3://") else Path(staging),
+            staging=staging if staging is None or url_scheme(staging) else Path(staging),
             executor=executor,
         )
     _output.show_report(report, _output.sync_report_dict, state.output)

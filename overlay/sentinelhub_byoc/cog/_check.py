@@ -20,9 +20,9 @@ from sentinelhub_byoc.errors import StorageAccessError, ValidationError
 from sentinelhub_byoc.storage._errors import StorageError, StorageKeyError
 from sentinelhub_byoc.storage._http import HttpStorage
 from sentinelhub_byoc.storage._local import FileStorage, LocalStorage
+from sentinelhub_byoc.storage._objects import StoreClients
 from sentinelhub_byoc.storage._protocol import Storage
-from sentinelhub_byoc.storage._s3 import S3Storage, default_s3_client
-from sentinelhub_byoc.storage._urls import split_s3_url
+from sentinelhub_byoc.storage._urls import bucket_url, split_s3_url, url_scheme
 
 if TYPE_CHECKING:
     import httpx
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["CogReport", "Source", "TileCheck", "check_cog", "check_prefix", "check_tile"]
 
 Source = str | os.PathLike[str]
-"""A local path, an ``s3://bucket/key`` URL or an ``http(s)://`` URL."""
+"""A local path, an ``s3://bucket/key`` or ``gs://bucket/key`` URL or an ``http(s)://`` URL."""
 
 
 def _count(problems: Sequence[Problem]) -> str:
@@ -229,25 +229,28 @@ def _source_text(source: object, what: str = "source") -> str:
             raise ValidationError(f"{what} must be a str path or URL, not a bytes path {text!r}")
     else:
         raise ValidationError(
-            f"{what} must be a local path, an s3://bucket/key or an http(s):// URL, "
+            f"{what} must be a local path, an s3:// or gs://bucket/key or an http(s):// URL, "
             f"not {type(source).__name__}"
         )
     if not text:
-        raise ValidationError(f"{what} is empty: give a local path, an s3://bucket/key or an http(s):// URL")
+        raise ValidationError(
+            f"{what} is empty: give a local path, an s3:// or gs://bucket/key or an http(s):// URL"
+        )
     return text
 
 
 class _Opener:
     """Turns sources into a storage, a key and a name, making each client at most once."""
 
-    def __init__(self, s3_client: Any, http_client: httpx.Client | None) -> None:
-        self._s3_client = s3_client
+    def __init__(self, clients: StoreClients, http_client: httpx.Client | None) -> None:
+        self._clients = clients
         self._http_client = http_client
         self._owned: list[httpx.Client] = []
 
-    def s3(self) -> Any:
-        self._s3_client = default_s3_client(self._s3_client, "reading s3:// URLs")
-        return self._s3_client
+    def bucket(self, scheme: str, bucket: str) -> Storage:
+        """The storage of *bucket* in *scheme*'s store, its client made on first use."""
+        self._clients = self._clients.resolved([scheme], f"reading {scheme}:// URLs")
+        return self._clients.store(scheme).storage(bucket)
 
     def http(self) -> httpx.Client:
         if self._http_client is None:
@@ -264,17 +267,20 @@ class _Opener:
     def check_source(self, source: object, what: str = "source") -> str:
         text = _source_text(source, what)
         scheme, separator, _ = text.partition("://")
-        if separator and scheme.lower() not in ("s3", "http", "https"):
-            raise ValidationError(f"{text}: only local paths, s3:// and http(s):// URLs can be checked")
-        if scheme.lower() == "s3" and separator:
+        if separator and scheme.lower() not in ("s3", "gs", "http", "https"):
+            raise ValidationError(
+                f"{text}: only local paths, s3://, gs:// and http(s):// URLs can be checked"
+            )
+        if url_scheme(text) is not None:
             split_s3_url(text, key_required=True)
         return text
 
     def open(self, text: str) -> _Opened:
-        scheme, separator, _ = text.partition("://")
-        if separator and scheme.lower() == "s3":
+        _, separator, _ = text.partition("://")
+        bucket_scheme = url_scheme(text)
+        if bucket_scheme is not None:
             bucket, key = split_s3_url(text, key_required=True)
-            return _Opened(S3Storage(self.s3(), bucket), key, text)
+            return _Opened(self.bucket(bucket_scheme, bucket), key, text)
         if separator:
             return _Opened(HttpStorage(self.http()), text, text)
         return _Opened(FileStorage(), text, text)
@@ -329,13 +335,17 @@ def check_cog(
     rules: RuleSet = "sentinel-hub",
     s3_client: Any = None,
     http_client: httpx.Client | None = None,
+    gcs_client: Any = None,
 ) -> CogReport:
     """Check one file against the service's COG rules and report every problem it has.
 
     ``source`` is a local path, an ``s3://bucket/key`` URL (read with ``s3_client``, a boto3
     S3 client, or else ``boto3.client("s3")``, which honours ``AWS_ENDPOINT_URL``; needs the
-    ``s3`` extra) or an ``http(s)://`` URL (read with ``http_client``, or a client of its
-    own). Only the header is read, with ranged reads. ``rules`` is ``"sentinel-hub"`` or
+    ``s3`` extra), a ``gs://bucket/key`` URL (read with ``gcs_client``, a
+    ``google.cloud.storage.Client``, or else one made from the environment, which honours
+    ``STORAGE_EMULATOR_HOST``; needs the ``gcs`` extra) or an ``http(s)://`` URL (read with
+    ``http_client``, or a client of its own). Only the header is read, with ranged reads.
+    ``rules`` is ``"sentinel-hub"`` or
     ``"cdse"`` (the Copernicus Data Space Ecosystem's rules: EPSG:6933 is accepted too, and
     the photometric interpretation and the band count of pixel-interleaved files are checked).
 
@@ -352,7 +362,7 @@ def check_cog(
       fix: byoc cog convert scene/B04.tif --out DIR
     """
     chosen = check_rules(rules)
-    opener = _Opener(s3_client, http_client)
+    opener = _Opener(StoreClients(s3_client, gcs_client), http_client)
     text = opener.check_source(source)
     _require_tifffile()
     try:
@@ -427,11 +437,12 @@ def check_tile(
     rules: RuleSet = "sentinel-hub",
     s3_client: Any = None,
     http_client: httpx.Client | None = None,
+    gcs_client: Any = None,
 ) -> TileCheck:
     """Check the band files of one tile: each file's rules, then the rules of the tile.
 
-    ``sources`` maps each band name to its file (a local path, ``s3://`` or ``http(s)://``
-    URL, as for :func:`check_cog`), or is a sequence of files, each band named after its
+    ``sources`` maps each band name to its file (a local path, ``s3://``, ``gs://`` or
+    ``http(s)://`` URL, as for :func:`check_cog`), or is a sequence of files, each band named after its
     file (``B04.tif`` is band ``B04``). Band files are checked in band-name order, as the
     service does. The tile rules: band names are JavaScript identifiers (a multi-band file
     ``RGB`` gives bands ``RGB_1``, ``RGB_2``...), at most 100 bands, every file is in one
@@ -444,7 +455,7 @@ def check_tile(
     (False, ['bounds'])
     """
     chosen = check_rules(rules)
-    opener = _Opener(s3_client, http_client)
+    opener = _Opener(StoreClients(s3_client, gcs_client), http_client)
     named: dict[str, str] = {}
     if isinstance(sources, Mapping):
         for band, source in sources.items():
@@ -505,8 +516,11 @@ def check_prefix(
     rules: RuleSet = "sentinel-hub",
     s3_client: Any = None,
     concurrency: int = 8,
+    gcs_client: Any = None,
 ) -> list[TileCheck]:
-    """Check every tile under a local folder or an ``s3://bucket/prefix``.
+    """Check every tile under a local folder or an ``s3://bucket/prefix`` (or ``gs://bucket/prefix``).
+
+    Buckets are read with *s3_client* or *gcs_client*, as for :func:`check_cog`.
 
     Files are grouped into tiles by ``layout`` (see
     :func:`~sentinelhub_byoc.cog.group_band_files`; by default each folder's ``.tif`` files
@@ -525,19 +539,21 @@ def check_prefix(
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValidationError(f"concurrency must be a whole number of at least 1, got {concurrency!r}")
     text = _source_text(prefix, "prefix")
-    scheme, separator, _ = text.partition("://")
+    _, separator, _ = text.partition("://")
+    bucket_scheme = url_scheme(text)
     storage: Storage
-    if separator and scheme.lower() == "s3":
+    if bucket_scheme is not None:
         bucket, key_prefix = split_s3_url(text, key_required=False)
         group_band_files([], layout)
         _require_tifffile()
-        storage = S3Storage(default_s3_client(s3_client, "reading s3:// URLs"), bucket)
+        storage = _Opener(StoreClients(s3_client, gcs_client), None).bucket(bucket_scheme, bucket)
+        scheme = bucket_scheme
 
         def name(key: str) -> str:
-            return f"s3://{bucket}/{key}"
+            return bucket_url(scheme, bucket, key)
 
     elif separator:
-        raise ValidationError(f"{text}: only a local folder or an s3://bucket/prefix can be listed")
+        raise ValidationError(f"{text}: only a local folder or an s3:// or gs://bucket/prefix can be listed")
     else:
         group_band_files([], layout)
         _require_tifffile()

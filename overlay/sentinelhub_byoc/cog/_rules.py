@@ -93,6 +93,18 @@ class FileFacts:
     sample_format: str
     nodata: int | float | None
     warnings: tuple[str, ...] = ()
+    coarsest_pixel_size: tuple[float, float] | None = None
+    """The pixel size of the smallest overview (``pixel_size`` itself for a file without any)."""
+
+
+def _coarsest_pixel_size(
+    pixel_size: tuple[float, float], width: int, height: int, overviews: tuple[tuple[int, int], ...]
+) -> tuple[float, float]:
+    """The pixel size of the smallest image: the full one scaled by how many times it shrinks."""
+    if not overviews or width <= 0 or height <= 0:
+        return pixel_size
+    smallest = min(overviews, key=lambda size: size[0] * size[1])
+    return (pixel_size[0] * width / max(1, smallest[0]), pixel_size[1] * height / max(1, smallest[1]))
 
 
 @attrs.frozen
@@ -439,6 +451,9 @@ def check_header(header: TiffHeader, *, rules: RuleSet = "sentinel-hub") -> File
             sample_format=data_type[1],
             nodata=nodata,
             warnings=tuple(p.message for p in problems),
+            coarsest_pixel_size=_coarsest_pixel_size(
+                pixel_size, header.width, header.height, header.overviews
+            ),
         )
     return FileCheck(
         problems=tuple(problems),

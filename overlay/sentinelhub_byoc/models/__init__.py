@@ -2,6 +2,7 @@
 
 from sentinelhub_byoc.models.collection import Band, Collection, CollectionAdditionalData
 from sentinelhub_byoc.models.enums import TileSort, TileStatus
+from sentinelhub_byoc.models.location import CollectionLocation
 from sentinelhub_byoc.models.page import Page
 from sentinelhub_byoc.models.tile import FINAL_STATUSES, Tile, TileAdditionalData
 
@@ -10,6 +11,7 @@ __all__ = [
     "Band",
     "Collection",
     "CollectionAdditionalData",
+    "CollectionLocation",
     "Page",
     "Tile",
     "TileAdditionalData",

@@ -65,6 +65,8 @@ class CollectionAdditionalData(ApiModel):
     """The storage holding the bucket on the Copernicus Data Space deployment, e.g. ``"waw3-1"``."""
     max_meters_per_pixel: float | None = api_field("maxMetersPerPixel", read_only=True, read=NUMBER)
     """The coarsest resolution requests may ask of the collection, in meters per pixel; set by the service."""
+    max_meters_per_pixel_override: float | None = api_field("maxMetersPerPixelOverride", read=NUMBER)
+    """Raises ``max_meters_per_pixel``: the coarsest resolution requests may ask for, set by you."""
     extent: Geometry | None = api_field("extent", read_only=True, read=GEOMETRY, encode=write_geometry)
     """The area all tiles cover together, in WGS84; set by the service."""
     has_sensing_times: str | None = api_field("hasSensingTimes", read_only=True, read=STR)

@@ -13,6 +13,7 @@ from sentinelhub_byoc.geometry._geometry import Geometry
 from sentinelhub_byoc.models._codec import (
     DATETIME,
     GEOMETRY,
+    NUMBER,
     STR,
     UUID_TEXT,
     ApiModel,
@@ -48,6 +49,10 @@ class TileAdditionalData(ApiModel):
     """Why ingestion failed, when it did (the service's words)."""
     warnings: str | None = api_field("warnings", read=STR)
     """Warnings the service noted while ingesting the tile, e.g. about its files."""
+    min_meters_per_pixel: float | None = api_field("minMetersPerPixel", read_only=True, read=NUMBER)
+    """The tile's finest resolution in meters per pixel: that of its full-resolution image."""
+    max_meters_per_pixel: float | None = api_field("maxMetersPerPixel", read_only=True, read=NUMBER)
+    """The tile's coarsest resolution in meters per pixel: that of its smallest overview."""
     extra: Mapping[str, Any] = extra_field()
     """API members the model does not know yet, under their API names (``to_dict()`` writes them back)."""
 

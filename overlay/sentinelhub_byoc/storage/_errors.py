@@ -1,4 +1,4 @@
-"""The one mapping of storage failures (botocore, httpx, OSError) to the package's typed errors.
+"""The one mapping of storage failures (botocore, Google Cloud, httpx, OSError) to the package's typed errors.
 
 Backends raise :class:`StorageError` (:class:`StorageKeyError` for a missing object), whose
 message names the bucket and key and never a path on this machine: the emulator puts it in
@@ -19,6 +19,11 @@ __all__ = [
     "StorageKeyError",
     "access_error",
     "botocore_errors",
+    "client_library",
+    "gcs_access_error",
+    "gcs_errors",
+    "gcs_failure",
+    "gcs_status",
     "http_status_failure",
     "is_missing_object",
     "os_failure",
@@ -81,6 +86,88 @@ def s3_failure(error: Exception, bucket: str, key: str | None = None, *, doing: 
     if code in _DENIED:
         return StorageError(f"access to bucket {bucket!r} was denied ({code}); check the AWS credentials")
     return StorageError(f"could not {doing} bucket {bucket!r}: {error}")
+
+
+def client_library(module: str, purpose: str, *, package: str, extra: str, keyword: str) -> Any:
+    """The *module* of a store's client library, imported by name (none ships complete types).
+
+    Raises :class:`~sentinelhub_byoc.errors.StorageAccessError` saying which extra installs it,
+    or which keyword passes a client instead, when *package* is not installed.
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise StorageAccessError(
+            f"{purpose} needs {package}: pip install 'sentinelhub-byoc[{extra}]', or pass {keyword}"
+        ) from None
+
+
+def gcs_errors() -> tuple[type[Exception], ...]:
+    """The bases of every failure of a google-cloud-storage call: API answers, auth, transport, media."""
+    # None of these ship complete type information; importing by name keeps mypy from needing
+    # stubs and keeps Google's packages out of every import of this one.
+    api = importlib.import_module("google.api_core.exceptions")
+    auth = importlib.import_module("google.auth.exceptions")
+    requests = importlib.import_module("requests.exceptions")
+    media = importlib.import_module("google.cloud.storage.exceptions")
+    return (
+        api.GoogleAPIError,
+        auth.GoogleAuthError,
+        requests.RequestException,
+        media.InvalidResponse,
+        media.DataCorruption,
+    )
+
+
+def gcs_status(error: Exception) -> int | None:
+    """The HTTP status of a Google API failure (``404``, ``403``...), else ``None``."""
+    code = getattr(error, "code", None)
+    if isinstance(code, int):
+        return code
+    response: Any = getattr(error, "response", None)
+    status = getattr(response, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def gcs_failure(
+    error: Exception, bucket: str, key: str | None = None, *, doing: str = "read", bucket_exists: bool = True
+) -> StorageError:
+    """A google-cloud-storage failure on *bucket* (and *key*) as a :class:`StorageError`.
+
+    Cloud Storage answers 404 alike for a missing bucket and a missing object: *bucket_exists*
+    says which it was, when the caller looked.
+    """
+    status = gcs_status(error)
+    if status in _HTTP_MISSING and not bucket_exists:
+        return StorageError(f"bucket {bucket!r} does not exist")
+    if status in _HTTP_MISSING:
+        if key is not None:
+            return StorageKeyError(f"no object with key {key!r} in bucket {bucket!r}")
+        return StorageError(f"bucket {bucket!r} does not exist")
+    if status in (401, 403):
+        return StorageError(
+            f"access to bucket {bucket!r} was denied (HTTP {status}); check the Google Cloud credentials"
+        )
+    return StorageError(f"could not {doing} bucket {bucket!r}: {_first_line(error)}")
+
+
+def _first_line(error: Exception) -> str:
+    # Google's messages carry the whole answer body after the first line.
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def gcs_access_error(
+    error: Exception,
+    where: str,
+    bucket: str,
+    key: str | None = None,
+    *,
+    doing: str = "read",
+    bucket_exists: bool = True,
+) -> StorageAccessError:
+    """A google-cloud-storage failure while doing *where* as a public ``StorageAccessError``."""
+    return access_error(where, gcs_failure(error, bucket, key, doing=doing, bucket_exists=bucket_exists))
 
 
 def http_status_failure(url: str, status: int, reason: str) -> StorageError | None:

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from sentinelhub_byoc.storage._errors import StorageKeyError
+from sentinelhub_byoc.storage._stat import Files, ObjectHead, StoredFile
+from sentinelhub_byoc.storage._urls import BucketLocation
 
-__all__ = ["BucketResolver", "HeadReader", "Storage", "check_range", "exists_by_size", "reads_head"]
+__all__ = [
+    "BucketResolver",
+    "ClientStore",
+    "HeadReader",
+    "ObjectStore",
+    "Storage",
+    "check_range",
+    "exists_by_size",
+    "reads_head",
+]
 
 
 class Storage(Protocol):
@@ -47,6 +59,77 @@ def reads_head(storage: object) -> Callable[[str, int], tuple[bytes, int]] | Non
     if isinstance(storage, HeadReader):
         return storage.read_head
     return None
+
+
+class ObjectStore(Protocol):
+    """What the workflows do with the buckets of one kind of store (``s3://``, ``gs://``), through one client.
+
+    Every method raises :class:`~sentinelhub_byoc.errors.StorageAccessError` when the store
+    fails, saying what was being done; blocking, so run in a worker thread.
+    """
+
+    @property
+    def scheme(self) -> str:
+        """The scheme of the store's URLs: ``"s3"``, ``"gs"``."""
+        ...
+
+    @property
+    def client(self) -> Any:
+        """The client the store works through."""
+        ...
+
+    def storage(self, bucket: str) -> Storage:
+        """The :class:`Storage` of *bucket*, for ranged reads."""
+        ...
+
+    def list(self, location: BucketLocation) -> Files:
+        """Every object under *location* with its size, last modification and checksum (``etag``)."""
+        ...
+
+    def head(self, bucket: str, key: str) -> ObjectHead | None:
+        """What the store says of the object *key*, or ``None`` when there is none."""
+        ...
+
+    def upload(
+        self, location: BucketLocation, file: StoredFile, *, metadata: Mapping[str, str] | None = None
+    ) -> None:
+        """Upload the local *file* to its key in *location*'s bucket, verified by the stored checksum."""
+        ...
+
+    def download(self, bucket: str, key: str, path: Path) -> None:
+        """Download the object *key* to the file *path*."""
+        ...
+
+    def copy(self, bucket: str, source: str, key: str, *, version: str, metadata: Mapping[str, str]) -> None:
+        """Copy *source* to *key* in *bucket*, server-side, only if *source* is still at *version*.
+
+        The copy's user metadata is *metadata* (the source's is not kept).
+        """
+        ...
+
+
+class ClientStore:
+    """What the bucket backends' :class:`ObjectStore` classes share: a scheme, a client, the :class:`Storage`.
+
+    A backend names its scheme and its :class:`Storage` class in its class statement
+    (``class S3Objects(ClientStore, scheme="s3", storage=S3Storage)``).
+    """
+
+    scheme: ClassVar[str]
+    _storage: ClassVar[Callable[[Any, str], Storage]]
+
+    def __init_subclass__(cls, *, scheme: str, storage: Callable[[Any, str], Storage], **rest: Any) -> None:
+        super().__init_subclass__(**rest)
+        cls.scheme = scheme
+        cls._storage = storage
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        """The client the store works through (boto3's, google-cloud-storage's...)."""
+
+    def storage(self, bucket: str) -> Storage:
+        """The :class:`Storage` of *bucket*, for ranged reads, through this store's client."""
+        return type(self)._storage(self.client, bucket)
 
 
 BucketResolver = Callable[[str], Storage]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib
 import threading
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sentinelhub_byoc.errors import StorageAccessError
@@ -16,16 +18,24 @@ from sentinelhub_byoc.storage._errors import (
     StorageError,
     StorageKeyError,
     botocore_errors,
+    client_library,
     is_missing_object,
     s3_access_error,
     s3_code,
     s3_failure,
 )
-from sentinelhub_byoc.storage._protocol import BucketResolver, Storage, check_range, exists_by_size
-from sentinelhub_byoc.storage._stat import Files, StoredFile
-from sentinelhub_byoc.storage._urls import S3Location, storage_bucket, validate_bucket_name
+from sentinelhub_byoc.storage._protocol import (
+    BucketResolver,
+    ClientStore,
+    Storage,
+    check_range,
+    exists_by_size,
+)
+from sentinelhub_byoc.storage._stat import Files, ObjectHead, StoredFile
+from sentinelhub_byoc.storage._upload import upload_file
+from sentinelhub_byoc.storage._urls import S3Location, bucket_url, storage_bucket, validate_bucket_name
 
-__all__ = ["S3Storage", "default_s3_client", "head_object", "list_s3", "s3_buckets"]
+__all__ = ["S3Objects", "S3Storage", "default_s3_client", "head_object", "list_s3", "s3_buckets"]
 
 
 def _content_range_total(response: Any) -> int | None:
@@ -170,6 +180,58 @@ def head_object(client: Any, bucket: str, key: str) -> dict[str, Any] | None:
     return head
 
 
+class S3Objects(ClientStore, scheme="s3", storage=S3Storage):
+    """The ``ObjectStore`` of ``s3://`` buckets, through a boto3 S3 client."""
+
+    def head(self, bucket: str, key: str) -> ObjectHead | None:
+        """What S3 says of the object; its version is its ETag."""
+        head = head_object(self.client, bucket, key)
+        if head is None:
+            return None
+        modified = head.get("LastModified")
+        metadata = head.get("Metadata")
+        return ObjectHead(
+            int(head.get("ContentLength") or 0),
+            str(head.get("ETag", "")).strip('"'),
+            modified if isinstance(modified, datetime) else None,
+            {str(k): str(v) for k, v in metadata.items()} if isinstance(metadata, dict) else {},
+        )
+
+    def list(self, location: S3Location) -> Files:
+        """Every object under *location* (see :func:`list_s3`)."""
+        return list_s3(self.client, location)
+
+    def upload(
+        self, location: S3Location, file: StoredFile, *, metadata: Mapping[str, str] | None = None
+    ) -> None:
+        """Upload *file*, in parts when large, verified by ETag (see :func:`.upload_file`)."""
+        upload_file(self.client, location, file, metadata=metadata)
+
+    def download(self, bucket: str, key: str, path: Path) -> None:
+        """Download the object *key* to *path*."""
+        try:
+            self.client.download_file(bucket, key, str(path))
+        except botocore_errors() as error:
+            raise s3_access_error(
+                error, f"downloading {bucket_url('s3', bucket, key)}", bucket, key
+            ) from None
+
+    def copy(self, bucket: str, source: str, key: str, *, version: str, metadata: Mapping[str, str]) -> None:
+        """Copy *source* to *key* server-side, only if its ETag is still *version*."""
+        try:
+            self.client.copy_object(
+                Bucket=bucket,
+                Key=key,
+                CopySource={"Bucket": bucket, "Key": source},
+                CopySourceIfMatch=f'"{version}"',
+                MetadataDirective="REPLACE",
+                Metadata=dict(metadata),
+            )
+        except botocore_errors() as error:
+            where = f"copying {bucket_url('s3', bucket, source)} to {bucket_url('s3', bucket, key)}"
+            raise s3_access_error(error, where, bucket, doing="write to") from None
+
+
 def s3_buckets(
     endpoint_url: str,
     *,
@@ -215,13 +277,7 @@ def default_s3_client(s3_client: Any, purpose: str = "reading or writing S3") ->
     """
     if s3_client is not None:
         return s3_client
-    try:
-        # boto3 ships without type information; importing it by name keeps mypy from needing stubs.
-        boto3 = importlib.import_module("boto3")
-    except ImportError:
-        raise StorageAccessError(
-            f"{purpose} needs boto3: pip install 'sentinelhub-byoc[s3]', or pass s3_client"
-        ) from None
+    boto3 = client_library("boto3", purpose, package="boto3", extra="s3", keyword="s3_client")
     try:
         return boto3.client("s3")
     except Exception as failure:

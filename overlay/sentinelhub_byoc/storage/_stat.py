@@ -1,4 +1,7 @@
-"""What a listing knows of a file: key, size, modification time, ETag, and a local file's identity."""
+"""What a listing knows of a file: key, size, modification time, ETag, and a local file's identity.
+
+And what a store says of one object when asked (:class:`ObjectHead`), whichever store it is.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from pathlib import Path
 
 import attrs
 
-__all__ = ["FileIdentity", "Files", "StoredFile"]
+__all__ = ["FileIdentity", "Files", "ObjectHead", "StoredFile"]
 
 
 @attrs.frozen
@@ -36,7 +39,8 @@ class StoredFile:
     ``local`` is the file on this machine, when it is one (a folder source): the regular file
     itself, never a link (a link inside the folder is listed as its target). ``identity`` is
     what that file was when it was listed. ``etag`` is an object's ETag as S3 listed it
-    (without quotes), for an object in a bucket.
+    (without quotes), for an object in a bucket; for a Cloud Storage object, its MD5 in hex
+    (the ETag S3 would give it), or ``None`` for a composite object, which has no MD5.
     """
 
     key: str
@@ -49,3 +53,17 @@ class StoredFile:
 
 Files = dict[str, StoredFile]
 """Files by key."""
+
+
+@attrs.frozen
+class ObjectHead:
+    """What a store says of one object: its size, version, last modification and user metadata.
+
+    ``version`` changes with every write of the object: S3's ETag (without quotes), Cloud
+    Storage's generation.
+    """
+
+    size: int
+    version: str
+    modified: datetime | None
+    metadata: dict[str, str] = attrs.field(factory=dict)

@@ -24,9 +24,9 @@ import hashlib
 import importlib
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from sentinelhub_byoc._paths import GUARDED
 from sentinelhub_byoc.errors import SourceChangedError, StorageAccessError
@@ -36,12 +36,17 @@ from sentinelhub_byoc.storage._urls import S3Location
 
 __all__ = [
     "PART_SIZE",
+    "changed_during",
     "content_differs",
     "expected_etag",
     "needs_upload",
+    "open_listed",
+    "send_listed",
     "upload_file",
     "upload_reason",
 ]
+
+_Sent = TypeVar("_Sent")
 
 PART_SIZE = 8 * 1024 * 1024
 """Files larger than this go up in parts of this size."""
@@ -92,7 +97,7 @@ def content_differs(local: StoredFile, etag: str | None) -> bool:
         return True
     parts = int(count) if count else None
     try:
-        descriptor, _ = _open_listed(local, local.local)
+        descriptor, _ = open_listed(local, local.local)
     except (SourceChangedError, StorageAccessError):
         return True
     try:
@@ -158,7 +163,7 @@ def _difference(listed: FileIdentity, now: FileIdentity) -> str | None:
     return None
 
 
-def _open_listed(file: StoredFile, path: Path) -> tuple[int, FileIdentity]:
+def open_listed(file: StoredFile, path: Path) -> tuple[int, FileIdentity]:
     """Open *file* (at *path*) as the regular file it was listed as, or raise why it is not."""
     try:
         descriptor = os.open(path, _OPEN_FLAGS)
@@ -185,7 +190,7 @@ def _open_listed(file: StoredFile, path: Path) -> tuple[int, FileIdentity]:
     return descriptor, opened
 
 
-def _changed_during(path: Path, before: FileIdentity, descriptor: int) -> str | None:
+def changed_during(path: Path, before: FileIdentity, descriptor: int) -> str | None:
     """Why the file read from *descriptor* (at *path*) is not what was opened, or ``None``."""
     status = os.fstat(descriptor)
     if status.st_nlink == 0:
@@ -204,6 +209,36 @@ def _changed_during(path: Path, before: FileIdentity, descriptor: int) -> str | 
     return None
 
 
+def send_listed(
+    file: StoredFile,
+    send: Callable[[int], _Sent],
+    errors: tuple[type[Exception], ...],
+    failure: Callable[[Exception], StorageAccessError],
+) -> tuple[_Sent, str | None]:
+    """Open the local *file* as it was listed, ``send(descriptor)``, and say whether it changed meanwhile.
+
+    Returns what *send* returned and how the file changed while it was sent (``None``: it did
+    not). The file is opened once, without following a link, and must still be what was listed
+    (``identity``, else ``size``): else :class:`~sentinelhub_byoc.errors.SourceChangedError`.
+    A store's failure (one of *errors*) is raised as ``failure(error)``; the file's own as a
+    :class:`~sentinelhub_byoc.errors.StorageAccessError`.
+    """
+    if file.local is None:
+        raise ValueError(f"{file.key} is not a local file")
+    path = file.local
+    descriptor, opened = open_listed(file, path)
+    try:
+        sent = send(descriptor)
+        changed = changed_during(path, opened, descriptor)
+    except errors as error:
+        raise failure(error) from None
+    except OSError as error:
+        raise StorageAccessError(f"could not read {path}: {error.strerror}") from None
+    finally:
+        os.close(descriptor)
+    return sent, changed
+
+
 def upload_file(
     client: Any, location: S3Location, file: StoredFile, *, metadata: Mapping[str, str] | None = None
 ) -> None:
@@ -219,21 +254,18 @@ def upload_file(
     meanwhile is removed), and :class:`~sentinelhub_byoc.errors.StorageAccessError` when the
     upload fails or the bucket holds other bytes than were sent.
     """
-    if file.local is None:
-        raise ValueError(f"{file.key} is not a local file")
-    path = file.local
     transfer = importlib.import_module("boto3.s3.transfer")
     errors = botocore_errors()
     config = transfer.TransferConfig(multipart_threshold=PART_SIZE + 1, multipart_chunksize=PART_SIZE)
     where = f"s3://{location.bucket}/{file.key}"
-    descriptor, opened = _open_listed(file, path)
+    path = file.local
 
     def remove_copy() -> None:
         # A bad copy left in the bucket would look up to date to the next run: remove it.
         with contextlib.suppress(*errors):
             client.delete_object(Bucket=location.bucket, Key=file.key)
 
-    try:
+    def send(descriptor: int) -> str:
         with os.fdopen(os.dup(descriptor), "rb") as handle:
             wanted = _etag_of(handle, PART_SIZE)
         # boto3 closes the file it is given: it gets a descriptor of its own, of the same file.
@@ -241,16 +273,18 @@ def upload_file(
             handle.seek(0)  # a duplicated descriptor shares the offset the checksum moved
             extra = {"Metadata": dict(metadata)} if metadata else None
             client.upload_fileobj(handle, location.bucket, file.key, ExtraArgs=extra, Config=config)
-        changed = _changed_during(path, opened, descriptor)
-        head = None if changed else client.head_object(Bucket=location.bucket, Key=file.key)
-    except (*errors, transfer.S3UploadFailedError) as error:
-        raise s3_access_error(
+        return wanted
+
+    def failed(error: Exception) -> StorageAccessError:
+        return s3_access_error(
             error, f"uploading {path} to {where}", location.bucket, file.key, doing="write to"
-        ) from None
-    except OSError as error:
-        raise StorageAccessError(f"could not read {path}: {error.strerror}") from None
-    finally:
-        os.close(descriptor)
+        )
+
+    wanted, changed = send_listed(file, send, (*errors, transfer.S3UploadFailedError), failed)
+    try:
+        head = None if changed else client.head_object(Bucket=location.bucket, Key=file.key)
+    except errors as error:
+        raise failed(error) from None
     if changed is not None or head is None:
         remove_copy()
         raise SourceChangedError(

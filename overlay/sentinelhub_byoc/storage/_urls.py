@@ -1,4 +1,4 @@
-"""Bucket names, ``s3://`` URLs and object keys: what each must be, and how one is split.
+"""Bucket names, ``s3://`` and ``gs://`` URLs and object keys: what each must be, and how one is split.
 
 The COG checks, sync, the conversions and the emulator read these the same way here.
 """
@@ -14,15 +14,27 @@ from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.storage._errors import InvalidBucketNameError
 
 __all__ = [
+    "BUCKET_SCHEMES",
     "MAX_KEY_BYTES",
+    "BucketLocation",
     "S3Location",
+    "bucket_url",
+    "is_bucket_url",
     "object_key_problem",
+    "parse_bucket_url",
     "parse_s3_url",
+    "split_bucket_url",
     "split_object_url",
     "split_s3_url",
     "storage_bucket",
+    "url_scheme",
     "validate_bucket_name",
 ]
+
+BUCKET_SCHEMES = ("s3", "gs")
+"""The schemes of bucket URLs: ``s3://`` (S3 and compatible stores) and ``gs://`` (Google Cloud Storage)."""
+
+_URL_WORDS = "an s3://bucket/prefix or gs://bucket/prefix URL"
 
 MAX_KEY_BYTES = 1024
 """The longest key S3 takes, in bytes of UTF-8."""
@@ -36,8 +48,36 @@ _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _BAD_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
 
 
-def validate_bucket_name(name: str) -> str:
-    """Return ``name`` if it follows the S3 naming rules, else raise InvalidBucketNameError."""
+_GCS_BUCKET_CHARS = re.compile(r"^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$")
+
+
+def _gcs_bucket_problem(name: str) -> str | None:
+    """Why *name* breaks the Cloud Storage bucket naming rules, or ``None``."""
+    if not _GCS_BUCKET_CHARS.match(name):
+        return (
+            "it must be 3 to 222 characters of lowercase letters, digits, dots, hyphens and "
+            "underscores, beginning and ending with a letter or digit"
+        )
+    if any(not 1 <= len(part) <= 63 for part in name.split(".")):
+        return "each of its dot-separated parts must be 1 to 63 characters long"
+    if _IP_ADDRESS.match(name):
+        return "it may not look like an IP address"
+    if name.startswith("goog") or "google" in name or "g00gle" in name:
+        return "it may not begin with 'goog' or hold 'google', which Cloud Storage reserves"
+    return None
+
+
+def validate_bucket_name(name: str, scheme: str = "s3") -> str:
+    """Return ``name`` if it follows the naming rules of *scheme*'s store, else raise InvalidBucketNameError.
+
+    ``s3`` buckets follow the S3 rules, ``gs`` buckets the Cloud Storage ones (underscores and
+    longer dotted names allowed, ``goog`` prefixes refused).
+    """
+    if scheme == "gs":
+        problem = _gcs_bucket_problem(name)
+        if problem is not None:
+            raise InvalidBucketNameError(f"bucket name {name!r} is not valid: {problem}")
+        return name
     problem = None
     if not _BUCKET_CHARS.match(name):
         problem = (
@@ -91,50 +131,104 @@ def object_key_problem(key: str) -> str | None:
 
 
 @attrs.frozen
-class S3Location:
-    """A bucket and a key prefix in it (``""`` for the whole bucket, else ending in ``/``)."""
+class BucketLocation:
+    """A bucket and a key prefix in it (``""`` for the whole bucket, else ending in ``/``).
+
+    ``scheme`` is the store: ``"s3"`` or ``"gs"`` (see :data:`BUCKET_SCHEMES`).
+    """
 
     bucket: str
     prefix: str
+    scheme: str = "s3"
 
     def __str__(self) -> str:
-        return f"s3://{self.bucket}/{self.prefix}"
+        return f"{self.scheme}://{self.bucket}/{self.prefix}"
+
+    def url(self, key: str) -> str:
+        """The URL of the object *key* (a whole key, not one relative to the prefix) in this bucket."""
+        return bucket_url(self.scheme, self.bucket, key)
+
+
+S3Location = BucketLocation
+"""The name :class:`BucketLocation` had when S3 was the only store."""
+
+
+def url_scheme(text: object) -> str | None:
+    """The scheme of a bucket URL (``"s3"`` or ``"gs"``), or ``None`` for anything else.
+
+    >>> url_scheme("gs://bucket/key"), url_scheme("./folder")
+    ('gs', None)
+    """
+    if isinstance(text, str):
+        for scheme in BUCKET_SCHEMES:
+            # Schemes are case-insensitive (RFC 3986): S3:// is s3://.
+            if text[: len(scheme) + 3].lower() == f"{scheme}://":
+                return scheme
+    return None
+
+
+def is_bucket_url(text: object) -> bool:
+    """Whether *text* is a URL of a bucket or an object in one (``s3://`` or ``gs://``)."""
+    return url_scheme(text) is not None
+
+
+def bucket_url(scheme: str, bucket: str, key: str) -> str:
+    """``scheme://bucket/key``."""
+    return f"{scheme}://{bucket}/{key}"
+
+
+def split_bucket_url(url: str) -> tuple[str, str, str]:
+    """The scheme, bucket and key of ``s3://bucket/key`` or ``gs://bucket/key``, taken as they are.
+
+    >>> split_bucket_url("gs://raw/2024/scene.tif")
+    ('gs', 'raw', '2024/scene.tif')
+    """
+    scheme = url_scheme(url)
+    if scheme is None:
+        raise ValidationError(f"{url!r} is not {_URL_WORDS}")
+    bucket, _, key = url[len(scheme) + 3 :].partition("/")
+    return scheme, bucket, key
 
 
 def split_object_url(url: str) -> tuple[str, str]:
-    """The bucket and key of ``s3://bucket/key`` (an object, so the key is taken as it is).
+    """The bucket and key of ``s3://bucket/key`` or ``gs://bucket/key`` (an object: the key as it is).
 
     >>> split_object_url("s3://raw/2024/scene.tif")
     ('raw', '2024/scene.tif')
     """
-    bucket, _, key = url[len("s3://") :].partition("/")
+    _, bucket, key = split_bucket_url(url)
     return bucket, key
 
 
-def parse_s3_url(url: str, what: str = "source") -> S3Location:
-    """``s3://bucket/prefix`` as an :class:`S3Location`; the prefix always ends in ``/``."""
-    if not url.startswith("s3://"):
-        raise ValidationError(f"{what} must be an s3://bucket/prefix URL, got {url!r}")
-    bucket, _, prefix = url[len("s3://") :].partition("/")
+def parse_bucket_url(url: str, what: str = "source") -> BucketLocation:
+    """An ``s3://`` or ``gs://bucket/prefix`` URL as a :class:`BucketLocation`, its prefix ending in ``/``."""
+    scheme = url_scheme(url)
+    if scheme is None:
+        raise ValidationError(f"{what} must be {_URL_WORDS}, got {url!r}")
+    _, bucket, prefix = split_bucket_url(url)
     if not bucket:
-        raise ValidationError(f"{what} {url!r} names no bucket: write s3://bucket/prefix")
+        raise ValidationError(f"{what} {url!r} names no bucket: write {scheme}://bucket/prefix")
     prefix = prefix.strip("/")
     problem = object_key_problem(prefix) if prefix else None
     if problem is not None:
         raise ValidationError(f"{what} {url!r}: the prefix {problem}")
-    return S3Location(bucket, f"{prefix}/" if prefix else "")
+    return BucketLocation(bucket, f"{prefix}/" if prefix else "", scheme)
+
+
+parse_s3_url = parse_bucket_url
+"""The name :func:`parse_bucket_url` had when S3 was the only store."""
 
 
 def split_s3_url(url: str, *, key_required: bool) -> tuple[str, str]:
-    """The bucket and key (or prefix) of ``s3://bucket/key``, the bucket name checked.
+    """The bucket and key (or prefix) of ``s3://bucket/key`` or ``gs://bucket/key``, the bucket name checked.
 
     With *key_required* the URL must name an object, not a bucket or a folder.
     """
-    bucket, key = split_object_url(url)
+    scheme, bucket, key = split_bucket_url(url)
     try:
-        validate_bucket_name(bucket)
+        validate_bucket_name(bucket, scheme)
     except InvalidBucketNameError as bad:
         raise ValidationError(f"{url}: {bad}") from None
     if key_required and (not key or key.endswith("/")):
-        raise ValidationError(f"{url} names no object: give s3://bucket/path/to/file.tif")
+        raise ValidationError(f"{url} names no object: give {scheme}://bucket/path/to/file.tif")
     return bucket, key

@@ -1,5 +1,7 @@
 """A local emulator of the BYOC service and helpers for testing code that uses it.
 
+Several emulators made with one :class:`Directory` stand for the deployments of one service.
+
 :class:`Emulator` holds the whole service in memory (OAuth2 token endpoint, both API
 prefixes, tile ingestion on an injectable clock, injected faults). Run it in-process with
 ``httpx.Client(transport=emulator.transport())`` or on loopback with :func:`serve`;
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from ._clients import async_client_for, client_for, emulator_deployment
     from ._clock import Clock, ManualClock, SystemClock
     from ._database import StoreError
+    from ._directory import Directory
     from ._emulator import TOKEN_PATHS, Emulator, EmulatorTransport, RequestRecord
     from ._faults import Faults
     from ._lifecycle import IngestionDelays
@@ -37,6 +40,7 @@ _EXPORTS = {
     "SystemClock": "sentinelhub_byoc.testing._clock",
     "TOKEN_PATHS": "sentinelhub_byoc.testing._emulator",
     "Dropped": "sentinelhub_byoc.testing._answers",
+    "Directory": "sentinelhub_byoc.testing._directory",
     "Emulator": "sentinelhub_byoc.testing._emulator",
     "RequestRecord": "sentinelhub_byoc.testing._emulator",
     "Faults": "sentinelhub_byoc.testing._faults",
@@ -52,6 +56,7 @@ __all__ = [
     "DEMO_CLIENT_SECRET",
     "TOKEN_PATHS",
     "Clock",
+    "Directory",
     "Dropped",
     "Emulator",
     "EmulatorServer",

@@ -114,8 +114,25 @@ def error_response(
 
 
 def rate_limited_response(retry_after_ms: int) -> httpx.Response:
-    """Return the documented flat 429 body with ``Retry-After`` in milliseconds."""
-    return json_response(429, RATE_LIMIT_BODY, {"Retry-After": str(max(0, int(retry_after_ms)))})
+    """Return the documented flat 429 body with ``Retry-After`` in milliseconds.
+
+    It says the budget is spent, too (``X-RateLimit-Remaining: 0``), until ``X-RateLimit-Reset``
+    seconds from now, rounded up.
+    """
+    retry_after_ms = max(0, int(retry_after_ms))
+    headers = {
+        "Retry-After": str(retry_after_ms),
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": str(-(-retry_after_ms // 1000)),
+    }
+    return json_response(429, RATE_LIMIT_BODY, headers)
+
+
+def with_headers(response: httpx.Response, headers: tuple[tuple[str, str], ...]) -> httpx.Response:
+    """*response* with *headers* added (a decision's rate-limit headers); those it has stay."""
+    for name, value in headers:
+        response.headers.setdefault(name, value)
+    return response
 
 
 def server_error_response(status: int) -> httpx.Response:

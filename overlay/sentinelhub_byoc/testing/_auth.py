@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import json
 import secrets
+import threading
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import parse_qs
 
 import attrs
@@ -52,12 +55,31 @@ class TokenError(Exception):
         return json_response(self.status, {"error": self.error, "error_description": self.description})
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _locked(method: Callable[Concatenate[Accounts, _P], _R]) -> Callable[Concatenate[Accounts, _P], _R]:
+    """Run *method* holding the accounts' lock."""
+
+    @functools.wraps(method)
+    def run(self: Accounts, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return run
+
+
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 class Accounts:
-    """Registered clients and the tokens issued to them. Not thread-safe: the emulator locks."""
+    """Registered clients and the tokens issued to them.
+
+    Each method holds the accounts' own lock, a leaf lock (nothing is called while it is held),
+    so emulators of one :class:`~sentinelhub_byoc.testing.Directory` share one identity service.
+    """
 
     def __init__(self, token_lifetime: float) -> None:
         if token_lifetime <= 0:
@@ -67,7 +89,9 @@ class Accounts:
         self._tokens: dict[str, _Token] = {}
         self._signing_key = secrets.token_bytes(32)
         self.token_requests = 0
+        self._lock = threading.RLock()
 
+    @_locked
     def add(self, client_id: str, client_secret: str, account_id: str | None = None) -> Account:
         """Register a client (replacing the secret of an existing one) and return its account.
 
@@ -83,6 +107,7 @@ class Accounts:
         self._accounts[client_id] = account
         return account
 
+    @_locked
     def get(self, client_id: str) -> Account:
         """Return the account of ``client_id`` or raise ``KeyError`` naming the known clients."""
         try:
@@ -91,10 +116,12 @@ class Accounts:
             known = ", ".join(sorted(self._accounts)) or "none"
             raise KeyError(f"no client {client_id!r} is registered (known: {known})") from None
 
+    @_locked
     def all(self) -> list[Account]:
         """Every registered account."""
         return list(self._accounts.values())
 
+    @_locked
     def revoke(self, client_id: str | None = None) -> int:
         """Invalidate the tokens of one client, or of all clients; return how many."""
         doomed = [t for t, v in self._tokens.items() if client_id in (None, v.client_id)]
@@ -102,6 +129,7 @@ class Accounts:
             del self._tokens[token]
         return len(doomed)
 
+    @_locked
     def authenticate(self, request: httpx.Request, now: float) -> Account | None:
         """Return the account of a valid, unexpired bearer token on ``request``, else ``None``."""
         header = request.headers.get("authorization", "")
@@ -124,6 +152,7 @@ class Accounts:
             return None
         return client_id
 
+    @_locked
     def issue(self, request: httpx.Request, now: float) -> httpx.Response:
         """Answer a token request: a bearer token for valid client credentials."""
         self.token_requests += 1

@@ -227,5 +227,6 @@ class State:
         tile.tile_geometry = outcome.tile_geometry
         tile.wgs84_bounds = outcome.wgs84_bounds
         tile.meters_per_pixel = outcome.meters_per_pixel
+        tile.coarsest_meters_per_pixel = outcome.coarsest_meters_per_pixel
         if not collection.bands and outcome.bands:
             collection.bands = {name: dict(band) for name, band in outcome.bands.items()}

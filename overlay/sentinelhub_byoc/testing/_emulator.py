@@ -26,13 +26,15 @@ from ._answers import (
     rate_limited_response,
     server_error_response,
     to_response,
+    with_headers,
 )
 from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Accounts
 from ._clock import Clock, SystemClock
 from ._collections import State
 from ._database import Store
+from ._directory import Directory, listed_collections
 from ._faults import Decision, FaultInjector, Faults
-from ._handlers import Api, is_byoc_path
+from ._handlers import Api, Place, is_byoc_path, is_locations_path
 from ._lifecycle import IngestionDelays
 from ._records import collection_json
 from ._validation import bands as _check_bands
@@ -91,12 +93,16 @@ class Emulator:
         flavour: Flavour = "sentinel-hub",
         state_dir: Path | str | None = None,
         bucket_folders: Mapping[str, Path | str] | None = None,
+        location: str | None = None,
+        directory: Directory | None = None,
     ) -> None:
         """Create an emulator.
 
         ``buckets`` maps a bucket name to its storage; by default bucket ``b`` is the folder
         ``data_dir / b`` (a fresh temporary folder when ``data_dir`` is not given), unless
-        ``bucket_folders`` maps ``b`` to a folder of its own.
+        ``bucket_folders`` maps ``b`` to a folder of its own. ``ingestion.s3_buckets(url)``
+        reads them from an S3 store, ``ingestion.gcs_buckets(client)`` from Google Cloud
+        Storage (or its emulator), as the GCP deployment's collections do.
         ``clients`` maps client ids to secrets (default: the demo client).
         ``flavour="cdse"`` follows the Copernicus Data Space deployment: collections carry
         ``additionalData.storageIdentifier``, buckets may be named ``PROJECT_ID:bucket`` (stored
@@ -104,6 +110,11 @@ class Emulator:
         ``state_dir`` keeps accounts, collections and tiles in a SQLite database there: each
         change is committed before its answer is sent, and a new emulator on the same folder
         starts where the last one stopped (its buckets default to ``state_dir / "buckets"``).
+        ``location`` is the service's id of the deployment it stands for (default
+        ``"aws-eu-central-1"``, or ``"cdse"`` for that flavour), as the global lookup answers it.
+        ``directory`` makes it one of several deployments of one service (see :class:`Directory`):
+        they share accounts and tokens, and each answers the global lookup and the location list
+        for all of them.
         """
         if flavour not in FLAVOURS:
             raise ValueError(f"flavour must be one of {', '.join(map(repr, FLAVOURS))}, got {flavour!r}")
@@ -114,13 +125,18 @@ class Emulator:
         """Its time: token expiry, rate limits, ingestion steps and latency (the wall clock by default)."""
         self._store: Store | None = None
         self._owned_dir: Path | None = None
+        self.location: str = location or ("cdse" if flavour == "cdse" else "aws-eu-central-1")
+        """The service's id of the deployment it stands for, e.g. ``"aws-eu-central-1"``."""
+        self._directory = directory
         try:
             self._open(state_dir, data_dir, buckets, bucket_folders, clients, token_lifetime, delays)
         except BaseException:
             # Nothing half-made stays behind: the state folder's lock, a temporary folder.
             self.close()
             raise
-        self._api = Api(self._state)
+        if directory is not None:
+            directory.join(self.location)
+        self._api = Api(self._state, place=Place(self.location, directory))
         self._faults = FaultInjector()
         self._faults.configure(faults or Faults())
         self._log: deque[RequestRecord] = deque(maxlen=_REQUEST_LOG_SIZE)
@@ -155,7 +171,7 @@ class Emulator:
             raise ValueError("pass either buckets= or data_dir=, not both")
         if self._folders:
             buckets = _with_folders(buckets, self._folders)
-        self._accounts = Accounts(token_lifetime)
+        self._accounts = self._directory.accounts if self._directory else Accounts(token_lifetime)
         if self._store is not None:
             for kept in self._store.accounts():
                 self._accounts.add(kept.client_id, kept.client_secret, kept.account_id)
@@ -217,6 +233,14 @@ class Emulator:
         """Invalidate the tokens of one client, or all tokens; return how many."""
         with self._lock:
             return self._accounts.revoke(client_id)
+
+    def served_at(self, base_url: str) -> None:
+        """Note that it is served at *base_url*: its directory's location list gives that URL.
+
+        :func:`serve` calls it; a URL the directory already has for this location is kept.
+        """
+        if self._directory is not None and self.location not in self._directory.urls():
+            self._directory.set_url(self.location, base_url)
 
     # Faults and the request log ----------------------------------------------------------
 
@@ -346,6 +370,8 @@ class Emulator:
     def _persist(self) -> None:
         if self._store is not None:
             self._store.sync(self._state)
+        if self._directory is not None:
+            self._directory.publish(self.location, listed_collections(self._state, self.location))
 
     def _collection(self, collection_id: str) -> Any:
         collection = self._state.collections.get(collection_id)
@@ -408,6 +434,9 @@ class Emulator:
         """Apply a planned fault or process the request (the second half of :meth:`handle`)."""
         with self._lock:
             reply, client_id = self._process(request, decision)
+            if isinstance(reply, httpx.Response):
+                # The rate limit's X-RateLimit-* go on every answer, so clients slow down before a 429.
+                with_headers(reply, decision.headers)
             # Kept before the answer leaves: an acknowledged change survives a killed process.
             self._persist()
             status = reply.status_code if isinstance(reply, httpx.Response) else None
@@ -447,6 +476,9 @@ class Emulator:
             else:
                 client_id = account.client_id
                 response = self._api.handle(request, account.account_id)
+        elif is_locations_path(path):
+            # Public, as the service's: the list of locations names no account's data.
+            response = self._api.handle(request, "")
         else:
             response = not_found(f"Nothing is served at {path}").to_response()
         if fault is not None and fault.kind == "lost":

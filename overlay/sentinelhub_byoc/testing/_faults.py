@@ -93,10 +93,27 @@ class Fault:
 
 @attrs.frozen
 class Decision:
-    """What to do with one request: wait ``delay`` seconds, then apply ``fault`` if any."""
+    """What to do with one request: wait ``delay`` seconds, then apply ``fault`` if any.
+
+    ``headers`` go on the answer: the rate limit's ``X-RateLimit-*`` of a client that has one.
+    """
 
     delay: float = 0.0
     fault: Fault | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def rate_limit_headers(limit: int, used: int, frees_in: float) -> tuple[tuple[str, str], ...]:
+    """The ``X-RateLimit-*`` headers of a window of *limit* requests with *used* taken.
+
+    ``X-RateLimit-Reset`` is the whole seconds (rounded up) until the oldest request leaves the
+    window, *frees_in*: the first moment another request is let through when none is left.
+    """
+    return (
+        ("X-RateLimit-Limit", str(limit)),
+        ("X-RateLimit-Remaining", str(max(0, limit - used))),
+        ("X-RateLimit-Reset", str(max(0, math.ceil(frees_in)))),
+    )
 
 
 def parse_script_entry(entry: str | None) -> Decision:
@@ -171,25 +188,30 @@ class FaultInjector:
             return self._script.popleft()
         if token_route and not self.faults.include_token_route:
             return Decision()
-        throttle = self._rate_limit(client_id, now)
+        throttle, headers = self._rate_limit(client_id, now)
         if throttle is not None:
-            return Decision(fault=throttle)
-        return self._random()
+            return Decision(fault=throttle, headers=headers)
+        return attrs.evolve(self._random(), headers=headers)
 
-    def _rate_limit(self, client_id: str | None, now: float) -> Fault | None:
+    def _rate_limit(
+        self, client_id: str | None, now: float
+    ) -> tuple[Fault | None, tuple[tuple[str, str], ...]]:
+        """A 429 when the client's window is full, and the headers telling what is left of it."""
         if client_id is None:
-            return None
+            return None, ()
         limit = self._limits.get(client_id, self._limits.get(None, self.faults.rate_limit_per_minute))
         if limit is None:
-            return None
+            return None, ()
         window = self._windows.setdefault(client_id, deque())
         while window and window[0] <= now - _WINDOW_SECONDS:
             window.popleft()
+        throttle = None
         if len(window) >= limit:
             wait_ms = math.ceil((window[0] + _WINDOW_SECONDS - now) * 1000)
-            return Fault("throttle", 429, max(1, wait_ms))
-        window.append(now)
-        return None
+            throttle = Fault("throttle", 429, max(1, wait_ms))
+        else:
+            window.append(now)
+        return throttle, rate_limit_headers(limit, len(window), window[0] + _WINDOW_SECONDS - now)
 
     def _random(self) -> Decision:
         faults = self.faults

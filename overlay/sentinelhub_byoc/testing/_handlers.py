@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import attrs
 import httpx
@@ -13,6 +14,7 @@ from . import _validation as check
 from ._answers import ApiError, Json, bad_payload, empty_response, file_response, json_response, not_found
 from ._band_changes import updated_bands
 from ._collections import State
+from ._directory import Directory, lookup_entry
 from ._geojson import to_crs84
 from ._records import Collection, Tile, collection_json, tile_json
 from ._routing import NoRoute, Router
@@ -31,6 +33,22 @@ def is_byoc_path(path: str) -> bool:
     return any(path == prefix or path.startswith(prefix + "/") for prefix in PREFIXES)
 
 
+def is_locations_path(path: str) -> bool:
+    """Return whether ``path`` is the service's location list (``/api/v1/metadata/location/``)."""
+    return path.rstrip("/") == LOCATIONS_PATH
+
+
+LOCATIONS_PATH = "/api/v1/metadata/location"
+
+
+@attrs.frozen
+class Place:
+    """Which deployment the emulator stands for, and the directory of the others, if any."""
+
+    location: str
+    directory: Directory | None = None
+
+
 @attrs.frozen
 class _Call:
     request: httpx.Request
@@ -46,9 +64,10 @@ _Handler = Callable[["Api", _Call], httpx.Response]
 class Api:
     """Routes a BYOC request to its operation. Not thread-safe: the emulator locks."""
 
-    def __init__(self, state: State, router: Router | None = None) -> None:
+    def __init__(self, state: State, router: Router | None = None, *, place: Place | None = None) -> None:
         self.state = state
         self.router = router if router is not None else _ROUTER
+        self.place = place if place is not None else Place("aws-eu-central-1")
 
     def handle(self, request: httpx.Request, account_id: str) -> httpx.Response:
         """Answer one authenticated BYOC request."""
@@ -126,7 +145,26 @@ class Api:
         collection.no_data = no_data
         collection.bands = bands
         collection.storage_identifier = storage
+        collection.max_meters_per_pixel_override = check.meters_override(body.get("additionalData"))
         return json_response(201, {"data": self._collection_data(collection)})
+
+    def locate_collections(self, call: _Call) -> httpx.Response:
+        """GET /global?ids=...: which deployment holds each of the account's collections asked for."""
+        raw = call.request.url.params.get("ids")
+        if raw is None:
+            return json_response(200, {"data": _global_entries(self, None, call.account_id)})
+        parts = raw.split(",")
+        if not all(part.strip() for part in parts):
+            raise bad_payload(f"Query parameter 'ids' {raw!r} has an empty id: give ids separated by commas")
+        ids = [check.parse_uuid(part.strip(), "collection id") for part in parts]
+        return json_response(200, {"data": _global_entries(self, ids, call.account_id)})
+
+    def service_locations(self, call: _Call) -> httpx.Response:
+        """GET /api/v1/metadata/location/: every location id and its URL, this one's included."""
+        urls = self.place.directory.urls() if self.place.directory is not None else {}
+        own = str(call.request.url.copy_with(path="/", query=None, fragment=None)).rstrip("/")
+        urls.setdefault(self.place.location, own)
+        return json_response(200, [{"id": location, "url": url} for location, url in sorted(urls.items())])
 
     def list_collections(self, call: _Call) -> httpx.Response:
         """GET /collections."""
@@ -166,12 +204,16 @@ class Api:
                 f"{collection.tile_count} tiles. Delete them first or keep {collection.s3_bucket!r}"
             )
         bands = collection.bands
+        override = collection.max_meters_per_pixel_override
         if "additionalData" in body and body["additionalData"] is not None:
             requested = check.bands(body["additionalData"])
             bands = updated_bands(collection.bands, requested, has_tiles)
+            # additionalData replaces what it holds: an override left out of it is lifted.
+            override = check.meters_override(body["additionalData"])
         check.check_no_data_once(no_data, bands)
         collection.name, collection.s3_bucket, collection.no_data = name, bucket, no_data
         collection.bands = bands
+        collection.max_meters_per_pixel_override = override
         if storage is not None:
             collection.storage_identifier = storage
         return empty_response()
@@ -400,6 +442,23 @@ def _search(query: str | None) -> Callable[[Collection], bool]:
     return matches
 
 
+def _global_entries(api: Api, ids: list[str] | None, account_id: str) -> list[Mapping[str, Any]]:
+    """The lookup's entries for *ids*, or for every collection of the account (``None``)."""
+    directory = api.place.directory
+    if directory is not None:
+        return directory.find(ids, account_id)
+    own = (
+        api.state.account_collections(account_id)
+        if ids is None
+        else (api.state.collections.get(wanted) for wanted in ids)
+    )
+    return [
+        lookup_entry(found.id, found.name, found.s3_bucket, api.place.location)
+        for found in own
+        if found is not None and found.account_id == account_id
+    ]
+
+
 HANDLERS: dict[str, _Handler] = {
     "getByocCollections": Api.list_collections,
     "createByocCollection": Api.create_collection,
@@ -416,6 +475,8 @@ HANDLERS: dict[str, _Handler] = {
     "listByocTileFiles": Api.list_files,
     "getByocTileFile": Api.get_file,
     "headByocTileFile": Api.get_file,
+    "getByocGlobalCollections": Api.locate_collections,
+    "getServiceLocations": Api.service_locations,
 }
 """The handler of each operationId of ``openapi.yaml``; an operation missing here answers 501."""
 

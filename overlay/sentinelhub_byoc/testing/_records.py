@@ -40,6 +40,8 @@ class Tile:
     ingestion_start_ms: float | None = None
     # The coarser side of the tile's pixels in metres, known once it is ingested.
     meters_per_pixel: float | None = None
+    # The same for its smallest overview: the coarsest resolution it serves.
+    coarsest_meters_per_pixel: float | None = None
     # When the current ingestion run started (creation or reingest), in epoch milliseconds: kept,
     # so that an emulator started later moves an unfinished run on by the time gone by meanwhile.
     run_started_ms: float | None = None
@@ -60,6 +62,8 @@ class Collection:
     planet: bool = False
     # CDSE only: the storage (cloud region) holding the bucket, ``additionalData.storageIdentifier``.
     storage_identifier: str | None = None
+    # ``additionalData.maxMetersPerPixelOverride``, as the owner set it.
+    max_meters_per_pixel_override: float | None = None
     _by_seq: dict[int, Tile] = attrs.field(factory=dict)
     _order: list[int] = attrs.field(factory=list)
     _by_id: dict[str, Tile] = attrs.field(factory=dict)
@@ -133,6 +137,9 @@ def tile_json(tile: Tile) -> Json:
         extra["failedIngestionCause"] = tile.failure_cause
     if tile.warnings is not None:
         extra["warnings"] = tile.warnings
+    if tile.status == "INGESTED" and tile.meters_per_pixel is not None:
+        extra["minMetersPerPixel"] = tile.meters_per_pixel
+        extra["maxMetersPerPixel"] = tile.coarsest_meters_per_pixel or tile.meters_per_pixel
     if extra:
         data["additionalData"] = extra
     data["created"] = format_millis(tile.created_ms)
@@ -157,6 +164,8 @@ def collection_json(collection: Collection, metadata: Json) -> Json:
     additional: Json = {}
     if collection.storage_identifier is not None:
         additional["storageIdentifier"] = collection.storage_identifier
+    if collection.max_meters_per_pixel_override is not None:
+        additional["maxMetersPerPixelOverride"] = collection.max_meters_per_pixel_override
     if collection.bands:
         additional["bands"] = {name: dict(band) for name, band in collection.bands.items()}
     additional.update(metadata)

@@ -245,6 +245,8 @@ class EmulatorServer:
             name=f"byoc-emulator-{self.port}",
         )
         self._thread.start()
+        # The first server of a directory's member is where its location list sends clients.
+        self.emulator.served_at(self.base_url)
         return self
 
     def stop(self) -> None:

@@ -1,7 +1,8 @@
 # generated from openapi.yaml by `python -m codegen generate`; do not edit, run `nox -s generate` instead
 """The BYOC operations of openapi.yaml, for the emulator's router.
 
-``ROUTES`` holds, per operation, its method, its path template under both API prefixes, its
+``ROUTES`` holds, per operation, its method, its path template under both API prefixes (or, for
+another service of the deployment such as the location list, its own path), its
 operationId, the path parameter that may hold slashes (``greedy``) and the members its JSON
 request body may carry (dotted names; ``*`` stands for any key of a map).
 """
@@ -30,6 +31,7 @@ _ADDITIONAL_DATA: Final[tuple[Member, ...]] = (
     Member("additionalData.hasSensingTimes", ("string",), True),
     Member("additionalData.fromSensingTime", ("string",), True),
     Member("additionalData.toSensingTime", ("string",), True),
+    Member("additionalData.maxMetersPerPixelOverride", ("number",), False),
 )
 
 ROUTES: Final[tuple[Operation, ...]] = (
@@ -57,6 +59,8 @@ ROUTES: Final[tuple[Operation, ...]] = (
             Member("additionalData", ("object",), False),
             Member("additionalData.failedIngestionCause", ("string", "null"), False),
             Member("additionalData.warnings", ("string", "null"), False),
+            Member("additionalData.minMetersPerPixel", ("number",), True),
+            Member("additionalData.maxMetersPerPixel", ("number",), True),
             Member("created", ("string",), True),
         ),
     ),
@@ -184,4 +188,6 @@ ROUTES: Final[tuple[Operation, ...]] = (
         "",
         (),
     ),
+    Operation("GET", ("/api/v1/byoc/global", "/byoc/v1/global"), "getByocGlobalCollections", "", ()),
+    Operation("GET", ("/api/v1/metadata/location",), "getServiceLocations", "", ()),
 )

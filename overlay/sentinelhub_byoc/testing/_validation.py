@@ -177,6 +177,19 @@ def storage_identifier(additional_data: Any, *, cdse: bool) -> str | None:
     return str(value)
 
 
+def meters_override(additional_data: Any) -> float | None:
+    """Return ``additionalData.maxMetersPerPixelOverride``, a positive number, or ``None`` when absent."""
+    if not isinstance(additional_data, dict):
+        return None
+    value = optional_number(additional_data, "maxMetersPerPixelOverride")
+    if value is not None and not value > 0:
+        raise bad_payload(
+            f"'additionalData.maxMetersPerPixelOverride' must be a positive number of meters, got {value!r}",
+            {"additionalData.maxMetersPerPixelOverride": "invalid"},
+        )
+    return value
+
+
 def optional_number(body: Json, key: str) -> float | None:
     """Return ``body[key]`` as a number, or ``None`` when absent or null."""
     value = body.get(key)

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         DownloadReport,
         FileFailure,
         ReingestReport,
+        RequestEstimate,
         SyncReport,
         WaitResult,
     )
@@ -57,6 +58,7 @@ _EXPORTS = {
     "ConvertReport": "sentinelhub_byoc.workflows.reports",
     "DownloadReport": "sentinelhub_byoc.workflows.reports",
     "FileFailure": "sentinelhub_byoc.workflows.reports",
+    "RequestEstimate": "sentinelhub_byoc.workflows.reports",
     "Progress": "sentinelhub_byoc.workflows.events",
     "ProgressCallback": "sentinelhub_byoc.workflows.events",
     "PlannedTile": "sentinelhub_byoc.workflows._plan",
@@ -92,6 +94,7 @@ __all__ = [
     "ProgressCallback",
     "ReingestReport",
     "SensingTime",
+    "RequestEstimate",
     "SyncPlan",
     "SyncReport",
     "WaitResult",

@@ -8,21 +8,27 @@ from typing import Any
 from sentinelhub_byoc.cog import RuleSet
 from sentinelhub_byoc.cog._problems import summarize
 from sentinelhub_byoc.errors import BYOCError
+from sentinelhub_byoc.storage._objects import StoreClients
 from sentinelhub_byoc.storage._stat import Files
+from sentinelhub_byoc.storage._urls import BucketLocation
 from sentinelhub_byoc.workflows._plan import PlannedTile
 
 __all__ = ["check_tiles", "trace_covers"]
 
 
-def _source(key: str, files: Files, bucket: str | None) -> str:
+def _source(key: str, files: Files, bucket: BucketLocation | None) -> str:
     local = files[key].local
-    if local is not None:
-        return str(local)
-    return f"s3://{bucket}/{key}"
+    if local is not None or bucket is None:
+        return str(local if local is not None else key)
+    return bucket.url(key)
 
 
 def check_tiles(
-    tiles: Sequence[PlannedTile], files: Files, bucket: str | None, s3_client: Any, rules: RuleSet
+    tiles: Sequence[PlannedTile],
+    files: Files,
+    bucket: BucketLocation | None,
+    clients: StoreClients,
+    rules: RuleSet,
 ) -> dict[str, str]:
     """Check each created or reingested tile's files; return the causes of those that fail, by path."""
     from sentinelhub_byoc.cog import check_tile
@@ -33,7 +39,7 @@ def check_tiles(
             continue
         sources = [_source(key, files, bucket) for key in tile.files]
         try:
-            result = check_tile(sources, rules=rules, s3_client=s3_client)
+            result = check_tile(sources, rules=rules, s3_client=clients.s3, gcs_client=clients.gcs)
         except BYOCError as error:
             failures[tile.path] = f"COG check could not read the files: {error}"
             continue

@@ -1,8 +1,8 @@
 """Converting many files, the caller's side: which files, to which names, and the report.
 
-:func:`plan_jobs` turns sources (files, folders, ``s3://`` prefixes) and an output location into
+:func:`plan_jobs` turns sources (files, folders, ``s3://`` and ``gs://`` prefixes) and an output location into
 one :class:`~sentinelhub_byoc.workflows._convert_jobs.ConvertJob` per file, refusing bad
-arguments before any work; :func:`make_report` gathers the results. Blocking (disk, boto3).
+arguments before any work; :func:`make_report` gathers the results. Blocking (disk, the stores' clients).
 """
 
 from __future__ import annotations
@@ -13,10 +13,17 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from sentinelhub_byoc.cog._problems import RuleSet
 from sentinelhub_byoc.errors import StorageAccessError, ValidationError
-from sentinelhub_byoc.storage._s3 import list_s3
-from sentinelhub_byoc.storage._urls import S3Location, parse_s3_url, split_object_url
+from sentinelhub_byoc.storage._objects import StoreClients
+from sentinelhub_byoc.storage._urls import (
+    is_bucket_url,
+    object_key_problem,
+    parse_bucket_url,
+    split_bucket_url,
+)
 from sentinelhub_byoc.workflows._convert_jobs import ConvertJob, JobResult, failure_reason
 from sentinelhub_byoc.workflows._executors import check_concurrency, runs_in_process
 from sentinelhub_byoc.workflows._vrt import FROM_S3, vrt_escape
@@ -81,24 +88,26 @@ def _as_list(sources: object) -> list[str | os.PathLike[str]]:
         for source in listed:
             if not isinstance(source, str | os.PathLike):
                 raise ValidationError(
-                    f"each source must be a path or an s3:// URL, got {type(source).__name__}"
+                    f"each source must be a path or an s3:// or gs:// URL, got {type(source).__name__}"
                 )
         if not listed:
-            raise ValidationError("sources is empty: give files, folders or s3:// URLs to convert")
+            raise ValidationError("sources is empty: give files, folders or s3:// or gs:// URLs to convert")
         return listed
     raise ValidationError(
-        f"sources must be a path, an s3:// URL or a list of them, got {type(sources).__name__}"
+        f"sources must be a path, an s3:// or gs:// URL or a list of them, got {type(sources).__name__}"
     )
 
 
 def _check_out(out: object) -> str:
     if not isinstance(out, str | os.PathLike):
-        raise ValidationError(f"out must be a folder or an s3://bucket/prefix URL, got {type(out).__name__}")
+        raise ValidationError(f"out must be a folder or a bucket URL, got {type(out).__name__}")
     text = os.fspath(out)
-    if text.startswith("s3://"):
-        return str(parse_s3_url(text, "out"))
+    if is_bucket_url(text):
+        return str(parse_bucket_url(text, "out"))
     if not text:
-        raise ValidationError("out is empty: give a folder or an s3://bucket/prefix URL")
+        raise ValidationError(
+            "out is empty: give a folder or an s3://bucket/prefix or gs://bucket/prefix URL"
+        )
     path = Path(text)
     if path.exists() and not path.is_dir():
         raise ValidationError(f"out {text!r} is a file; give a folder (it is made when missing)")
@@ -111,7 +120,7 @@ def _is_raster(name: str) -> bool:
 
 def _folder_files(folder: Path, out: str, refused: dict[str, str]) -> list[tuple[str, str]]:
     root = folder.resolve()
-    if not out.startswith("s3://") and Path(out).resolve().is_relative_to(root):
+    if not is_bucket_url(out) and Path(out).resolve().is_relative_to(root):
         raise ValidationError(
             f"out {out!r} is inside the source folder {str(folder)!r}: a rerun would convert the "
             "outputs again; give a folder outside it"
@@ -141,19 +150,20 @@ def _folder_files(folder: Path, out: str, refused: dict[str, str]) -> list[tuple
     return found
 
 
-def _s3_files(url: str, s3_client: Any) -> list[tuple[str, str]]:
-    location = parse_s3_url(url)
-    _, key = split_object_url(url)
+def _bucket_files(url: str, clients: StoreClients) -> list[tuple[str, str]]:
+    location = parse_bucket_url(url)
+    store = clients.store(location.scheme)
+    _, _, key = split_bucket_url(url)
     if key and not key.endswith("/"):
-        # s3://bucket/key names an object when one has exactly that key, else a prefix.
-        listed = list_s3(s3_client, S3Location(location.bucket, key))
+        # scheme://bucket/key names an object when one has exactly that key, else a prefix.
+        listed = store.list(attrs.evolve(location, prefix=key))
         if key in listed:
-            return [(f"s3://{location.bucket}/{key}", PurePosixPath(key).name)]
+            return [(location.url(key), PurePosixPath(key).name)]
         if not any(found.startswith(key + "/") for found in listed):
             raise ValidationError(f"{url} names no object and no prefix holding objects; check the URL")
-    listed = list_s3(s3_client, location)
+    listed = store.list(location)
     return [
-        (f"s3://{location.bucket}/{found}", found[len(location.prefix) :])
+        (location.url(found), found[len(location.prefix) :])
         for found in sorted(listed)
         if _is_raster(found) and not found.endswith("/")
     ]
@@ -167,12 +177,14 @@ def plan_jobs(
     options: ConvertOptions | None,
     only_failing: bool,
     force: bool,
-    s3_client: Any,
+    clients: StoreClients,
 ) -> tuple[list[ConvertJob], dict[str, str]]:
     """One job per source file, and the files refused with reasons.
 
     Refused are links out of their folder, VRTs naming files outside it (or anything but a file)
-    and VRTs in S3: a VRT is a link too (:mod:`sentinelhub_byoc.workflows._vrt`).
+    and VRTs in buckets: a VRT is a link too (:mod:`sentinelhub_byoc.workflows._vrt`). So are
+    objects whose keys no URL reads back as themselves (``..``, ``.`` or empty segments...): their
+    output names would lie elsewhere.
 
     Raises :class:`ValidationError` before any conversion: a source that does not exist, an
     *out* that is a file or lies inside a source folder, two sources with one output name.
@@ -183,9 +195,14 @@ def plan_jobs(
     found: list[tuple[str, str]] = []
     for source in listed:
         text = os.fspath(source)
-        if text.startswith("s3://"):
-            for url, relative in _s3_files(text, s3_client):
-                if url.lower().endswith(".vrt"):
+        if is_bucket_url(text):
+            for url, relative in _bucket_files(text, clients):
+                # A key is a path below the output: one with "..", "." or empty segments would
+                # write elsewhere, or onto another output.
+                problem = object_key_problem(split_bucket_url(url)[2])
+                if problem is not None:
+                    refused[url] = problem
+                elif url.lower().endswith(".vrt"):
                     refused[url] = FROM_S3
                 else:
                     found.append((url, relative))
@@ -196,7 +213,9 @@ def plan_jobs(
         elif path.is_file():
             found.append((text, path.name))
         else:
-            raise ValidationError(f"source {text!r} does not exist; give files, folders or s3:// URLs")
+            raise ValidationError(
+                f"source {text!r} does not exist; give files, folders or s3:// or gs:// URLs"
+            )
     split = _split_bands(options)
     jobs: list[ConvertJob] = []
     by_name: dict[str, str] = {}
@@ -209,7 +228,7 @@ def plan_jobs(
             )
         if name in by_name:
             continue
-        local = not out_text.startswith("s3://") and not source.startswith("s3://") and not split
+        local = not is_bucket_url(out_text) and not is_bucket_url(source) and not split
         if local and Path(out_text, name).resolve() == Path(source).resolve():
             raise ValidationError(f"converting {source!r} into {out_text!r} would overwrite it")
         by_name[name] = source
@@ -217,10 +236,10 @@ def plan_jobs(
     return jobs, refused
 
 
-def job_function(work: Callable[..., Any], executor: object, s3_client: Any) -> Callable[[Any], Any]:
-    """*work* for *executor*: given this process's S3 client only where it need not be pickled."""
-    if s3_client is not None and runs_in_process(executor):
-        return functools.partial(work, s3_client=s3_client)
+def job_function(work: Callable[..., Any], executor: object, clients: StoreClients) -> Callable[[Any], Any]:
+    """*work* for *executor*: given this process's store clients only where they need not be pickled."""
+    if not clients.empty and runs_in_process(executor):
+        return functools.partial(work, clients=clients)
     return work
 
 

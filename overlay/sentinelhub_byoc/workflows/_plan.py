@@ -15,6 +15,7 @@ from sentinelhub_byoc.cog._layout import TileFiles
 from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.models import Tile, TileStatus
 from sentinelhub_byoc.storage._stat import StoredFile
+from sentinelhub_byoc.workflows._estimate import RequestEstimate
 
 __all__ = [
     "Action",
@@ -130,6 +131,9 @@ class SyncPlan:
     """Keys left out by the sync's ``include`` and ``exclude`` patterns (their tiles are left alone)."""
     max_delete: int | None = None
     """The most tiles the sync may delete; a plan deleting more is refused before any change."""
+    estimate: RequestEstimate | None = None
+    """The API requests the sync makes, how long they take at the client's rate and, on CDSE, what
+    they cost; None for a plan made without a client."""
 
     def of(self, action: Action) -> list[PlannedTile]:
         """The planned tiles with *action*."""
@@ -164,6 +168,8 @@ class SyncPlan:
             + ", ".join(f"{counts[a]} to {a}" for a in ("upload", "create", "reingest", "delete"))
             + f", {counts['skip']} unchanged"
         ]
+        if self.estimate is not None:
+            lines.append(f"  requests: {self.estimate}")
 
         def listed(entries: list[str], kind: str) -> None:
             shown = entries if limit is None else entries[:limit]

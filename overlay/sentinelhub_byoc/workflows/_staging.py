@@ -2,10 +2,11 @@
 
 From a local folder, :func:`stage_file` runs on any worker (see :mod:`._executors`) and
 :func:`staged_files` puts the copies in place of their originals for the upload comparison.
-From an S3 prefix, a tile with a file that breaks the rules moves as a whole to a staging
-prefix of the same bucket: :func:`plan_s3_staging` turns the checks into one job per file
+From a bucket's prefix (``s3://`` or ``gs://``), a tile with a file that breaks the rules
+moves as a whole to a staging prefix of the same bucket: :func:`plan_s3_staging` turns the
+checks into one job per file
 (convert it, or copy it server-side) run by :func:`stage_s3_job` on any worker, and
-:func:`staged_s3_files` gives the files the plan then compares. Blocking (GDAL, disk, boto3).
+:func:`staged_s3_files` gives the files the plan then compares. Blocking (GDAL, disk, the stores' clients).
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ import stat
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
 from sentinelhub_byoc.cog._layout import TileFiles
 from sentinelhub_byoc.cog._problems import RuleSet
 from sentinelhub_byoc.errors import BYOCError
+from sentinelhub_byoc.storage._objects import StoreClients
 from sentinelhub_byoc.storage._stat import FileIdentity, Files, StoredFile
-from sentinelhub_byoc.storage._urls import S3Location
+from sentinelhub_byoc.storage._urls import BucketLocation
 from sentinelhub_byoc.token_cache import default_token_cache_directory
 from sentinelhub_byoc.workflows._convert_jobs import (
     Checked,
@@ -178,20 +180,20 @@ def staged_files(
 
 @attrs.frozen
 class S3Staging:
-    """A sync from the S3 prefix *source* whose converted tiles go to *staging*, in the same bucket."""
+    """A sync from the bucket prefix *source* whose converted tiles go to *staging*, in the same bucket."""
 
-    source: S3Location
-    staging: S3Location
+    source: BucketLocation
+    staging: BucketLocation
 
     def staged(self, path: str) -> str:
         """The staging key of a source key or tile path: its path relative to the source prefix."""
         return self.staging.prefix + path[len(self.source.prefix) :]
 
 
-def s3_check_jobs(groups: Sequence[TileFiles], bucket: str, rules: RuleSet) -> list[CheckJob]:
-    """One check per file of the tiles, in key order."""
+def s3_check_jobs(groups: Sequence[TileFiles], bucket: BucketLocation, rules: RuleSet) -> list[CheckJob]:
+    """One check per file of the tiles in *bucket*, in key order."""
     keys = sorted({key for tile in groups for key in tile.files.values()})
-    return [CheckJob(f"s3://{bucket}/{key}", rules) for key in keys]
+    return [CheckJob(bucket.url(key), rules) for key in keys]
 
 
 @attrs.frozen
@@ -235,7 +237,7 @@ def plan_s3_staging(
     that fail are converted, the others copied. A tile with a file the conversion cannot fix
     gets no jobs; its files are in ``refused``.
     """
-    bucket = where.source.bucket
+    bucket, url_of = where.source.bucket, where.source.url
     plan = StagingPlan([])
     for tile in groups:
         results = {key: checked[key] for key in tile.files.values()}
@@ -251,16 +253,15 @@ def plan_s3_staging(
             plan.sources[staged] = key
             plan.tiles[staged] = tuple(sorted(files.values()))
             if isinstance(result, Exception):
-                plan.refused[staged] = f"s3://{bucket}/{key} could not be checked: {failure_reason(result)}"
+                plan.refused[staged] = f"{url_of(key)} could not be checked: {failure_reason(result)}"
             elif _bad_name(relative):
-                plan.refused[staged] = f"s3://{bucket}/{key}: a key with empty, . or .. folders; rename it"
+                plan.refused[staged] = f"{url_of(key)}: a key with empty, . or .. folders; rename it"
             elif not result.ok and not result.fixable:
-                plan.refused[staged] = result.reason or f"s3://{bucket}/{key} cannot be converted"
+                plan.refused[staged] = result.reason or f"{url_of(key)} cannot be converted"
             elif result.ok:
-                copies.append(CopyJob(bucket, key, staged))
+                copies.append(CopyJob(bucket, key, staged, where.source.scheme))
             else:
-                url = f"s3://{bucket}/{key}"
-                conversions.append(ConvertJob(url, relative, str(where.staging), rules, options))
+                conversions.append(ConvertJob(url_of(key), relative, str(where.staging), rules, options))
         if not any(staged in plan.refused for staged in files.values()):
             plan.conversions.extend(conversions)
             plan.copies.extend(copies)
@@ -298,11 +299,11 @@ def copies_to_make(where: S3Staging, plan: StagingPlan, conversions: Sequence[Ou
     return [job for job in plan.copies if not failed.intersection(plan.tiles[job.key])]
 
 
-def stage_s3_job(job: ConvertJob | CopyJob, s3_client: Any = None) -> JobResult | Copied:
+def stage_s3_job(job: ConvertJob | CopyJob, clients: StoreClients | None = None) -> JobResult | Copied:
     """Carry out one job of a :class:`StagingPlan` on any worker: convert, or copy server-side."""
     if isinstance(job, CopyJob):
-        return copy_job(job, s3_client)
-    return run_job(job, s3_client)
+        return copy_job(job, clients)
+    return run_job(job, clients)
 
 
 def staged_s3_files(
@@ -341,7 +342,7 @@ def staged_s3_files(
     for staged, source in plan.sources.items():
         found = listed.get(staged)
         if done is not None and found is None and not refused.keys() & set(plan.tiles[staged]):
-            url = f"s3://{where.source.bucket}/{staged}"
+            url = where.source.url(staged)
             refused[staged] = f"{url} is missing after staging; run the sync again"
         if found is None or staged in refused:
             # The source's size and time stand in for a copy that is missing or failed.

@@ -10,13 +10,22 @@ from uuid import UUID
 import attrs
 
 from sentinelhub_byoc.models import Tile, TileStatus
+from sentinelhub_byoc.workflows._estimate import RequestEstimate
 from sentinelhub_byoc.workflows._plan import SyncPlan
 
 if TYPE_CHECKING:
     # Only annotations: the conversion module needs rasterio, which a report must not import.
     from sentinelhub_byoc.cog._convert_options import Conversion
 
-__all__ = ["ConvertReport", "DownloadReport", "FileFailure", "ReingestReport", "SyncReport", "WaitResult"]
+__all__ = [
+    "ConvertReport",
+    "DownloadReport",
+    "FileFailure",
+    "ReingestReport",
+    "RequestEstimate",
+    "SyncReport",
+    "WaitResult",
+]
 
 
 @attrs.frozen

@@ -27,6 +27,7 @@ from sentinelhub_byoc._transport.calls import (
     Operation,
     Outcome,
     RequestOptions,
+    Where,
     answer,
     build_request,
     is_success,
@@ -45,7 +46,7 @@ from sentinelhub_byoc._transport.send_loop import (
 )
 from sentinelhub_byoc.errors import APIError
 from sentinelhub_byoc.models import Page
-from sentinelhub_byoc.ratelimit import RateLimiter
+from sentinelhub_byoc.ratelimit import RequestLimiter
 from sentinelhub_byoc.retries import RetryPolicy
 
 T = TypeVar("T")
@@ -64,7 +65,7 @@ class _Loop:
     """What the loop needs besides the pool: its default policy, rate limiter, waits, jitter."""
 
     retry: RetryPolicy | None
-    rate_limiter: RateLimiter | None
+    rate_limiter: RequestLimiter | None
     sleep: AsyncSleep
     rng: random.Random
 
@@ -79,10 +80,13 @@ class AsyncSender:
     Args:
         http: the connection pool (the client's own, or one the caller supplied, used as it is).
         api_url: the deployment's base URL followed by its path prefix.
+        root_url: the deployment's base URL, for calls to its other services (the location
+            list); by default the scheme and host of ``api_url``.
         auth: the authentication to send with, or ``None`` for the pool's own.
         retry: the default :class:`RetryPolicy`; ``None`` for a pool the caller supplied, whose
             retries are its own (each request is then sent once).
-        rate_limiter: if given, every attempt except the authentication's own requests waits for it.
+        rate_limiter: if given, every attempt except the authentication's own requests waits for it,
+            and an answer saying the service's budget is spent pauses it.
         sleep: how to wait between attempts (replaceable for fast tests).
         rng: source of jitter.
         options: the per-call options of every call of this sender (see :meth:`with_options`).
@@ -95,21 +99,30 @@ class AsyncSender:
         auth: httpx.Auth | None,
         *,
         retry: RetryPolicy | None = None,
-        rate_limiter: RateLimiter | None = None,
+        rate_limiter: RequestLimiter | None = None,
         sleep: AsyncSleep = anyio_sleep,
         rng: random.Random | None = None,
         options: CallOptions = NO_OPTIONS,
+        root_url: str | None = None,
     ) -> None:
         self.http = http
-        self._api_url = api_url.rstrip("/")
+        if root_url is None:
+            parts = httpx.URL(api_url)
+            root_url = str(parts.copy_with(path="/", query=None, fragment=None))
+        self._where = Where(api_url.rstrip("/"), root_url.rstrip("/"))
         self._auth = auth
         self._loop = _Loop(retry, rate_limiter, sleep, rng if rng is not None else random.Random())
         self._options = options
 
+    @property
+    def rate_limiter(self) -> RequestLimiter | None:
+        """The limiter every attempt waits for, if any."""
+        return self._loop.rate_limiter
+
     def with_options(self, options: CallOptions) -> AsyncSender:
         """A sender over the same pool whose calls use *options*."""
         view = AsyncSender.__new__(AsyncSender)
-        view.http, view._api_url, view._auth, view._loop = self.http, self._api_url, self._auth, self._loop
+        view.http, view._where, view._auth, view._loop = self.http, self._where, self._auth, self._loop
         view._options = options
         return view
 
@@ -178,7 +191,7 @@ class AsyncSender:
         stand-in keeping the status and headers.
         """
         options = self._options
-        request = build_request(self.http, self._api_url, operation, options)
+        request = build_request(self.http, self._where, operation, options)
         own = RequestOptions(self._loop.policy(options.retry), operation.retry_safe, buffered)
         try:
             response, acted = await self.send_request(request, own)
@@ -268,6 +281,8 @@ class AsyncSender:
                     unreadable.may_have_acted = attempts.may_have_acted
                     raise
             else:
+                if limiter is not None and (spent := attempts.budget_spent(response)) is not None:
+                    limiter.pause(spent)
                 delay = attempts.after_response(response)
                 if delay is None:
                     return response, attempts.may_have_acted

@@ -1,5 +1,5 @@
 # Generated from overlay/sentinelhub_byoc/resources/_async/collections.py by codegen/unasync.py; do not edit.
-"""``client.collections``: list, get, create, update, delete and copy tiles between collections."""
+"""``client.collections``: list, get, create, update, delete, copy tiles, and find where one lives."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from sentinelhub_byoc import _operations as ops
 from sentinelhub_byoc import _pagination
 from sentinelhub_byoc._ids import as_uuid
 from sentinelhub_byoc._transport._sync.sending import Sender
+from sentinelhub_byoc.deployments import Deployment, deployment_from_location_list, preset_at_location
+from sentinelhub_byoc.errors import APIResponseValidationError, NotFoundError, ValidationError
 from sentinelhub_byoc.models import Collection, CollectionAdditionalData, Page
 
 
@@ -21,8 +23,10 @@ class Collections:
     ['my-cogs']
     """
 
-    def __init__(self, sender: Sender) -> None:
+    def __init__(self, sender: Sender, deployment: Deployment | None = None) -> None:
         self._sender = sender
+        # Where the sender points: locate() maps location ids from there (EU, the default, if unsaid).
+        self._deployment = deployment if deployment is not None else Deployment.EU
 
     def pages(
         self, *, search: str | None = None, page_size: int | None = None, start_token: str | None = None
@@ -93,3 +97,42 @@ class Collections:
         self._sender.send(
             ops.copy_tiles(as_uuid(source, "source collection"), as_uuid(target, "target collection"))
         )
+
+    def locate(self, collection: Any) -> Deployment:
+        """The deployment that holds *collection* (id, string or object), wherever this client points.
+
+        Any deployment answers the service's global lookup for the account's collections on every
+        deployment. Its location id becomes a preset (a client of the public service), or an
+        entry of the service's location list (``/api/v1/metadata/location/``) otherwise, keeping
+        this client's token URL and path prefix. Raises :class:`NotFoundError` when no deployment
+        holds a collection of this account by that id.
+
+        >>> deployment = client.collections.locate("0b2c3d4e-...")  # doctest: +SKIP
+        >>> deployment.name  # doctest: +SKIP
+        'us-west'
+        """
+        collection_id = as_uuid(collection, "collection")
+        page = self._sender.send(ops.locate_collections([collection_id]))
+        entry = next((found for found in page.items if found.id == collection_id), None)
+        if entry is None or not entry.location:
+            raise NotFoundError(
+                f"no deployment holds a collection {collection_id} of this account (the global lookup "
+                f"asked at {self._deployment.base_url} found none); check the id and the credentials",
+                status=404,
+                code="COMMON_NOT_FOUND",
+            )
+        found = preset_at_location(entry.location, self._deployment)
+        if found is not None:
+            return found
+        locations = self._sender.send(ops.service_locations())
+        url = locations.get(entry.location)
+        try:
+            if url is None:
+                known = ", ".join(sorted(locations)) or "none"
+                raise ValidationError(
+                    f"collection {collection_id} is at location {entry.location!r}, which the service's "
+                    f"location list does not name (it names: {known})"
+                )
+            return deployment_from_location_list(entry.location, url, self._deployment)
+        except ValidationError as error:
+            raise APIResponseValidationError(str(error), status=200) from None

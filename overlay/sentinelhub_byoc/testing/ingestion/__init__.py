@@ -3,8 +3,10 @@
 :func:`ingest_tile` does what the service does when a tile is ingested: finds each band's
 file from the tile path, reads the TIFF headers with ranged reads (so an S3 object is not
 downloaded), applies the COG rules and works out the tile's CRS, bounding box and bands.
-Buckets are :class:`Storage` objects: :class:`LocalStorage` folders or :class:`S3Storage`
-buckets in an S3-compatible store.
+Buckets are :class:`Storage` objects: :class:`LocalStorage` folders, :class:`S3Storage`
+buckets in an S3-compatible store (:func:`s3_buckets`) or :class:`GCSStorage` buckets in
+Google Cloud Storage or its emulator (:func:`gcs_buckets`, for the GCP deployment's
+collections, whose ``s3Bucket`` names a Cloud Storage bucket).
 
 Choices where the service's documentation leaves room:
 
@@ -29,8 +31,8 @@ call to check files before ingesting them, and the buckets in the package's stor
 this package is the emulator's part: finding a tile's files, defining or checking the
 collection's bands, and the outcome.
 
-Importing this package is cheap: tifffile, numpy, pyproj and boto3 are imported only when a
-tile is ingested or a bucket is read.
+Importing this package is cheap: tifffile, numpy, pyproj, boto3 and google-cloud-storage are
+imported only when a tile is ingested or a bucket is read.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from __future__ import annotations
 from sentinelhub_byoc.cog._crs_rules import SUPPORTED_EPSG, geometry_epsg
 from sentinelhub_byoc.cog._transforms import reproject_geometry
 from sentinelhub_byoc.storage._errors import InvalidBucketNameError, StorageError, StorageKeyError
+from sentinelhub_byoc.storage._gcs import GCSStorage, gcs_buckets
 from sentinelhub_byoc.storage._local import LocalStorage, local_buckets
 from sentinelhub_byoc.storage._protocol import BucketResolver, Storage
 from sentinelhub_byoc.storage._s3 import S3Storage, s3_buckets
@@ -46,6 +49,7 @@ from sentinelhub_byoc.testing.ingestion._engine import IngestionOutcome, ingest_
 __all__ = [
     "SUPPORTED_EPSG",
     "BucketResolver",
+    "GCSStorage",
     "IngestionOutcome",
     "InvalidBucketNameError",
     "LocalStorage",
@@ -53,6 +57,7 @@ __all__ = [
     "Storage",
     "StorageError",
     "StorageKeyError",
+    "gcs_buckets",
     "geometry_epsg",
     "ingest_tile",
     "local_buckets",

@@ -47,7 +47,11 @@ class IngestionOutcome:
     """The collection's bands after this tile, by name, as BYOC band dicts (``bitDepth``,
     ``sampleFormat``, ``bandIndex``...); None on failure."""
     meters_per_pixel: float | None = None
-    """The coarsest pixel side of the tile's files, in metres; None on failure."""
+    """The tile's finest resolution: the coarsest pixel side among its files' full images, in
+    metres (``additionalData.minMetersPerPixel``); None on failure."""
+    coarsest_meters_per_pixel: float | None = None
+    """The tile's coarsest resolution: the coarsest pixel side among its files' smallest overviews,
+    in metres (``additionalData.maxMetersPerPixel``); None on failure."""
 
     @property
     def ok(self) -> bool:
@@ -144,6 +148,9 @@ def _ingest(
         wgs84_bounds=bounds,
         bands=formats,
         meters_per_pixel=max(meters_per_pixel(f.pixel_size, epsg, bounds) for f in facts),
+        coarsest_meters_per_pixel=max(
+            meters_per_pixel(f.coarsest_pixel_size or f.pixel_size, epsg, bounds) for f in facts
+        ),
     )
 
 

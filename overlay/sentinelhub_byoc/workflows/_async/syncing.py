@@ -1,4 +1,4 @@
-"""Sync: register a folder, an S3 prefix or a list of keys as tiles, plan first, then act."""
+"""Sync: register a folder, a bucket's prefix (S3, GCS) or a list of keys as tiles, plan first, then act."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from sentinelhub_byoc.cog._layout import BAND, DEFAULT_LAYOUT, TileFiles, group_
 from sentinelhub_byoc.errors import BYOCError, IngestionFailedError, ValidationError
 from sentinelhub_byoc.storage import _upload
 from sentinelhub_byoc.storage._local import list_folder
-from sentinelhub_byoc.storage._s3 import default_s3_client, list_s3
+from sentinelhub_byoc.storage._objects import StoreClients
 from sentinelhub_byoc.storage._stat import Files
-from sentinelhub_byoc.storage._urls import S3Location, parse_s3_url
+from sentinelhub_byoc.storage._urls import BucketLocation, is_bucket_url, parse_bucket_url, storage_bucket
 from sentinelhub_byoc.workflows import (
     _checks,
     _convert_jobs,
@@ -33,6 +33,7 @@ from sentinelhub_byoc.workflows import (
 )
 from sentinelhub_byoc.workflows._async import waiting
 from sentinelhub_byoc.workflows._async.staging import Staging, conversion_settings, stage_folder, stage_s3
+from sentinelhub_byoc.workflows._estimate import estimate
 from sentinelhub_byoc.workflows._executors import async_run_many
 from sentinelhub_byoc.workflows._plan import (
     PlannedTile,
@@ -64,20 +65,30 @@ class _Target:
 
     description: str
     folder: Path | None
-    s3: S3Location | None
+    remote: BucketLocation | None
     keys: tuple[str, ...] | None
-    upload_to: S3Location | None
+    upload_to: BucketLocation | None
 
     @property
     def scope(self) -> str:
         """The key prefix every tile of this source starts with."""
-        location = self.upload_to or self.s3
+        location = self.upload_to or self.remote
         return location.prefix if location is not None else ""
 
     @property
+    def location(self) -> BucketLocation | None:
+        """Where the tiles' files are in a bucket, when the sync knows (not for a bucket_dir folder)."""
+        return self.upload_to or self.remote
+
+    @property
     def bucket(self) -> str | None:
-        location = self.upload_to or self.s3
+        location = self.location
         return location.bucket if location is not None else None
+
+    @property
+    def schemes(self) -> set[str]:
+        """The stores this sync reads or writes: ``"s3"``, ``"gs"``, or none."""
+        return {location.scheme for location in (self.remote, self.upload_to) if location is not None}
 
 
 def _target(source: Source, upload_to: str | None, bucket_dir: bool = False) -> _Target:
@@ -93,25 +104,29 @@ def _target(source: Source, upload_to: str | None, bucket_dir: bool = False) -> 
         keys = tuple(source)  # type: ignore[arg-type]
         _sources.check_keys(keys)
         return _Target(f"{len(keys)} listed path(s)", None, None, keys, None)
-    if isinstance(source, str) and source.startswith("s3://"):
+    if is_bucket_url(source):
+        assert isinstance(source, str)
+        location = parse_bucket_url(source)
+        store = "S3" if location.scheme == "s3" else "Cloud Storage"
         if upload_to is not None:
-            raise ValidationError("upload_to needs a local folder as source; the source is already in S3")
+            raise ValidationError(
+                f"upload_to needs a local folder as source; the source is already in {store}"
+            )
         if bucket_dir:
             raise ValidationError(
-                "bucket_dir=True says a local folder mirrors the bucket; the source is already in S3"
+                f"bucket_dir=True says a local folder mirrors the bucket; the source is already in {store}"
             )
-        location = parse_s3_url(source)
         return _Target(str(location), None, location, None, None)
     if not isinstance(source, str | os.PathLike):
         raise ValidationError(
-            "source must be a folder, an s3://bucket/prefix URL or a list of keys, "
+            "source must be a folder, an s3:// or gs://bucket/prefix URL or a list of keys, "
             f"got {type(source).__name__}"
         )
     folder = Path(source)
     if not folder.is_dir():
         raise ValidationError(
-            f"source {str(folder)!r} is not a folder; give a folder of COGs, an s3://bucket/prefix "
-            "URL or a list of keys"
+            f"source {str(folder)!r} is not a folder; give a folder of COGs, an s3:// or "
+            "gs://bucket/prefix URL or a list of keys"
         )
     if upload_to is not None and bucket_dir:
         raise ValidationError(
@@ -123,11 +138,12 @@ def _target(source: Source, upload_to: str | None, bucket_dir: bool = False) -> 
         # point at other files of the bucket that happen to have the same keys.
         raise ValidationError(
             f"source {str(folder)!r} is a local folder, and the service reads only the collection's "
-            "bucket: pass upload_to='s3://bucket/prefix' (--upload-to) to upload its files there "
+            "bucket: pass upload_to='s3://bucket/prefix' or 'gs://bucket/prefix' (--upload-to) to "
+            "upload its files there "
             "first, or bucket_dir=True (--bucket-dir) if the folder is a mirror of the bucket (tile "
             "paths are then its files' paths relative to it)"
         )
-    upload = None if upload_to is None else parse_s3_url(upload_to, "upload_to")
+    upload = None if upload_to is None else parse_bucket_url(upload_to, "upload_to")
     return _Target(str(folder), folder, None, None, upload)
 
 
@@ -138,9 +154,10 @@ def _check_choices(target: _Target, checksum: bool, max_delete: int | None, dele
     if checksum and target.upload_to is None:
         raise ValidationError(
             "checksum=True (--checksum) compares a local folder's files with their copies in the "
-            "bucket, so it needs upload_to (--upload-to): an s3:// source's objects are compared by "
-            "their LastModified, which every write sets, and a folder that mirrors the bucket has no "
-            "other copy to compare with; to reingest tiles whatever their files' times, use "
+            "bucket, so it needs upload_to (--upload-to): an s3:// or gs:// source's objects are "
+            "compared by their LastModified, which every write sets (updated, in Cloud Storage), and "
+            "a folder that mirrors the bucket has no other copy to compare with; to reingest tiles "
+            "whatever their files' times, use "
             "force=True (--force), with include patterns (--include) to choose them"
         )
     if max_delete is None:
@@ -164,7 +181,7 @@ def _refuse_deletions(plan: SyncPlan) -> None:
         )
 
 
-def _list_files(target: _Target, s3_client: Any) -> tuple[Files, dict[str, str]]:
+def _list_files(target: _Target, clients: StoreClients) -> tuple[Files, dict[str, str]]:
     """The source's files, and the inputs refused with the reason, by key (see :func:`list_folder`).
 
     Keys a caller listed are not looked up: nothing is known of them, so no file is listed
@@ -172,8 +189,8 @@ def _list_files(target: _Target, s3_client: Any) -> tuple[Files, dict[str, str]]
     """
     if target.keys is not None:
         return {}, _sources.key_problems(target.keys, patterns=True)
-    if target.s3 is not None:
-        files = list_s3(s3_client, target.s3)
+    if target.remote is not None:
+        files = clients.store(target.remote.scheme).list(target.remote)
         refused: dict[str, str] = {}
     else:
         assert target.folder is not None
@@ -232,8 +249,8 @@ async def _check_bucket(client: AsyncBYOCClient, collection: UUID, target: _Targ
     if target.bucket is None:
         return
     bucket = (await client.collections.get(collection)).s3_bucket
-    # CDSE names buckets PROJECT_ID:bucket; S3 knows them by the part after the colon.
-    if bucket.rpartition(":")[2] != target.bucket:
+    # CDSE names buckets PROJECT_ID:bucket; the store knows them by the part after the colon.
+    if storage_bucket(bucket) != target.bucket:
         raise ValidationError(
             f"collection {collection} reads bucket {bucket!r}, but the files are in {target.bucket!r}; "
             "sync into the collection's bucket"
@@ -246,14 +263,15 @@ async def _plan(
     target: _Target,
     choice: _Choice,
     *,
-    s3_client: Any,
+    clients: StoreClients,
     on_progress: ProgressCallback | None,
     staging: Staging | None = None,
     dry_run: bool = False,
+    wait: bool = True,
 ) -> tuple[SyncPlan, Files, dict[str, str]]:
     read_time = sensing_time_reader(choice.sensing_time)
     await _check_bucket(client, collection, target)
-    files, inputs = await _tasks.in_thread(_list_files, target, s3_client)
+    files, inputs = await _tasks.in_thread(_list_files, target, clients)
     # Refused files are grouped too: their tile is held back whole, never registered without them.
     keys = _source_keys(target, files, inputs)
     excluded: list[str] = []
@@ -280,7 +298,7 @@ async def _plan(
         # Staged tiles are planned at their staging paths, by their staged files' times; what
         # this run wrote there counts as changed even within the second of an ingestion.
         groups, files, refused, converted = await stage_s3(
-            staging, files, _tile_files(tiles, choice.layout, target.scope), s3_client, on_progress, dry_run
+            staging, files, _tile_files(tiles, choice.layout, target.scope), clients, on_progress, dry_run
         )
         tiles = {tile.path: tuple(tile.keys) for tile in groups}
         del groups
@@ -301,7 +319,7 @@ async def _plan(
     reasons: dict[str, str] = {}
     times = files
     if target.upload_to is not None:
-        remote = await _tasks.in_thread(list_s3, s3_client, target.upload_to)
+        remote = await _tasks.in_thread(clients.store(target.upload_to.scheme).list, target.upload_to)
         candidates = {key: file for key, file in files.items() if key not in refused}
         reasons = await _tasks.in_thread(_upload_reasons, candidates, remote, converted, choice)
         uploads = sorted(reasons)
@@ -333,11 +351,33 @@ async def _plan(
     # decided: the collection's tiles are decided page by page, none of them kept whole.
     del tiles
     since = planner.reads_times
+    listed = 0
     async for tile in client.tiles.list(collection):
         planner.add(tile.path, known_tile(tile, since=since))
-    plan = planner.plan()
+        listed += 1
+    plan = _with_estimate(client, planner.plan(), listed, target.bucket is not None, wait)
     report_progress(on_progress, Progress("plan", len(plan.tiles), len(plan.tiles)))
     return plan, files, refused
+
+
+def _with_estimate(
+    client: AsyncBYOCClient, plan: SyncPlan, listed: int, reads_collection: bool, wait: bool
+) -> SyncPlan:
+    """*plan* with the requests its sync makes in a collection of *listed* tiles, at *client*'s rate."""
+    limiter = client.rate_limit
+    counts = plan.counts
+    # The wait follows what this run registers and what an interrupted run left on its way.
+    pending = sum(1 for tile in plan.of("skip") if tile.pending)
+    counted = estimate(
+        writes=plan.changes,
+        listed=listed,
+        reads_collection=reads_collection,
+        waited_for=counts["create"] + counts["reingest"] + pending if wait else 0,
+        requests_per_minute=None if limiter is None else limiter.requests_per_minute,
+        burst=None if limiter is None else limiter.burst,
+        location=client.deployment.location,
+    )
+    return attrs.evolve(plan, estimate=counted)
 
 
 @attrs.frozen
@@ -380,7 +420,7 @@ def _upload_reasons(files: Files, remote: Files, converted: set[str], choice: _C
             reason: str | None = "force uploads every file of the chosen tiles"
         elif key in converted:
             # A copy converted by this run is uploaded even when written within the second of
-            # the bucket's older copy (S3 keeps whole seconds, and the sizes may agree).
+            # the bucket's older copy (stores keep whole seconds or milliseconds, and the sizes may agree).
             reason = "converted by this run"
         else:
             reason = _upload.upload_reason(file, remote.get(key), checksum=choice.checksum)
@@ -389,9 +429,9 @@ def _upload_reasons(files: Files, remote: Files, converted: set[str], choice: _C
     return reasons
 
 
-def _s3_client(target: _Target, s3_client: Any) -> Any:
-    needs_s3 = target.s3 is not None or target.upload_to is not None
-    return default_s3_client(s3_client) if needs_s3 else None
+def _clients(target: _Target, s3_client: Any, gcs_client: Any) -> StoreClients:
+    """The given clients, with one made from the environment for each store the sync needs."""
+    return StoreClients(s3_client, gcs_client).resolved(target.schemes)
 
 
 async def async_plan_sync(
@@ -410,6 +450,7 @@ async def async_plan_sync(
     checksum: bool = False,
     force: bool = False,
     s3_client: Any | None = None,
+    gcs_client: Any | None = None,
 ) -> SyncPlan:
     """Plan a sync without changing anything: what :func:`async_sync` would do, tile by tile.
 
@@ -421,8 +462,8 @@ async def async_plan_sync(
     choice = _choice(
         target, layout, sensing_time, include, exclude, checksum, force, delete_missing, max_delete
     )
-    s3 = _s3_client(target, s3_client)
-    plan, _, _ = await _plan(client, collection_id, target, choice, s3_client=s3, on_progress=None)
+    clients = _clients(target, s3_client, gcs_client)
+    plan, _, _ = await _plan(client, collection_id, target, choice, clients=clients, on_progress=None)
     return plan
 
 
@@ -452,14 +493,14 @@ async def _upload_files(
     plan: SyncPlan,
     files: Files,
     target: _Target,
-    s3_client: Any,
+    clients: StoreClients,
     concurrency: int,
     run: _Run,
     executor: Any = None,
 ) -> None:
     """Upload the plan's files; the tiles of files that failed go into ``run.failed``, unregistered.
 
-    With an *executor*, its workers upload (each with an S3 client of its own).
+    With an *executor*, its workers upload (each with a client of its own).
     """
     location = target.upload_to
     if location is None or not plan.uploads:
@@ -467,13 +508,15 @@ async def _upload_files(
     failed: dict[str, str] = {}
     total = len(plan.uploads)
     if executor is not None:
-        await _upload_on(executor, plan, files, location, s3_client, concurrency, run, failed)
+        await _upload_on(executor, plan, files, location, clients, concurrency, run, failed)
         _fail_tiles(plan, failed, run)
         return
 
+    store = clients.store(location.scheme)
+
     async def upload(key: str) -> None:
         try:
-            await _tasks.in_thread(_upload.upload_file, s3_client, location, files[key])
+            await _tasks.in_thread(store.upload, location, files[key])
         except BYOCError as error:
             failed[key] = str(error)
             run.progress("upload", total, key, str(error))
@@ -496,8 +539,8 @@ async def _upload_on(
     executor: Any,
     plan: SyncPlan,
     files: Files,
-    location: S3Location,
-    s3_client: Any,
+    location: BucketLocation,
+    clients: StoreClients,
     concurrency: int,
     run: _Run,
     failed: dict[str, str],
@@ -506,7 +549,9 @@ async def _upload_on(
     for key in plan.uploads:
         local = files[key].local
         if local is not None:
-            jobs.append(_convert_jobs.UploadJob(location.bucket, key, str(local), files[key]))
+            jobs.append(
+                _convert_jobs.UploadJob(location.bucket, key, str(local), files[key], location.scheme)
+            )
     total = len(jobs)
 
     def uploaded(job: _convert_jobs.UploadJob, result: str | Exception | None) -> None:
@@ -518,7 +563,7 @@ async def _upload_on(
         run.progress("upload", total, job.key, reason)
 
     await async_run_many(
-        _converting.job_function(_convert_jobs.upload_job, executor, s3_client),
+        _converting.job_function(_convert_jobs.upload_job, executor, clients),
         jobs,
         concurrency=min(concurrency, 8),
         executor=executor,
@@ -597,6 +642,7 @@ async def async_sync(
     raise_on_failure: bool = False,
     on_progress: ProgressCallback | None = None,
     s3_client: Any | None = None,
+    gcs_client: Any | None = None,
     convert: bool = False,
     convert_options: ConvertOptions | None = None,
     staging: str | os.PathLike[str] | None = None,
@@ -604,15 +650,17 @@ async def async_sync(
 ) -> SyncReport:
     """Make *collection*'s tiles match the COGs in *source*; rerunning it is always safe.
 
-    *source* is a local folder, an ``s3://bucket/prefix`` URL or a list of keys in the
-    collection's bucket (file keys, or tile paths holding ``(BAND)``). Files are grouped into
+    *source* is a local folder, an ``s3://bucket/prefix`` or ``gs://bucket/prefix`` URL (Google
+    Cloud Storage, for collections of the GCP deployment) or a list of keys in the collection's
+    bucket (file keys, or tile paths holding ``(BAND)``). Files are grouped into
     tiles by *layout* (:data:`~sentinelhub_byoc.cog.DEFAULT_LAYOUT`: the ``.tif`` files of a
     folder make a tile, each file a band). A local folder needs *upload_to*
-    (``s3://bucket/prefix``), where its files are uploaded first: only missing, resized or
-    newer files (with *checksum*: missing, resized or with other content), large ones in parts,
-    each verified by checksum. Or *bucket_dir* says that the folder is a mirror of the bucket
-    (tile paths are relative to it, nothing is uploaded); a folder with neither is refused with
-    a :class:`~sentinelhub_byoc.errors.ValidationError` before any request.
+    (``s3://bucket/prefix`` or ``gs://bucket/prefix``), where its files are uploaded first:
+    only missing, resized or newer files (with *checksum*: missing, resized or with other
+    content), large ones in parts, each verified by checksum. Or *bucket_dir* says that the
+    folder is a mirror of the bucket (tile paths are relative to it, nothing is uploaded); a
+    folder with neither is refused with a :class:`~sentinelhub_byoc.errors.ValidationError`
+    before any request.
 
     *include* and *exclude* (a glob, or several) choose the files by their key relative to the
     source: ``*`` within a folder name, ``**`` across folders, a leading ``/`` anchors at the
@@ -634,7 +682,7 @@ async def async_sync(
     :class:`~sentinelhub_byoc.errors.ValidationError` before it uploads or changes anything).
     A tile has changed when this run uploads one of its files, or when one of them (the
     bucket's copy, for *upload_to*) was modified after the tile's ingestion began: every write
-    of an S3 object sets its time, so a replaced object is always seen, but a file copied into
+    of an object sets its time, so a replaced object is always seen, but a file copied into
     a *bucket_dir* folder with its old time (``cp -p``) is not: *force* reingests every chosen
     tile that exists whether or not its files changed (with *upload_to*, uploading every file
     again first). With *dry_run* nothing more happens.
@@ -660,22 +708,28 @@ async def async_sync(
     cannot be converted fails only its tile, with the reason. With *dry_run*, the conversions
     are still made (in *staging* only) so that the plan's uploads are exact.
 
-    With *convert* and an ``s3://bucket/prefix`` source, *staging* is required: an
-    ``s3://`` prefix of the same bucket that neither holds the source prefix nor lies in it.
+    With *convert* and an ``s3://bucket/prefix`` (or ``gs://``) source, *staging* is required:
+    a prefix of the same bucket that neither holds the source prefix nor lies in it.
     Each file is checked; a tile whose files all pass is registered where it is. Every file of
     any other tile goes to *staging* under its path relative to the source prefix (failing
     files downloaded, converted, checked and uploaded; passing ones copied server-side), and
     the tile is registered at its staging path. The staged objects record their source's size
-    and ETag and the options in their metadata, so a rerun converts, uploads and copies nothing
-    again; a source object replaced since is staged again and its tile reingested. A tile
-    with a file that cannot be converted fails with the reason and nothing of it is staged.
+    and version (ETag, or generation) and the options in their metadata, so a rerun converts,
+    uploads and copies nothing again; a source object replaced since is staged again and its
+    tile reingested. A tile with a file that cannot be converted fails with the reason and
+    nothing of it is staged.
     With *dry_run*, the files are checked but nothing is written.
 
     Checks and conversions run on up to *concurrency* threads, or on *executor* (a
     ``concurrent.futures`` executor or a ``distributed.Client``), whose workers then also
-    upload, each with an S3 client of its own made from the environment; local source and
+    upload, each with clients of its own made from the environment; local source and
     staging folders must be paths the workers see. Registration always stays in this
     process, behind the client's rate limiter.
+
+    ``s3://`` buckets are read and written with *s3_client* (a boto3 S3 client, the ``s3``
+    extra), ``gs://`` ones with *gcs_client* (a ``google.cloud.storage.Client``, the ``gcs``
+    extra); either is made from the environment when not given (``AWS_ENDPOINT_URL``,
+    ``STORAGE_EMULATOR_HOST``, credentials).
 
     A run that is stopped (even killed) can simply be run again: tiles are known by path, so
     the rerun creates only what is missing and never a duplicate.
@@ -694,12 +748,14 @@ async def async_sync(
     if cover and target.folder is None:
         raise ValidationError("cover=True traces geometries from local files: give a local folder as source")
     if check and target.keys is not None:
-        raise ValidationError("check=True reads the files: give a local folder or an s3:// URL as source")
-    places = (target.folder, target.s3, target.upload_to)
+        raise ValidationError(
+            "check=True reads the files: give a local folder or an s3:// or gs:// URL as source"
+        )
+    places = (target.folder, target.remote, target.upload_to)
     converting = conversion_settings(
         *places, convert=convert, options=convert_options, staging=staging, executor=executor
     )
-    s3 = _s3_client(target, s3_client)
+    clients = _clients(target, s3_client, gcs_client)
     rules: RuleSet = "cdse" if client.deployment.cdse else "sentinel-hub"
     staged = None
     if converting is not None:
@@ -712,10 +768,11 @@ async def async_sync(
         collection_id,
         target,
         choice,
-        s3_client=s3,
+        clients=clients,
         on_progress=on_progress,
         staging=staged,
         dry_run=dry_run,
+        wait=wait,
     )
     if dry_run:
         return SyncReport(plan, dry_run=True, skipped=tuple(t.path for t in plan.of("skip")))
@@ -729,10 +786,10 @@ async def async_sync(
         unconverted = [refused[key] for key in tile.files if key in refused]
         if unconverted and tile.action != "delete":
             run.failed[tile.path] = unconverted[0]
-    await _upload_files(plan, files, target, s3, concurrency, run, executor)
+    await _upload_files(plan, files, target, clients, concurrency, run, executor)
     work = [t for t in plan.tiles if t.action != "skip" and t.path not in run.failed]
     if check:
-        failures = await _tasks.in_thread(_checks.check_tiles, work, files, target.bucket, s3, rules)
+        failures = await _tasks.in_thread(_checks.check_tiles, work, files, target.location, clients, rules)
         for path, cause in failures.items():
             run.failed[path] = cause
         work = [t for t in work if t.path not in run.failed]

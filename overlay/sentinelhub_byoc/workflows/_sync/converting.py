@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sentinelhub_byoc.cog._problems import RuleSet, check_rules
-from sentinelhub_byoc.storage._s3 import default_s3_client
+from sentinelhub_byoc.storage._objects import StoreClients, schemes_of
 from sentinelhub_byoc.workflows import _convert_jobs, _converting, _threads
 from sentinelhub_byoc.workflows._convert_jobs import ConvertJob, JobResult
 from sentinelhub_byoc.workflows._executors import check_executor, run_many
@@ -28,10 +28,10 @@ __all__ = ["convert_files"]
 Sources = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 
 
-def _needs_s3(sources: object, out: object) -> bool:
-    # Bad arguments are refused by plan_jobs, which needs the client only for s3:// URLs.
+def _schemes(sources: object, out: object) -> set[str]:
+    # Bad arguments are refused by plan_jobs, which needs a client only for bucket URLs.
     listed = list(sources) if isinstance(sources, list | tuple) else [sources]
-    return any(isinstance(item, str) and item.startswith("s3://") for item in [*listed, out])
+    return schemes_of([*listed, out])
 
 
 def convert_files(
@@ -46,27 +46,33 @@ def convert_files(
     executor: Executor | Client | None = None,
     on_progress: ProgressCallback | None = None,
     s3_client: Any = None,
+    gcs_client: Any = None,
 ) -> ConvertReport:
     """Convert every raster of *sources* into a COG under *out* that passes the *rules*' checks.
 
     *sources* are files, folders (every ``.tif``, ``.tiff``, ``.jp2``, ``.vrt`` and ``.img``
     below, at any depth; links out of the folder are not followed) and ``s3://bucket/prefix``
-    or ``s3://bucket/key`` URLs, one or a list. *out* is a folder (made when missing) or an
-    ``s3://bucket/prefix``. Each output keeps its source's path relative to the folder or
-    prefix given, with the suffix ``.tif`` (with ``options.split_bands``, ``<stem>/(BAND).tif``:
-    one tile folder per source). Objects in S3 are downloaded to a temporary file, converted,
-    and, when *out* is in S3, uploaded and verified.
+    or ``s3://bucket/key`` URLs (``gs://`` alike, for Google Cloud Storage), one or a list.
+    *out* is a folder (made when missing) or an ``s3://bucket/prefix`` or ``gs://bucket/prefix``.
+    Each output keeps its source's path relative to the folder or prefix given, with the
+    suffix ``.tif`` (with ``options.split_bands``, ``<stem>/(BAND).tif``: one tile folder per
+    source). Objects in a bucket are downloaded to a temporary file, converted, and, when *out*
+    is a bucket, uploaded (atomically, as each object is written whole) and verified.
+    ``s3://`` URLs are read and written with *s3_client* (a boto3 S3 client), ``gs://`` ones
+    with *gcs_client* (a ``google.cloud.storage.Client``, the ``gcs`` extra); either is made
+    from the environment when not given.
 
     Each file is converted by :func:`sentinelhub_byoc.cog.convert` with *rules* and *options*.
-    Outputs that already match their source and options are left alone (``up_to_date``; in S3
-    this is recorded in the objects' metadata) unless *force*. With *only_failing*, files that
+    Outputs that already match their source and options are left alone (``up_to_date``; in a
+    bucket this is recorded in the objects' metadata) unless *force*. With *only_failing*, files that
     already pass :func:`~sentinelhub_byoc.cog.check_cog` are listed as ``unchanged`` and not
     converted.
 
     Files are converted *concurrency* at a time (default: the number of cores) on threads: GDAL
     works outside the GIL. With *executor*, a ``concurrent.futures`` executor or a
-    ``distributed.Client``, its workers read, convert, check and upload instead, each with an
-    S3 client of its own made from the environment (``AWS_ENDPOINT_URL``, credentials).
+    ``distributed.Client``, its workers read, convert, check and upload instead, each with
+    clients of its own made from the environment (``AWS_ENDPOINT_URL``,
+    ``STORAGE_EMULATOR_HOST``, credentials).
 
     A file that cannot be read, converted or stored fails alone: the
     :class:`~sentinelhub_byoc.workflows.ConvertReport` maps it to the reason in ``failed``.
@@ -83,7 +89,7 @@ def convert_files(
     chosen_options = _converting.check_options(options)
     workers = _converting.default_concurrency(concurrency)
     check_executor(executor)
-    s3 = default_s3_client(s3_client) if _needs_s3(sources, out) else None
+    clients = StoreClients(s3_client, gcs_client).resolved(_schemes(sources, out))
     jobs, refused = _threads.in_thread(
         lambda: _converting.plan_jobs(
             sources,
@@ -92,7 +98,7 @@ def convert_files(
             options=chosen_options,
             only_failing=only_failing,
             force=force,
-            s3_client=s3,
+            clients=clients,
         )
     )
     total = len(jobs)
@@ -112,7 +118,7 @@ def convert_files(
 
     report_progress(on_progress, Progress("convert", 0, total, unit="files"))
     results = run_many(
-        _converting.job_function(_convert_jobs.run_job, executor, s3),
+        _converting.job_function(_convert_jobs.run_job, executor, clients),
         jobs,
         concurrency=workers,
         executor=executor,

@@ -2,7 +2,7 @@
 """A sync's conversion: checking files, converting those that break the rules, staging them.
 
 A local source's broken files are converted into a staging folder and uploaded from there
-under their own keys; an S3 source's tiles with broken files are staged whole under a prefix
+under their own keys; a bucket source's tiles with broken files are staged whole under a prefix
 beside the source and registered from there. The jobs themselves (one file each, on any
 worker) are in :mod:`sentinelhub_byoc.workflows._staging` and ``_convert_jobs``.
 """
@@ -21,9 +21,9 @@ import attrs
 from sentinelhub_byoc.cog import RuleSet
 from sentinelhub_byoc.cog._layout import TileFiles
 from sentinelhub_byoc.errors import ValidationError
-from sentinelhub_byoc.storage._s3 import list_s3
+from sentinelhub_byoc.storage._objects import StoreClients
 from sentinelhub_byoc.storage._stat import Files
-from sentinelhub_byoc.storage._urls import S3Location, parse_s3_url
+from sentinelhub_byoc.storage._urls import BucketLocation, is_bucket_url, parse_bucket_url, url_scheme
 from sentinelhub_byoc.workflows import _convert_jobs, _converting, _staging, _threads
 from sentinelhub_byoc.workflows._executors import check_executor, run_many
 from sentinelhub_byoc.workflows.events import Progress, ProgressCallback, Stage, report_progress
@@ -38,7 +38,8 @@ __all__ = ["Staging", "conversion_settings", "stage_folder", "stage_s3"]
 class Staging:
     """A sync's conversion: where the converted copies go, by which rules and options, on what.
 
-    ``root`` is the staging folder of a local source, ``s3`` the staging prefix of an S3 one.
+    ``root`` is the staging folder of a local source, ``s3`` the staging prefix of a bucket one
+    (``s3://`` or ``gs://``).
     """
 
     root: Path | None
@@ -51,8 +52,8 @@ class Staging:
 
 def conversion_settings(
     folder: Path | None,
-    source: S3Location | None,
-    upload_to: S3Location | None,
+    source: BucketLocation | None,
+    upload_to: BucketLocation | None,
     *,
     convert: bool,
     options: object,
@@ -61,7 +62,7 @@ def conversion_settings(
 ) -> tuple[Path | _staging.S3Staging, ConvertOptions | None] | None:
     """The staging folder or prefix and options of a sync with *convert*, refusing what cannot work.
 
-    *folder* is a local source, *source* an S3 one, *upload_to* where a local source is uploaded.
+    *folder* is a local source, *source* a bucket one, *upload_to* where a local source is uploaded.
     """
     check_executor(executor)
     if not convert:
@@ -70,9 +71,9 @@ def conversion_settings(
         return None
     if source is None and (folder is None or upload_to is None):
         raise ValidationError(
-            "convert=True needs a local folder as source and upload_to=s3://bucket/prefix (the "
-            "converted files are uploaded in place of the originals), or an s3://bucket/prefix "
-            "source with staging=s3://bucket/other-prefix"
+            "convert=True needs a local folder as source and upload_to=s3://bucket/prefix or "
+            "gs://bucket/prefix (the converted files are uploaded in place of the originals), or "
+            "an s3:// or gs:// source with staging=s3://bucket/other-prefix (gs:// alike)"
         )
     chosen = _converting.check_options(options)
     if chosen is not None and chosen.split_bands:
@@ -85,7 +86,7 @@ def conversion_settings(
     assert folder is not None
     if staging is not None and not isinstance(staging, str | os.PathLike):
         raise ValidationError(f"staging must be a local folder, got {type(staging).__name__}")
-    if isinstance(staging, str) and staging.startswith("s3://"):
+    if is_bucket_url(staging):
         raise ValidationError("staging must be a local folder (the converted files are uploaded from it)")
     root = _staging.default_staging(folder) if staging is None else Path(staging)
     resolved_source, resolved = folder.resolve(), root.resolve()
@@ -99,14 +100,14 @@ def conversion_settings(
     return root, chosen
 
 
-def _s3_staging(source: S3Location, staging: object) -> _staging.S3Staging:
-    """The staging prefix of a sync from *source*, an S3 prefix: beside it in the same bucket."""
-    if not isinstance(staging, str) or not staging.startswith("s3://"):
+def _s3_staging(source: BucketLocation, staging: object) -> _staging.S3Staging:
+    """The staging prefix of a sync from *source*, a bucket's prefix: beside it in the same bucket."""
+    if not isinstance(staging, str) or url_scheme(staging) != source.scheme:
         raise ValidationError(
-            f"convert=True with the source {source} needs staging='s3://{source.bucket}/<prefix>': "
+            f"convert=True with the source {source} needs staging='{source.url('')}<prefix>': "
             "the tiles with files to convert are written there, and registered from there"
         )
-    location = parse_s3_url(staging, "staging")
+    location = parse_bucket_url(staging, "staging")
     if location.bucket != source.bucket:
         raise ValidationError(
             f"staging {staging!r} is in bucket {location.bucket!r} but the source in {source.bucket!r}: "
@@ -175,11 +176,11 @@ def stage_s3(
     staging: Staging,
     files: Files,
     groups: list[TileFiles],
-    s3_client: Any,
+    clients: StoreClients,
     on_progress: ProgressCallback | None,
     dry_run: bool,
 ) -> tuple[list[TileFiles], Files, dict[str, str], set[str]]:
-    """Check every file of a tile in S3; stage each tile with a file that breaks the rules.
+    """Check every file of a tile in a bucket; stage each tile with a file that breaks the rules.
 
     Returns the tiles as they are registered (staged ones at their staging path), the files
     with the staged ones, the staging keys whose tile fails with the reason, and the staging
@@ -188,7 +189,7 @@ def stage_s3(
     """
     where = staging.s3
     assert where is not None
-    checks = _staging.s3_check_jobs(groups, where.source.bucket, staging.rules)
+    checks = _staging.s3_check_jobs(groups, where.source, staging.rules)
     counts = Counter[str]()
     lock = threading.Lock()
 
@@ -206,13 +207,13 @@ def stage_s3(
         progress("check", len(checks), job.url, message)
 
     found = run_many(
-        _converting.job_function(_convert_jobs.check_job, staging.executor, s3_client),
+        _converting.job_function(_convert_jobs.check_job, staging.executor, clients),
         checks,
         concurrency=staging.concurrency,
         executor=staging.executor,
         on_result=checked,
     )
-    start = len(f"s3://{where.source.bucket}/")
+    start = len(where.source.url(""))
     by_key = {job.url[start:]: result for job, result in zip(checks, found, strict=True)}
     plan = _staging.plan_s3_staging(where, groups, by_key, staging.rules, staging.options)
 
@@ -225,7 +226,7 @@ def stage_s3(
             progress(stage, len(jobs), _staging.staged_key(where, job), message)
 
         return run_many(
-            _converting.job_function(_staging.stage_s3_job, staging.executor, s3_client),
+            _converting.job_function(_staging.stage_s3_job, staging.executor, clients),
             jobs,
             concurrency=staging.concurrency,
             executor=staging.executor,
@@ -235,12 +236,13 @@ def stage_s3(
     done: list[tuple[_convert_jobs.ConvertJob | _convert_jobs.CopyJob, _staging.Outcome]] | None = None
     if not dry_run:
         # Conversions first: the passing files of a tile whose conversion failed are not copied.
-        # Copies are made by S3 itself, so they count as uploads.
+        # Copies are made by the store itself, so they count as uploads.
         converted = run("convert", plan.conversions)
         copies = _staging.copies_to_make(where, plan, converted)
         copied = run("upload", copies)
         done = [*zip(plan.conversions, converted, strict=True)]
         done += zip(copies, copied, strict=True)
-    listed = _threads.in_thread(list_s3, s3_client, where.staging) if plan.sources else {}
+    store = clients.store(where.staging.scheme)
+    listed = _threads.in_thread(store.list, where.staging) if plan.sources else {}
     effective, refused, written = _staging.staged_s3_files(where, plan, files, listed, done)
     return plan.groups, effective, refused, written
