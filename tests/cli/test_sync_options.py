@@ -172,7 +172,7 @@ def test_the_emulator_state_bucket_needs_no_bucket_dir_and_reads_whole_at_any_wi
         "  create   2024/05/02/strips/(BAND).tif  (new)",
     ]
     # The summary, the requests the sync makes, then each change.
-    assert piped.stdout.splitlines()[2].startswith("  requests: ")
+    assert piped.stdout.splitlines()[2].startswith("requests: ")
     assert piped.stdout.splitlines()[3:] == expected
     for columns in (80, 100, 120):
         screen, status = in_terminal(dry, tmp_path, env, columns)
@@ -183,6 +183,8 @@ def test_the_emulator_state_bucket_needs_no_bucket_dir_and_reads_whole_at_any_wi
         assert all(len(line) <= columns for line in drawn)
         assert drawn[1] == expected[1]
         assert drawn[0] == expected[0] if len(expected[0]) <= columns else drawn[0].endswith("…")
+        # The estimate is a summary line: wrapped at the edge, never cut short.
+        assert "no rate limit set" in " ".join(line.strip() for line in lines(screen))
         # --wide shows each line whole, however narrow the terminal.
         wide, status = in_terminal([*dry, "--wide"], tmp_path, env, columns)
         assert status == 0, wide

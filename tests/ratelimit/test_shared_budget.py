@@ -15,30 +15,16 @@ from sentinelhub_byoc.errors import ConfigurationError, ValidationError
 from sentinelhub_byoc.ratelimit import RateLimiter, RequestLimiter
 from sentinelhub_byoc.shared_ratelimit import SharedRateLimiter, default_budget_directory
 
+from tests.fake_clock import FakeClock
 from tests.ratelimit._workers import CLIENT_ID, RATE_PER_MINUTE, TOKEN_URL, reserve_many
 
 POSIX_ROOT = os.name == "posix" and os.geteuid() == 0
 
 
-class FakeClock:
-    """A wall clock that moves only when told (or when something sleeps on it)."""
-
-    def __init__(self, now: float = 1_700_000_000.0) -> None:
-        self.now = now
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 def budget(
     directory: Path, clock: FakeClock | None = None, *, rpm: float = 60, burst: int = 1
 ) -> SharedRateLimiter:
-    clock = clock or FakeClock()
+    clock = clock or FakeClock(1_700_000_000.0)
     return SharedRateLimiter(
         rpm,
         client_id=CLIENT_ID,
@@ -75,7 +61,7 @@ def test_processes_sharing_a_file_reserve_slots_one_interval_apart(directory: Pa
 
 
 def test_two_limiters_on_one_file_queue_behind_each_other(directory: Path) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1_700_000_000.0)
     first, second = budget(directory, clock), budget(directory, clock)
     assert [first.reserve(), second.reserve(), first.reserve()] == pytest.approx([0.0, 1.0, 2.0])
     clock.now += 10  # a quiet spell refills the bucket, up to its burst
@@ -106,7 +92,7 @@ def test_another_account_has_another_file(directory: Path) -> None:
 
 
 def test_a_pause_holds_every_limiter_of_the_file(directory: Path) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1_700_000_000.0)
     first, second = budget(directory, clock, rpm=600, burst=5), budget(directory, clock, rpm=600, burst=5)
     first.pause(7.0)
     assert second.reserve() == pytest.approx(7.0)
@@ -114,7 +100,7 @@ def test_a_pause_holds_every_limiter_of_the_file(directory: Path) -> None:
 
 
 def test_a_pause_is_capped_and_a_nonsense_pause_ignored(directory: Path) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1_700_000_000.0)
     limiter = budget(directory, clock, rpm=600, burst=5)
     limiter.pause(float("nan"))
     limiter.pause(-5.0)
@@ -124,7 +110,7 @@ def test_a_pause_is_capped_and_a_nonsense_pause_ignored(directory: Path) -> None
 
 
 def test_a_clock_going_backwards_refills_nothing_and_fails_nothing(directory: Path) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1_700_000_000.0)
     limiter = budget(directory, clock)
     assert limiter.reserve() == 0.0
     clock.now -= 3600  # set back an hour
@@ -155,7 +141,7 @@ def test_content_that_is_not_a_level_means_a_full_bucket(directory: Path, conten
 
 
 def test_a_level_above_the_burst_is_held_to_it(directory: Path) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1_700_000_000.0)
     limiter = budget(directory, clock)
     limiter.path.write_bytes(struct.pack("<8sdd", b"BYOCRL1\n", 1e300, clock.now))
     os.chmod(limiter.path, 0o600)
@@ -163,7 +149,7 @@ def test_a_level_above_the_burst_is_held_to_it(directory: Path) -> None:
 
 
 def test_a_late_wake_up_is_charged_to_the_budget(directory: Path) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1_700_000_000.0)
     limiter = budget(directory, clock)
     late = 0.3
 

@@ -10,26 +10,10 @@ import pytest
 from sentinelhub_byoc.errors import ValidationError
 from sentinelhub_byoc.ratelimit import AsyncRateLimitedTransport, RateLimitedTransport, RateLimiter
 
-
-class FakeTime:
-    """A clock that only moves when something sleeps on it."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
+from tests.fake_clock import FakeClock
 
 
-def limiter(rpm: float, burst: int | None, time: FakeTime) -> RateLimiter:
+def limiter(rpm: float, burst: int | None, time: FakeClock) -> RateLimiter:
     return RateLimiter(rpm, burst=burst, clock=time, sleep=time.sleep, async_sleep=time.async_sleep)
 
 
@@ -44,13 +28,13 @@ def limiter(rpm: float, burst: int | None, time: FakeTime) -> RateLimiter:
     ],
 )
 def test_reservations_queue_behind_each_other(rpm: float, burst: int | None, waits: list[float]) -> None:
-    time = FakeTime()
+    time = FakeClock()
     bucket = limiter(rpm, burst, time)
     assert [bucket.reserve() for _ in waits] == pytest.approx(waits)
 
 
 def test_sustained_rate_is_respected() -> None:
-    time = FakeTime()
+    time = FakeClock()
     bucket = limiter(120, 5, time)
     for _ in range(125):
         bucket.acquire()
@@ -59,7 +43,7 @@ def test_sustained_rate_is_respected() -> None:
 
 
 def test_quiet_time_refills_up_to_the_burst_only() -> None:
-    time = FakeTime()
+    time = FakeClock()
     bucket = limiter(60, 3, time)
     for _ in range(3):
         bucket.acquire()
@@ -68,7 +52,7 @@ def test_quiet_time_refills_up_to_the_burst_only() -> None:
 
 
 def test_threads_share_one_bucket() -> None:
-    time = FakeTime()  # frozen: every reservation happens "at once"
+    time = FakeClock()  # frozen: every reservation happens "at once"
     bucket = limiter(60, 4, time)
     waits: list[float] = []
     lock = threading.Lock()
@@ -135,7 +119,7 @@ def test_repr_and_properties() -> None:
 
 
 def test_as_a_transport_wrapper() -> None:
-    time = FakeTime()
+    time = FakeClock()
     bucket = limiter(60, 1, time)
     inner = httpx.MockTransport(lambda request: httpx.Response(200))
     with httpx.Client(transport=RateLimitedTransport(inner, bucket)) as client:
@@ -151,7 +135,7 @@ def test_as_a_transport_wrapper() -> None:
 
 @pytest.mark.anyio
 async def test_as_an_async_transport_wrapper() -> None:
-    time = FakeTime()
+    time = FakeClock()
     bucket = limiter(60, 1, time)
 
     async def answer(request: httpx.Request) -> httpx.Response:

@@ -70,7 +70,7 @@ def test_the_plan_shows_its_estimate_below_its_summary() -> None:
     tiles = (PlannedTile("create", "a/(BAND).tif", "new", ("a/B04.tif",)),)
     plan = SyncPlan("c", "folder", tiles, estimate=counted())
     lines = str(plan).splitlines()
-    assert lines[1] == f"  requests: {counted()}"
+    assert lines[1] == f"requests: {counted()}"
     assert "requests:" not in str(SyncPlan("c", "folder", tiles))
 
 
@@ -152,9 +152,9 @@ def test_the_cli_dry_run_prints_the_requests_at_the_rate_of_the_environment(tmp_
         byoc, ["--emulator-state", str(state), "tiles", "sync", collection, str(bucket), "--dry-run"], env=env
     )
     assert dry.exit_code == 0, dry.output
-    (line,) = [line for line in dry.output.splitlines() if line.startswith("  requests: ")]
+    (line,) = [line for line in dry.output.splitlines() if line.startswith("requests: ")]
     # One page, two creations; the wait's three listings and two reads: within a minute's burst.
     assert line == (
-        "  requests: 8 API requests (2 of them changes; at least 5 of them while waiting for ingestion), "
+        "requests: 8 API requests (2 of them changes; at least 5 of them while waiting for ingestion), "
         "no waiting at 60 requests/min (within the burst)"
     )

@@ -169,7 +169,8 @@ class SyncPlan:
             + f", {counts['skip']} unchanged"
         ]
         if self.estimate is not None:
-            lines.append(f"  requests: {self.estimate}")
+            # A summary line, not an item: it wraps at a terminal's edge rather than being cut.
+            lines.append(f"requests: {self.estimate}")
 
         def listed(entries: list[str], kind: str) -> None:
             shown = entries if limit is None else entries[:limit]
