@@ -29,6 +29,7 @@ import attrs
 
 from sentinelhub_byoc._logging import logger
 from sentinelhub_byoc._paths import GUARDED
+from sentinelhub_byoc.errors import ConfigurationError
 
 _APP = "sentinelhub-byoc"
 # Ownership and modes are POSIX notions; Windows profiles carry access rights of their own.
@@ -78,6 +79,28 @@ def create_private_directory(directory: Path) -> None:
                 os.chmod(path, 0o700)  # mkdir's mode is reduced by the umask
     if not directory.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "not a directory")
+
+
+def made_directory(
+    directory: Path, *, explicit: bool, what: str, owner: str, without: str, warn: Callable[[str], None]
+) -> bool:
+    """Create *directory* (:func:`create_private_directory`); whether it is there now.
+
+    A directory the user named (*explicit*) that cannot be created is their mistake: a
+    :class:`ConfigurationError` saying so, naming *owner*'s ``directory=``. A default one that
+    cannot be is *warn*-ed about, saying what happens *without* it, and never fails the client.
+    """
+    try:
+        create_private_directory(directory)
+    except OSError as error:
+        message = f"cannot create the {what} directory {directory}: {error.strerror or error}"
+        if explicit:
+            raise ConfigurationError(
+                f"{message}; create it yourself, or pass {owner}(directory=...) a writable directory"
+            ) from error
+        warn(f"{message}; {without}")
+        return False
+    return True
 
 
 def _writers(mode: int) -> str:

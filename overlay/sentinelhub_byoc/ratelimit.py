@@ -34,7 +34,8 @@ _LATE = 0.002
 MAX_PAUSE = 60.0
 
 
-async def _anyio_sleep(seconds: float) -> None:
+async def anyio_sleep(seconds: float) -> None:
+    """Wait without blocking the event loop, whichever one runs (asyncio or trio)."""
     import anyio
 
     await anyio.sleep(seconds)
@@ -198,7 +199,7 @@ class RateLimiter(WaitingLimiter):
         burst: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
-        async_sleep: Callable[[float], Awaitable[None]] = _anyio_sleep,
+        async_sleep: Callable[[float], Awaitable[None]] = anyio_sleep,
     ) -> None:
         self._rate, self._capacity = check_rate(requests_per_minute, burst)  # tokens per second
         self._clock = clock

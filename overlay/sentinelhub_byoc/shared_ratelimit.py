@@ -56,12 +56,20 @@ from sentinelhub_byoc._private_files import (
     Guard,
     account_key,
     cache_directory,
-    create_private_directory,
+    made_directory,
     open_private_file,
     warn_once,
 )
-from sentinelhub_byoc.errors import ConfigurationError, ValidationError
-from sentinelhub_byoc.ratelimit import RateLimiter, WaitingLimiter, check_rate, paused, refill, take
+from sentinelhub_byoc.errors import ValidationError
+from sentinelhub_byoc.ratelimit import (
+    RateLimiter,
+    WaitingLimiter,
+    anyio_sleep,
+    check_rate,
+    paused,
+    refill,
+    take,
+)
 
 __all__ = ["SharedRateLimiter", "default_budget_directory"]
 
@@ -78,12 +86,6 @@ _LOCK_POLL = 0.001
 def default_budget_directory() -> Path:
     """The directory :class:`SharedRateLimiter` uses when none is given (see the module documentation)."""
     return cache_directory("budgets")
-
-
-async def _anyio_sleep(seconds: float) -> None:
-    import anyio
-
-    await anyio.sleep(seconds)
 
 
 class SharedRateLimiter(WaitingLimiter):
@@ -120,7 +122,7 @@ class SharedRateLimiter(WaitingLimiter):
         directory: str | os.PathLike[str] | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
-        async_sleep: Callable[[float], Awaitable[None]] = _anyio_sleep,
+        async_sleep: Callable[[float], Awaitable[None]] = anyio_sleep,
     ) -> None:
         self._rate, self._capacity = check_rate(requests_per_minute, burst)
         for name, value in (("client_id", client_id), ("token_url", token_url)):
@@ -139,7 +141,14 @@ class SharedRateLimiter(WaitingLimiter):
         self._thread_lock = threading.Lock()
         path = Path(directory) if directory is not None else default_budget_directory()
         path = path.expanduser().absolute()
-        usable = self._create(path, explicit=directory is not None)
+        usable = made_directory(
+            path,
+            explicit=directory is not None,
+            what="request budget",
+            owner="SharedRateLimiter",
+            without="each process keeps its own budget",
+            warn=warn_once,
+        )
         self._directory = Path(os.path.realpath(path)) if usable else path
         self._path = self._directory / f"{account_key(client_id, str(token_url))}.budget"
         self._guard = Guard(
@@ -149,21 +158,6 @@ class SharedRateLimiter(WaitingLimiter):
             "pass SharedRateLimiter(directory=...) one of your own",
         )
         self._usable = usable
-
-    @staticmethod
-    def _create(directory: Path, *, explicit: bool) -> bool:
-        try:
-            create_private_directory(directory)
-        except OSError as error:
-            message = f"cannot create the request budget directory {directory}: {error.strerror or error}"
-            if explicit:
-                raise ConfigurationError(
-                    f"{message}; create it yourself, or pass SharedRateLimiter(directory=...) "
-                    "a writable directory"
-                ) from error
-            warn_once(f"{message}; each process keeps its own budget")
-            return False
-        return True
 
     def __repr__(self) -> str:
         rate, path = f"{self.requests_per_minute:g}", str(self._path)

@@ -99,9 +99,9 @@ from sentinelhub_byoc._private_files import (
     Guard,
     account_key,
     cache_directory,
-    create_private_directory,
     file_problem,
     link_problem,
+    made_directory,
     open_private_file,
     warn_once,
 )
@@ -522,18 +522,14 @@ class FileTokenCache:
 
     def _create(self, directory: Path, *, explicit: bool) -> bool:
         """Create ``directory`` and its missing parents (``0700``); whether it is there now."""
-        try:
-            create_private_directory(directory)
-        except OSError as error:
-            message = f"cannot create the token cache directory {directory}: {error.strerror or error}"
-            if explicit:
-                raise ConfigurationError(
-                    f"{message}; create it yourself, or pass FileTokenCache(directory=...) "
-                    "a writable directory"
-                ) from error
-            logger.warning("%s; the client works without the cache", message)
-            return False
-        return True
+        return made_directory(
+            directory,
+            explicit=explicit,
+            what="token cache",
+            owner="FileTokenCache",
+            without="the client works without the cache",
+            warn=lambda message: logger.warning("%s", message),
+        )
 
     def _check_writable(self, *, explicit: bool) -> None:
         if os.access(self._directory, os.W_OK | os.X_OK):

@@ -63,6 +63,14 @@ def _folder(root: Path) -> Path:
     return folder
 
 
+def _put_folder(gcs_client: Any, bucket: str, folder: Path, prefix: str) -> Any:
+    """Put the .tif files of *folder* into *bucket* under *prefix*, as someone's upload would; the bucket."""
+    place = gcs_client.bucket(bucket)
+    for path in sorted(folder.rglob("*.tif")):
+        place.blob(prefix + path.relative_to(folder).as_posix()).upload_from_filename(str(path))
+    return place
+
+
 def _statuses(client: Any, collection: str) -> set[str]:
     return {str(tile.status.value) for tile in client.tiles.list(collection)}
 
@@ -119,9 +127,7 @@ def test_a_gcs_prefix_is_synced_and_its_hostile_keys_refused(
 ) -> None:
     folder = _folder(tmp_path)
     bucket = new_gcs_bucket(gcs_client, "prefix")
-    place = gcs_client.bucket(bucket)
-    for path in sorted(folder.rglob("*.tif")):
-        place.blob("src/" + path.relative_to(folder).as_posix()).upload_from_filename(str(path))
+    place = _put_folder(gcs_client, bucket, folder, "src/")
     # Object names a URL would read as other keys: refused by name, their tile never registered.
     place.blob("src/20240502/odd/./B04.tif").upload_from_string(b"x")
     collection = gcp_server.emulator.create_collection("prefix", bucket, bands=BANDS)
@@ -141,9 +147,7 @@ def test_the_cli_syncs_a_gcs_prefix_twice(
 ) -> None:
     folder = _folder(tmp_path)
     bucket = new_gcs_bucket(gcs_client, "cli")
-    place = gcs_client.bucket(bucket)
-    for path in sorted(folder.rglob("*.tif")):
-        place.blob("scenes/" + path.relative_to(folder).as_posix()).upload_from_filename(str(path))
+    _put_folder(gcs_client, bucket, folder, "scenes/")
     collection = str(gcp_server.emulator.create_collection("cli", bucket, bands=BANDS))
     environment = {
         "SH_CLIENT_ID": DEMO_CLIENT_ID,
@@ -173,9 +177,7 @@ def test_checks_read_gcs_objects_in_ranges(tmp_path: Path, gcs_client: Any) -> N
     bucket = new_gcs_bucket(gcs_client, "check")
     write_scene(tmp_path / "good", index=0)
     write_scene(tmp_path / "stripped", index=1, tiled=False)
-    place = gcs_client.bucket(bucket)
-    for path in sorted(tmp_path.rglob("*.tif")):
-        place.blob("p/" + path.relative_to(tmp_path).as_posix()).upload_from_filename(str(path))
+    _put_folder(gcs_client, bucket, tmp_path, "p/")
     assert check_cog(f"gs://{bucket}/p/good/B04.tif", gcs_client=gcs_client).ok
     assert not check_cog(f"gs://{bucket}/p/stripped/B04.tif", gcs_client=gcs_client).ok
     tiles = check_prefix(f"gs://{bucket}/p/", gcs_client=gcs_client)
@@ -188,9 +190,7 @@ def test_checks_read_gcs_objects_in_ranges(tmp_path: Path, gcs_client: Any) -> N
 def test_convert_files_from_gcs_to_gcs(tmp_path: Path, gcs_client: Any) -> None:
     bucket = new_gcs_bucket(gcs_client, "convert")
     write_scene(tmp_path / "raw" / "a", index=0, tiled=False)
-    place = gcs_client.bucket(bucket)
-    for path in sorted((tmp_path / "raw").rglob("*.tif")):
-        place.blob("raw/" + path.relative_to(tmp_path / "raw").as_posix()).upload_from_filename(str(path))
+    place = _put_folder(gcs_client, bucket, tmp_path / "raw", "raw/")
     # A key the output name would follow elsewhere (here a "." segment, which the emulator keeps).
     place.blob("raw/b/./B04.tif").upload_from_filename(str(tmp_path / "raw" / "a" / "B04.tif"))
     report = workflows.convert_files(f"gs://{bucket}/raw/", f"gs://{bucket}/cogs", gcs_client=gcs_client)
@@ -210,9 +210,7 @@ def test_a_gcs_source_converts_into_gcs_staging_once(
     bucket = new_gcs_bucket(gcs_client, "staging")
     write_scene(tmp_path / "src" / "good", index=0)
     write_scene(tmp_path / "src" / "stripped", index=1, tiled=False)
-    place = gcs_client.bucket(bucket)
-    for path in sorted((tmp_path / "src").rglob("*.tif")):
-        place.blob("src/" + path.relative_to(tmp_path / "src").as_posix()).upload_from_filename(str(path))
+    _put_folder(gcs_client, bucket, tmp_path / "src", "src/")
     collection = gcp_server.emulator.create_collection("staging", bucket, bands=BANDS)
     with _gcp_client(gcp_server) as client:
 

@@ -20,20 +20,15 @@ from sentinelhub_byoc._logging import logger, redact_url
 from sentinelhub_byoc._ratelimit_headers import budget_spent_for
 from sentinelhub_byoc._transport.calls import RequestOptions
 from sentinelhub_byoc._transport.error_mapping import with_body
+from sentinelhub_byoc.ratelimit import anyio_sleep as anyio_sleep
 from sentinelhub_byoc.retries import backoff_delay, failure_kind, parse_retry_after, should_retry
 
 #: How the blocking and the asyncio senders wait between attempts.
 Sleep = Callable[[float], None]
 AsyncSleep = Callable[[float], Awaitable[None]]
 
+# The asyncio sender waits with anyio_sleep (the limiters' own); its blocking twin with this.
 time_sleep: Sleep = time.sleep
-
-
-async def anyio_sleep(seconds: float) -> None:
-    """Wait without blocking the event loop, whichever one runs (asyncio or trio)."""
-    import anyio
-
-    await anyio.sleep(seconds)
 
 
 def body_replayable(request: httpx.Request) -> bool:

@@ -121,9 +121,7 @@ class CliState:
         """
         if self._located is not None or self._client is not None:
             return
-        from sentinelhub_byoc.client import BYOCClient
-
-        with BYOCClient(deployment=self.chosen_deployment(), profile=self.profile) as asking:
+        with self._client_at(self.chosen_deployment()) as asking:
             self._located = asking.collections.locate(collection_id)
 
     def chosen_deployment(self) -> str | Deployment | None:
@@ -163,15 +161,18 @@ class CliState:
         self._client = None
 
     def _service_client(self) -> BYOCClient:
-        from sentinelhub_byoc.client import BYOCClient
-
         if self.locates and self._located is None:
             raise click.UsageError(
                 "--deployment auto finds the deployment of the command's COLLECTION; this command "
                 "names none, so give the deployment (eu, us-west, gcp...)"
             )
+        return self._client_at(self.chosen_deployment())
 
-        return BYOCClient(deployment=self.chosen_deployment(), profile=self.profile, **rate_limit_options())
+    def _client_at(self, deployment: str | Deployment | None) -> BYOCClient:
+        """A client of the service at *deployment*, with the run's profile and rate limit."""
+        from sentinelhub_byoc.client import BYOCClient
+
+        return BYOCClient(deployment=deployment, profile=self.profile, **rate_limit_options())
 
     def _emulator_client(self) -> BYOCClient:
         try:

@@ -360,7 +360,8 @@ def wait(
 @click.option(
     "--checksum",
     is_flag=True,
-    help="with --upload-to: compare files with the bucket's copies by content (MD5), not by time.",
+    help="with --upload-to: compare files with the bucket's copies by content (S3's ETag, GCS's "
+    "MD5), not by time.",
 )
 @click.option(
     "--force",
@@ -454,13 +455,13 @@ def sync(
     if dask_scheduler is not None and not convert:
         raise click.UsageError("--dask-scheduler runs the conversions of --convert; add --convert")
     scheme = url_scheme(source)
-    from_s3 = scheme is not None
-    if convert and from_s3 and (staging is None or url_scheme(staging) != scheme):
+    from_bucket = scheme is not None
+    if convert and from_bucket and (staging is None or url_scheme(staging) != scheme):
         raise click.UsageError(
             f"--convert with a {scheme}:// source needs --staging {scheme}://bucket/prefix, a prefix of "
             "the source's bucket beside it: the tiles with files to convert are staged and registered there"
         )
-    if convert and not from_s3 and upload_to is None:
+    if convert and not from_bucket and upload_to is None:
         raise click.UsageError(
             "--convert needs a local folder and --upload-to s3:// or gs://bucket/prefix (the converted "
             "copies are uploaded in place of the originals), or an s3:// or gs:// source and --staging "
@@ -468,7 +469,7 @@ def sync(
         )
     if max_delete is not None and not delete_missing:
         raise click.UsageError("--max-delete limits the deletions of --delete-missing; add --delete-missing")
-    if bucket_dir and (from_s3 or upload_to is not None):
+    if bucket_dir and (from_bucket or upload_to is not None):
         raise click.UsageError(
             "--bucket-dir says a local folder mirrors the bucket; leave it out with --upload-to or a "
             "bucket URL"
@@ -479,13 +480,13 @@ def sync(
             "--upload-to (an s3:// or gs:// source's objects are compared by their time, which every write "
             "sets; a --bucket-dir folder has no other copy). To reingest tiles regardless, use --force"
         )
-    if not from_s3 and upload_to is None and not bucket_dir:
+    if not from_bucket and upload_to is None and not bucket_dir:
         bucket_dir = _emulator_bucket(state, collection, Path(source))
     with dask_executor(dask_scheduler) as executor, ProgressBars() as bars:
         report = workflows.sync(
             state.client(),
             collection,
-            source if from_s3 else Path(source),
+            source if from_bucket else Path(source),
             layout=layout,
             sensing_time=sensing_time,
             upload_to=upload_to,

@@ -6,6 +6,7 @@ The COG checks, sync, the conversions and the emulator read these the same way h
 from __future__ import annotations
 
 import re
+from typing import TypeGuard
 
 import attrs
 
@@ -167,7 +168,7 @@ def url_scheme(text: object) -> str | None:
     return None
 
 
-def is_bucket_url(text: object) -> bool:
+def is_bucket_url(text: object) -> TypeGuard[str]:
     """Whether *text* is a URL of a bucket or an object in one (``s3://`` or ``gs://``)."""
     return url_scheme(text) is not None
 

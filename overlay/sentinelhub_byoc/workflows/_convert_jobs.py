@@ -39,12 +39,11 @@ __all__ = [
     "Status",
     "UploadJob",
     "check_job",
+    "check_url",
     "copy_job",
     "failure_reason",
     "run_job",
-    "check_url",
     "upload_job",
-    "worker_s3_client",
 ]
 
 _BAND_NAME = re.compile(r"B\d+")
@@ -84,17 +83,6 @@ def failure_reason(error: BaseException) -> str:
         where = f" ({error.filename})" if error.filename else ""
         return f"{error.strerror}{where}"
     return f"{type(error).__name__}: {error}"
-
-
-def worker_s3_client(s3_client: Any) -> Any:
-    """*s3_client*, or this process's own, made from the environment (``AWS_ENDPOINT_URL``...)."""
-    return worker_store(StoreClients(s3=s3_client), "s3").client
-
-
-def _store_of(url: str, clients: StoreClients | None) -> tuple[ObjectStore, str, str]:
-    """The store of the object at *url*, through *clients* or this process's own, and its bucket and key."""
-    scheme, bucket, key = split_bucket_url(url)
-    return worker_store(clients, scheme), bucket, key
 
 
 def check_url(url: str, rules: RuleSet, clients: StoreClients | None) -> Any:
@@ -190,7 +178,8 @@ def _run(job: ConvertJob, clients: StoreClients | None) -> JobResult:
     if job.only_failing and check_url(job.source, job.rules, clients).ok:
         return JobResult(job.source, "unchanged")
     # One HEAD of an object source: its size and version are the stamp, its time the copy's.
-    source_store = _store_of(job.source, clients)[0] if url_scheme(job.source) else None
+    source_scheme = url_scheme(job.source)
+    source_store = None if source_scheme is None else worker_store(clients, source_scheme)
     head = None if source_store is None else _source_head(source_store, job.source)
     with tempfile.TemporaryDirectory(prefix="byoc-convert-") as work:
 

@@ -105,7 +105,6 @@ def _target(source: Source, upload_to: str | None, bucket_dir: bool = False) -> 
         _sources.check_keys(keys)
         return _Target(f"{len(keys)} listed path(s)", None, None, keys, None)
     if is_bucket_url(source):
-        assert isinstance(source, str)
         location = parse_bucket_url(source)
         store = "S3" if location.scheme == "s3" else "Cloud Storage"
         if upload_to is not None:
