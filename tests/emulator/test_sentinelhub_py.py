@@ -179,7 +179,9 @@ def test_tiles_from_creation_to_deletion(byoc: SentinelHubBYOC, emulator: Emulat
 
     configured = ByocCollection.from_dict(byoc.get_collection(collection))
     assert configured.additional_data is not None
-    assert configured.additional_data.max_meters_per_pixel == pytest.approx(10.0)
+    # Five times the coarsest overview's pixel of its tiles.
+    coarsest = max(t["additionalData"]["maxMetersPerPixel"] for t in byoc.iter_tiles(collection))
+    assert configured.additional_data.max_meters_per_pixel == pytest.approx(5 * coarsest)
     assert configured.additional_data.bands is not None
     assert set(configured.additional_data.bands) == {
         "B01",

@@ -163,7 +163,8 @@ def test_max_meters_per_pixel_comes_with_the_first_ingested_tile(api: httpx.Clie
     new_tile(api, cid, path="utm")
     emu.wait_idle()
     additional = api.get(f"/api/v1/byoc/collections/{cid}").json()["data"]["additionalData"]
-    assert additional["maxMetersPerPixel"] == pytest.approx(10.0)
+    # Five times the coarsest overview's pixel; this tile of 10 m pixels has no overview.
+    assert additional["maxMetersPerPixel"] == pytest.approx(5 * 10.0)
 
 
 def test_max_meters_per_pixel_of_a_geographic_tile_is_measured_at_its_latitude(
@@ -175,7 +176,7 @@ def test_max_meters_per_pixel_of_a_geographic_tile_is_measured_at_its_latitude(
     new_tile(api, cid, path="wgs")
     emu.wait_idle()
     additional = api.get(f"/api/v1/byoc/collections/{cid}").json()["data"]["additionalData"]
-    assert additional["maxMetersPerPixel"] == pytest.approx(0.0004 * 111_319.49 * 0.5, rel=1e-3)
+    assert additional["maxMetersPerPixel"] == pytest.approx(5 * 0.0004 * 111_319.49 * 0.5, rel=1e-3)
 
 
 def test_failure_causes_name_bucket_paths_not_the_emulator_folder(

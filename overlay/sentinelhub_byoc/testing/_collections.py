@@ -11,11 +11,20 @@ import attrs
 
 from ._answers import Json, format_millis
 from ._clock import Clock
-from ._geojson import bbox_polygon, union_bounds
+from ._geojson import bbox_polygon, to_crs84, union_bounds, vertex_bounds
 from ._lifecycle import IngestionDelays, Scheduler
+from ._recorded import COLLECTION_BANDS, COLLECTION_DERIVED, TILE_COPY, TILE_RUN, forget, kept
 from ._records import Collection, Tile
 
+# The collection's maxMetersPerPixel is this many times its coarsest tile overview's pixel: the one
+# public live record (sentinelhub-py's recorded fixture) pairs a tile of 10 m with overviews down to
+# 160 m with a collection maxMetersPerPixel of 800.
+_COARSEST_FACTOR = 5
+# Extents are shown to nine decimals of a degree (about a millimetre), as live records show them.
+_EXTENT_DECIMALS = 9
+
 if TYPE_CHECKING:
+    from ._replay import RecordedTile
     from .ingestion import BucketResolver, IngestionOutcome
 
 
@@ -43,16 +52,24 @@ class State:
     # Collections -------------------------------------------------------------------------
 
     def add_collection(
-        self, account_id: str, name: str, bucket: str, collection_id: str | None = None
+        self,
+        account_id: str,
+        name: str,
+        bucket: str,
+        collection_id: str | None = None,
+        created_ms: float | None = None,
     ) -> Collection:
-        """Create an empty collection owned by ``account_id`` (with a new id unless given one)."""
+        """Create an empty collection owned by ``account_id`` (with a new id unless given one).
+
+        ``created_ms`` is when it was created (a recorded collection's); by default now.
+        """
         collection = Collection(
             id=collection_id or str(uuid.uuid4()),
             account_id=account_id,
             seq=next(self._seq),
             name=name,
             s3_bucket=bucket,
-            created_ms=self.now_ms(),
+            created_ms=self.now_ms() if created_ms is None else created_ms,
         )
         self.collections[collection.id] = collection
         self._by_account.setdefault(account_id, {})[collection.id] = collection
@@ -88,7 +105,8 @@ class State:
                 continue
             owner.add_tile(tile)
             top = max(top, tile.seq)
-            if tile.status not in ("INGESTED", "FAILED"):
+            # A status still as recorded stays as it was: only a change moves a replayed tile on.
+            if tile.status not in ("INGESTED", "FAILED") and not kept(tile.recorded, "status"):
                 started = now if tile.run_started_ms is None else tile.run_started_ms / 1000
                 # Never from the future: a clock set back (or a manual one) starts the run now.
                 self.scheduler.start(tile, min(started, now))
@@ -106,20 +124,35 @@ class State:
         """Note that a collection's tiles changed, so its metadata must be recomputed."""
         self._revision[collection.id] = self._revision.get(collection.id, 0) + 1
 
+    def changed(self, collection: Collection) -> None:
+        """Note a change of the collection's tiles: what it derives from them is its own from now on."""
+        self.touch(collection)
+        forget(collection.recorded, COLLECTION_DERIVED)
+
     def metadata(self, collection: Collection) -> Json:
-        """Return the read-only ``additionalData`` members derived from ingested tiles."""
+        """Return the read-only ``additionalData`` members derived from ingested tiles.
+
+        - ``extent``: the WGS84 box around the vertices of the ingested tiles' covers (a tile's
+          default cover is its box), to nine decimals;
+        - ``maxMetersPerPixel``: five times the coarsest overview's pixel among them
+          (:data:`_COARSEST_FACTOR`);
+        - ``hasSensingTimes``: ``YES`` when each has a sensing time, ``PARTIALLY`` when some do,
+          ``NO`` otherwise, with ``fromSensingTime``/``toSensingTime`` the first and last of them.
+        """
         revision = self._revision.get(collection.id, 0)
         cached = self._metadata.get(collection.id)
         if cached is not None and cached[0] == revision:
             return cached[1]
         ingested = [tile for tile in collection.tiles() if tile.status == "INGESTED"]
         result: Json = {}
-        bounds = union_bounds([t.wgs84_bounds for t in ingested if t.wgs84_bounds is not None])
+        bounds = union_bounds([box for box in map(_cover_bounds, ingested) if box is not None])
         if bounds is not None:
-            result["extent"] = bbox_polygon(bounds)
-        sizes = [t.meters_per_pixel for t in ingested if t.meters_per_pixel is not None]
-        if sizes:
-            result["maxMetersPerPixel"] = max(sizes)
+            rounded = (round(value, _EXTENT_DECIMALS) for value in bounds)
+            result["extent"] = bbox_polygon(tuple(rounded))  # type: ignore[arg-type]
+        sizes = [t.coarsest_meters_per_pixel or t.meters_per_pixel for t in ingested]
+        known = [size for size in sizes if size is not None]
+        if known:
+            result["maxMetersPerPixel"] = _COARSEST_FACTOR * max(known)
         times = [t.sensing_ms for t in ingested if t.sensing_ms is not None]
         if times:
             result["fromSensingTime"] = format_millis(min(times))
@@ -152,6 +185,13 @@ class State:
         )
         collection.add_tile(tile)
         self.scheduler.start(tile, self.clock.now())
+        self.changed(collection)
+        return tile
+
+    def add_recorded_tile(self, collection: Collection, recorded: RecordedTile) -> Tile:
+        """Add a tile as the service answered it: it stays as recorded until something changes it."""
+        tile = recorded.tile(collection.id, next(self._seq), self.now_ms())
+        collection.add_tile(tile)
         self.touch(collection)
         return tile
 
@@ -168,21 +208,38 @@ class State:
             failure_cause=None,
             generation=0,
             run_started_ms=None,
+            recorded=None if tile.recorded is None else dict(tile.recorded),
         )
+        forget(copy.recorded, TILE_COPY)
         target.add_tile(copy)
-        self.touch(target)
+        self.changed(target)
         return copy
 
     def remove_tile(self, collection: Collection, tile: Tile) -> None:
         """Delete a tile."""
         self.scheduler.cancel(tile)
         collection.remove_tile(tile)
-        self.touch(collection)
+        self.changed(collection)
+
+    def update_tile(
+        self, collection: Collection, tile: Tile, cover_crs84: Json | None, sensing_ms: int | None
+    ) -> None:
+        """Set a tile's cover (``None``: its box) and sensing time, as ``PUT`` does."""
+        if cover_crs84 != (tile.cover_crs84 if tile.cover_from_user else None):
+            forget(tile.recorded, ["coverGeometry"])
+        if sensing_ms != tile.sensing_ms:
+            forget(tile.recorded, ["sensingTime"])
+        tile.cover_crs84 = cover_crs84
+        tile.cover_from_user = cover_crs84 is not None
+        tile.cover_output = None
+        tile.sensing_ms = sensing_ms
+        self.changed(collection)
 
     def reingest(self, collection: Collection, tile: Tile) -> None:
         """Send a tile back to WAITING to be ingested again."""
+        forget(tile.recorded, TILE_RUN)
         self.scheduler.start(tile, self.clock.now())
-        self.touch(collection)
+        self.changed(collection)
 
     # Ingestion ---------------------------------------------------------------------------
 
@@ -193,7 +250,7 @@ class State:
             if collection is None:
                 continue
             self.apply(collection, tile, self.ingest(collection, tile))
-            self.touch(collection)
+            self.changed(collection)
 
     def _ingest(self, collection: Collection, tile: Tile) -> IngestionOutcome:
         from .ingestion import IngestionOutcome, ingest_tile
@@ -226,7 +283,18 @@ class State:
         tile.crs_epsg = outcome.crs_epsg
         tile.tile_geometry = outcome.tile_geometry
         tile.wgs84_bounds = outcome.wgs84_bounds
+        if outcome.tile_geometry is not None:
+            # The service keeps covers in CRS84: the default one is the box's corners moved there.
+            tile.wgs84_bounds = vertex_bounds(to_crs84(outcome.tile_geometry, cdse=True))
         tile.meters_per_pixel = outcome.meters_per_pixel
         tile.coarsest_meters_per_pixel = outcome.coarsest_meters_per_pixel
         if not collection.bands and outcome.bands:
             collection.bands = {name: dict(band) for name, band in outcome.bands.items()}
+            forget(collection.recorded, COLLECTION_BANDS)
+
+
+def _cover_bounds(tile: Tile) -> tuple[float, float, float, float] | None:
+    """The WGS84 box around the vertices of a tile's cover, as the collection's extent takes it."""
+    if tile.cover_from_user and tile.cover_crs84 is not None:
+        return vertex_bounds(tile.cover_crs84)
+    return tile.wgs84_bounds

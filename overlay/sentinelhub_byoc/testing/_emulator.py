@@ -18,6 +18,7 @@ from sentinelhub_byoc.deployments import TOKEN_PATH
 
 from ._answers import (
     UNAUTHORIZED_MESSAGE,
+    ApiError,
     Dropped,
     Json,
     Reply,
@@ -37,6 +38,8 @@ from ._faults import Decision, FaultInjector, Faults
 from ._handlers import Api, Place, is_byoc_path, is_locations_path
 from ._lifecycle import IngestionDelays
 from ._records import collection_json
+from ._replay import copy_record
+from ._seed import Seed, SeedError, load_seed, parse_seed
 from ._validation import bands as _check_bands
 from ._validation import bucket_name, parse_uuid, sensing_time, tile_path
 
@@ -95,6 +98,7 @@ class Emulator:
         bucket_folders: Mapping[str, Path | str] | None = None,
         location: str | None = None,
         directory: Directory | None = None,
+        seed: Seed | Mapping[str, Any] | Path | str | None = None,
     ) -> None:
         """Create an emulator.
 
@@ -115,6 +119,12 @@ class Emulator:
         ``directory`` makes it one of several deployments of one service (see :class:`Directory`):
         they share accounts and tokens, and each answers the global lookup and the location list
         for all of them.
+        ``seed`` starts it with a seed's clients, bucket folders, collections and tiles: a seed file
+        (YAML or JSON; relative folders start at its folder), the same as a mapping (relative
+        folders start at the working folder), or a loaded one. Collections it records as the
+        service answered them (as ``byoc emulator dump`` writes them) are served back member for
+        member. A collection the emulator already has (kept in ``state_dir``) is left as it is.
+        A seed that cannot be used raises ``SeedError``, a ``ValueError`` naming the entry.
         """
         if flavour not in FLAVOURS:
             raise ValueError(f"flavour must be one of {', '.join(map(repr, FLAVOURS))}, got {flavour!r}")
@@ -128,8 +138,14 @@ class Emulator:
         self.location: str = location or ("cdse" if flavour == "cdse" else "aws-eu-central-1")
         """The service's id of the deployment it stands for, e.g. ``"aws-eu-central-1"``."""
         self._directory = directory
+        self.seeded: list[tuple[str, str, bool]] = []
+        """The seed's collections as ``(id, name, created)``; ``created`` is False for one kept from before."""
+        loaded = _loaded_seed(seed)
+        if loaded is not None:
+            clients = {**loaded.clients, **(clients or {})}
+            bucket_folders = {**loaded.buckets, **(bucket_folders or {})}
         try:
-            self._open(state_dir, data_dir, buckets, bucket_folders, clients, token_lifetime, delays)
+            self._open(state_dir, data_dir, buckets, bucket_folders, clients, token_lifetime, delays, loaded)
         except BaseException:
             # Nothing half-made stays behind: the state folder's lock, a temporary folder.
             self.close()
@@ -150,6 +166,7 @@ class Emulator:
         clients: Mapping[str, str] | None,
         token_lifetime: float,
         delays: IngestionDelays | None,
+        seed: Seed | None,
     ) -> None:
         if state_dir is not None:
             # Opened first: a folder that cannot hold state is reported as such.
@@ -175,14 +192,52 @@ class Emulator:
         if self._store is not None:
             for kept in self._store.accounts():
                 self._accounts.add(kept.client_id, kept.client_secret, kept.account_id)
+        accounts = seed.accounts if seed is not None else {}
         for client_id, secret in (clients or {DEMO_CLIENT_ID: DEMO_CLIENT_SECRET}).items():
-            self._accounts.add(client_id, secret)
+            account = self._accounts.add(client_id, secret, accounts.get(client_id))
+            if accounts.get(client_id, account.account_id) != account.account_id:
+                raise SeedError(
+                    f"clients: {client_id!r} has account {account.account_id} from before, but the seed "
+                    f"gives it account {accounts[client_id]}: use another state folder or clientId"
+                )
         self._state = State(self.clock, delays or IngestionDelays(), buckets)
         self._state.cdse = self.flavour == "cdse"
         if self._store is not None:
             self._store.save_accounts(self._accounts.all())
             self._state.restore(*self._store.load())
+        if seed is not None:
+            self.seeded = self._apply_seed(seed)
+        if self._store is not None:
             self._store.sync(self._state)
+
+    def _apply_seed(self, seed: Seed) -> list[tuple[str, str, bool]]:
+        results: list[tuple[str, str, bool]] = []
+        for entry in seed.collections:
+            if entry.id in self._state.collections:
+                results.append((entry.id, entry.name, False))
+                continue
+            try:
+                bucket = bucket_name({"s3Bucket": entry.s3_bucket}, cdse=self._state.cdse)
+            except ApiError as error:
+                raise SeedError(f"collection {entry.id}: {error.message}") from None
+            account = self._accounts.get(entry.client_id)
+            collection = self._state.add_collection(
+                account.account_id, entry.name, bucket, entry.id, entry.created_ms
+            )
+            collection.bands = {name: dict(band) for name, band in entry.bands.items()}
+            collection.planet = entry.planet
+            collection.no_data = entry.no_data
+            collection.max_meters_per_pixel_override = entry.max_meters_per_pixel_override
+            collection.storage_identifier = entry.storage_identifier
+            collection.recorded = copy_record(entry.recorded)
+            for tile in entry.tiles:
+                if tile.recorded is not None:
+                    self._state.add_recorded_tile(collection, tile.recorded)
+                else:
+                    sensing = sensing_time({"sensingTime": tile.sensing_time})
+                    self._state.add_tile(collection, tile.path, None, sensing)
+            results.append((entry.id, entry.name, True))
+        return results
 
     # Context management ------------------------------------------------------------------
 
@@ -484,6 +539,14 @@ class Emulator:
         if fault is not None and fault.kind == "lost":
             return Dropped(response), client_id
         return response, client_id
+
+
+def _loaded_seed(seed: Seed | Mapping[str, Any] | Path | str | None) -> Seed | None:
+    if seed is None or isinstance(seed, Seed):
+        return seed
+    if isinstance(seed, Path | str):
+        return load_seed(seed)
+    return parse_seed(seed, Path.cwd())
 
 
 def _with_folders(fallback: BucketResolver, folders: Mapping[str, Path]) -> BucketResolver:

@@ -36,6 +36,25 @@ def union_bounds(
     )
 
 
+def vertex_bounds(geometry: Json) -> tuple[float, float, float, float] | None:
+    """The box around a Polygon's or MultiPolygon's vertices, or ``None`` when it has none."""
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def visit(value: Any) -> None:
+        if isinstance(value, list | tuple) and len(value) >= 2 and all(
+            isinstance(number, int | float) and not isinstance(number, bool) for number in value[:2]
+        ):
+            xs.append(float(value[0]))
+            ys.append(float(value[1]))
+        elif isinstance(value, list | tuple):
+            for item in value:
+                visit(item)
+
+    visit(geometry.get("coordinates"))
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
 def _is_crs84(geometry: Json) -> bool:
     crs: Any = geometry.get("crs")
     if crs is None:

@@ -16,6 +16,7 @@ from ._band_changes import updated_bands
 from ._collections import State
 from ._directory import Directory, lookup_entry
 from ._geojson import to_crs84
+from ._recorded import forget
 from ._records import Collection, Tile, collection_json, tile_json
 from ._routing import NoRoute, Router
 from ._spec_routes import ROUTES
@@ -211,11 +212,16 @@ class Api:
             # additionalData replaces what it holds: an override left out of it is lifted.
             override = check.meters_override(body["additionalData"])
         check.check_no_data_once(no_data, bands)
+        if storage is None:
+            storage = collection.storage_identifier
+        before = _settable(collection)
         collection.name, collection.s3_bucket, collection.no_data = name, bucket, no_data
         collection.bands = bands
         collection.max_meters_per_pixel_override = override
-        if storage is not None:
-            collection.storage_identifier = storage
+        collection.storage_identifier = storage
+        # A recorded member stays as recorded unless this update changed it.
+        after = _settable(collection)
+        forget(collection.recorded, [member for member in before if before[member] != after[member]])
         return empty_response()
 
     def delete_collection(self, call: _Call) -> httpx.Response:
@@ -305,11 +311,8 @@ class Api:
         check.member_types(body, check.TILE_UPDATE)
         cover = check.geometry(body.get("coverGeometry"), "coverGeometry")
         sensing = check.sensing_time(body)
-        tile.cover_crs84 = None if cover is None else to_crs84(cover, cdse=self.state.cdse)
-        tile.cover_from_user = cover is not None
-        tile.cover_output = None
-        tile.sensing_ms = sensing
-        self.state.touch(collection)
+        cover_crs84 = None if cover is None else to_crs84(cover, cdse=self.state.cdse)
+        self.state.update_tile(collection, tile, cover_crs84, sensing)
         return empty_response()
 
     def delete_tile(self, call: _Call) -> httpx.Response:
@@ -376,6 +379,19 @@ class Api:
             "Accept-Ranges": "bytes",
         }
         return file_response(206, headers, read, start, end)
+
+
+def _settable(collection: Collection) -> dict[str, object]:
+    """What ``PUT`` sets on a collection, by the members of its answer that show it."""
+    return {
+        "name": collection.name,
+        "s3Bucket": collection.s3_bucket,
+        "noData": collection.no_data,
+        "isConfigured": bool(collection.bands),
+        "additionalData.bands": collection.bands,
+        "additionalData.maxMetersPerPixelOverride": collection.max_meters_per_pixel_override,
+        "additionalData.storageIdentifier": collection.storage_identifier,
+    }
 
 
 def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:

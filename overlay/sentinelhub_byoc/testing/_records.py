@@ -9,6 +9,7 @@ import attrs
 
 from ._answers import Json, format_millis
 from ._geojson import from_crs84
+from ._recorded import replayed
 
 STATUSES = ("WAITING", "QUEUED", "INGESTING", "INGESTED", "FAILED")
 
@@ -31,6 +32,7 @@ class Tile:
     warnings: str | None = None
     crs_epsg: int | None = None
     tile_geometry: Json | None = None
+    # The WGS84 bounds of the corners of tileGeometry: the default cover's part of the extent.
     wgs84_bounds: tuple[float, float, float, float] | None = None
     # Bumped on reingest so that transitions scheduled for an older run are ignored.
     generation: int = 0
@@ -45,6 +47,8 @@ class Tile:
     # When the current ingestion run started (creation or reingest), in epoch milliseconds: kept,
     # so that an emulator started later moves an unfinished run on by the time gone by meanwhile.
     run_started_ms: float | None = None
+    # The answer the service gave for a seeded tile, less what changed since (see _recorded).
+    recorded: Json | None = None
 
 
 @attrs.define(eq=False)
@@ -64,6 +68,8 @@ class Collection:
     storage_identifier: str | None = None
     # ``additionalData.maxMetersPerPixelOverride``, as the owner set it.
     max_meters_per_pixel_override: float | None = None
+    # The answer the service gave for a seeded collection, less what changed since (see _recorded).
+    recorded: Json | None = None
     _by_seq: dict[int, Tile] = attrs.field(factory=dict)
     _order: list[int] = attrs.field(factory=list)
     _by_id: dict[str, Tile] = attrs.field(factory=dict)
@@ -145,7 +151,7 @@ def tile_json(tile: Tile) -> Json:
     data["created"] = format_millis(tile.created_ms)
     if tile.ingestion_start_ms is not None:
         data["ingestionStart"] = format_millis(tile.ingestion_start_ms)
-    return data
+    return replayed(tile.recorded, data)
 
 
 def collection_json(collection: Collection, metadata: Json) -> Json:
@@ -170,4 +176,4 @@ def collection_json(collection: Collection, metadata: Json) -> Json:
         additional["bands"] = {name: dict(band) for name, band in collection.bands.items()}
     additional.update(metadata)
     data["additionalData"] = additional
-    return data
+    return replayed(collection.recorded, data)

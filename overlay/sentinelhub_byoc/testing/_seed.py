@@ -5,6 +5,7 @@ A seed is a YAML or JSON mapping (relative folders are relative to the seed file
     clients:
       - clientId: my-client
         clientSecret: my-secret
+        accountId: 1b639ce6-eb3e-494c-9cb4-2eab3569b121   # optional
     buckets:
       deliveries: ./planet-deliveries      # bucket name -> local folder
     collections:
@@ -16,8 +17,13 @@ A seed is a YAML or JSON mapping (relative folders are relative to the seed file
         noData: 0                             # optional
         bands: {B1: {bitDepth: 16, sampleFormat: UINT}}   # optional
         tiles:
-          - path: order1
+          - path: order1                      # a new tile: WAITING, then ingested
             sensingTime: "2024-05-01T10:30:00Z"           # optional
+
+A collection entry may also be exactly what the service answered for it (the ``data`` of its
+``GET``, as ``byoc emulator dump`` writes it), and a tile entry with a ``status`` is what the
+service answered for that tile. Such records are served back member for member (see
+:mod:`._recorded`); ``clientId``, ``planet``, ``bands`` and ``tiles`` are the seed's own members.
 
 Everything is checked before anything is applied; a mistake is one line naming the entry.
 """
@@ -33,13 +39,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._answers import ApiError
+from ._answers import ApiError, Json
 from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from ._replay import RecordedTile, RecordError, additional_data, read_tile, recorded_bands, timestamp_ms
 from ._validation import bands as check_bands
-from ._validation import bucket_name, parse_uuid, sensing_time, tile_path
-
-if TYPE_CHECKING:
-    from ._emulator import Emulator
+from ._validation import bucket_name, meters_override, parse_uuid, sensing_time, storage_identifier, tile_path
 
 # Seeded collections without an id get one derived from their client and name, so that seeding
 # an emulator with kept state again finds them instead of adding copies.
@@ -52,15 +56,20 @@ class SeedError(ValueError):
 
 @attrs.frozen
 class SeedTile:
-    """A tile to create in a seeded collection."""
+    """A tile of a seeded collection: a new one (``recorded`` is None) or the service's answer for one."""
 
     path: str
     sensing_time: str | None
+    recorded: RecordedTile | None = None
 
 
 @attrs.frozen
 class SeedCollection:
-    """A collection to create, with its tiles."""
+    """A collection to create, with its tiles.
+
+    ``recorded`` holds the members of the entry the service answers with (all but the seed's own
+    ``clientId``, ``planet``, ``bands`` and ``tiles``): they are served back as they are.
+    """
 
     id: str
     name: str
@@ -70,15 +79,23 @@ class SeedCollection:
     no_data: float | None
     bands: dict[str, Any]
     tiles: tuple[SeedTile, ...]
+    recorded: Json = attrs.field(factory=dict)
+    created_ms: float | None = None
+    max_meters_per_pixel_override: float | None = None
+    storage_identifier: str | None = None
 
 
 @attrs.frozen
 class Seed:
-    """What a seed file asks for, checked."""
+    """What a seed file asks for, checked.
+
+    ``accounts`` gives clients the account ids their recorded collections name (``accountId``).
+    """
 
     clients: dict[str, str]
     buckets: dict[str, Path]
     collections: tuple[SeedCollection, ...]
+    accounts: dict[str, str] = attrs.field(factory=dict)
 
 
 def _parse(path: Path) -> Any:
@@ -136,24 +153,28 @@ def _string(value: Any, where: str) -> str:
     return value
 
 
-def _checked(where: str, check: Any, *args: Any) -> Any:
+def _checked(where: str, check: Any, *args: Any, **kwargs: Any) -> Any:
     """Run one of the service's own payload checks, reporting its message against ``where``."""
     try:
-        return check(*args)
+        return check(*args, **kwargs)
     except ApiError as error:
         raise SeedError(f"{where}: {error.message}") from None
 
 
-def _clients(raw: Any) -> dict[str, str]:
+def _clients(raw: Any) -> tuple[dict[str, str], dict[str, str]]:
     clients: dict[str, str] = {}
+    accounts: dict[str, str] = {}
     for index, entry in enumerate(_list(raw, "clients")):
         where = f"clients[{index}]"
-        entry = _mapping(entry, where, {"clientId": True, "clientSecret": True})
+        entry = _mapping(entry, where, {"clientId": True, "clientSecret": True, "accountId": False})
         client_id = _string(entry["clientId"], f"{where}.clientId")
         if client_id in clients:
             raise SeedError(f"{where}.clientId: {client_id!r} is listed twice")
         clients[client_id] = _string(entry["clientSecret"], f"{where}.clientSecret")
-    return clients
+        if "accountId" in entry:
+            account = _string(entry["accountId"], f"{where}.accountId")
+            accounts[client_id] = _checked(f"{where}.accountId", parse_uuid, account, "accountId")
+    return clients, accounts
 
 
 def _buckets(raw: Any, base: Path) -> dict[str, Path]:
@@ -184,43 +205,63 @@ def _sensing(value: Any, where: str) -> str | None:
     return str(value)
 
 
-def _tiles(raw: Any, where: str) -> tuple[SeedTile, ...]:
+def _tiles(raw: Any, where: str, collection_id: str, seen_ids: dict[str, str]) -> tuple[SeedTile, ...]:
     tiles: list[SeedTile] = []
     paths: set[str] = set()
     for index, entry in enumerate(_list(raw, where)):
         here = f"{where}[{index}]"
         if isinstance(entry, str):
             entry = {"path": entry}
-        entry = _mapping(entry, here, {"path": True, "sensingTime": False})
-        path = _checked(f"{here}.path", tile_path, {"path": entry["path"]})
-        if path in paths:
-            raise SeedError(f"{here}.path: {path!r} is listed twice in this collection")
-        paths.add(path)
-        tiles.append(SeedTile(path, _sensing(entry.get("sensingTime"), f"{here}.sensingTime")))
+        if isinstance(entry, dict) and "status" in entry:
+            tile = _recorded_tile(entry, here, collection_id)
+            if tile.recorded is not None and tile.recorded.id in seen_ids:
+                first = seen_ids[tile.recorded.id]
+                raise SeedError(f"{here}.id: {tile.recorded.id} is also the id of {first}")
+            if tile.recorded is not None:
+                seen_ids[tile.recorded.id] = here
+        else:
+            entry = _mapping(entry, here, {"path": True, "sensingTime": False})
+            path = _checked(f"{here}.path", tile_path, {"path": entry["path"]})
+            tile = SeedTile(path, _sensing(entry.get("sensingTime"), f"{here}.sensingTime"))
+        if tile.path in paths:
+            raise SeedError(f"{here}.path: {tile.path!r} is listed twice in this collection")
+        paths.add(tile.path)
+        tiles.append(tile)
     return tuple(tiles)
 
 
-_COLLECTION_KEYS = {
-    "name": True,
-    "s3Bucket": True,
-    "id": False,
-    "clientId": False,
-    "planet": False,
-    "noData": False,
-    "bands": False,
-    "tiles": False,
-}
+def _recorded_tile(entry: Json, where: str, collection_id: str) -> SeedTile:
+    record = _plain_json(entry, where)
+    # Tiles recorded without an id get one from their place, the same each time the seed is read.
+    stand_in = str(uuid.uuid5(_ID_NAMESPACE, f"{collection_id}\n{record.get('path')}"))
+    try:
+        recorded = read_tile(record, stand_in)
+    except RecordError as error:
+        raise SeedError(f"{where}.{error}") from None
+    return SeedTile(recorded.path, None, recorded)
 
 
-def _collections(raw: Any, clients: Mapping[str, str]) -> tuple[SeedCollection, ...]:
+_OWN_KEYS = ("clientId", "planet", "bands", "tiles")
+
+
+def _collections(
+    raw: Any, clients: Mapping[str, str], accounts: dict[str, str]
+) -> tuple[SeedCollection, ...]:
     found: list[SeedCollection] = []
     ids: set[str] = set()
+    tile_ids: dict[str, str] = {}
+    account_of: dict[str, str] = {client: f"clients' accountId {account}" for client, account in accounts.items()}
     default_client = next(iter(clients), DEMO_CLIENT_ID)
     for index, entry in enumerate(_list(raw, "collections")):
         where = f"collections[{index}]"
-        entry = _mapping(entry, where, _COLLECTION_KEYS)
+        if not isinstance(entry, dict):
+            raise SeedError(f"{where}: must be a mapping, got {type(entry).__name__}")
+        entry = _plain_json(entry, where)
+        for key in ("name", "s3Bucket"):
+            if key not in entry:
+                raise SeedError(f"{where}: missing {key!r}")
         name = _string(entry["name"], f"{where}.name")
-        bucket = _checked(f"{where}.s3Bucket", bucket_name, {"s3Bucket": entry["s3Bucket"]})
+        bucket = _checked(f"{where}.s3Bucket", bucket_name, {"s3Bucket": entry["s3Bucket"]}, cdse=True)
         client_id = entry.get("clientId", default_client)
         if client_id not in clients:
             known = ", ".join(sorted(clients))
@@ -231,7 +272,15 @@ def _collections(raw: Any, clients: Mapping[str, str]) -> tuple[SeedCollection, 
         no_data = entry.get("noData")
         if no_data is not None and (isinstance(no_data, bool) or not isinstance(no_data, int | float)):
             raise SeedError(f"{where}.noData: must be a number, got {no_data!r}")
-        band_map = _checked(f"{where}.bands", check_bands, {"bands": entry.get("bands") or {}})
+        try:
+            extra = additional_data(entry)
+            band_map = recorded_bands(extra.get("bands"))
+        except RecordError as error:
+            raise SeedError(f"{where}.{error}") from None
+        if "bands" in entry:
+            if band_map:
+                raise SeedError(f"{where}.bands: give bands here or in additionalData.bands, not both")
+            band_map = _checked(f"{where}.bands", check_bands, {"bands": entry.get("bands") or {}})
         if no_data is not None and any("noData" in band for band in band_map.values()):
             raise SeedError(f"{where}.noData: set noData on the collection or on its bands, not both")
         if "id" in entry:
@@ -243,49 +292,115 @@ def _collections(raw: Any, clients: Mapping[str, str]) -> tuple[SeedCollection, 
                 f"{where}: collection id {collection_id} is used twice (give one of them another name or id)"
             )
         ids.add(collection_id)
-        tiles = _tiles(entry.get("tiles"), f"{where}.tiles")
-        found.append(SeedCollection(collection_id, name, bucket, client_id, planet, no_data, band_map, tiles))
+        if "accountId" in entry:
+            account = _checked(
+                f"{where}.accountId", parse_uuid, _string(entry["accountId"], f"{where}.accountId"), "accountId"
+            )
+            if accounts.setdefault(client_id, account) != account:
+                raise SeedError(
+                    f"{where}.accountId: {account} differs from the {account_of[client_id]} of client "
+                    f"{client_id!r}: give collections of other accounts their own clientId"
+                )
+            account_of.setdefault(client_id, f"accountId of {where}")
+        try:
+            created_ms = timestamp_ms(entry.get("created"), "created")
+        except RecordError as error:
+            raise SeedError(f"{where}.{error}") from None
+        override = _checked(f"{where}.additionalData", meters_override, extra)
+        storage = _checked(f"{where}.additionalData", storage_identifier, extra, cdse=True)
+        tiles = _tiles(entry.get("tiles"), f"{where}.tiles", collection_id, tile_ids)
+        record = {key: value for key, value in entry.items() if key not in _OWN_KEYS}
+        _check_extent(record, tiles, where)
+        found.append(
+            SeedCollection(
+                collection_id,
+                name,
+                bucket,
+                client_id,
+                planet,
+                no_data,
+                band_map,
+                tiles,
+                recorded=record,
+                created_ms=created_ms,
+                max_meters_per_pixel_override=override,
+                storage_identifier=storage,
+            )
+        )
     return tuple(found)
+
+
+# How far (in degrees, about a decimetre) a tile may reach past its collection's recorded extent:
+# the service shows extents to nine decimals, worked out from covers it keeps in CRS84.
+_EXTENT_TOLERANCE = 1e-6
+
+
+def _check_extent(record: Json, tiles: tuple[SeedTile, ...], where: str) -> None:
+    """Refuse an ingested tile recorded outside its collection's recorded extent."""
+    from ._geojson import vertex_bounds
+
+    extent = record.get("additionalData", {}).get("extent")
+    # requiresMetadataUpdate: the service says itself that the extent is not up to date.
+    if not isinstance(extent, dict) or record.get("requiresMetadataUpdate") is True:
+        return
+    box = vertex_bounds(extent)
+    if box is None:
+        return
+    west, south, east, north = box
+    for index, tile in enumerate(tiles):
+        recorded = tile.recorded
+        if recorded is None or recorded.status != "INGESTED":
+            continue
+        bounds = vertex_bounds(recorded.cover_crs84) if recorded.cover_crs84 else recorded.wgs84_bounds
+        if bounds is None:
+            continue
+        if (
+            bounds[0] < west - _EXTENT_TOLERANCE
+            or bounds[1] < south - _EXTENT_TOLERANCE
+            or bounds[2] > east + _EXTENT_TOLERANCE
+            or bounds[3] > north + _EXTENT_TOLERANCE
+        ):
+            shown = ", ".join(f"{value:.6f}" for value in bounds)
+            raise SeedError(
+                f"{where}.tiles[{index}]: the tile ({shown}) lies outside its collection's extent "
+                f"({west:.6f}, {south:.6f}, {east:.6f}, {north:.6f}): it belongs to another collection, "
+                "or the extent was recorded before it was ingested"
+            )
+
+
+def _plain_json(value: Any, where: str) -> Any:
+    """``value`` with YAML's timestamps as ISO 8601 text; anything JSON has no type for is refused."""
+    if isinstance(value, _dt.datetime | _dt.date):
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str):
+                raise SeedError(f"{where}: key {key!r} must be a string")
+        return {key: _plain_json(item, f"{where}.{key}") for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain_json(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    raise SeedError(f"{where}: {type(value).__name__} is not a JSON value")
+
+
+def parse_seed(document: Any, base: Path, source: str = "seed") -> Seed:
+    """Check a seed already read into Python values; ``base`` is where relative folders start.
+
+    Raises :class:`SeedError` naming the first bad entry.
+    """
+    if document is None:
+        document = {}
+    document = _mapping(document, source, {"clients": False, "buckets": False, "collections": False})
+    clients, accounts = _clients(document.get("clients"))
+    clients = clients or {DEMO_CLIENT_ID: DEMO_CLIENT_SECRET}
+    buckets = _buckets(document.get("buckets"), base)
+    collections = _collections(document.get("collections"), clients, accounts)
+    return Seed(clients, buckets, collections, accounts)
 
 
 def load_seed(path: Path | str) -> Seed:
     """Read and check a seed file; raise :class:`SeedError` naming the first bad entry."""
     path = Path(path)
-    document = _parse(path)
-    if document is None:
-        document = {}
-    document = _mapping(
-        document, f"seed file {path}", {"clients": False, "buckets": False, "collections": False}
-    )
-    clients = _clients(document.get("clients")) or {DEMO_CLIENT_ID: DEMO_CLIENT_SECRET}
-    buckets = _buckets(document.get("buckets"), path.resolve().parent)
-    return Seed(clients, buckets, _collections(document.get("collections"), clients))
-
-
-def apply_seed(emulator: Emulator, seed: Seed) -> list[tuple[SeedCollection, bool]]:
-    """Create the seed's collections and tiles; return each with whether it was created now.
-
-    Collections the emulator already has (kept state from an earlier run) are left as they are.
-    Clients and bucket folders are given to the :class:`Emulator` when it is made.
-    """
-    results: list[tuple[SeedCollection, bool]] = []
-    for collection in seed.collections:
-        if emulator.has_collection(collection.id):
-            results.append((collection, False))
-            continue
-        emulator.create_collection(
-            collection.name,
-            collection.s3_bucket,
-            client_id=collection.client_id,
-            bands=collection.bands,
-            planet=collection.planet,
-            no_data=collection.no_data,
-            collection_id=collection.id,
-        )
-        emulator.add_tiles(
-            collection.id,
-            [tile.path for tile in collection.tiles],
-            sensing_times=[tile.sensing_time for tile in collection.tiles],
-        )
-        results.append((collection, True))
-    return results
+    return parse_seed(_parse(path), path.resolve().parent, f"seed file {path}")
