@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ._emulator import TOKEN_PATHS, Emulator, EmulatorTransport, RequestRecord
     from ._faults import Faults
     from ._lifecycle import IngestionDelays
+    from ._seed import SeedError
     from ._server import EmulatorServer, serve
 
 _EXPORTS = {
@@ -49,6 +50,7 @@ _EXPORTS = {
     "serve": "sentinelhub_byoc.testing._server",
     "EmulatorTransport": "sentinelhub_byoc.testing._emulator",
     "StoreError": "sentinelhub_byoc.testing._database",
+    "SeedError": "sentinelhub_byoc.testing._seed",
 }
 
 __all__ = [
@@ -65,6 +67,7 @@ __all__ = [
     "IngestionDelays",
     "ManualClock",
     "RequestRecord",
+    "SeedError",
     "StoreError",
     "SystemClock",
     "async_client_for",

@@ -7,7 +7,6 @@ from typing import Any
 from sentinelhub_byoc.client import AsyncBYOCClient, BYOCClient
 from sentinelhub_byoc.deployments import DEFAULT_PATH_PREFIX, Deployment
 
-from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from ._emulator import TOKEN_PATHS, Emulator
 from ._server import EmulatorServer
 
@@ -34,12 +33,17 @@ def emulator_deployment(
 def _arguments(target: Emulator | EmulatorServer, options: dict[str, Any]) -> dict[str, Any]:
     options.setdefault("deployment", emulator_deployment(target))
     if not any(key in options for key in ("client_id", "access_token", "auth", "http_client")):
-        options["client_id"], options["client_secret"] = DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+        if isinstance(target, EmulatorServer):
+            options["client_id"], options["client_secret"] = target.client_id, target.client_secret
+        else:
+            options["client_id"], options["client_secret"] = target.credentials
     return options
 
 
 def client_for(target: Emulator | EmulatorServer, **options: Any) -> BYOCClient:
-    """A :class:`BYOCClient` talking to *target* with the demo credentials (override any argument).
+    """A :class:`BYOCClient` talking to *target* as its first client (override any argument).
+
+    That is the demo client unless the emulator was given other clients (or a seed with them).
 
     >>> from sentinelhub_byoc.testing import Emulator, client_for
     >>> with Emulator() as emulator, client_for(emulator) as client:

@@ -139,10 +139,10 @@ class Emulator:
         """The service's id of the deployment it stands for, e.g. ``"aws-eu-central-1"``."""
         self._directory = directory
         self.seeded: list[tuple[str, str, bool]] = []
-        """The seed's collections as ``(id, name, created)``; ``created`` is False for one kept from before."""
+        """The seed's collections as ``(id, name, created)``; ``created`` is False for one kept before."""
         loaded = _loaded_seed(seed)
         if loaded is not None:
-            clients = {**loaded.clients, **(clients or {})}
+            clients = {**loaded.clients, **(clients or {})} or None
             bucket_folders = {**loaded.buckets, **(bucket_folders or {})}
         try:
             self._open(state_dir, data_dir, buckets, bucket_folders, clients, token_lifetime, delays, loaded)
@@ -193,7 +193,10 @@ class Emulator:
             for kept in self._store.accounts():
                 self._accounts.add(kept.client_id, kept.client_secret, kept.account_id)
         accounts = seed.accounts if seed is not None else {}
-        for client_id, secret in (clients or {DEMO_CLIENT_ID: DEMO_CLIENT_SECRET}).items():
+        clients = clients or {DEMO_CLIENT_ID: DEMO_CLIENT_SECRET}
+        self.credentials: tuple[str, str] = next(iter(clients.items()))
+        """The first client it was given, as ``(client id, secret)``: the demo client by default."""
+        for client_id, secret in clients.items():
             account = self._accounts.add(client_id, secret, accounts.get(client_id))
             if accounts.get(client_id, account.account_id) != account.account_id:
                 raise SeedError(

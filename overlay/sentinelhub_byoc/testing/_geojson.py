@@ -16,9 +16,12 @@ _CRS84_NAMES = frozenset(
 
 
 def bbox_polygon(bounds: tuple[float, float, float, float]) -> Json:
-    """Return a closed GeoJSON Polygon for ``(min_x, min_y, max_x, max_y)``."""
+    """Return a closed GeoJSON Polygon for ``(min_x, min_y, max_x, max_y)``.
+
+    The ring runs as live extents run: from the south-west corner north, then east.
+    """
     x0, y0, x1, y1 = bounds
-    ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+    ring = [[x0, y0], [x0, y1], [x1, y1], [x1, y0], [x0, y0]]
     return {"type": "Polygon", "coordinates": [ring]}
 
 
@@ -42,8 +45,10 @@ def vertex_bounds(geometry: Json) -> tuple[float, float, float, float] | None:
     ys: list[float] = []
 
     def visit(value: Any) -> None:
-        if isinstance(value, list | tuple) and len(value) >= 2 and all(
-            isinstance(number, int | float) and not isinstance(number, bool) for number in value[:2]
+        if (
+            isinstance(value, list | tuple)
+            and len(value) >= 2
+            and all(isinstance(number, int | float) and not isinstance(number, bool) for number in value[:2])
         ):
             xs.append(float(value[0]))
             ys.append(float(value[1]))

@@ -207,7 +207,7 @@ class Api:
         bands = collection.bands
         override = collection.max_meters_per_pixel_override
         if "additionalData" in body and body["additionalData"] is not None:
-            requested = check.bands(body["additionalData"])
+            requested = check.bands(_echoed_formats(body["additionalData"], collection.bands))
             bands = updated_bands(collection.bands, requested, has_tiles)
             # additionalData replaces what it holds: an override left out of it is lifted.
             override = check.meters_override(body["additionalData"])
@@ -379,6 +379,23 @@ class Api:
             "Accept-Ranges": "bytes",
         }
         return file_response(206, headers, read, start, end)
+
+
+def _echoed_formats(additional_data: Any, current: Mapping[str, Json]) -> Any:
+    """``additionalData`` with a band sent back without ``sampleFormat`` taking the one it has.
+
+    Answers about bands recorded before ``sampleFormat`` was asked for leave it out, and clients
+    send back what they read: that changes nothing. A new band must still say its format.
+    """
+    if not isinstance(additional_data, dict) or not isinstance(additional_data.get("bands"), dict):
+        return additional_data
+    bands = {
+        name: {**band, "sampleFormat": current[name]["sampleFormat"]}
+        if isinstance(band, dict) and band.get("sampleFormat") is None and name in current
+        else band
+        for name, band in additional_data["bands"].items()
+    }
+    return {**additional_data, "bands": bands}
 
 
 def _settable(collection: Collection) -> dict[str, object]:

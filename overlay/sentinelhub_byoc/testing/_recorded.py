@@ -65,8 +65,11 @@ def forget(recorded: Json | None, members: Iterable[str]) -> None:
             recorded.pop(outer, None)
             continue
         nested = recorded.get(outer)
-        if isinstance(nested, dict):
-            nested.pop(inner, None)
+        if isinstance(nested, dict) and inner in nested:
+            del nested[inner]
+            if not nested:
+                # Emptied by changes, it is the emulator's to show, or leave out, from now on.
+                del recorded[outer]
 
 
 def kept(recorded: Json | None, member: str) -> bool:

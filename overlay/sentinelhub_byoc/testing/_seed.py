@@ -35,7 +35,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -93,9 +93,13 @@ class Seed:
     """
 
     clients: dict[str, str]
+    """Client id to secret, as listed (none: the emulator's own, the demo client by default)."""
     buckets: dict[str, Path]
+    """Bucket name to the folder that holds it."""
     collections: tuple[SeedCollection, ...]
+    """The collections, with their tiles."""
     accounts: dict[str, str] = attrs.field(factory=dict)
+    """Client id to the account id its entry or its recorded collections give."""
 
 
 def _parse(path: Path) -> Any:
@@ -250,7 +254,9 @@ def _collections(
     found: list[SeedCollection] = []
     ids: set[str] = set()
     tile_ids: dict[str, str] = {}
-    account_of: dict[str, str] = {client: f"clients' accountId {account}" for client, account in accounts.items()}
+    account_of: dict[str, str] = {
+        client: f"clients' accountId {account}" for client, account in accounts.items()
+    }
     default_client = next(iter(clients), DEMO_CLIENT_ID)
     for index, entry in enumerate(_list(raw, "collections")):
         where = f"collections[{index}]"
@@ -294,7 +300,10 @@ def _collections(
         ids.add(collection_id)
         if "accountId" in entry:
             account = _checked(
-                f"{where}.accountId", parse_uuid, _string(entry["accountId"], f"{where}.accountId"), "accountId"
+                f"{where}.accountId",
+                parse_uuid,
+                _string(entry["accountId"], f"{where}.accountId"),
+                "accountId",
             )
             if accounts.setdefault(client_id, account) != account:
                 raise SeedError(
@@ -394,9 +403,10 @@ def parse_seed(document: Any, base: Path, source: str = "seed") -> Seed:
         document = {}
     document = _mapping(document, source, {"clients": False, "buckets": False, "collections": False})
     clients, accounts = _clients(document.get("clients"))
-    clients = clients or {DEMO_CLIENT_ID: DEMO_CLIENT_SECRET}
     buckets = _buckets(document.get("buckets"), base)
-    collections = _collections(document.get("collections"), clients, accounts)
+    # Without clients of its own, the seed's collections belong to the demo client.
+    owners = clients or {DEMO_CLIENT_ID: DEMO_CLIENT_SECRET}
+    collections = _collections(document.get("collections"), owners, accounts)
     return Seed(clients, buckets, collections, accounts)
 
 

@@ -21,7 +21,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 
 from ._answers import Dropped, FileBody, error_response
-from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from ._emulator import TOKEN_PATHS, Emulator, Flavour
 from ._handlers import PREFIXES
 
@@ -227,10 +226,11 @@ class EmulatorServer:
         self._address = (host, port)
         self._server: _HttpServer | None = None
         self._thread: threading.Thread | None = None
-        self.client_id = DEMO_CLIENT_ID
-        """The client id to connect with: :data:`DEMO_CLIENT_ID` unless set to another client's."""
-        self.client_secret = DEMO_CLIENT_SECRET
-        """The secret of ``client_id``: :data:`DEMO_CLIENT_SECRET` unless set to another client's."""
+        client_id, client_secret = self.emulator.credentials
+        self.client_id = client_id
+        """The client id to connect with: the emulator's first client (the demo client by default)."""
+        self.client_secret = client_secret
+        """The secret of ``client_id``."""
 
     def start(self) -> EmulatorServer:
         """Bind the socket and start answering; returns ``self``."""
