@@ -22,6 +22,10 @@ Client benchmarks (issue 8), each against a baseline measured in this run:
 - ``budget``: 8 processes calling the emulator for 20 s (5 s with ``--quick``) with one shared
   budget of 20 requests/s: the most requests the emulator sees in any one second (at most 21),
   against 8 processes with a budget each (about 160) (``shared_budget.py``, issue 23).
+- ``dump``: ``byoc emulator dump``'s ``write_dump`` of a collection of 5,000 tiles served by the
+  emulator in another process: its peak traced memory against the same dump of 500 tiles (at
+  most 1.2x), and, for information, the same with the cyclic garbage collected every page
+  (``dump_memory.py``).
 
 COG benchmarks (issue 19), each against GDAL or rio-cogeo in this run:
 
@@ -60,6 +64,7 @@ import cog_check_prefix
 import cog_convert
 import convert_dask
 import download_streaming
+import dump_memory
 import emulator_pagination
 import emulator_tile_creation
 import import_time
@@ -82,6 +87,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], list[Result]]]] = {
     "download": (CLIENT, download_streaming.run),
     "plan": (CLIENT, plan_sync.run),
     "budget": (CLIENT, shared_budget.run),
+    "dump": (CLIENT, dump_memory.run),
     "convert": (COG, cog_convert.run),
     "check": (COG, cog_check_prefix.run),
     "dask": (COG, convert_dask.run),

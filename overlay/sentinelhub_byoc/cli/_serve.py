@@ -15,12 +15,17 @@ from typing import Literal, cast
 import attrs
 import click
 
+from sentinelhub_byoc.cli import _dump
+
 _Flavour = Literal["sentinel-hub", "cdse"]
 
 
 @click.group("emulator")
 def group() -> None:
-    """Run a local emulator of the BYOC service (no account needed)."""
+    """Run a local emulator of the BYOC service (no account needed), or dump an account to seed one."""
+
+
+group.add_command(_dump.command)
 
 
 @group.command("serve")
@@ -98,7 +103,7 @@ class _ServeArguments:
 def _serve(args: _ServeArguments) -> int:
     from sentinelhub_byoc.testing import Emulator, serve
     from sentinelhub_byoc.testing._database import StoreError, state_files
-    from sentinelhub_byoc.testing._seed import Seed, SeedError, apply_seed, load_seed
+    from sentinelhub_byoc.testing._seed import Seed, SeedError, load_seed
 
     seed: Seed | None = None
     if args.seed is not None:
@@ -120,22 +125,19 @@ def _serve(args: _ServeArguments) -> int:
             data_dir=args.data_dir,
             state_dir=args.state,
             flavour=args.flavour,
-            clients=seed.clients if seed else None,
-            bucket_folders=seed.buckets if seed else None,
+            seed=seed,
         )
     except StoreError as error:
         print(f"byoc: --state: {error}", file=sys.stderr)
+        return 2
+    except SeedError as error:
+        print(f"byoc: --seed: {error}", file=sys.stderr)
         return 2
     except OSError as error:
         where = f"--data-dir {args.data_dir}" if args.data_dir is not None else "the bucket folder"
         print(f"byoc: cannot use {where}: {error}", file=sys.stderr)
         return 2
     with emulator:
-        try:
-            seeded = apply_seed(emulator, seed) if seed is not None else []
-        except StoreError as error:
-            print(f"byoc: --state: {error}", file=sys.stderr)
-            return 1
         try:
             server = serve(emulator, host=args.host, port=args.port)
         except OSError as error:
@@ -156,9 +158,6 @@ def _serve(args: _ServeArguments) -> int:
                     file=sys.stderr,
                     flush=True,
                 )
-            client_id, client_secret = next(iter(seed.clients.items())) if seed else (None, None)
-            if client_id is not None and client_secret is not None:
-                server.client_id, server.client_secret = client_id, client_secret
             api, legacy = server.api_urls
             print(f"BYOC emulator listening on {server.base_url}")
             print(f"  BYOC API:      {api}")
@@ -176,9 +175,9 @@ def _serve(args: _ServeArguments) -> int:
                 print(f"  Bucket {name}: {folder}")
             if args.state is not None:
                 print(f"  State:         {args.state} (kept across restarts)")
-            for collection, created in seeded:
+            for collection_id, name, created in emulator.seeded:
                 kept = "" if created else " (kept from before)"
-                print(f"  Collection:    {collection.id}  {collection.name}{kept}")
+                print(f"  Collection:    {collection_id}  {name}{kept}")
             print()
             print(
                 connection_help(

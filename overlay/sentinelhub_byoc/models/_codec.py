@@ -361,6 +361,38 @@ class ApiModel:
         """The API's camelCase JSON, unknown members included."""
         return encode(self)
 
+    def as_received(self) -> dict[str, Any] | None:
+        """The JSON object this model was read from, member for member; ``None`` for one made in code.
+
+        Timestamps, geometries (with their ``crs``), numbers and unknown members come back as the
+        service sent them, where :meth:`to_dict` writes its own forms of them. The result is a
+        copy, nested objects and arrays included: changing it leaves the model as it was. A
+        model built by its constructor or by ``attrs.evolve`` was read from nothing: ``None``.
+        """
+        data = self.__dict__.get(_JSON)
+        return None if data is None else _copy_json(data)
+
+
+def _copy_json(value: Any) -> Any:
+    """A copy of a JSON value with new objects and arrays at every depth (iterative: any depth)."""
+    root: list[Any] = [None]
+    pending: list[tuple[Any, Any, Any]] = [(value, root, 0)]
+    while pending:
+        source, parent, key = pending.pop()
+        copied: Any
+        if isinstance(source, Mapping):
+            copied = {}
+            for name, item in source.items():
+                copied[name] = None  # keeps the members' order; filled in below
+                pending.append((item, copied, name))
+        elif isinstance(source, list | tuple):
+            copied = [None] * len(source)
+            pending.extend((item, copied, index) for index, item in enumerate(source))
+        else:
+            copied = source
+        parent[key] = copied
+    return root[0]
+
 
 def format_datetime(value: datetime) -> str:
     """ISO 8601 in UTC with millisecond precision at most, as the service stores sensing times."""

@@ -299,6 +299,9 @@ def read_whole(response: httpx.Response) -> httpx.Response:
     except BaseException:
         response.close()
         raise
+    # httpx's body stream refers back to its response: with the body read, a plain stream in its
+    # place lets a page's answer go as soon as the page does, not when the cycle collector runs.
+    response.stream = httpx.ByteStream(response.content)
     return response
 
 
