@@ -235,6 +235,21 @@ def test_a_record_that_contradicts_itself_is_one_line_naming_the_entry() -> None
     assert _one_line(bad_band).startswith("collections[0].additionalData.bands:")
 
 
+def test_values_json_cannot_hold_are_refused() -> None:
+    not_a_number = recorded.seed()
+    not_a_number["collections"][0]["tiles"][0]["additionalData"]["minMetersPerPixel"] = float("nan")
+    assert _one_line(not_a_number).startswith(
+        "collections[0].tiles[0].additionalData.minMetersPerPixel: nan is not a JSON number"
+    )
+
+
+def test_a_record_without_additional_data_is_taken() -> None:
+    bare = recorded.seed()
+    bare["collections"][1]["additionalData"] = None
+    with Emulator(seed=bare) as emulator:
+        assert emulator.collection_snapshot(recorded.EMPTY_COLLECTION_ID)["additionalData"] is None
+
+
 def test_a_stale_extent_is_allowed_when_the_record_says_so() -> None:
     stale = recorded.seed()
     stale["collections"][0]["requiresMetadataUpdate"] = True

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -319,7 +320,7 @@ def _collections(
         storage = _checked(f"{where}.additionalData", storage_identifier, extra, cdse=True)
         tiles = _tiles(entry.get("tiles"), f"{where}.tiles", collection_id, tile_ids)
         record = {key: value for key, value in entry.items() if key not in _OWN_KEYS}
-        _check_extent(record, tiles, where)
+        _check_extent(record, extra, tiles, where)
         found.append(
             SeedCollection(
                 collection_id,
@@ -344,11 +345,11 @@ def _collections(
 _EXTENT_TOLERANCE = 1e-6
 
 
-def _check_extent(record: Json, tiles: tuple[SeedTile, ...], where: str) -> None:
+def _check_extent(record: Json, extra: Json, tiles: tuple[SeedTile, ...], where: str) -> None:
     """Refuse an ingested tile recorded outside its collection's recorded extent."""
     from ._geojson import vertex_bounds
 
-    extent = record.get("additionalData", {}).get("extent")
+    extent = extra.get("extent")
     # requiresMetadataUpdate: the service says itself that the extent is not up to date.
     if not isinstance(extent, dict) or record.get("requiresMetadataUpdate") is True:
         return
@@ -389,6 +390,8 @@ def _plain_json(value: Any, where: str) -> Any:
         return {key: _plain_json(item, f"{where}.{key}") for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_plain_json(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    if isinstance(value, float) and not math.isfinite(value):
+        raise SeedError(f"{where}: {value} is not a JSON number")
     if value is None or isinstance(value, str | bool | int | float):
         return value
     raise SeedError(f"{where}: {type(value).__name__} is not a JSON value")
