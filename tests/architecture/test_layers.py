@@ -55,7 +55,18 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("geometry", ("geometry.",)),
     (
         "foundation",
-        ("errors", "_logging", "_lazy", "_deprecation", "_ids", "_paths", "_private_files", "_version", ""),
+        (
+            "errors",
+            "_logging",
+            "_lazy",
+            "_deprecation",
+            "_ids",
+            "_paths",
+            "_private_files",
+            "_replacing",
+            "_version",
+            "",
+        ),
     ),
 ]
 

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from sentinelhub_byoc._paths import GUARDED
+from sentinelhub_byoc._replacing import replacing
 from sentinelhub_byoc.cli import _errors
 
 MARKER = ".byoc-demo"
@@ -133,16 +134,8 @@ def write_atomically(target: Path, text: str) -> None:
     The temporary name starts with :data:`TEMPORARY_PREFIX`, so one left by a crash is the
     demo's to clear on its next run.
     """
-    handle, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with replacing(target, prefix=TEMPORARY_PREFIX) as file:
+        file.write(text)
 
 
 def _mark(folder: Path) -> None:

@@ -12,8 +12,6 @@ as it was. It holds only what the service answered: no credentials, tokens or UR
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -21,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 import click
 
+from sentinelhub_byoc._replacing import replacing
 from sentinelhub_byoc.cli import _output
 from sentinelhub_byoc.cli._context import CliState, pass_state
 from sentinelhub_byoc.cli._names import COLLECTION
@@ -60,22 +59,13 @@ def write_dump(
     tile written (stage ``download``, no total). *out* is replaced only once the dump is whole
     and on disk; on any error it is left as it was and the temporary file is removed.
     """
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="ascii") as file:
-            collections = (
-                (client.collections.get(given) for given in collection_ids)
-                if collection_ids
-                else client.collections.list()
-            )
-            dumped = _write(file, client, collections, max_tiles, on_progress)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return dumped
+    with replacing(out, encoding="ascii") as file:
+        collections = (
+            (client.collections.get(given) for given in collection_ids)
+            if collection_ids
+            else client.collections.list()
+        )
+        return _write(file, client, collections, max_tiles, on_progress)
 
 
 def _write(

@@ -16,10 +16,11 @@ from __future__ import annotations
 import io
 import os
 import struct
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
+
+from sentinelhub_byoc._replacing import replacing
 
 __all__ = ["write_cog", "write_cog_bytes"]
 
@@ -240,14 +241,7 @@ def write_cog(
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     # Readers polling the folder (an emulator ingesting) must never see half a file.
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
-        # mkstemp makes the file private; a written COG is as readable as any other file.
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # A written COG is as readable as any other file.
+    with replacing(target, binary=True, permissions=0o644) as file:
+        file.write(content)
     return target
