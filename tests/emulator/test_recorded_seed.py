@@ -177,6 +177,39 @@ def test_new_tiles_are_the_emulators_own(api: httpx.Client, emulator: Emulator, 
     assert _data(api, MAPS)["additionalData"]["maxMetersPerPixel"] == 5 * 160.0
 
 
+def test_a_copy_changes_apart_from_the_tile_it_was_copied_from(api: httpx.Client, emulator: Emulator) -> None:
+    target = api.post(COLLECTIONS, json={"name": "copies", "s3Bucket": recorded.BUCKET}).json()["data"]
+    copied = api.post(f"{MAPS}/copyTiles", params={"toCollection": target["id"]})
+    assert copied.status_code == 204
+    (copy,) = _data(api, f"{COLLECTIONS}/{target['id']}/tiles")
+    original = recorded.tiles()[0]
+    # What the files gave the tile comes with it; the copy's own id, time and status are new.
+    assert copy["additionalData"] == original["additionalData"]
+    assert copy["coverGeometry"] == original["coverGeometry"]
+    assert copy["id"] != original["id"]
+    assert api.post(f"{COLLECTIONS}/{target['id']}/tiles/{copy['id']}/reingest").status_code == 204
+    emulator.wait_idle()
+    reingested = _data(api, f"{COLLECTIONS}/{target['id']}/tiles/{copy['id']}")
+    # No file in the bucket: the copy fails, and the tile it was copied from stays as recorded.
+    assert reingested["status"] == "FAILED"
+    assert _tile(api, recorded.INGESTED_ID) == original
+
+
+def test_a_copys_record_is_its_own() -> None:
+    from sentinelhub_byoc.testing._collections import State
+    from sentinelhub_byoc.testing._lifecycle import IngestionDelays
+    from sentinelhub_byoc.testing._recorded import TILE_RUN, forget
+    from sentinelhub_byoc.testing._replay import read_tile
+
+    state = State(ManualClock(), IngestionDelays(), lambda bucket: None)  # type: ignore[arg-type,return-value]
+    source, target = (state.add_collection("account", name, recorded.BUCKET) for name in ("source", "target"))
+    tile = state.add_recorded_tile(source, read_tile(recorded.tiles()[0], None))
+    copy = state.copy_tile(tile, target)
+    forget(copy.recorded, TILE_RUN)
+    assert tile.recorded is not None
+    assert tile.recorded["additionalData"] == recorded.tiles()[0]["additionalData"]
+
+
 def test_recorded_answers_are_kept_in_the_state_folder(tmp_path: Path) -> None:
     state = tmp_path / "state"
     with Emulator(state_dir=state, seed=recorded.seed()) as first:

@@ -13,7 +13,7 @@ from ._answers import Json, format_millis
 from ._clock import Clock
 from ._geojson import bbox_polygon, to_crs84, union_bounds, vertex_bounds
 from ._lifecycle import IngestionDelays, Scheduler
-from ._recorded import COLLECTION_BANDS, COLLECTION_DERIVED, TILE_COPY, TILE_RUN, forget, kept
+from ._recorded import COLLECTION_BANDS, COLLECTION_DERIVED, TILE_COPY, TILE_RUN, copy_record, forget, kept
 from ._records import Collection, Tile
 
 # The collection's maxMetersPerPixel is this many times its coarsest tile overview's pixel: the one
@@ -147,8 +147,8 @@ class State:
         result: Json = {}
         bounds = union_bounds([box for box in map(_cover_bounds, ingested) if box is not None])
         if bounds is not None:
-            rounded = (round(value, _EXTENT_DECIMALS) for value in bounds)
-            result["extent"] = bbox_polygon(tuple(rounded))  # type: ignore[arg-type]
+            west, south, east, north = (round(value, _EXTENT_DECIMALS) for value in bounds)
+            result["extent"] = bbox_polygon((west, south, east, north))
         sizes = [t.coarsest_meters_per_pixel or t.meters_per_pixel for t in ingested]
         known = [size for size in sizes if size is not None]
         if known:
@@ -208,7 +208,7 @@ class State:
             failure_cause=None,
             generation=0,
             run_started_ms=None,
-            recorded=None if tile.recorded is None else dict(tile.recorded),
+            recorded=None if tile.recorded is None else copy_record(tile.recorded),
         )
         forget(copy.recorded, TILE_COPY)
         target.add_tile(copy)

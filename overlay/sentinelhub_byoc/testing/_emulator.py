@@ -37,8 +37,8 @@ from ._directory import Directory, listed_collections
 from ._faults import Decision, FaultInjector, Faults
 from ._handlers import Api, Place, is_byoc_path, is_locations_path
 from ._lifecycle import IngestionDelays
+from ._recorded import copy_record
 from ._records import collection_json
-from ._replay import copy_record
 from ._seed import Seed, SeedError, load_seed, parse_seed
 from ._validation import bands as _check_bands
 from ._validation import bucket_name, parse_uuid, sensing_time, tile_path

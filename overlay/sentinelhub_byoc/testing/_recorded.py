@@ -39,6 +39,14 @@ COLLECTION_BANDS = ("isConfigured", "additionalData.bands")
 _NESTED = "additionalData"
 
 
+def copy_record(recorded: Json) -> Json:
+    """A copy a record can forget members of without touching ``recorded``."""
+    copy = dict(recorded)
+    if isinstance(copy.get("additionalData"), dict):
+        copy["additionalData"] = dict(copy["additionalData"])
+    return copy
+
+
 def replayed(recorded: Json | None, own: Json) -> Json:
     """The answer for a record: ``recorded`` member for member, then ``own``'s members it lacks.
 

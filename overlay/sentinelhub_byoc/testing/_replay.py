@@ -15,7 +15,10 @@ from typing import Any
 import attrs
 
 from ._answers import ApiError, Json
+from ._geojson import to_crs84, vertex_bounds
+from ._recorded import copy_record
 from ._records import STATUSES, Tile
+from ._validation import bands as check_bands
 from ._validation import geometry as check_geometry
 from ._validation import parse_uuid, sensing_time, tile_path
 
@@ -73,14 +76,6 @@ def _text(value: Any, member: str) -> str | None:
     return value
 
 
-def copy_record(recorded: Json) -> Json:
-    """A copy a record can forget members of without touching ``recorded``."""
-    copy = dict(recorded)
-    if isinstance(copy.get("additionalData"), dict):
-        copy["additionalData"] = dict(copy["additionalData"])
-    return copy
-
-
 def additional_data(entry: Json) -> Json:
     """The record's ``additionalData`` object (``{}`` when it has none)."""
     value = entry.get("additionalData")
@@ -97,8 +92,6 @@ def recorded_bands(raw: Any) -> dict[str, Json]:
     A band without ``sampleFormat`` is taken as :data:`DEFAULT_SAMPLE_FORMAT`: the service has
     answered such bands, though it asks for ``sampleFormat`` when bands are sent to it.
     """
-    from ._validation import bands
-
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -107,7 +100,7 @@ def recorded_bands(raw: Any) -> dict[str, Json]:
         name: {"sampleFormat": DEFAULT_SAMPLE_FORMAT, **band} if isinstance(band, dict) else band
         for name, band in raw.items()
     }
-    return dict(checked("additionalData.bands", bands, {"bands": filled}))
+    return dict(checked("additionalData.bands", check_bands, {"bands": filled}))
 
 
 @attrs.frozen
@@ -159,8 +152,6 @@ class RecordedTile:
 
 def read_tile(entry: Json, tile_id: str | None) -> RecordedTile:
     """Read a recorded tile answer; ``tile_id`` stands in when the record has no ``id``."""
-    from ._geojson import to_crs84, vertex_bounds
-
     path = checked("path", tile_path, {"path": entry.get("path")})
     raw_id = entry.get("id", tile_id)
     if not isinstance(raw_id, str):

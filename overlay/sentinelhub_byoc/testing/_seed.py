@@ -40,9 +40,18 @@ from typing import Any
 
 import attrs
 
-from ._answers import ApiError, Json
+from ._answers import Json
 from ._auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
-from ._replay import RecordedTile, RecordError, additional_data, read_tile, recorded_bands, timestamp_ms
+from ._geojson import vertex_bounds
+from ._replay import (
+    RecordedTile,
+    RecordError,
+    additional_data,
+    checked,
+    read_tile,
+    recorded_bands,
+    timestamp_ms,
+)
 from ._validation import bands as check_bands
 from ._validation import bucket_name, meters_override, parse_uuid, sensing_time, storage_identifier, tile_path
 
@@ -161,9 +170,9 @@ def _string(value: Any, where: str) -> str:
 def _checked(where: str, check: Any, *args: Any, **kwargs: Any) -> Any:
     """Run one of the service's own payload checks, reporting its message against ``where``."""
     try:
-        return check(*args, **kwargs)
-    except ApiError as error:
-        raise SeedError(f"{where}: {error.message}") from None
+        return checked(where, check, *args, **kwargs)
+    except RecordError as error:
+        raise SeedError(str(error)) from None
 
 
 def _clients(raw: Any) -> tuple[dict[str, str], dict[str, str]]:
@@ -218,12 +227,11 @@ def _tiles(raw: Any, where: str, collection_id: str, seen_ids: dict[str, str]) -
         if isinstance(entry, str):
             entry = {"path": entry}
         if isinstance(entry, dict) and "status" in entry:
-            tile = _recorded_tile(entry, here, collection_id)
-            if tile.recorded is not None and tile.recorded.id in seen_ids:
-                first = seen_ids[tile.recorded.id]
-                raise SeedError(f"{here}.id: {tile.recorded.id} is also the id of {first}")
-            if tile.recorded is not None:
-                seen_ids[tile.recorded.id] = here
+            recorded = _recorded_tile(entry, here, collection_id)
+            if recorded.id in seen_ids:
+                raise SeedError(f"{here}.id: {recorded.id} is also the id of {seen_ids[recorded.id]}")
+            seen_ids[recorded.id] = here
+            tile = SeedTile(recorded.path, None, recorded)
         else:
             entry = _mapping(entry, here, {"path": True, "sensingTime": False})
             path = _checked(f"{here}.path", tile_path, {"path": entry["path"]})
@@ -235,15 +243,14 @@ def _tiles(raw: Any, where: str, collection_id: str, seen_ids: dict[str, str]) -
     return tuple(tiles)
 
 
-def _recorded_tile(entry: Json, where: str, collection_id: str) -> SeedTile:
+def _recorded_tile(entry: Json, where: str, collection_id: str) -> RecordedTile:
     record = _plain_json(entry, where)
     # Tiles recorded without an id get one from their place, the same each time the seed is read.
     stand_in = str(uuid.uuid5(_ID_NAMESPACE, f"{collection_id}\n{record.get('path')}"))
     try:
-        recorded = read_tile(record, stand_in)
+        return read_tile(record, stand_in)
     except RecordError as error:
         raise SeedError(f"{where}.{error}") from None
-    return SeedTile(recorded.path, None, recorded)
 
 
 _OWN_KEYS = ("clientId", "planet", "bands", "tiles")
@@ -347,8 +354,6 @@ _EXTENT_TOLERANCE = 1e-6
 
 def _check_extent(record: Json, extra: Json, tiles: tuple[SeedTile, ...], where: str) -> None:
     """Refuse an ingested tile recorded outside its collection's recorded extent."""
-    from ._geojson import vertex_bounds
-
     extent = extra.get("extent")
     # requiresMetadataUpdate: the service says itself that the extent is not up to date.
     if not isinstance(extent, dict) or record.get("requiresMetadataUpdate") is True:
